@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CalendarAppConfig(AppConfig):
+    name = "calendar_app"
+    verbose_name = "Rust meetups"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,172 @@
+"""The one FilterSet behind the list page, the iCalendar feeds, the JSON API and the exports."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import F, FloatField, Min, Q, QuerySet, Value
+from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.utils import timezone
+
+from .models import Attendance, Meetup, Region
+
+EARTH_RADIUS_KM = 6371.0
+MAX_RADIUS_KM = 20_000
+DEFAULT_RADIUS_KM = 100
+MAX_TEXT = 200
+
+
+class LatLonField(forms.CharField):
+    """`lat,lon` in decimal degrees."""
+
+    default_error_messages = {
+        "invalid": "Enter a position as latitude,longitude (for example 52.52,13.40).",
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            lat_text, lon_text = value.split(",")
+            lat, lon = float(lat_text), float(lon_text)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return (lat, lon)
+
+
+class LatLonFilter(django_filters.Filter):
+    field_class = LatLonField
+
+    def filter(self, qs, value):
+        return qs  # applied together with radius_km in MeetupFilter.filter_queryset
+
+
+def haversine_km(lat: float, lon: float):
+    """Great-circle distance from (lat, lon) to a meetup's places, as a database expression."""
+    lat_r, lon_r = math.radians(lat), math.radians(lon)
+    place_lat = Radians(F("places__latitude"))
+    place_lon = Radians(F("places__longitude"))
+    cosine = Value(math.sin(lat_r)) * Sin(place_lat) + Value(math.cos(lat_r)) * Cos(
+        place_lat
+    ) * Cos(place_lon - Value(lon_r))
+    # Clamp: rounding can push the cosine just past 1 and make ACOS fail.
+    clamped = Greatest(Least(cosine, Value(1.0)), Value(-1.0))
+    return Value(EARTH_RADIUS_KM) * ACos(clamped, output_field=FloatField())
+
+
+class MeetupFilter(django_filters.FilterSet):
+    region = django_filters.ChoiceFilter(choices=Region.choices, label="Region")
+    country = django_filters.CharFilter(
+        label="Country", method="filter_country", max_length=2,
+        help_text="Two-letter code, e.g. DE",
+    )
+    city = django_filters.CharFilter(label="City", method="filter_city", max_length=MAX_TEXT)
+    group = django_filters.CharFilter(
+        field_name="groups__slug", label="Group", max_length=MAX_TEXT
+    )
+    attendance = django_filters.ChoiceFilter(choices=Attendance.choices, label="Attendance")
+    start = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = django_filters.CharFilter(label="Search", method="filter_text", max_length=MAX_TEXT)
+    near = LatLonFilter(label="Near (lat,lon)")
+    radius_km = django_filters.NumberFilter(
+        label="Radius (km)", method="filter_noop", min_value=1, max_value=MAX_RADIUS_KM
+    )
+    include_past = django_filters.BooleanFilter(
+        label="Include past meetups", method="filter_noop", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Meetup
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, past_days: int = 0, today: date | None = None, **kw):
+        """`past_days`: how far back the default window reaches (feeds keep 30 days)."""
+        super().__init__(data, *args, **kw)
+        self.since = (today or timezone.localdate()) - timedelta(days=past_days)
+
+    def filter_country(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(places__country__iexact=value.strip())
+
+    def filter_city(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(places__city__iexact=value) | Q(places__written__istartswith=value))
+
+    def filter_text(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        q = Q()
+        for word in value.split()[:10]:
+            q &= (
+                Q(title__icontains=word)
+                | Q(groups__name__icontains=word)
+                | Q(places__city__icontains=word)
+                | Q(places__written__icontains=word)
+            )
+        return qs.filter(q)
+
+    def filter_noop(self, qs: QuerySet, name: str, value) -> QuerySet:
+        return qs
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("include_past") and not data.get("start"):
+            queryset = queryset.filter(end_date__gte=self.since)
+        near = data.get("near")
+        if near:
+            return self.filter_near(queryset, near, data.get("radius_km") or DEFAULT_RADIUS_KM)
+        return queryset.distinct()
+
+    def filter_near(self, qs: QuerySet, near: tuple[float, float], radius) -> QuerySet:
+        """Meetups with a place within `radius` km, nearest first."""
+        lat, lon = near
+        radius = float(radius)
+        lat_margin = radius / 111.0  # a cheap box first, so the distance is computed for few rows
+        return (
+            qs.filter(
+                places__latitude__gte=lat - lat_margin, places__latitude__lte=lat + lat_margin
+            )
+            .annotate(distance_km=Min(haversine_km(lat, lon)))
+            .filter(distance_km__lte=radius)
+            .order_by("distance_km", "start_date", "id")
+        )
+
+    @property
+    def description(self) -> str:
+        """Words for what the filter selects: 'Europe', 'virtual', 'near 52.52,13.40'."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        data = self.form.cleaned_data
+        parts: list[str] = []
+        if data.get("region"):
+            parts.append(Region(data["region"]).label)
+        if data.get("country"):
+            parts.append(data["country"].upper())
+        if data.get("city"):
+            parts.append(data["city"])
+        if data.get("group"):
+            parts.append(f"group {data['group']}")
+        if data.get("attendance"):
+            parts.append(Attendance(data["attendance"]).label.lower())
+        if data.get("q"):
+            parts.append(f"“{data['q']}”")
+        if data.get("near"):
+            lat, lon = data["near"]
+            radius = data.get("radius_km") or DEFAULT_RADIUS_KM
+            parts.append(f"within {radius:g} km of {lat:.2f},{lon:.2f}")
+        if data.get("start"):
+            parts.append(f"from {data['start']}")
+        if data.get("end"):
+            parts.append(f"until {data['end']}")
+        return ", ".join(parts)

@@ -1,0 +1,380 @@
+"""The data model: newsletters, the meetups they list, and what curators say about them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Region(models.TextChoices):
+    AFRICA = "africa", "Africa"
+    ASIA = "asia", "Asia"
+    EUROPE = "europe", "Europe"
+    NORTH_AMERICA = "north-america", "North America"
+    OCEANIA = "oceania", "Oceania"
+    SOUTH_AMERICA = "south-america", "South America"
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Newsletter(models.Model):
+    """One issue of This Week in Rust as ingested."""
+
+    key = models.CharField(max_length=300, unique=True, help_text="Number, or date/source.")
+    number = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    title = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=1000, help_text="Path or URL it was read from.")
+    content_hash = models.CharField(max_length=64)
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)
+    repaired = models.BooleanField(default=False, help_text="Encoding damage was repaired.")
+    ingested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-number"]
+
+    def __str__(self) -> str:
+        if self.number:
+            return f"TWIR {self.number} ({self.date})"
+        return self.title or self.source
+
+
+class Group(models.Model):
+    """An organiser; aliases (names and URLs) let later imports find it again."""
+
+    name = models.CharField(max_length=300)
+    url = models.URLField(max_length=1000, blank=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("group_detail", args=[self.slug])
+
+    @property
+    def aliases(self) -> list[str]:
+        return [alias.key for alias in self.alias_set.all()]
+
+    @staticmethod
+    def unique_slug(name: str, taken: set[str] | None = None) -> str:
+        base = slugify(name)[:180] or "group"
+        slug, n = base, 2
+        while (taken is not None and slug in taken) or Group.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class GroupAlias(models.Model):
+    """`url:<canonical url>` or `name:<folded name>`; unique, so a group is found, not duplicated."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="alias_set")
+    key = models.CharField(max_length=1100, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PlaceStatus(models.TextChoices):
+    PENDING = "pending", "Not geocoded yet"
+    RESOLVED = "resolved", "Resolved"
+    FUZZY = "fuzzy", "Fuzzy match"
+    CORRECTED = "corrected", "Corrected"
+    NOT_FOUND = "not_found", "Not found"
+    NOT_A_PLACE = "not_a_place", "Not a place"
+
+
+class Place(models.Model):
+    """One distinct normalised location text, geocoded once."""
+
+    text = models.CharField(max_length=500, unique=True, help_text="Normalised location text.")
+    written = models.CharField(max_length=500, blank=True, help_text="As first written.")
+    city = models.CharField(max_length=200, blank=True)
+    admin1 = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+    geocoder = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=20, choices=PlaceStatus.choices, default=PlaceStatus.PENDING, db_index=True
+    )
+    locked = models.BooleanField(default=False, help_text="Set by a curator: never geocoded again.")
+    raw = models.JSONField(default=dict, blank=True, help_text="The geocoder's answer.")
+    geocoded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.city:
+            return ", ".join(part for part in (self.city, self.admin1, self.country) if part)
+        return self.written or self.text
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class MeetupQuerySet(models.QuerySet):
+    def canonical(self) -> MeetupQuerySet:
+        """Not merged away."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def published(self) -> MeetupQuerySet:
+        """What the public sees: not hidden, not merged away (cancelled ones show as such)."""
+        return self.canonical().exclude(status=Status.HIDDEN)
+
+    def upcoming(self, today: date | None = None) -> MeetupQuerySet:
+        return self.filter(end_date__gte=today or timezone.localdate())
+
+    def in_feed_window(self, today: date | None = None) -> MeetupQuerySet:
+        """Feeds keep 30 days of the past so clients see cancellations and recent events."""
+        return self.filter(end_date__gte=(today or timezone.localdate()) - timedelta(days=30))
+
+    def overlapping(self, start: date, end: date) -> MeetupQuerySet:
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+    def with_open_flag_count(self) -> MeetupQuerySet:
+        return self.annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
+
+    def for_display(self) -> MeetupQuerySet:
+        """Everything a list or feed shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("meetupgroup_set", queryset=MeetupGroup.objects.select_related("group")),
+            models.Prefetch("meetupplace_set", queryset=MeetupPlace.objects.select_related("place")),
+            models.Prefetch("links", queryset=MeetupLink.objects.order_by("position", "id")),
+        )
+
+
+class Meetup(models.Model):
+    """One real-world event, however many times and ways the newsletters listed it."""
+
+    LOCKABLE_FIELDS = (
+        "title", "start_date", "end_date", "attendance", "region", "status", "places", "groups",
+        "links",
+    )
+    SEQUENCE_FIELDS = ("start_date", "end_date", "status")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=500, blank=True)
+    start_date = models.DateField(db_index=True)
+    end_date = models.DateField(db_index=True)
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON, db_index=True
+    )
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
+    locked_fields = models.JSONField(default=list, blank=True)
+    source_date = models.DateField(
+        null=True, blank=True, help_text="Date of the newest newsletter its values come from."
+    )
+    fallback_key = models.CharField(
+        max_length=600, blank=True, db_index=True, help_text="Identity of an entry with no link."
+    )
+    groups = models.ManyToManyField(Group, through="MeetupGroup", related_name="meetups")
+    places = models.ManyToManyField(Place, through="MeetupPlace", related_name="meetups")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(default=timezone.now, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated", "source_date", "fallback_key"])
+
+    objects = MeetupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title", "id"]
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="meetup_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {f: getattr(instance, f) for f in cls.SEQUENCE_FIELDS if f in field_names}
+        return instance
+
+    def save(self, *args, **kwargs) -> None:
+        """Raise SEQUENCE when dates or status change, so calendar clients update the event."""
+        loaded = getattr(self, "_loaded", None)
+        if loaded and any(getattr(self, f) != v for f, v in loaded.items()):
+            self.sequence += 1
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
+        self._loaded = {f: getattr(self, f) for f in self.SEQUENCE_FIELDS}
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetup_detail", args=[self.pk])
+
+    def is_locked(self, field: str) -> bool:
+        return field in (self.locked_fields or [])
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.end_date > self.start_date
+
+    def ordered_groups(self) -> list[Group]:
+        return [mg.group for mg in self.meetupgroup_set.all()]
+
+    def ordered_places(self) -> list[Place]:
+        return [mp.place for mp in self.meetupplace_set.all()]
+
+    def ordered_links(self) -> list[MeetupLink]:
+        return sorted(self.links.all(), key=lambda link: (link.position, link.id))
+
+    @property
+    def primary_place(self) -> Place | None:
+        places = self.ordered_places()
+        return places[0] if places else None
+
+    @property
+    def primary_link(self) -> MeetupLink | None:
+        links = self.ordered_links()
+        return next((link for link in links if link.primary), links[0] if links else None)
+
+    @property
+    def url(self) -> str:
+        link = self.primary_link
+        return link.url if link else ""
+
+
+class MeetupGroup(models.Model):
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meetup", "group"], name="meetupgroup_unique")
+        ]
+
+
+class MeetupPlace(models.Model):
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meetup", "place"], name="meetupplace_unique")
+        ]
+
+
+class MeetupLink(models.Model):
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(max_length=1000)
+    canonical_url = models.CharField(max_length=1000, db_index=True)
+    label = models.CharField(max_length=300, blank=True)
+    primary = models.BooleanField(default=False)
+    event_specific = models.BooleanField(
+        default=False, help_text="Names one event (not a room, invite or group page)."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meetup", "canonical_url"], name="meetuplink_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Link'}: {self.url}"
+
+
+class Sighting(models.Model):
+    """One entry in one newsletter, kept with its raw lines and what the parser read."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="sightings")
+    line = models.PositiveIntegerField()
+    section = models.CharField(max_length=100, blank=True)
+    raw = models.TextField()
+    parsed = models.JSONField(default=dict)
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="sightings")
+
+    class Meta:
+        ordering = ["newsletter__date", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "line"], name="sighting_unique_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.newsletter} line {self.line}"
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> FlagQuerySet:
+        return self.filter(resolved=False)
+
+
+class Flag(models.Model):
+    """Something a curator should look at; unparsed lines live here with their raw text."""
+
+    kind = models.CharField(max_length=40, db_index=True)
+    message = models.TextField(blank=True)
+    newsletter = models.ForeignKey(
+        Newsletter, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    line = models.PositiveIntegerField(null=True, blank=True)
+    raw = models.TextField(blank=True)
+    sighting = models.ForeignKey(
+        Sighting, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    meetup = models.ForeignKey(
+        Meetup, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    resolved = models.BooleanField(default=False, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resolved", "kind", "-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message[:80]}"

@@ -1,0 +1,41 @@
+"""Public URLs (contracts in ARCHITECTURE.md)."""
+
+from django.urls import path, register_converter
+
+from . import feeds, views
+
+
+class FourDigitYear:
+    regex = r"[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:04d}"
+
+
+class TwoDigitMonth:
+    regex = r"0[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigitMonth, "mm")
+
+urlpatterns = [
+    path("", views.month_view, name="home"),
+    path("calendar/<yyyy:year>/<mm:month>/", views.month_view, name="month"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<int:pk>/", views.meetup_detail, name="meetup_detail"),
+    path("events/<int:pk>.ics", feeds.meetup_ics, name="meetup_ics"),
+    path("feeds/events.ics", feeds.events_ics, name="events_ics"),
+    path("api/events.json", feeds.events_json, name="events_json"),
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+]

@@ -1,0 +1,104 @@
+"""Small factories: build the few records a test needs, with readable defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from calendar_app.models import (
+    Group,
+    GroupAlias,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Newsletter,
+    Place,
+    Sighting,
+)
+
+_counter = itertools.count(1)
+
+
+def make_place(
+    text: str = "Berlin, DE",
+    *,
+    city: str = "Berlin",
+    country: str = "DE",
+    admin1: str = "",
+    latitude: float | None = 52.52,
+    longitude: float | None = 13.405,
+    timezone_name: str = "Europe/Berlin",
+    status: str = "resolved",
+) -> Place:
+    place, _ = Place.objects.get_or_create(
+        text=text.casefold(),
+        defaults=dict(
+            written=text, city=city, country=country, admin1=admin1, latitude=latitude,
+            longitude=longitude, timezone=timezone_name, status=status, geocoder="offline",
+        ),
+    )
+    return place
+
+
+def make_group(name: str = "Rust Berlin", url: str = "") -> Group:
+    group = Group.objects.create(
+        name=name, url=url or f"https://www.meetup.com/{name.lower().replace(' ', '-')}/",
+        slug=Group.unique_slug(name),
+    )
+    GroupAlias.objects.create(group=group, key=f"name:{name.casefold()}")
+    return group
+
+
+def make_meetup(
+    title: str = "Rust Hack and Learn",
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    attendance: str = "in_person",
+    region: str = "europe",
+    status: str = "published",
+    places: list[Place] | None = None,
+    groups: list[Group] | None = None,
+    links: list[tuple[str, str]] | None = None,
+) -> Meetup:
+    """A meetup with its places, groups and links ((url, label); the first is primary)."""
+    start = start or timezone.localdate() + timedelta(days=3)
+    meetup = Meetup.objects.create(
+        title=title, start_date=start, end_date=end or start, attendance=attendance,
+        region=region, status=status,
+    )
+    for position, place in enumerate(places if places is not None else [make_place()]):
+        MeetupPlace.objects.create(meetup=meetup, place=place, position=position)
+    for position, group in enumerate(groups if groups is not None else [make_group_once()]):
+        MeetupGroup.objects.create(meetup=meetup, group=group, position=position)
+    n = next(_counter)
+    default_links = [(f"https://www.meetup.com/rust-berlin/events/{n}/", title)]
+    for position, (url, label) in enumerate(links if links is not None else default_links):
+        MeetupLink.objects.create(
+            meetup=meetup, url=url, canonical_url=url.rstrip("/"), label=label,
+            primary=position == 0, position=position,
+        )
+    return meetup
+
+
+def make_group_once(name: str = "Rust Berlin") -> Group:
+    return Group.objects.filter(name=name).first() or make_group(name)
+
+
+def make_newsletter(number: int = 532, day: date = date(2024, 1, 31)) -> Newsletter:
+    return Newsletter.objects.create(
+        key=str(number), number=number, date=day, title=f"This Week in Rust {number}",
+        source=f"tests/{number}.md", content_hash=f"hash-{number}",
+        window_start=day, window_end=day + timedelta(days=28),
+    )
+
+
+def make_sighting(meetup: Meetup, newsletter: Newsletter, line: int = 10,
+                  section: str = "Europe") -> Sighting:
+    return Sighting.objects.create(
+        meetup=meetup, newsletter=newsletter, line=line, section=section,
+        raw=f"* {meetup.start_date} | Berlin, DE | [Rust Berlin](https://example.org/)",
+    )
