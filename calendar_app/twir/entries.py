@@ -1,0 +1,137 @@
+"""One entry: its bullet line (read by the first grammar that accepts it) plus the
+title lines nested under it -> a ParsedEntry with its problems. Never raises: a line
+nobody can read becomes an `unparsed` entry, so every line stays accounted for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .dates import InvalidDate, check_window
+from .grammars import GRAMMARS, Head
+from .links import clean_line, links_of, plain, text_of, tokenize
+from .locations import parse_location
+from .records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
+from .sections import RawEntry, strip_bullet
+from .urls import is_safe_url
+
+# Until mid-2022 the Virtual section listed virtual events with a bare city (`Berlin, DE`).
+BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 7, 1)
+_VIRTUAL_SECTION = re.compile(r"\b(?:virtual|online)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an entry is read against: the issue's date and announced window."""
+
+    issue_date: date | None
+    window: tuple[date, date] | None
+
+
+def parse_title_lines(nested: list[str]) -> tuple[str, list[ParsedLink]]:
+    """The title (first link's text, or the text of a title without link) and all links."""
+    title = ""
+    links: list[ParsedLink] = []
+    for text in nested:
+        tokens = tokenize(clean_line(strip_bullet(text)))
+        line_links = links_of(tokens)
+        if not title:
+            title = line_links[0].label if line_links else text_of(tokens)
+        links.extend(
+            ParsedLink(link.url, "" if link.text == link.url else link.label) for link in line_links
+        )
+    return title, links
+
+
+def _read_head(text: str, issue_date: date | None) -> Head | str:
+    """The first grammar's reading of the bullet line, or why none could read it."""
+    for grammar in GRAMMARS:
+        try:
+            head = grammar(text, issue_date)
+        except InvalidDate as error:
+            return str(error)
+        if head:
+            return head
+    return "no date at the start of the line" if text else "empty bullet"
+
+
+def _unparsed(raw: RawEntry, why: str) -> ParsedEntry:
+    title, links = parse_title_lines(raw.nested)
+    return ParsedEntry(
+        line=raw.line,
+        section=raw.section,
+        raw="\n".join(raw.raw_lines),
+        start_date=None,
+        end_date=None,
+        attendance=IN_PERSON,
+        location_text="",
+        title=title,
+        links=links,
+        problems=[Problem("unparsed", why)],
+    )
+
+
+def _with_primary(links: list[ParsedLink]) -> list[ParsedLink]:
+    return [replace(links[0], primary=True), *links[1:]] if links else []
+
+
+def _link_problems(links: list[ParsedLink]) -> list[Problem]:
+    return [
+        Problem("unsafe_url", f"not an http(s) link: {link.url!r}")
+        for link in links
+        if not is_safe_url(link.url)
+    ]
+
+
+def parse_entry(raw: RawEntry, context: Context) -> ParsedEntry:
+    if raw.orphan:
+        return _unparsed(raw, "an indented line with no entry above it")
+    head = _read_head(clean_line(strip_bullet(raw.head)), context.issue_date)
+    if isinstance(head, str):
+        return _unparsed(raw, head)
+
+    problems = list(head.problems)
+    dates = check_window(head.dates, context.window) if context.window else head.dates
+    problems.extend(dates.problems)
+    corrected = dates.start != head.dates.start
+
+    location = parse_location(head.location_text)
+    attendance = location.attendance
+    if (
+        attendance == IN_PERSON
+        and not location.marked
+        and context.issue_date
+        and context.issue_date < BARE_CITY_MEANT_VIRTUAL_BEFORE
+        and _VIRTUAL_SECTION.search(raw.section)
+    ):
+        attendance = VIRTUAL
+    if not head.location_text:
+        problems.append(Problem("no_location", "the location field is empty"))
+    if not head.groups:
+        problems.append(Problem("no_group", "no organiser named"))
+
+    nested_title, nested_links = parse_title_lines(raw.nested)
+    title = head.title or nested_title
+    if not title:
+        problems.append(Problem("no_title", "no title line under the entry"))
+    links = _with_primary(head.title_links + nested_links) + head.extra_links
+    problems.extend(
+        _link_problems(links + [ParsedLink(g.url, g.name) for g in head.groups if g.url])
+    )
+
+    return ParsedEntry(
+        line=raw.line,
+        section=raw.section,
+        raw="\n".join(raw.raw_lines),
+        start_date=dates.start,
+        end_date=dates.end,
+        attendance=attendance,
+        location_text=head.location_text,
+        places=location.places,
+        groups=head.groups,
+        title=plain(title),
+        links=links,
+        problems=problems,
+        original_dates=head.date_text if corrected else "",
+    )

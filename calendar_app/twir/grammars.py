@@ -1,0 +1,149 @@
+"""Entry grammars: each reads the text of a top-level bullet line, or declines.
+
+They are tried in order (`GRAMMARS`); another era's grammar is one more function.
+- modern (March 2022 on): `2024-02-07 | Cologne, DE | [Rust Cologne](url)`, title
+  lines nested below;
+- legacy (2014 - February 2022), year implied by the issue date when missing:
+  `[June 8, 2021, Seattle, WA, US - Monthly meetup - Seattle Rust Meetup](url)`,
+  `[November 25, 2021 | Cardiff, WLS | **Title** | Group](url)`,
+  `[Jun 10. Mountain View, US - Open Table](url).`
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from .dates import DateRange, parse_iso_dates, parse_month_day
+from .links import Link, Token, links_of, plain, split_fields, text_of, tokenize
+from .records import ParsedGroup, ParsedLink, Problem
+
+# Links appended to the groups field that are no organiser: `| [Alt link](...)`.
+_EXTRA_LINK_LABEL = re.compile(
+    r"""^(?: alt(?:ernate|ernative)?\.? \s* )?
+    (?: link | website | web\s*site | site | home\s*page | page | telegram | discord | slack
+      | matrix | zulip | twitter | x | mastodon | bluesky | linkedin | youtube | twitch
+      | (?:live\s*)?stream | map | tickets? | registration | register | rsvp | event(?:\s*page)?
+      | meetup(?:\s*page)? | luma | eventbrite | calendar | info | details | more(?:\s*info)?
+      | here | cfp | sign\s*up | join | chat | mirror | blog(?:\s*post)? )
+    (?: \s* link )? [.:]?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_GROUP_SEPARATOR = re.compile(r"\s+[+&]\s+|;")  # between unlinked names; ` and ` is part of names
+_GROUP_CONNECTOR = r"(?:[\s+&;,|/()$\-–—]|\b(?:and|plus)\b)+"
+_GROUP_EDGES = re.compile(rf"^{_GROUP_CONNECTOR}|{_GROUP_CONNECTOR}$", re.IGNORECASE)
+_LEGACY_DASH = re.compile(r"\s+[-–—]\s+")
+_FIELD_EDGES = " \t.,:;|$-–—"
+_STARTS_WITH_DATE = re.compile(r"^\W*\d{4}-\d")  # `2024-`, `$2024-`, `**2024-`
+
+
+@dataclass
+class Head:
+    """What a bullet line says; title lines below it are read separately."""
+
+    dates: DateRange
+    date_text: str
+    location_text: str
+    groups: list[ParsedGroup] = field(default_factory=list)
+    title: str = ""
+    title_links: list[ParsedLink] = field(default_factory=list)  # a legacy line is its own title
+    extra_links: list[ParsedLink] = field(default_factory=list)  # from the groups field
+    problems: list[Problem] = field(default_factory=list)
+
+
+Grammar = Callable[[str, date | None], Head | None]
+
+
+def _group_name_of_url(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or url).removeprefix("www.")
+    except ValueError:
+        return url
+
+
+def parse_groups(tokens: list[Token]) -> tuple[list[ParsedGroup], list[ParsedLink]]:
+    """Organisers, and the links appended to them that name no organiser."""
+    groups: list[ParsedGroup] = []
+    extra: list[ParsedLink] = []
+    for token in tokens:
+        if isinstance(token, Link):
+            label = token.label
+            bare_url = label == token.url
+            if groups and (bare_url or not label or _EXTRA_LINK_LABEL.match(label)):
+                extra.append(ParsedLink(token.url, "" if bare_url else label))
+            else:
+                groups.append(
+                    ParsedGroup(_group_name_of_url(label) if bare_url else label, token.url)
+                )
+            continue
+        for name in _GROUP_SEPARATOR.split(token.replace("|", ";")):
+            name = plain(_GROUP_EDGES.sub("", name.strip()))
+            if name:
+                groups.append(ParsedGroup(name))
+    return groups, extra
+
+
+def _join(fields: list[list[Token]]) -> list[Token]:
+    """Fields back into one token list, the `|` kept as a separator."""
+    joined: list[Token] = []
+    for n, tokens in enumerate(fields):
+        joined.extend(["|"] if n else [])
+        joined.extend(tokens)
+    return joined
+
+
+def _split_at_first_link(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    for n, token in enumerate(tokens):
+        if isinstance(token, Link):
+            return tokens[:n], tokens[n:]
+    return tokens, []
+
+
+def modern(text: str, issue_date: date | None) -> Head | None:
+    """`DATE | LOCATION | GROUPS`, tolerating missing spaces and missing fields."""
+    fields = split_fields(tokenize(text))
+    date_field = fields[0]
+    first_text = date_field[0] if date_field and isinstance(date_field[0], str) else ""
+    found = parse_iso_dates(first_text) if _STARTS_WITH_DATE.match(first_text) else None
+    if not found:
+        return None
+    dates, end = found
+    problems: list[Problem] = []
+    if len(fields) >= 3:
+        location, group_tokens = fields[1], _join(fields[2:])
+    else:  # `2022-03-03 | [Scylla](...)` or no `|` at all: the location ends at the first link
+        rest = ([first_text[end:]] + date_field[1:]) if len(fields) == 1 else fields[1]
+        location, group_tokens = _split_at_first_link(rest)
+        if len(fields) == 1:
+            problems.append(Problem("malformed", "no `|` between date, location and groups"))
+    groups, extra = parse_groups(group_tokens)
+    location_text = text_of(location).strip(_FIELD_EDGES)
+    date_text = first_text[:end].strip() if len(fields) == 1 else text_of(date_field)
+    return Head(dates, date_text, location_text, groups, extra_links=extra, problems=problems)
+
+
+def legacy(text: str, issue_date: date | None) -> Head | None:
+    """A date, location, title and group, usually all inside one link."""
+    tokens = tokenize(text)
+    plain_text = text_of(tokens)
+    found = parse_month_day(plain_text, issue_date)
+    if not found and _STARTS_WITH_DATE.match(plain_text):  # `[2021-06-16, Zurich, CH - ...](url)`
+        found = parse_iso_dates(plain_text)
+    if not found:
+        return None
+    dates, end = found
+    rest = plain_text[end:].strip(_FIELD_EDGES)
+    parts = [p.strip() for p in (rest.split("|") if "|" in rest else _LEGACY_DASH.split(rest))]
+    location = parts[0]
+    title = " - ".join(parts[1:-1]) if len(parts) >= 3 else "".join(parts[1:])
+    groups = [ParsedGroup(parts[-1])] if len(parts) >= 3 and parts[-1] else []
+    links = links_of(tokens)
+    title_links = [ParsedLink(links[0].url, title or links[0].label)] if links else []
+    date_text = plain_text[:end].strip(_FIELD_EDGES)
+    return Head(dates, date_text, location, groups, title=title, title_links=title_links)
+
+
+GRAMMARS: tuple[Grammar, ...] = (modern, legacy)

@@ -1,0 +1,128 @@
+"""Markdown links in one line: tokenised before any splitting on `|`, because link
+texts contain `|` and brackets (`[Rust en Español | Rust Argentina](...)`,
+`[**Rust Meetup Bremen [1]**](...)`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Invisible characters editors paste in; ZWJ and ZWNJ are kept (emoji and Persian need them).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u200e\u200f\u00ad]")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>|(?<![(\w])(https?://[^\s<>()|\]\[]+)")
+_LINK_TITLE = re.compile(r"""\s+(?:"[^"]*"|'[^']*')$""")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str  # as written, including ** emphasis
+    url: str
+
+    @property
+    def label(self) -> str:
+        """The link text without bold markers."""
+        return plain(self.text)
+
+
+Token = str | Link
+
+
+def clean_line(line: str) -> str:
+    """Drop invisible characters and turn no-break spaces into spaces."""
+    return _INVISIBLE.sub("", line).replace("\u00a0", " ")
+
+
+def plain(text: str) -> str:
+    """Text without `**` bold markers and surrounding whitespace."""
+    return " ".join(text.replace("**", "").split())
+
+
+def _pairs(text: str, opening: str, closing: str) -> dict[int, int]:
+    """Position of each bracket that is closed -> position of its closing bracket."""
+    stack: list[int] = []
+    pairs = {}
+    for i, char in enumerate(text):
+        if char == opening:
+            stack.append(i)
+        elif char == closing and stack:
+            pairs[stack.pop()] = i
+    return pairs
+
+
+def _clean_url(url: str) -> str:
+    url = _LINK_TITLE.sub("", url.strip())
+    return url.strip().strip("<>").strip()
+
+
+def _link_at(
+    text: str, start: int, brackets: dict[int, int], parens: dict[int, int]
+) -> tuple[Link, int] | None:
+    """The inline link `[text](url)` starting at `start`, and the position after it."""
+    close = brackets.get(start)
+    if close is None:
+        return None
+    open_paren = close + 1
+    while open_paren < len(text) and text[open_paren] == " ":  # `[x] (url)` happens
+        open_paren += 1
+    if open_paren >= len(text) or text[open_paren] != "(":
+        return None
+    end = parens.get(open_paren)
+    if end is None:  # unbalanced parenthesis inside the URL: take the first `)`
+        end = text.find(")", open_paren)
+        if end < 0:
+            return None
+    return Link(text[start + 1 : close], _clean_url(text[open_paren + 1 : end])), end + 1
+
+
+def _split_autolinks(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    last = 0
+    for match in _AUTOLINK.finditer(text):
+        url = match.group(1) or match.group(2)
+        tokens.extend([text[last : match.start()], Link(url, url)])
+        last = match.end()
+    tokens.append(text[last:])
+    return tokens
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a line into text and links; bare URLs become links labelled with the URL."""
+    brackets = _pairs(text, "[", "]")
+    parens = _pairs(text, "(", ")")
+    tokens: list[Token] = []
+    plain_start = i = 0
+    while i < len(text):
+        found = _link_at(text, i, brackets, parens) if text[i] == "[" else None
+        if found:
+            tokens.extend(_split_autolinks(text[plain_start:i]))
+            tokens.append(found[0])
+            i = plain_start = found[1]
+        else:
+            i += 1
+    tokens.extend(_split_autolinks(text[plain_start:]))
+    return [t for t in tokens if t != ""]
+
+
+def split_fields(tokens: list[Token]) -> list[list[Token]]:
+    """Split tokens on the `|` occurring outside links."""
+    fields: list[list[Token]] = [[]]
+    for token in tokens:
+        if isinstance(token, Link):
+            fields[-1].append(token)
+            continue
+        parts = token.split("|")
+        for n, part in enumerate(parts):
+            if n:
+                fields.append([])
+            if part:
+                fields[-1].append(part)
+    return fields
+
+
+def links_of(tokens: list[Token]) -> list[Link]:
+    return [t for t in tokens if isinstance(t, Link)]
+
+
+def text_of(tokens: list[Token]) -> str:
+    """The field as text, links replaced by their text (a link inside a location)."""
+    return plain("".join(t.text if isinstance(t, Link) else t for t in tokens))

@@ -1,0 +1,105 @@
+"""The location field -> attendance and the places as written.
+
+Editors spell hybrid events a dozen ways (`Hybrid (Vancouver, CA)`,
+`Virtual + In Person (Barcelona, ES)`, `Munich, DE + Virtual`,
+`Praha, CZ - Virtual + In-person`, `Hybrid (Virtual + In-person) Munich, DE`), so we
+look for marker words anywhere, remove them, and whatever is left is places. Places
+are not geocoded here: `Virtual (Global)` yields a place "Global" that the geocoder
+will call not a place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import HYBRID, IN_PERSON, VIRTUAL, ParsedPlace
+
+_HYBRID = re.compile(r"\bhybrid\b", re.IGNORECASE)
+_VIRTUAL = re.compile(
+    r"\b(?:virtual(?:ly)?|online|remote|live[\s-]*stream(?:ed)?)\b", re.IGNORECASE
+)
+_IN_PERSON = re.compile(r"\b(?:in[\s-]*person|on[\s-]*site)\b", re.IGNORECASE)
+_MARKERS = (_HYBRID, _VIRTUAL, _IN_PERSON)
+# What joins a place to a marker in `Munich, DE + Virtual` (hybrid), as opposed to
+# `Virtual (Dallas, TX, US)` (virtual, the group is in Dallas).
+_JOINED = re.compile(r"[+&]|\band\b|\s/\s", re.IGNORECASE)
+_CONNECTOR = r"(?:[\s+&/:;,|$\-–—]|\b(?:and|plus)\b)+"
+_EDGES = re.compile(rf"^{_CONNECTOR}|{_CONNECTOR}$", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+# ` / ` separates places only when both sides are full places (`Berlin, DE / Hamburg, DE`);
+# `Biel/Bienne, CH` and `Praha / Prague, CZ` are one place with two names.
+_PLACE_SEPARATORS = (re.compile(r"\s+(?:/|\+|&|and)\s+", re.IGNORECASE), re.compile(r"/"))
+_MISSING_COMMA = re.compile(r"^([A-Za-z]{2,3})\s+([A-Za-z]{2,3})$")  # `Minneapolis, MN US`
+# US, Canadian and Australian subdivision codes that are no ISO country code, so that
+# `Portland, OR` has no country. Ambiguous ones (`CO`, `IL`, `CA`, `DE`) stay countries
+# as written; the geocoder decides.
+_SUBDIVISION_ONLY = frozenset(
+    "AB ACT AK BC CT DC FL HI IA KS MB MI NB ND NH NJ NM NS NSW NT NV NY OH OK ON OR QC QLD"
+    " RI TAS TX UT VIC VT WA WI WV WY".split()
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    attendance: str
+    places: list[ParsedPlace]
+    marked: bool  # the field itself says virtual, hybrid or in person
+
+
+def _without_markers(text: str) -> str:
+    for marker in _MARKERS:
+        text = marker.sub(" ", text)
+    return _EDGES.sub("", text).strip()
+
+
+def _split_places(text: str) -> list[str]:
+    for separator in _PLACE_SEPARATORS:
+        pieces = [piece.strip() for piece in separator.split(text)]
+        if len(pieces) > 1 and all("," in piece for piece in pieces):
+            return pieces
+    return [text]
+
+
+def _place_texts(chunk: str) -> list[str]:
+    texts = []
+    for part in chunk.split(";"):
+        remainder = _without_markers(part)
+        if remainder:
+            texts.extend(_EDGES.sub("", t).strip() for t in _split_places(remainder))
+    return [t for t in texts if t]
+
+
+def parse_place(text: str) -> ParsedPlace:
+    """`City`, `City, CC`, `City, ST, CC`; the country as written, `UK` and `Israel` too."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if len(parts) < 2:
+        return ParsedPlace(text=text, city=text)
+    if len(parts) >= 3:
+        return ParsedPlace(text=text, city=parts[-3], subdivision=parts[-2], country=parts[-1])
+    city, last = parts
+    if missing_comma := _MISSING_COMMA.match(last):
+        return ParsedPlace(
+            text=text, city=city, subdivision=missing_comma[1], country=missing_comma[2]
+        )
+    if last.upper() in _SUBDIVISION_ONLY:
+        return ParsedPlace(text=text, city=city, subdivision=last)
+    return ParsedPlace(text=text, city=city, country=last)
+
+
+def parse_location(text: str) -> Location:
+    outside = _PARENTHESES.sub(" ", text)
+    outside_places = _place_texts(outside)
+    place_texts = outside_places + [
+        p for inner in _PARENTHESES.findall(text) for p in _place_texts(inner)
+    ]
+    virtual = bool(_VIRTUAL.search(text))
+    in_person = bool(_IN_PERSON.search(text))
+    if _HYBRID.search(text) or (virtual and in_person):
+        attendance = HYBRID
+    elif virtual:
+        attendance = HYBRID if outside_places and _JOINED.search(outside) else VIRTUAL
+    else:
+        attendance = IN_PERSON
+    marked = virtual or in_person or attendance == HYBRID
+    return Location(attendance, [parse_place(t) for t in place_texts], marked)

@@ -1,0 +1,53 @@
+"""A newsletter file -> ParsedNewsletter: repair, header, events section, entries."""
+
+from __future__ import annotations
+
+from .entries import Context, parse_entry
+from .records import ParsedNewsletter, Problem
+from .repair import repair_text
+from .sections import (
+    announced_window,
+    classify,
+    collect_entries,
+    default_window,
+    find_events_section,
+    read_header,
+    split_lines,
+)
+
+
+def parse_newsletter(text: str) -> ParsedNewsletter:
+    """Parse one issue; never raises on content, problems are reported instead."""
+    repaired = repair_text(text)
+    raw_lines = split_lines(repaired)
+    header = read_header(raw_lines)
+    newsletter = ParsedNewsletter(
+        number=header.number,
+        date=header.date,
+        title=header.title,
+        window_start=None,
+        window_end=None,
+        has_events_section=False,
+        repaired=repaired != text,
+    )
+    if header.date is None:
+        newsletter.problems.append(Problem("no_issue_date", "no `Date:` line in the header"))
+    section = find_events_section(classify(raw_lines))
+    if section is None:
+        newsletter.problems.append(Problem("no_events_section", "no `Upcoming Events` heading"))
+        return newsletter
+
+    newsletter.has_events_section = True
+    window = announced_window(section)
+    if window is None and header.date:
+        window = default_window(header.date)
+        newsletter.problems.append(
+            Problem(
+                "no_window", f"no `Rusty Events between` line: assumed {window[0]} - {window[1]}"
+            )
+        )
+    if window:
+        newsletter.window_start, newsletter.window_end = window
+    context = Context(issue_date=header.date, window=window)
+    newsletter.entries = [parse_entry(raw, context) for raw in collect_entries(section)]
+    return newsletter

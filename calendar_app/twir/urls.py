@@ -1,0 +1,127 @@
+"""URL canonical form and the question "does this link name one event?".
+
+Deduplication keys on (canonical link, date): the same Meetup event page is written
+`https://www.meetup.com/es-ES/BcnRust/events/297439924/?aff=x` in one issue and
+`https://meetup.com/bcnrust/events/297439924` in the next. A link names one event
+only on platforms whose URLs say so; everything else (a Jitsi room, a Discord invite,
+a group page, a site root, a blog post reused every month) is generic: safe default.
+Eventbrite event pages are generic too: Rust Circle Kampala lists one `/e/` page for
+every monthly meetup, and nothing in the URL tells such a series from a single event.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PARAMS = frozenset(
+    {
+        "aff", "affiliate", "keep_tld", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
+        "ref", "ref_src", "referrer", "source", "src", "_gl", "igshid", "si", "trk", "lipi",
+        "eventorigin", "recid", "recsource", "searchid", "from", "utm",
+    }
+)  # fmt: skip
+_MEETUP_LOCALE = re.compile(r"^/[a-z]{2}-[a-z]{2}(?=/)", re.IGNORECASE)
+_GOOGLE_REDIRECT_HOSTS = frozenset({"google.com", "l.facebook.com", "lm.facebook.com"})
+# Hosts that ignore the case of paths (`/Stockholm-Rust/` is `/stockholm-rust/`, Jitsi
+# rooms too); elsewhere case matters (Discord invites, YouTube ids, meetu.ps codes).
+_CASELESS_PATH_HOSTS = frozenset(
+    {"meetup.com", "meet.jit.si", "luma.com", "linkedin.com", "github.com", "hasgeek.com"}
+)
+_HOST_ALIASES = {"lu.ma": "luma.com"}  # Luma moved domains; the event ids stayed
+_LUMA_EVENT = re.compile(r"^/(?:[a-z0-9]{8}|event/[^/]+)$", re.IGNORECASE)  # not /<calendar-name>
+_EVENT_PATHS: dict[str, re.Pattern[str]] = {
+    "meetup.com": re.compile(r"^/[^/]+/events/(?!(?:past|upcoming|calendar)(?:/|$))[a-z0-9]+"),
+    "meetu.ps": re.compile(r"^/.+"),
+    "luma.com": _LUMA_EVENT,
+    "linkedin.com": re.compile(r"^/events/[^/]+"),
+    "mobilizon.fr": re.compile(r"^/events/[^/]+"),
+    "mobilizon.us": re.compile(r"^/events/[^/]+"),
+    "peatix.com": re.compile(r"^/event/[^/]+"),
+    "hasgeek.com": re.compile(r"^/[^/]+/[^/]+"),
+    "ti.to": re.compile(r"^/[^/]+/[^/]+"),
+    "pretix.eu": re.compile(r"^/[^/]+/[^/]+"),
+    "youtube.com": re.compile(r"^/(?:watch|live/)"),
+    "youtu.be": re.compile(r"^/.+"),
+    "google.com": re.compile(r"^/calendar/event$"),
+}
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _parts(url: str) -> SplitResult:
+    url = url.strip().strip("<>").strip()
+    if not _SCHEME.match(url):  # `rustconf.com`
+        url = "https://" + url.lstrip("/")
+    return urlsplit(url)
+
+
+def _host(netloc: str) -> str:
+    host = netloc.rsplit("@", 1)[-1].lower().rstrip(".")
+    host = re.sub(r":(?:80|443)$", "", host)
+    host = host.removeprefix("www.")
+    return _HOST_ALIASES.get(host, host)
+
+
+def _is_eventbrite(host: str) -> bool:
+    return host.startswith("eventbrite.") or ".eventbrite." in host
+
+
+def _redirect_target(host: str, path: str, query: list[tuple[str, str]]) -> str | None:
+    if host in _GOOGLE_REDIRECT_HOSTS and path in ("/url", "/l.php"):
+        for key, value in query:
+            if key in ("q", "url", "u") and value.startswith(("http://", "https://")):
+                return value
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """https, bare lower-case host, no Meetup locale, no tracking, no trailing slash."""
+    try:
+        parts = _parts(url)
+        host = _host(parts.netloc)
+    except ValueError:
+        return url.strip()
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return url.strip()
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    target = _redirect_target(host, parts.path, query)
+    if target and target != url:
+        return canonical_url(target)
+    path = parts.path
+    if host == "meetup.com":
+        path = _MEETUP_LOCALE.sub("", path)
+    if host in _CASELESS_PATH_HOSTS or _is_eventbrite(host):
+        path = path.lower()
+    if _is_eventbrite(host) and path.startswith("/e/"):
+        host = "eventbrite.com"  # eventbrite.fr/e/<slug-id> is the same event
+    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    kept = sorted(
+        (k, v)
+        for k, v in query
+        if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith("utm_")
+    )
+    return urlunsplit(("https", host, path, urlencode(kept), ""))
+
+
+def is_event_specific(url: str) -> bool:
+    """True when the link names one event (a Meetup event page, a Luma event, ...)."""
+    try:
+        parts = urlsplit(canonical_url(url))
+        host, path = parts.hostname or "", parts.path
+    except ValueError:
+        return False
+    if host.endswith(".meetup.com"):
+        host = "meetup.com"
+    pattern = _EVENT_PATHS.get(host)
+    return bool(pattern and pattern.search(path))
+
+
+def is_safe_url(url: str) -> bool:
+    """Only http(s) links with a host are rendered or followed."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
