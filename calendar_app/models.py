@@ -80,9 +80,14 @@ class Group(models.Model):
 
     @staticmethod
     def unique_slug(name: str, taken: set[str] | None = None) -> str:
+        """A free slug for `name`; `taken` (all slugs in use) spares a query per try."""
         base = slugify(name)[:180] or "group"
+
+        def in_use(slug: str) -> bool:
+            return slug in taken if taken is not None else Group.objects.filter(slug=slug).exists()
+
         slug, n = base, 2
-        while (taken is not None and slug in taken) or Group.objects.filter(slug=slug).exists():
+        while in_use(slug):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -199,6 +204,10 @@ class Meetup(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
     locked_fields = models.JSONField(default=list, blank=True)
+    merge_record = models.JSONField(
+        default=dict, blank=True,
+        help_text="What a curator's merge moved away, so unmerge can undo it.",
+    )
     source_date = models.DateField(
         null=True, blank=True, help_text="Date of the newest newsletter its values come from."
     )

@@ -1,7 +1,9 @@
 """Settings read from the environment, so one code base runs in development and production.
 
 Development defaults (DEBUG on, SQLite file in the project folder) need no environment.
-Production (`DJANGO_ENV=production` or DEBUG off) refuses to start without a SECRET_KEY.
+Production (`DJANGO_ENV=production` or DEBUG off) refuses to start without a SECRET_KEY;
+`DJANGO_ENV=production` also refuses DEBUG=1, a weak SECRET_KEY and an empty ALLOWED_HOSTS,
+and turns on secure cookies, the HTTPS redirect and HSTS (SECURE_HSTS_SECONDS, default a year).
 """
 
 import os
@@ -34,8 +36,16 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-twirevents"  # noqa: S105
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (DJANGO_ENV=production).")
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    # The same rule as `check --deploy` (security.W009), but fatal: a guessable key signs
+    # sessions and CSRF tokens. Make one with: python -c "import secrets; print(secrets.token_urlsafe(50))"
+    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated hosts).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -86,11 +96,15 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent ingest and page views: wait for locks instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Concurrent ingests: IMMEDIATE takes the write lock when a transaction starts, so
+    # two ingests run one after the other instead of both reading stale state.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -107,7 +121,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -123,16 +137,25 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 # Security: secure cookies and HSTS in production; HSTS length is configurable.
+# `manage.py check --deploy` passes with no warning but security.W021 (HSTS preload is an
+# opt-in: SECURE_HSTS_PRELOAD=1 once the domain is submitted to hstspreload.org); see
+# tests/production/test_deploy_check.py.
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("SECURE_PROXY_SSL_HEADER", True):
+        # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Geocoding: offline by default; Nominatim only when asked for.

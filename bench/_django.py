@@ -1,0 +1,27 @@
+"""Set up Django for a benchmark on its own SQLite file in bench/out/ (never the dev db)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def setup(db_name: str, *, fresh: bool = True) -> Path:
+    """Point DATABASE_URL at bench/out/<db_name>, set Django up and migrate."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = OUT / db_name
+    if fresh and db.exists():
+        db.unlink()
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twirevents.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return db

@@ -1,0 +1,50 @@
+"""`manage.py ingest_twir PATH...`: read newsletters into meetups (see ARCHITECTURE.md)."""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from calendar_app.services.ingest import ingest_paths
+
+PROGRESS_MIN_FILES = 5
+
+
+class Command(BaseCommand):
+    help = "Ingest This Week in Rust newsletters: files, directories, http(s) URLs or - (stdin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--json", action="store_true", help="Print a JSON summary last.")
+        parser.add_argument(
+            "--force", action="store_true", help="Ingest again even when a file is unchanged."
+        )
+
+    def handle(self, *args, **options):
+        report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), sort_keys=True))
+        else:
+            self.stdout.write(
+                f"{report.files} files, {report.newsletters} newsletters ingested, "
+                f"{report.skipped_unchanged} unchanged; {report.entries} entries, "
+                f"{report.sightings} sightings, {report.flagged} flags; meetups: "
+                f"{report.meetups_created} created, {report.meetups_updated} updated, "
+                f"{report.meetups_total} in all."
+            )
+        if report.errors:
+            # One line naming every unreadable path; the readable ones were ingested above.
+            raise CommandError("; ".join(report.errors), returncode=1)
+
+    def progress(self, index: int, total: int, source: str) -> None:
+        """A one-line progress bar on a terminal, for long runs only."""
+        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+            return
+        width = 30
+        done = width * index // total
+        name = source[-40:]
+        end = "\n" if index == total else ""
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {index}/{total} {name:<40}{end}")
+        sys.stderr.flush()

@@ -1,0 +1,52 @@
+"""Organisers: found again by any name or URL they were listed with (GroupAlias)."""
+
+from __future__ import annotations
+
+from calendar_app.models import Group, GroupAlias
+from calendar_app.twir import canonical_url, is_safe_url
+from calendar_app.twir.records import ParsedGroup
+
+
+def alias_keys(group: ParsedGroup) -> list[str]:
+    """`url:` first (a URL identifies an organiser better than a name), then `name:`."""
+    keys = []
+    if group.url and is_safe_url(group.url):
+        keys.append(f"url:{canonical_url(group.url)}"[:1100])
+    if group.name.strip():
+        keys.append(f"name:{' '.join(group.name.split()).casefold()}"[:1100])
+    return keys
+
+
+class GroupResolver:
+    """Resolves a newsletter's groups in a few queries, creating the new ones."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def prepare(self, groups: list[ParsedGroup]) -> None:
+        wanted = {key for group in groups for key in alias_keys(group)}
+        self.ids = dict(
+            GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id")
+        )
+        new_aliases: list[GroupAlias] = []
+        taken = set(Group.objects.values_list("slug", flat=True))
+        for group in groups:
+            keys = alias_keys(group)
+            if not keys:
+                continue
+            group_id = next((self.ids[k] for k in keys if k in self.ids), None)
+            if group_id is None:
+                slug = Group.unique_slug(group.name, taken)
+                taken.add(slug)
+                url = group.url if is_safe_url(group.url) else ""
+                group_id = Group.objects.create(
+                    name=group.name.strip()[:300] or url, url=url[:1000], slug=slug
+                ).pk
+            for key in keys:
+                if key not in self.ids:
+                    self.ids[key] = group_id
+                    new_aliases.append(GroupAlias(group_id=group_id, key=key))
+        GroupAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
+
+    def id_for(self, group: ParsedGroup) -> int | None:
+        return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)

@@ -1,0 +1,599 @@
+"""Ingest: newsletter text -> parsed entries -> deduplicated Meetups, Sightings and Flags.
+
+One newsletter is one transaction, done in bulk (a fixed number of queries per newsletter,
+not per entry), under a lock so that two ingests running at once leave what one would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from calendar_app.models import (
+    Attendance,
+    Flag,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Newsletter,
+    Sighting,
+)
+from calendar_app.services.groups import GroupResolver
+from calendar_app.services.places import PlaceResolver
+from calendar_app.twir import canonical_url, is_event_specific, is_safe_url, parse_newsletter
+from calendar_app.twir.records import ParsedEntry, ParsedNewsletter
+
+NEWSLETTER_SUFFIXES = {".md", ".markdown", ".txt"}
+SECTION_REGIONS = {
+    "africa": "africa",
+    "asia": "asia",
+    "europe": "europe",
+    "north america": "north-america",
+    "oceania": "oceania",
+    "south america": "south-america",
+}
+INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; the `--json` output of `ingest_twir`."""
+
+    files: int = 0
+    newsletters: int = 0
+    entries: int = 0
+    sightings: int = 0
+    flagged: int = 0
+    meetups_created: int = 0
+    meetups_updated: int = 0
+    meetups_total: int = 0
+    skipped_unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestReport) -> None:
+        for name in ("files", "newsletters", "entries", "sightings", "flagged",
+                     "meetups_created", "meetups_updated", "skipped_unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.warnings += other.warnings
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- reading sources -------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Files, directories (recursive), URLs and `-`; returns (sources, errors)."""
+    sources: list[str] = []
+    errors: list[str] = []
+    for raw in paths:
+        if raw == "-" or raw.startswith(("http://", "https://")):
+            sources.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            sources += sorted(
+                str(p) for p in path.rglob("*") if p.suffix.lower() in NEWSLETTER_SUFFIXES
+                and p.is_file()
+            )
+        elif path.is_file():
+            sources.append(str(path))
+        else:
+            errors.append(f"{raw}: no such file or directory")
+    return sources, errors
+
+
+def read_source(source: str) -> str:
+    """The text of one source; raises OSError/ValueError with a readable message."""
+    if source == "-":
+        return sys.stdin.read()
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 (http(s) only)
+            return response.read().decode("utf-8", errors="replace")
+    data = Path(source).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def ingest_paths(
+    paths: Iterable[str],
+    *,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Ingest every newsletter under `paths`; one bad path never stops the others."""
+    report = IngestReport()
+    sources, report.errors = expand_paths(paths)
+    for index, source in enumerate(sources, 1):
+        if progress:
+            progress(index, len(sources), source)
+        try:
+            text = read_source(source)
+        except (OSError, ValueError) as exc:
+            report.errors.append(f"{source}: cannot read: {exc}")
+            continue
+        report.add(ingest_newsletter(text=text, source=source, force=force))
+    report.meetups_total = Meetup.objects.canonical().count()
+    return report
+
+
+# --- one newsletter ---------------------------------------------------------------------
+
+
+def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
+    if parsed.number:
+        return str(parsed.number)
+    if parsed.date:
+        return f"date:{parsed.date.isoformat()}"
+    return f"source:{source}"[:300]
+
+
+def ingest_newsletter(*, text: str, source: str, force: bool = False) -> IngestReport:
+    """Ingest one newsletter's text; unchanged text (same content hash) is skipped."""
+    report = IngestReport(files=1)
+    parsed = parse_newsletter(text)
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = newsletter_key(parsed, source)
+    if not parsed.has_events_section:
+        report.warnings.append(f"{source}: no Upcoming Events section")
+    with transaction.atomic():
+        take_ingest_lock()
+        newsletter = Newsletter.objects.filter(key=key).first()
+        if newsletter and newsletter.content_hash == content_hash and not force:
+            report.skipped_unchanged = 1
+            return report
+        newsletter = save_newsletter(newsletter, parsed, key, source, content_hash)
+        report.newsletters = 1
+        NewsletterIngest(newsletter, parsed, report).run()
+    return report
+
+
+def take_ingest_lock() -> None:
+    """Serialise ingests: PostgreSQL advisory lock; SQLite's IMMEDIATE transactions do it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK_ID])
+
+
+def save_newsletter(
+    newsletter: Newsletter | None, parsed: ParsedNewsletter, key: str, source: str,
+    content_hash: str,
+) -> Newsletter:
+    if newsletter is None:
+        newsletter = Newsletter(key=key)
+    else:
+        # Changed text: its entries are read again from scratch.
+        newsletter.sightings.all().delete()
+        newsletter.flags.all().delete()
+    newsletter.number = parsed.number
+    newsletter.date = parsed.date
+    newsletter.title = parsed.title[:300]
+    newsletter.source = source[:1000]
+    newsletter.content_hash = content_hash
+    newsletter.window_start = parsed.window_start
+    newsletter.window_end = parsed.window_end
+    newsletter.repaired = parsed.repaired
+    newsletter.ingested_at = timezone.now()
+    newsletter.save()
+    return newsletter
+
+
+@dataclass
+class EntryLink:
+    url: str
+    canonical: str
+    label: str
+    primary: bool
+    specific: bool
+
+
+@dataclass
+class Slot:
+    """One meetup this newsletter talks about, with the entries that name it."""
+
+    meetup: Meetup | None = None  # None: to be created
+    entries: list[ParsedEntry] = field(default_factory=list)
+    rescheduled_from: date | None = None
+
+
+class NewsletterIngest:
+    """Matches a newsletter's entries to meetups and writes the changes in bulk."""
+
+    def __init__(self, newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport):
+        self.newsletter = newsletter
+        self.parsed = parsed
+        self.report = report
+        self.today = newsletter.date or timezone.localdate()
+        self.flags: list[Flag] = []
+
+    def run(self) -> None:
+        entries = self.parsed.entries
+        self.report.entries = len(entries)
+        for problem in self.parsed.problems:
+            self.flags.append(Flag(kind=problem.kind, message=problem.message,
+                                   newsletter=self.newsletter))
+        readable = []
+        for entry in entries:
+            if entry.ok:
+                readable.append(entry)
+            else:
+                self.flags.append(self.unparsed_flag(entry))
+        self.links = {id(e): self.entry_links(e) for e in readable}
+        self.places = PlaceResolver()
+        self.places.prepare(p.text for e in readable for p in e.places)
+        self.flags += self.places.flags(self.newsletter)
+        self.groups = GroupResolver()
+        self.groups.prepare([g for e in readable for g in e.groups])
+        slots = self.match(readable)
+        self.write(slots)
+        Flag.objects.bulk_create(self.flags)
+        self.report.flagged = len(self.flags)
+
+    def unparsed_flag(self, entry: ParsedEntry) -> Flag:
+        why = "; ".join(p.message for p in entry.problems) or "not an entry"
+        return Flag(kind="unparsed", newsletter=self.newsletter, line=entry.line, raw=entry.raw,
+                    message=f"{self.newsletter.source}:{entry.line}: {why}")
+
+    # -- matching ----------------------------------------------------------------------
+
+    def entry_links(self, entry: ParsedEntry) -> list[EntryLink]:
+        links, seen = [], set()
+        for link in entry.links:
+            if not is_safe_url(link.url):
+                continue
+            canonical = canonical_url(link.url)
+            if canonical in seen:
+                continue
+            seen.add(canonical)
+            links.append(EntryLink(link.url, canonical, link.label, link.primary,
+                                   is_event_specific(link.url)))
+        return links
+
+    def match(self, entries: list[ParsedEntry]) -> list[Slot]:
+        """Group entries by the meetup they describe (existing or new)."""
+        # A link listed for two dates in this newsletter is generic here, whatever its shape.
+        dates_by_link: dict[str, set[date]] = {}
+        for entry in entries:
+            for link in self.links[id(entry)]:
+                dates_by_link.setdefault(link.canonical, set()).add(entry.start_date)
+        for entry in entries:
+            for link in self.links[id(entry)]:
+                if len(dates_by_link[link.canonical]) > 1:
+                    link.specific = False
+
+        known = self.known_meetups(dates_by_link.keys(), entries)
+        slots: list[Slot] = []
+        by_link_date: dict[tuple[str, date], Slot] = {}
+        by_specific: dict[str, Slot] = {}
+        by_fallback: dict[str, Slot] = {}
+        slot_of_meetup: dict[int, Slot] = {}
+
+        def slot_for(meetup: Meetup) -> Slot:
+            if meetup.pk not in slot_of_meetup:
+                slot_of_meetup[meetup.pk] = Slot(meetup=meetup)
+                slots.append(slot_of_meetup[meetup.pk])
+            return slot_of_meetup[meetup.pk]
+
+        for entry in entries:
+            links = self.links[id(entry)]
+            fallback = "" if links else self.fallback_key(entry)
+            slot = (
+                next((by_link_date[(lk.canonical, entry.start_date)] for lk in links
+                      if (lk.canonical, entry.start_date) in by_link_date), None)
+                or next((by_specific[lk.canonical] for lk in links
+                         if lk.specific and lk.canonical in by_specific), None)
+                or (by_fallback.get(fallback) if fallback else None)
+            )
+            if slot is None:
+                meetup, moved_from = known.find(links, entry.start_date, fallback, self.newsletter.date)
+                if meetup is not None:
+                    slot = slot_for(meetup)
+                    slot.rescheduled_from = moved_from or slot.rescheduled_from
+                else:
+                    slot = Slot()
+                    slots.append(slot)
+            slot.entries.append(entry)
+            for link in links:
+                by_link_date.setdefault((link.canonical, entry.start_date), slot)
+                if link.specific:
+                    by_specific.setdefault(link.canonical, slot)
+            if fallback:
+                by_fallback.setdefault(fallback, slot)
+        return slots
+
+    def fallback_key(self, entry: ParsedEntry) -> str:
+        """Identity of an entry without links: its date, first organiser and location."""
+        group = entry.groups[0].name.casefold() if entry.groups else ""
+        return f"{entry.start_date}|{group}|{entry.location_text.casefold()}"[:600]
+
+    def known_meetups(self, canonicals: Iterable[str], entries: list[ParsedEntry]) -> KnownMeetups:
+        canonicals = list(canonicals)
+        fallbacks = [self.fallback_key(e) for e in entries if not self.links[id(e)]]
+        return KnownMeetups.load(canonicals, fallbacks)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write(self, slots: list[Slot]) -> None:
+        new_slots = [s for s in slots if s.meetup is None]
+        for slot in new_slots:
+            slot.meetup = self.new_meetup(slot)
+        Meetup.objects.bulk_create([s.meetup for s in new_slots])
+        self.report.meetups_created = len(new_slots)
+
+        changed: list[Meetup] = []
+        for slot in slots:
+            if slot in new_slots:
+                self.set_relations(slot, created=True)
+            elif self.update_meetup(slot):
+                changed.append(slot.meetup)
+        if changed:
+            Meetup.objects.bulk_update(
+                changed,
+                ["title", "start_date", "end_date", "attendance", "region", "sequence",
+                 "source_date", "updated"],
+            )
+        self.report.meetups_updated = len(changed)
+        self.write_sightings(slots)
+
+    def new_meetup(self, slot: Slot) -> Meetup:
+        first = slot.entries[0]
+        links = self.links[id(first)]
+        return Meetup(
+            title=self.title_of(slot)[:500],
+            start_date=first.start_date,
+            end_date=max(first.end_date or first.start_date, first.start_date),
+            attendance=self.attendance_of(slot),
+            region=self.region_of(slot),
+            source_date=self.newsletter.date,
+            fallback_key="" if links else self.fallback_key(first),
+            updated=timezone.now(),
+        )
+
+    def title_of(self, slot: Slot) -> str:
+        """The first title given; an untitled entry is named after its organiser."""
+        first = slot.entries[0]
+        fallback = first.groups[0].name if first.groups else first.location_text
+        return next((e.title for e in slot.entries if e.title), "") or fallback
+
+    def attendance_of(self, slot: Slot) -> str:
+        kinds = {e.attendance for e in slot.entries}
+        if Attendance.HYBRID in kinds or {Attendance.VIRTUAL, Attendance.IN_PERSON} <= kinds:
+            return Attendance.HYBRID
+        return kinds.pop()
+
+    def place_ids_of(self, slot: Slot) -> list[int]:
+        ids: list[int] = []
+        for entry in slot.entries:
+            for place in entry.places:
+                place_id = self.places.usable_id(place.text)
+                if place_id and place_id not in ids:
+                    ids.append(place_id)
+        return ids
+
+    def group_ids_of(self, slot: Slot) -> list[int]:
+        ids: list[int] = []
+        for entry in slot.entries:
+            for group in entry.groups:
+                group_id = self.groups.id_for(group)
+                if group_id is not None and group_id not in ids:
+                    ids.append(group_id)
+        return ids
+
+    def region_of(self, slot: Slot) -> str:
+        place_ids = self.place_ids_of(slot)
+        return self.places.region(place_ids[0]) if place_ids else ""
+
+    def update_meetup(self, slot: Slot) -> bool:
+        """Apply this newsletter's values unless locked or older than what the meetup shows."""
+        meetup = slot.meetup
+        newer = meetup.source_date is None or (
+            self.newsletter.date is not None and self.newsletter.date >= meetup.source_date
+        )
+        changed = self.set_relations(slot, created=False, apply=newer)
+        if slot.rescheduled_from is not None:
+            self.flags.append(Flag(
+                kind="rescheduled", meetup=meetup, newsletter=self.newsletter,
+                message=(f"{self.newsletter} lists it on {slot.entries[0].start_date}; "
+                         f"it was on {slot.rescheduled_from}."),
+            ))
+        if not newer:
+            return changed
+        first = slot.entries[0]
+        values = {
+            "title": self.title_of(slot)[:500],
+            "start_date": first.start_date,
+            "end_date": max(first.end_date or first.start_date, first.start_date),
+            "attendance": self.attendance_of(slot),
+            "region": self.region_of(slot),
+        }
+        if meetup.is_locked("start_date") and not meetup.is_locked("end_date"):
+            values["end_date"] = max(values["end_date"], meetup.start_date)
+        if meetup.is_locked("end_date") and not meetup.is_locked("start_date"):
+            values["start_date"] = min(values["start_date"], meetup.end_date)
+        sequence_before = (meetup.start_date, meetup.end_date)
+        for name, value in values.items():
+            if not meetup.is_locked(name) and getattr(meetup, name) != value:
+                setattr(meetup, name, value)
+                changed = True
+        if (meetup.start_date, meetup.end_date) != sequence_before:
+            meetup.sequence += 1
+        if meetup.source_date != self.newsletter.date:
+            meetup.source_date = self.newsletter.date
+            if not changed:
+                Meetup.objects.filter(pk=meetup.pk).update(source_date=meetup.source_date)
+        if changed:
+            meetup.updated = timezone.now()
+        return changed
+
+    def set_relations(self, slot: Slot, *, created: bool, apply: bool = True) -> bool:
+        """Places, organisers and links; returns True when something changed."""
+        meetup = slot.meetup
+        changed = False
+        if apply and not meetup.is_locked("places"):
+            changed |= self.replace_through(
+                MeetupPlace, "place_id", meetup, self.place_ids_of(slot), created
+            )
+            if changed and not created:
+                meetup.sequence += 1
+        if apply and not meetup.is_locked("groups"):
+            changed |= self.replace_through(
+                MeetupGroup, "group_id", meetup, self.group_ids_of(slot), created
+            )
+        if not meetup.is_locked("links"):
+            changed |= self.add_links(slot, created)
+        return changed
+
+    def replace_through(self, model, column: str, meetup: Meetup, ids: list[int],
+                        created: bool) -> bool:
+        if not created:
+            current = list(model.objects.filter(meetup=meetup).order_by("position", "id")
+                           .values_list(column, flat=True))
+            if current == ids:
+                return False
+            model.objects.filter(meetup=meetup).delete()
+        model.objects.bulk_create(
+            [model(meetup=meetup, position=i, **{column: pk}) for i, pk in enumerate(ids)]
+        )
+        return bool(ids) or not created
+
+    def add_links(self, slot: Slot, created: bool) -> bool:
+        meetup = slot.meetup
+        existing = set() if created else set(
+            MeetupLink.objects.filter(meetup=meetup).values_list("canonical_url", flat=True)
+        )
+        start = len(existing)
+        new_links = []
+        has_primary = bool(existing)
+        for entry in slot.entries:
+            for link in self.links[id(entry)]:
+                if link.canonical in existing:
+                    continue
+                existing.add(link.canonical)
+                primary = link.primary and not has_primary
+                has_primary |= primary
+                new_links.append(MeetupLink(
+                    meetup=meetup, url=link.url[:1000], canonical_url=link.canonical[:1000],
+                    label=link.label[:300], primary=primary, event_specific=link.specific,
+                    position=start + len(new_links),
+                ))
+        MeetupLink.objects.bulk_create(new_links, ignore_conflicts=True)
+        return bool(new_links) and not created
+
+    def write_sightings(self, slots: list[Slot]) -> None:
+        pairs = [(slot, entry) for slot in slots for entry in slot.entries]
+        sightings = Sighting.objects.bulk_create([
+            Sighting(newsletter=self.newsletter, line=entry.line, section=entry.section[:100],
+                     raw=entry.raw, parsed=entry_as_json(entry), meetup=slot.meetup)
+            for slot, entry in pairs
+        ])
+        self.report.sightings = len(sightings)
+        for (slot, entry), sighting in zip(pairs, sightings, strict=True):
+            for problem in entry.problems:
+                self.flags.append(Flag(kind=problem.kind, message=problem.message,
+                                       newsletter=self.newsletter, line=entry.line,
+                                       sighting=sighting, meetup=slot.meetup))
+            section_region = SECTION_REGIONS.get(entry.section.strip().rstrip(":").casefold())
+            region = slot.meetup.region
+            if section_region and region and section_region != region:
+                self.flags.append(Flag(
+                    kind="section_mismatch", newsletter=self.newsletter, line=entry.line,
+                    sighting=sighting, meetup=slot.meetup,
+                    message=f"Listed under {entry.section}, but {entry.location_text} is in "
+                            f"{slot.meetup.get_region_display()}.",
+                ))
+
+
+@dataclass
+class KnownMeetups:
+    """The meetups already in the database that this newsletter's links could name."""
+
+    by_link: dict[str, list[tuple[Meetup, bool]]]
+    by_fallback: dict[str, Meetup]
+
+    @classmethod
+    def load(cls, canonicals: list[str], fallbacks: list[str]) -> KnownMeetups:
+        by_link: dict[str, list[tuple[Meetup, bool]]] = {}
+        rows = (MeetupLink.objects.filter(canonical_url__in=canonicals)
+                .select_related("meetup__duplicate_of__duplicate_of")
+                .order_by("meetup_id"))
+        for link in rows:
+            by_link.setdefault(link.canonical_url, []).append(
+                (survivor(link.meetup), link.event_specific)
+            )
+        by_fallback = {
+            m.fallback_key: survivor(m)
+            for m in Meetup.objects.filter(fallback_key__in=fallbacks)
+            .select_related("duplicate_of__duplicate_of")
+        }
+        return cls(by_link, by_fallback)
+
+    def find(self, links: list[EntryLink], day: date, fallback: str, issued: date | None
+             ) -> tuple[Meetup | None, date | None]:
+        """(meetup, the date it had if it moves) for an entry dated `day` in an issue of `issued`.
+
+        Same link and date first; then an event link seen with another date, when that reads
+        as a move rather than the link reused for a later occurrence.
+        """
+        for link in links:
+            for meetup, _specific in self.by_link.get(link.canonical, []):
+                if meetup.start_date == day:
+                    return meetup, None
+        for link in links:
+            if not link.specific:
+                continue
+            moved = [m for m, specific in self.by_link.get(link.canonical, [])
+                     if specific and is_move(m, day, issued)]
+            if moved:
+                meetup = min(moved, key=lambda m: abs((m.start_date - day).days))
+                return meetup, meetup.start_date
+        if fallback and fallback in self.by_fallback:
+            return self.by_fallback[fallback], None
+        return None, None
+
+
+def is_move(meetup: Meetup, day: date, issued: date | None) -> bool:
+    """Does `day` (in an issue of `issued`) move `meetup`, or is it a later occurrence?
+
+    A move: the earlier issue's date was still ahead when the later issue came out, or it
+    was impossible (before its own issue, a typo). A date that had passed by then means
+    the link is reused for a new occurrence (a monthly Eventbrite page, say).
+    """
+    if issued is None or meetup.source_date is None:
+        return True
+    if issued >= meetup.source_date:
+        old, old_issue, new_issue = meetup.start_date, meetup.source_date, issued
+    else:
+        old, old_issue, new_issue = day, issued, meetup.source_date
+    return old >= new_issue or old < old_issue
+
+
+def survivor(meetup: Meetup) -> Meetup:
+    """Follow `duplicate_of` to the meetup a curator kept."""
+    seen = set()
+    while meetup.duplicate_of_id and meetup.pk not in seen:
+        seen.add(meetup.pk)
+        meetup = meetup.duplicate_of or Meetup.objects.get(pk=meetup.duplicate_of_id)
+    return meetup
+
+
+def entry_as_json(entry: ParsedEntry) -> dict:
+    """What the parser read, stored on the Sighting for curators and re-checks."""
+    data = asdict(entry)
+    data.pop("raw", None)
+    for key in ("start_date", "end_date"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data

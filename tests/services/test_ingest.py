@@ -1,0 +1,214 @@
+"""Ingest: every entry line accounted for, deduplication, rescheduling, idempotence."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from calendar_app.models import Flag, Meetup, Newsletter, Sighting
+from calendar_app.services.ingest import ingest_newsletter, ingest_paths
+
+SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+SEEDS = sorted(SAMPLES.glob("00*.txt"))
+ALL_SAMPLES = sorted(SAMPLES.iterdir())
+
+pytestmark = pytest.mark.django_db
+
+
+def entry_lines(path: Path) -> int:
+    """Top-level bullets of the events section, counted independently of the parser."""
+    text = path.read_text(encoding="utf-8")
+    section = re.search(r"^#{1,2} Upcoming Events\s*$(.*?)(?=^#{1,2} \S)", text, re.M | re.S)
+    body = re.sub(r"<!--.*?-->", "", section.group(1), flags=re.S)
+    return len(re.findall(r"^ ?[*-] ", body, re.M))
+
+
+def run_ingest(*paths: str | Path) -> dict:
+    out = io.StringIO()
+    call_command("ingest_twir", *map(str, paths), "--json", stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def newsletter_text(number: int, day: str, window_end: str, entries: str) -> str:
+    return (
+        f"Title: This Week in Rust {number}\nNumber: {number}\nDate: {day}\n"
+        f"Category: This Week in Rust\n\n## Upcoming Events\n\n"
+        f"Rusty Events between {day} - {window_end} 🦀\n\n### Europe\n\n{entries}\n"
+        f"## Jobs\n\nNone.\n"
+    )
+
+
+@pytest.mark.parametrize("path", ALL_SAMPLES, ids=lambda p: p.name)
+def test_every_entry_line_is_a_sighting_or_an_unparsed_flag(path):
+    report = run_ingest(path)
+    newsletter = Newsletter.objects.get()
+    sightings = Sighting.objects.filter(newsletter=newsletter).count()
+    unparsed = Flag.objects.filter(newsletter=newsletter, kind="unparsed").count()
+    assert sightings + unparsed == entry_lines(path) == report["entries"]
+    for flag in Flag.objects.filter(kind="unparsed"):
+        assert flag.raw and flag.line
+
+
+def test_seeds_give_205_sightings_and_199_meetups():
+    report = run_ingest(*SEEDS)
+    assert report["entries"] == 205
+    assert Sighting.objects.count() == 205
+    assert Meetup.objects.count() == 199
+    assert report["meetups_created"] == 199
+
+
+@pytest.mark.parametrize(
+    "title_part",
+    ["12th BcnRust", "FOSDEM Conference", "Introduction and Rust in production"],
+)
+def test_double_listings_under_virtual_and_a_continent_are_one_meetup(title_part):
+    run_ingest(SEEDS[0])
+    meetup = Meetup.objects.get(title__contains=title_part)
+    sections = sorted(meetup.sightings.values_list("section", flat=True))
+    assert sections[0] == "Europe" and sections[-1] == "Virtual"
+    assert meetup.attendance == "hybrid"
+
+
+def test_consecutive_issues_give_one_meetup_with_a_sighting_per_issue():
+    run_ingest(
+        SAMPLES / "2024-01-17-this-week-in-rust.md",
+        SAMPLES / "2024-01-24-this-week-in-rust.md",
+        SEEDS[0],
+    )
+    meetup = Meetup.objects.get(links__canonical_url="https://meetup.com/rust-nyc/events/298593474")
+    numbers = sorted(meetup.sightings.values_list("newsletter__number", flat=True))
+    assert len(numbers) == len(set(numbers)) >= 2
+    # No meetup carries two sightings of one issue unless it was listed twice in it.
+    for m in Meetup.objects.all():
+        per_issue = list(m.sightings.values_list("newsletter_id", "section"))
+        assert len(per_issue) == len(set(per_issue))
+
+
+EARLY = "* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n" \
+        "    * [**Embedded**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+LATE = "* 2024-02-14 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n" \
+       "    * [**Embedded (moved)**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+
+
+@pytest.mark.parametrize("order", ["older first", "newer first"])
+def test_a_new_date_in_a_newer_issue_moves_the_meetup(order):
+    older = newsletter_text(530, "2024-01-17", "2024-02-14", EARLY)
+    newer = newsletter_text(531, "2024-01-24", "2024-02-21", LATE)
+    texts = [older, newer] if order == "older first" else [newer, older]
+    for i, text in enumerate(texts):
+        ingest_newsletter(text=text, source=f"test-{i}.md")
+    meetup = Meetup.objects.get()
+    assert meetup.start_date == date(2024, 2, 14)
+    assert meetup.title == "Embedded (moved)"
+    assert meetup.sightings.count() == 2
+    assert Flag.objects.filter(kind="rescheduled", meetup=meetup).exists()
+    if order == "older first":
+        assert meetup.sequence >= 1
+
+
+def test_a_locked_date_is_not_moved():
+    ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", EARLY), source="a")
+    meetup = Meetup.objects.get()
+    meetup.locked_fields = ["start_date", "end_date", "title"]
+    meetup.title = "Curated title"
+    meetup.save()
+    ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", LATE), source="b")
+    meetup.refresh_from_db()
+    assert meetup.start_date == date(2024, 2, 7)
+    assert meetup.title == "Curated title"
+
+
+GENERIC = [
+    "https://meet.jit.si/rusthackandlearnberlin",
+    "https://discord.gg/rust-lang-community",
+    "https://www.eventbrite.com/o/rust-circle-kampala-65249289033",
+    "https://rustconf.com/",
+]
+
+
+@pytest.mark.parametrize("url", GENERIC)
+def test_generic_links_never_join_two_dates(url):
+    entries = "".join(
+        f"* {day} | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin/)\n"
+        f"    * [**Hack and Learn**]({url})\n"
+        for day in ("2024-02-01", "2024-02-15")
+    )
+    ingest_newsletter(text=newsletter_text(532, "2024-01-31", "2024-02-28", entries), source="x")
+    assert sorted(Meetup.objects.values_list("start_date", flat=True)) == [
+        date(2024, 2, 1), date(2024, 2, 15)
+    ]
+
+
+@pytest.mark.parametrize("canonical", [
+    "https://meet.jit.si/rusthackandlearnberlin",
+    "https://eventbrite.com/e/rust-circle-meetup-tickets-628763176587",
+    "https://discord.gg/yNtPTb2",
+    "https://rustconf.com",
+])
+def test_generic_sample_links_stay_one_meetup_per_date(canonical):
+    run_ingest(*ALL_SAMPLES)
+    meetups = Meetup.objects.filter(links__canonical_url=canonical)
+    dates = list(meetups.values_list("start_date", flat=True))
+    listed = set(Sighting.objects.filter(meetup__in=meetups)
+                 .values_list("parsed__start_date", flat=True))
+    assert len(dates) >= 2
+    assert len(dates) == len(set(dates)) == len(listed)
+
+
+def test_second_run_over_the_samples_changes_nothing():
+    first = run_ingest(SAMPLES)
+    assert first["newsletters"] == 12
+    export_before = io.StringIO()
+    call_command("export_events", "--format", "json", stdout=export_before)
+    second = run_ingest(SAMPLES)
+    assert (second["meetups_created"], second["meetups_updated"]) == (0, 0)
+    assert second["skipped_unchanged"] == 12
+    assert second["meetups_total"] == first["meetups_total"]
+    export_after = io.StringIO()
+    call_command("export_events", "--format", "json", stdout=export_after)
+    assert export_before.getvalue() == export_after.getvalue()
+
+
+def test_a_malformed_line_becomes_an_unparsed_flag_with_its_line():
+    entries = EARLY + "* sometime soon | somewhere | [Rust](https://example.org/)\n"
+    text = newsletter_text(532, "2024-01-31", "2024-02-28", entries)
+    report = ingest_newsletter(text=text, source="bad.md")
+    flag = Flag.objects.get(kind="unparsed")
+    assert flag.raw.startswith("* sometime soon")
+    assert flag.line == text.splitlines().index(flag.raw.splitlines()[0]) + 1
+    assert "bad.md" in flag.message
+    assert report.sightings == 1
+
+
+def test_a_file_without_events_section_gives_a_warning(tmp_path, capsys):
+    path = tmp_path / "no-events.md"
+    path.write_text("Title: This Week in Rust 1\nNumber: 1\nDate: 2024-01-03\n\n## Jobs\n")
+    err = io.StringIO()
+    call_command("ingest_twir", str(path), stderr=err, stdout=io.StringIO())
+    assert "no Upcoming Events section" in err.getvalue()
+    assert Meetup.objects.count() == 0
+
+
+def test_an_unreadable_path_fails_after_the_others_are_ingested(tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command("ingest_twir", str(tmp_path / "missing.md"), str(SEEDS[0]),
+                     stdout=io.StringIO())
+    assert error.value.returncode == 1
+    assert "missing.md" in str(error.value) and "\n" not in str(error.value)
+    assert Newsletter.objects.count() == 1
+
+
+def test_ingest_paths_reads_directories_recursively(tmp_path):
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    (nested / "532.md").write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (nested / "ignore.json").write_text("{}")
+    report = ingest_paths([str(tmp_path)])
+    assert report.files == 1 and report.newsletters == 1
