@@ -40,6 +40,16 @@ class LatLonField(forms.CharField):
         return (lat, lon)
 
 
+class CheckboxFlag(forms.CheckboxInput):
+    """A checkbox that reads `0`, `false`, `no` and `off` in a URL as unticked, not ticked."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
 class LatLonFilter(django_filters.Filter):
     field_class = LatLonField
 
@@ -61,7 +71,9 @@ def haversine_km(lat: float, lon: float):
 
 
 class MeetupFilter(django_filters.FilterSet):
-    region = django_filters.ChoiceFilter(choices=Region.choices, label="Region")
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, label="Region", empty_label="All regions"
+    )
     country = django_filters.CharFilter(
         label="Country", method="filter_country", max_length=2,
         help_text="Two-letter code, e.g. DE",
@@ -70,7 +82,9 @@ class MeetupFilter(django_filters.FilterSet):
     group = django_filters.CharFilter(
         field_name="groups__slug", label="Group", max_length=MAX_TEXT
     )
-    attendance = django_filters.ChoiceFilter(choices=Attendance.choices, label="Attendance")
+    attendance = django_filters.ChoiceFilter(
+        choices=Attendance.choices, label="Attendance", empty_label="Any attendance"
+    )
     start = django_filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -85,7 +99,7 @@ class MeetupFilter(django_filters.FilterSet):
         label="Radius (km)", method="filter_noop", min_value=1, max_value=MAX_RADIUS_KM
     )
     include_past = django_filters.BooleanFilter(
-        label="Include past meetups", method="filter_noop", widget=forms.CheckboxInput
+        label="Include past meetups", method="filter_noop", widget=CheckboxFlag
     )
 
     class Meta:

@@ -1,0 +1,392 @@
+"""Read queries for the public pages; the feeds and the JSON API reuse `filtered_meetups`.
+
+Every selector runs a fixed number of queries, whatever the number of meetups, so the
+pages stay fast on a large archive (tests pin the counts).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from .filters import MeetupFilter
+from .models import Attendance, Group, Meetup, MeetupPlace, Place, Sighting, Status
+
+MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
+MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
+MAX_MERGE_CHAIN = 20
+
+
+def filtered_meetups(data, *, past_days: int = 0) -> tuple[MeetupFilter, QuerySet]:
+    """Bind the shared FilterSet to query parameters and apply it to published meetups.
+
+    An invalid filter yields an empty queryset (the FilterSet's form carries the errors),
+    so a bad value is reported instead of being silently ignored.
+    """
+    filterset = MeetupFilter(data or {}, queryset=Meetup.objects.published(), past_days=past_days)
+    if not filterset.is_valid():
+        return filterset, Meetup.objects.none()
+    return filterset, filterset.qs
+
+
+# --- near me: a typed city becomes `near=lat,lon` ---------------------------------------
+
+
+def locate_city(name: str) -> tuple[float, float] | None:
+    """Coordinates for a typed city: a known Place first, then the offline geocoder."""
+    name = name.strip()[:200]
+    if not name:
+        return None
+    place = (
+        Place.objects.filter(city__iexact=name, latitude__isnull=False, longitude__isnull=False)
+        .annotate(uses=Count("meetups"))
+        .order_by("-uses", "id")
+        .first()
+    )
+    if place:
+        return place.latitude, place.longitude
+    return _geocode(name)
+
+
+def _geocode(name: str) -> tuple[float, float] | None:
+    try:
+        from .geocoding import get_geocoder
+    except ImportError:  # the geocoder package is optional for the pages
+        return None
+    try:
+        result = get_geocoder().geocode(name)
+    except Exception:  # noqa: BLE001 - a geocoder failure must not break the list page
+        return None
+    if result is None or getattr(result, "latitude", None) is None:
+        return None
+    if getattr(result, "status", "resolved") in {"not_found", "not_a_place"}:
+        return None
+    return result.latitude, result.longitude
+
+
+@dataclass
+class MeetupList:
+    """The list page's data: the bound filter, the ordered ids it selects, near-me outcome.
+
+    The filter runs once, for ids only; the page's meetups and the map's markers are then
+    fetched by id, so a costly filter (near me) is not evaluated three times.
+    """
+
+    filterset: MeetupFilter
+    ids: list[int]
+    distances: dict[int, float]
+    params: QueryDict  # effective filter parameters (a typed city resolved to `near`)
+    city_error: str = ""
+
+
+def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
+    """Filtered meetup ids in display order; `near_city` becomes `near` before filtering."""
+    params = params.copy()
+    params.pop("page", None)
+    city = params.pop("near_city", [""])[-1].strip()
+    city_error = ""
+    if city and not params.get("near"):
+        position = locate_city(city)
+        if position:
+            params["near"] = f"{position[0]:.4f},{position[1]:.4f}"
+        else:
+            city_error = f"We could not find a city called “{city[:80]}”. Try a nearby larger city."
+    filterset, queryset = filtered_meetups(params, past_days=past_days)
+    if city_error or not filterset.is_valid():
+        return MeetupList(filterset, [], {}, params, city_error)
+    if filterset.form.cleaned_data.get("near"):
+        rows = list(queryset.values_list("id", "distance_km"))
+        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows), params)
+    ids = list(queryset.order_by("start_date", "title", "id").values_list("id", flat=True))
+    return MeetupList(filterset, ids, {}, params)
+
+
+def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> list[Meetup]:
+    """The meetups of one page, in the given order, with everything the list shows."""
+    found = Meetup.objects.filter(pk__in=ids).for_display().in_bulk()
+    meetups = [found[pk] for pk in ids if pk in found]
+    for meetup in meetups:
+        meetup.distance_km = (distances or {}).get(meetup.pk)
+    return meetups
+
+
+def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
+    """One marker per place for the first `limit` meetups, listing a few of them: one query.
+
+    Grouping by place keeps the map readable (a city's monthly meetups share one pin) and
+    the page small.
+    """
+    order = {pk: n for n, pk in enumerate(ids[:limit])}
+    rows = MeetupPlace.objects.filter(
+        meetup_id__in=list(order), place__latitude__isnull=False,
+        place__longitude__isnull=False,
+    ).values(
+        "meetup_id", "position", "meetup__title", "meetup__start_date", "meetup__attendance",
+        "meetup__status", "place__latitude", "place__longitude", "place__city",
+    )
+    rows = sorted(rows, key=lambda row: (order[row["meetup_id"]], row["position"]))
+    return _group_by_place(
+        (row["place__latitude"], row["place__longitude"], row["place__city"], {
+            "id": row["meetup_id"], "title": row["meetup__title"] or "Rust meetup",
+            "date": row["meetup__start_date"].isoformat(),
+            "attendance": row["meetup__attendance"],
+            "cancelled": row["meetup__status"] == Status.CANCELLED,
+        })
+        for row in rows
+    )
+
+
+def place_markers(meetups: list[Meetup]) -> list[dict]:
+    """Markers from meetups whose places are already prefetched (no query)."""
+    return _group_by_place(
+        (place.latitude, place.longitude, place.city, {
+            "id": meetup.pk, "title": meetup.title or "Rust meetup",
+            "date": meetup.start_date.isoformat(), "attendance": meetup.attendance,
+            "cancelled": meetup.status == Status.CANCELLED,
+        })
+        for meetup in meetups
+        for place in meetup.ordered_places()
+        if place.has_coordinates
+    )
+
+
+def location_markers(places: list[Place]) -> list[dict]:
+    """Markers for places themselves (where a group meets)."""
+    return [
+        {"lat": round(place.latitude, 5), "lon": round(place.longitude, 5),
+         "city": place.display_name, "count": 0, "meetups": []}
+        for place in places
+        if place.has_coordinates
+    ]
+
+
+MEETUPS_PER_MARKER = 5
+
+
+def _group_by_place(rows) -> list[dict]:
+    """{lat, lon, city, count, meetups: [{id, title, date, attendance, cancelled}, ...]}."""
+    markers: dict[tuple[float, float], dict] = {}
+    for lat, lon, city, meetup in rows:
+        key = (round(lat, 5), round(lon, 5))
+        marker = markers.setdefault(
+            key, {"lat": key[0], "lon": key[1], "city": city, "count": 0, "meetups": []}
+        )
+        marker["count"] += 1
+        if len(marker["meetups"]) < MEETUPS_PER_MARKER:
+            marker["meetups"].append(meetup)
+    return list(markers.values())
+
+
+# --- month view ---------------------------------------------------------------------------
+
+
+ATTENDANCE_LABELS = dict(Attendance.choices)
+
+
+@dataclass
+class CalendarItem:
+    """A meetup as a month cell shows it: plain values, no model instance (cells are many)."""
+
+    id: int
+    title: str
+    start_date: date
+    end_date: date
+    attendance: str
+    status: str
+    city: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/events/{self.id}/"
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS.get(self.attendance, self.attendance)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+
+@dataclass
+class Entry:
+    """A meetup on one day of the grid; `continued` when it began on an earlier day."""
+
+    item: CalendarItem
+    continued: bool
+    continues: bool
+
+
+@dataclass
+class Day:
+    date: date
+    in_month: bool
+    is_today: bool
+    entries: list[Entry] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class MonthGrid:
+    year: int
+    month: int
+    weeks: list[list[Day]]
+    filterset: MeetupFilter
+    total: int
+
+    @property
+    def days_with_meetups(self) -> int:
+        return sum(1 for week in self.weeks for day in week if day.in_month and day.entries)
+
+
+def month_grid(year: int, month: int, params: QueryDict, *, today: date | None = None) -> MonthGrid:
+    """A Monday-first grid of the month; each meetup sits in every day it spans.
+
+    One query fetches the meetups overlapping the grid; a second fetches the cities of
+    only those shown (a busy day shows MAX_PER_DAY and a "+N more" link).
+    """
+    today = today or timezone.localdate()
+    dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    grid_start, grid_end = dates[0][0], dates[-1][-1]
+    past_days = max(0, (today - grid_start).days)  # the filter's "upcoming" must not hide the month
+    filterset, queryset = filtered_meetups(params, past_days=past_days)
+    rows = (
+        queryset.overlapping(grid_start, grid_end)
+        .order_by("start_date", "title", "id")
+        .values_list("id", "title", "start_date", "end_date", "attendance", "status")
+    )
+    items = [CalendarItem(*row) for row in rows]
+    days = {d: Day(d, d.month == month, d == today) for week in dates for d in week}
+    for item in items:
+        day = max(item.start_date, grid_start)
+        while day <= min(item.end_date, grid_end):
+            cell = days[day]
+            if len(cell.entries) < MAX_PER_DAY:
+                cell.entries.append(Entry(item, day > item.start_date, day < item.end_date))
+            else:
+                cell.more += 1
+            day += timedelta(days=1)
+    _add_cities({entry.item.id: entry.item for cell in days.values() for entry in cell.entries})
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    in_month = sum(1 for item in items if item.start_date <= last and item.end_date >= first)
+    weeks = [[days[d] for d in week] for week in dates]
+    return MonthGrid(year, month, weeks, filterset, in_month)
+
+
+def _add_cities(items: dict[int, CalendarItem]) -> None:
+    """The primary place's city of each shown item, in one query."""
+    if not items:
+        return
+    rows = (
+        MeetupPlace.objects.filter(meetup_id__in=list(items))
+        .order_by("meetup_id", "-position", "-id")
+        .values_list("meetup_id", "place__city")
+    )
+    for meetup_id, city in rows:  # the lowest position comes last and wins
+        items[meetup_id].city = city or ""
+
+
+# --- one meetup -------------------------------------------------------------------------
+
+
+@dataclass
+class Lookup:
+    """What `/events/<id>/` should do: show `meetup`, or redirect to `redirect_to`."""
+
+    meetup: Meetup | None = None
+    redirect_to: Meetup | None = None
+
+
+def meetup_detail(pk: int) -> Lookup:
+    """The meetup to show, the survivor a merged-away id redirects to, or nothing (404)."""
+    meetup = (
+        Meetup.objects.for_display()
+        .prefetch_related(
+            Prefetch(
+                "sightings",
+                queryset=Sighting.objects.select_related("newsletter").order_by(
+                    "newsletter__date", "newsletter__number", "line"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meetup is None:
+        return Lookup()
+    if meetup.duplicate_of_id:
+        survivor = _survivor(meetup)
+        return Lookup(redirect_to=survivor) if survivor else Lookup()
+    if meetup.status == Status.HIDDEN:
+        return Lookup()
+    return Lookup(meetup=meetup)
+
+
+def _survivor(meetup: Meetup) -> Meetup | None:
+    """Follow duplicate_of to the meetup that absorbed this one (published, not hidden)."""
+    seen = {meetup.pk}
+    current_id = meetup.duplicate_of_id
+    for _ in range(MAX_MERGE_CHAIN):
+        current = Meetup.objects.filter(pk=current_id).only("id", "status", "duplicate_of").first()
+        if current is None or current.pk in seen:
+            return None
+        if current.duplicate_of_id is None:
+            return None if current.status == Status.HIDDEN else current
+        seen.add(current.pk)
+        current_id = current.duplicate_of_id
+    return None
+
+
+# --- groups -----------------------------------------------------------------------------
+
+PAST_LIMIT = 30
+
+
+def group_list(*, today: date | None = None) -> QuerySet:
+    """Groups with at least one public meetup, with their upcoming count and next date."""
+    today = today or timezone.localdate()
+    public = Q(meetups__duplicate_of__isnull=True) & ~Q(meetups__status=Status.HIDDEN)
+    upcoming = public & Q(meetups__end_date__gte=today)
+    return (
+        Group.objects.annotate(
+            total=Count("meetups", filter=public),
+            upcoming=Count("meetups", filter=upcoming),
+            next_date=Min("meetups__start_date", filter=upcoming),
+        )
+        .filter(total__gt=0)
+        .order_by("name")
+    )
+
+
+@dataclass
+class GroupPage:
+    group: Group
+    upcoming: list[Meetup]
+    past: list[Meetup]
+    past_total: int
+    places: list[Place]
+
+
+def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:
+    """A group's upcoming meetups, its most recent past ones, and where it meets."""
+    today = today or timezone.localdate()
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        return None
+    meetups = Meetup.objects.published().filter(groups=group)
+    upcoming = list(meetups.upcoming(today).order_by("start_date", "title", "id").for_display())
+    past_qs = meetups.filter(end_date__lt=today)
+    past = list(past_qs.order_by("-start_date", "-id").for_display()[:PAST_LIMIT])
+    past_total = past_qs.count() if len(past) == PAST_LIMIT else len(past)
+    places = list(
+        Place.objects.filter(meetups__in=meetups)
+        .annotate(uses=Count("meetups"))
+        .order_by("-uses", "city", "text")
+    )
+    return GroupPage(group, upcoming, past, past_total, places)
