@@ -145,8 +145,11 @@ def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
 def ingest_newsletter(*, text: str, source: str, force: bool = False) -> IngestReport:
     """Ingest one newsletter's text; unchanged text (same content hash) is skipped."""
     report = IngestReport(files=1)
-    parsed = parse_newsletter(text)
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not force and Newsletter.objects.filter(content_hash=content_hash).exists():
+        report.skipped_unchanged = 1  # the cheap path: no parsing for unchanged files
+        return report
+    parsed = parse_newsletter(text)
     key = newsletter_key(parsed, source)
     if not parsed.has_events_section:
         report.warnings.append(f"{source}: no Upcoming Events section")
@@ -201,7 +204,7 @@ class EntryLink:
     specific: bool
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two slots are never "equal"
 class Slot:
     """One meetup this newsletter talks about, with the entries that name it."""
 
@@ -299,7 +302,9 @@ class NewsletterIngest:
                 or (by_fallback.get(fallback) if fallback else None)
             )
             if slot is None:
-                meetup, moved_from = known.find(links, entry.start_date, fallback, self.newsletter.date)
+                meetup, moved_from = known.find(
+                    links, entry.start_date, fallback, self.newsletter.date
+                )
                 if meetup is not None:
                     slot = slot_for(meetup)
                     slot.rescheduled_from = moved_from or slot.rescheduled_from
@@ -334,12 +339,14 @@ class NewsletterIngest:
         Meetup.objects.bulk_create([s.meetup for s in new_slots])
         self.report.meetups_created = len(new_slots)
 
+        relations = Relations.load([s.meetup for s in slots if s not in new_slots])
         changed: list[Meetup] = []
         for slot in slots:
             if slot in new_slots:
-                self.set_relations(slot, created=True)
-            elif self.update_meetup(slot):
+                self.set_relations(slot, relations)
+            elif self.update_meetup(slot, relations):
                 changed.append(slot.meetup)
+        relations.save()
         if changed:
             Meetup.objects.bulk_update(
                 changed,
@@ -397,13 +404,13 @@ class NewsletterIngest:
         place_ids = self.place_ids_of(slot)
         return self.places.region(place_ids[0]) if place_ids else ""
 
-    def update_meetup(self, slot: Slot) -> bool:
+    def update_meetup(self, slot: Slot, relations: Relations) -> bool:
         """Apply this newsletter's values unless locked or older than what the meetup shows."""
         meetup = slot.meetup
         newer = meetup.source_date is None or (
             self.newsletter.date is not None and self.newsletter.date >= meetup.source_date
         )
-        changed = self.set_relations(slot, created=False, apply=newer)
+        changed = self.set_relations(slot, relations, apply=newer)
         if slot.rescheduled_from is not None:
             self.flags.append(Flag(
                 kind="rescheduled", meetup=meetup, newsletter=self.newsletter,
@@ -439,59 +446,24 @@ class NewsletterIngest:
             meetup.updated = timezone.now()
         return changed
 
-    def set_relations(self, slot: Slot, *, created: bool, apply: bool = True) -> bool:
-        """Places, organisers and links; returns True when something changed."""
+    def set_relations(self, slot: Slot, relations: Relations, *, apply: bool = True) -> bool:
+        """Places, organisers and links; returns True when something changed.
+
+        An older issue (apply=False) only adds links: it never replaces newer values.
+        """
         meetup = slot.meetup
         changed = False
         if apply and not meetup.is_locked("places"):
-            changed |= self.replace_through(
-                MeetupPlace, "place_id", meetup, self.place_ids_of(slot), created
-            )
-            if changed and not created:
-                meetup.sequence += 1
+            moved = relations.set_places(meetup, self.place_ids_of(slot))
+            if moved and meetup.pk in relations.known:
+                meetup.sequence += 1  # a new place is an update calendar clients must see
+                changed = True
         if apply and not meetup.is_locked("groups"):
-            changed |= self.replace_through(
-                MeetupGroup, "group_id", meetup, self.group_ids_of(slot), created
-            )
+            changed |= relations.set_groups(meetup, self.group_ids_of(slot))
         if not meetup.is_locked("links"):
-            changed |= self.add_links(slot, created)
+            links = [link for entry in slot.entries for link in self.links[id(entry)]]
+            changed |= relations.add_links(meetup, links)
         return changed
-
-    def replace_through(self, model, column: str, meetup: Meetup, ids: list[int],
-                        created: bool) -> bool:
-        if not created:
-            current = list(model.objects.filter(meetup=meetup).order_by("position", "id")
-                           .values_list(column, flat=True))
-            if current == ids:
-                return False
-            model.objects.filter(meetup=meetup).delete()
-        model.objects.bulk_create(
-            [model(meetup=meetup, position=i, **{column: pk}) for i, pk in enumerate(ids)]
-        )
-        return bool(ids) or not created
-
-    def add_links(self, slot: Slot, created: bool) -> bool:
-        meetup = slot.meetup
-        existing = set() if created else set(
-            MeetupLink.objects.filter(meetup=meetup).values_list("canonical_url", flat=True)
-        )
-        start = len(existing)
-        new_links = []
-        has_primary = bool(existing)
-        for entry in slot.entries:
-            for link in self.links[id(entry)]:
-                if link.canonical in existing:
-                    continue
-                existing.add(link.canonical)
-                primary = link.primary and not has_primary
-                has_primary |= primary
-                new_links.append(MeetupLink(
-                    meetup=meetup, url=link.url[:1000], canonical_url=link.canonical[:1000],
-                    label=link.label[:300], primary=primary, event_specific=link.specific,
-                    position=start + len(new_links),
-                ))
-        MeetupLink.objects.bulk_create(new_links, ignore_conflicts=True)
-        return bool(new_links) and not created
 
     def write_sightings(self, slots: list[Slot]) -> None:
         pairs = [(slot, entry) for slot in slots for entry in slot.entries]
@@ -515,6 +487,80 @@ class NewsletterIngest:
                     message=f"Listed under {entry.section}, but {entry.location_text} is in "
                             f"{slot.meetup.get_region_display()}.",
                 ))
+
+
+class Relations:
+    """A newsletter's changes to places, organisers and links, written in a few queries."""
+
+    def __init__(self, places: dict, groups: dict, links: dict, known: set[int]):
+        self.places: dict[int, list[int]] = places
+        self.groups: dict[int, list[int]] = groups
+        self.links: dict[int, set[str]] = links
+        self.known = known  # meetups that existed before this newsletter
+        self.replaced: dict[type, set[int]] = {MeetupPlace: set(), MeetupGroup: set()}
+        self.new_rows: list = []
+        self.new_links: list[MeetupLink] = []
+
+    @classmethod
+    def load(cls, meetups: list[Meetup]) -> Relations:
+        ids = [m.pk for m in meetups]
+        places: dict[int, list[int]] = {}
+        for meetup_id, place_id in MeetupPlace.objects.filter(meetup_id__in=ids).order_by(
+            "position", "id"
+        ).values_list("meetup_id", "place_id"):
+            places.setdefault(meetup_id, []).append(place_id)
+        groups: dict[int, list[int]] = {}
+        for meetup_id, group_id in MeetupGroup.objects.filter(meetup_id__in=ids).order_by(
+            "position", "id"
+        ).values_list("meetup_id", "group_id"):
+            groups.setdefault(meetup_id, []).append(group_id)
+        links: dict[int, set[str]] = {}
+        for meetup_id, canonical in MeetupLink.objects.filter(meetup_id__in=ids).values_list(
+            "meetup_id", "canonical_url"
+        ):
+            links.setdefault(meetup_id, set()).add(canonical)
+        return cls(places, groups, links, set(ids))
+
+    def set_places(self, meetup: Meetup, ids: list[int]) -> bool:
+        return self._replace(MeetupPlace, "place_id", self.places, meetup, ids)
+
+    def set_groups(self, meetup: Meetup, ids: list[int]) -> bool:
+        return self._replace(MeetupGroup, "group_id", self.groups, meetup, ids)
+
+    def _replace(self, model, column: str, current: dict, meetup: Meetup, ids: list[int]) -> bool:
+        if current.get(meetup.pk, []) == ids:
+            return False
+        if meetup.pk in current:
+            self.replaced[model].add(meetup.pk)
+        current[meetup.pk] = ids
+        self.new_rows += [model(meetup=meetup, position=i, **{column: pk})
+                          for i, pk in enumerate(ids)]
+        return True
+
+    def add_links(self, meetup: Meetup, links: list[EntryLink]) -> bool:
+        existing = self.links.setdefault(meetup.pk, set())
+        had_links = bool(existing)
+        added = False
+        for link in links:
+            if link.canonical in existing:
+                continue
+            existing.add(link.canonical)
+            self.new_links.append(MeetupLink(
+                meetup=meetup, url=link.url[:1000], canonical_url=link.canonical[:1000],
+                label=link.label[:300], primary=link.primary and not had_links,
+                event_specific=link.specific, position=len(existing) - 1,
+            ))
+            had_links |= link.primary
+            added = True
+        return added and meetup.pk in self.known
+
+    def save(self) -> None:
+        for model, meetup_ids in self.replaced.items():
+            if meetup_ids:
+                model.objects.filter(meetup_id__in=meetup_ids).delete()
+        for model in (MeetupPlace, MeetupGroup):
+            model.objects.bulk_create([row for row in self.new_rows if isinstance(row, model)])
+        MeetupLink.objects.bulk_create(self.new_links, ignore_conflicts=True)
 
 
 @dataclass
