@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.models import (
@@ -208,7 +209,8 @@ class EntryLink:
 class Slot:
     """One meetup this newsletter talks about, with the entries that name it."""
 
-    meetup: Meetup | None = None  # None: to be created
+    meetup_id: int | None = None  # None: a new meetup
+    meetup: Meetup | None = None
     entries: list[ParsedEntry] = field(default_factory=list)
     rescheduled_from: date | None = None
 
@@ -278,18 +280,18 @@ class NewsletterIngest:
                 if len(dates_by_link[link.canonical]) > 1:
                     link.specific = False
 
-        known = self.known_meetups(dates_by_link.keys(), entries)
+        known = self.known_meetups(entries)
         slots: list[Slot] = []
         by_link_date: dict[tuple[str, date], Slot] = {}
         by_specific: dict[str, Slot] = {}
         by_fallback: dict[str, Slot] = {}
         slot_of_meetup: dict[int, Slot] = {}
 
-        def slot_for(meetup: Meetup) -> Slot:
-            if meetup.pk not in slot_of_meetup:
-                slot_of_meetup[meetup.pk] = Slot(meetup=meetup)
-                slots.append(slot_of_meetup[meetup.pk])
-            return slot_of_meetup[meetup.pk]
+        def slot_for(meetup: Known) -> Slot:
+            if meetup.id not in slot_of_meetup:
+                slot_of_meetup[meetup.id] = Slot(meetup_id=meetup.id)
+                slots.append(slot_of_meetup[meetup.id])
+            return slot_of_meetup[meetup.id]
 
         for entry in entries:
             links = self.links[id(entry)]
@@ -318,6 +320,9 @@ class NewsletterIngest:
                     by_specific.setdefault(link.canonical, slot)
             if fallback:
                 by_fallback.setdefault(fallback, slot)
+        existing = Meetup.objects.in_bulk(slot_of_meetup)
+        for meetup_id, slot in slot_of_meetup.items():
+            slot.meetup = existing[meetup_id]
         return slots
 
     def fallback_key(self, entry: ParsedEntry) -> str:
@@ -325,10 +330,14 @@ class NewsletterIngest:
         group = entry.groups[0].name.casefold() if entry.groups else ""
         return f"{entry.start_date}|{group}|{entry.location_text.casefold()}"[:600]
 
-    def known_meetups(self, canonicals: Iterable[str], entries: list[ParsedEntry]) -> KnownMeetups:
-        canonicals = list(canonicals)
-        fallbacks = [self.fallback_key(e) for e in entries if not self.links[id(e)]]
-        return KnownMeetups.load(canonicals, fallbacks)
+    def known_meetups(self, entries: list[ParsedEntry]) -> KnownMeetups:
+        links = {link.canonical: link.specific for e in entries for link in self.links[id(e)]}
+        return KnownMeetups.load(
+            generic=[url for url, specific in links.items() if not specific],
+            specific=[url for url, specific in links.items() if specific],
+            days={e.start_date for e in entries},
+            fallbacks=[self.fallback_key(e) for e in entries if not self.links[id(e)]],
+        )
 
     # -- writing -----------------------------------------------------------------------
 
@@ -563,55 +572,97 @@ class Relations:
         MeetupLink.objects.bulk_create(self.new_links, ignore_conflicts=True)
 
 
+@dataclass(frozen=True)
+class Known:
+    """A meetup already in the database, as little of it as matching needs."""
+
+    id: int
+    start_date: date
+    source_date: date | None
+
+
 @dataclass
 class KnownMeetups:
-    """The meetups already in the database that this newsletter's links could name."""
+    """The meetups already in the database that this newsletter's entries could name."""
 
-    by_link: dict[str, list[tuple[Meetup, bool]]]
-    by_fallback: dict[str, Meetup]
+    by_link: dict[str, list[tuple[Known, bool]]]
+    by_fallback: dict[str, Known]
 
     @classmethod
-    def load(cls, canonicals: list[str], fallbacks: list[str]) -> KnownMeetups:
-        by_link: dict[str, list[tuple[Meetup, bool]]] = {}
-        rows = (MeetupLink.objects.filter(canonical_url__in=canonicals)
-                .select_related("meetup__duplicate_of__duplicate_of")
-                .order_by("meetup_id"))
-        for link in rows:
-            by_link.setdefault(link.canonical_url, []).append(
-                (survivor(link.meetup), link.event_specific)
-            )
-        by_fallback = {
-            m.fallback_key: survivor(m)
-            for m in Meetup.objects.filter(fallback_key__in=fallbacks)
-            .select_related("duplicate_of__duplicate_of")
-        }
+    def load(cls, generic: list[str], specific: list[str], days: set[date],
+             fallbacks: list[str]) -> KnownMeetups:
+        """Generic links only matter on the same day; event links on any day."""
+        fields = ("meetup_id", "meetup__start_date", "meetup__source_date",
+                  "meetup__duplicate_of_id")
+        rows = list(
+            MeetupLink.objects.filter(
+                Q(canonical_url__in=generic + specific, meetup__start_date__in=days)
+                | Q(canonical_url__in=specific, event_specific=True)
+            ).order_by("meetup_id").values_list("canonical_url", "event_specific", *fields)
+        )
+        fallback_rows = list(Meetup.objects.filter(fallback_key__in=fallbacks).values_list(
+            "fallback_key", "id", "start_date", "source_date", "duplicate_of_id"))
+        survivors = Survivors([row[2:] for row in rows] + [row[1:] for row in fallback_rows])
+        by_link: dict[str, list[tuple[Known, bool]]] = {}
+        for canonical, specific_link, meetup_id, *_ in rows:
+            by_link.setdefault(canonical, []).append((survivors[meetup_id], specific_link))
+        by_fallback = {row[0]: survivors[row[1]] for row in fallback_rows}
         return cls(by_link, by_fallback)
 
     def find(self, links: list[EntryLink], day: date, fallback: str, issued: date | None
-             ) -> tuple[Meetup | None, date | None]:
+             ) -> tuple[Known | None, date | None]:
         """(meetup, the date it had if it moves) for an entry dated `day` in an issue of `issued`.
 
         Same link and date first; then an event link seen with another date, when that reads
         as a move rather than the link reused for a later occurrence.
         """
         for link in links:
-            for meetup, _specific in self.by_link.get(link.canonical, []):
-                if meetup.start_date == day:
-                    return meetup, None
+            for known, _specific in self.by_link.get(link.canonical, []):
+                if known.start_date == day:
+                    return known, None
         for link in links:
             if not link.specific:
                 continue
-            moved = [m for m, specific in self.by_link.get(link.canonical, [])
-                     if specific and is_move(m, day, issued)]
+            moved = [k for k, specific in self.by_link.get(link.canonical, [])
+                     if specific and is_move(k, day, issued)]
             if moved:
-                meetup = min(moved, key=lambda m: abs((m.start_date - day).days))
-                return meetup, meetup.start_date
+                known = min(moved, key=lambda k: abs((k.start_date - day).days))
+                return known, known.start_date
         if fallback and fallback in self.by_fallback:
             return self.by_fallback[fallback], None
         return None, None
 
 
-def is_move(meetup: Meetup, day: date, issued: date | None) -> bool:
+class Survivors(dict):
+    """meetup id -> the Known meetup it stands for, following `duplicate_of` merges."""
+
+    def __init__(self, rows: list[tuple]):
+        super().__init__()
+        self.merged: dict[int, int] = {}
+        pending = {row[0]: row for row in rows}
+        while pending:
+            merged_into = {}
+            for meetup_id, start, source, duplicate_of in pending.values():
+                if duplicate_of:
+                    merged_into[meetup_id] = duplicate_of
+                else:
+                    self[meetup_id] = Known(meetup_id, start, source)
+            targets = set(merged_into.values()) - set(self)
+            pending = {row[0]: row for row in Meetup.objects.filter(id__in=targets).values_list(
+                "id", "start_date", "source_date", "duplicate_of_id")} if targets else {}
+            self.merged |= merged_into
+        for meetup_id in self.merged:
+            self[meetup_id] = self.resolve(meetup_id)
+
+    def resolve(self, meetup_id: int) -> Known:
+        seen = set()
+        while meetup_id in self.merged and meetup_id not in seen:
+            seen.add(meetup_id)
+            meetup_id = self.merged[meetup_id]
+        return dict.__getitem__(self, meetup_id)
+
+
+def is_move(meetup: Known, day: date, issued: date | None) -> bool:
     """Does `day` (in an issue of `issued`) move `meetup`, or is it a later occurrence?
 
     A move: the earlier issue's date was still ahead when the later issue came out, or it
@@ -627,19 +678,17 @@ def is_move(meetup: Meetup, day: date, issued: date | None) -> bool:
     return old >= new_issue or old < old_issue
 
 
-def survivor(meetup: Meetup) -> Meetup:
-    """Follow `duplicate_of` to the meetup a curator kept."""
-    seen = set()
-    while meetup.duplicate_of_id and meetup.pk not in seen:
-        seen.add(meetup.pk)
-        meetup = meetup.duplicate_of or Meetup.objects.get(pk=meetup.duplicate_of_id)
-    return meetup
-
-
 def entry_as_json(entry: ParsedEntry) -> dict:
     """What the parser read, stored on the Sighting for curators and re-checks."""
-    data = asdict(entry)
-    data.pop("raw", None)
-    for key in ("start_date", "end_date"):
-        data[key] = data[key].isoformat() if data[key] else None
-    return data
+    return {
+        "start_date": entry.start_date.isoformat() if entry.start_date else None,
+        "end_date": entry.end_date.isoformat() if entry.end_date else None,
+        "original_dates": entry.original_dates,
+        "attendance": entry.attendance,
+        "location_text": entry.location_text,
+        "places": [vars(place) for place in entry.places],
+        "groups": [vars(group) for group in entry.groups],
+        "title": entry.title,
+        "links": [vars(link) for link in entry.links],
+        "problems": [vars(problem) for problem in entry.problems],
+    }
