@@ -212,3 +212,32 @@ def test_ingest_paths_reads_directories_recursively(tmp_path):
     (nested / "ignore.json").write_text("{}")
     report = ingest_paths([str(tmp_path)])
     assert report.files == 1 and report.newsletters == 1
+
+
+def test_a_later_issue_corrects_title_place_and_adds_a_mirror():
+    first = ("* 2024-02-07 | Koln, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+             "    * [**Embeded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)\n")
+    second = ("* 2024-02-07 | Köln/Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+              "    * [**Embedded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)"
+              " | [**Mirror: Embedded Abstractions**](https://rust.cologne/2024/02/07/)\n")
+    ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", first), source="a")
+    report = ingest_newsletter(
+        text=newsletter_text(531, "2024-01-24", "2024-02-21", second), source="b"
+    )
+    meetup = Meetup.objects.get()
+    assert report.meetups_updated == 1
+    assert meetup.title == "Embedded Abstractions"
+    assert [p.written for p in meetup.ordered_places()] == ["Köln/Cologne, DE"]
+    assert [(link.label, link.primary) for link in meetup.ordered_links()] == [
+        ("Embeded Abstractions", True), ("Mirror: Embedded Abstractions", False)
+    ]
+    assert meetup.sequence == 1  # the place changed: calendar clients must update
+
+
+def test_an_older_issue_ingested_later_does_not_undo_a_correction():
+    old = ("* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+           "    * [**Old title**](https://www.meetup.com/rustcologne/events/298913201/)\n")
+    new = old.replace("Old title", "New title")
+    ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", new), source="b")
+    ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", old), source="a")
+    assert Meetup.objects.get().title == "New title"
