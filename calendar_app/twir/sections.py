@@ -25,7 +25,6 @@ _EVENTS_HEADING = re.compile(r"^upcoming\s+events\b", re.IGNORECASE)
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
 _BULLET_MARK = re.compile(r"^\s*\$?\s*[*+-](?:[ \t]+|$)")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WINDOW = re.compile(
     r"events\s+between\s+(\d{4}-\d{1,2}-\d{1,2})\s*(?:-|–|—|to|and|until)\s*(\d{4}-\d{1,2}-\d{1,2})",
     re.IGNORECASE,
@@ -108,8 +107,16 @@ def _kind(text: str) -> tuple[str, int]:
 def _mask_comments(raw_lines: list[str]) -> list[str]:
     """Each line with the parts inside `<!-- -->` blanked; an unclosed `<!--` hides
     nothing, so that a slip never swallows the rest of the section."""
-    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(raw_lines))
-    return text.split("\n")
+    text = "\n".join(raw_lines)
+    pieces, position = [], 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pieces.extend([text[position:start], "\n" * text.count("\n", start, end)])
+        position = end + 3
+    pieces.append(text[position:])
+    return "".join(pieces).split("\n")
 
 
 def classify(raw_lines: list[str]) -> list[Line]:

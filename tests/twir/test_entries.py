@@ -340,3 +340,8 @@ def test_the_section_ends_at_a_heading_as_high():
         COLOGNE + "\n\n## Call for Participation\n\n* 2024-10-18 | Bonn, DE | [X](https://x.org/)"
     )
     assert len(entries(body)) == 1
+
+
+def test_an_unclosed_comment_or_a_lone_hash_hides_no_entry():
+    body = "### Europe\n<!-- a note that never ends\n#\n" + COLOGNE
+    assert [e.location_text for e in entries(body)] == ["Cologne, DE"]
