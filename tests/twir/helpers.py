@@ -19,7 +19,7 @@ def read(path: Path) -> str:
 
 
 def _heading_level(line: str) -> int:
-    match = re.match(r"^(#+) +[^\s#]", line)
+    match = re.match(r"^ {0,3}(#{1,6})[ \t]+[^\s#]", line)  # CommonMark: 3 spaces may lead
     return len(match[1]) if match else 0
 
 
