@@ -1,9 +1,223 @@
-"""Feeds (being written)."""
-from django.http import HttpResponse
+"""iCalendar feeds and the JSON API: thin views over the shared FilterSet.
+
+Calendar clients poll; most polls should end in a 304 decided by one aggregate query over
+the filtered meetups (plus three small MAX lookups), before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from .filters import MeetupFilter
+from .models import Flag, Group, Meetup, Newsletter, Place, Status
+from .selectors import filtered_meetups
+from .services.export_json import for_json, meetup_to_dict
+from .services.ical import EventCache, canonical_query, feed_url, location, render_calendar
+
+FEED_PAST_DAYS = 30
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# An hour: short enough that an edit reaches browsers and proxies the same day, long enough
+# to absorb refresh storms; clients revalidate cheaply with the ETag afterwards.
+CACHE_CONTROL = "public, max-age=3600"
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+# Bump when the rendered output changes for the same data, so cached copies are replaced.
+RENDER_VERSION = "1"
 
 
-def events_ics(request, pk=None):
-    return HttpResponse("")
+# Rendered VEVENTs kept per process; see EventCache. 5,000 meetups take about 4 MB.
+event_cache = EventCache(max_bytes=64 * 1024 * 1024)
 
 
-meetup_ics = events_json = events_ics
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime | None
+    generation: str  # changes with what a VEVENT shows beyond the meetup row itself
+
+    def apply(self, response: HttpResponse) -> HttpResponse:
+        response["ETag"] = self.etag
+        if self.last_modified is not None:
+            response["Last-Modified"] = http_date(self.last_modified.timestamp())
+        response["Cache-Control"] = CACHE_CONTROL
+        response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
+        return response
+
+
+def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = False) -> Validators:
+    """A strong ETag and Last-Modified for `queryset` without rendering it.
+
+    Count and sum of ids change when a meetup enters or leaves the result, max(updated) when
+    one is edited (Meetup.save stamps it). Places, organisers and newsletters are shown too
+    but do not stamp the meetup, so their newest change anywhere counts as well.
+    """
+    rows = queryset.order_by().values("id", "updated")  # DISTINCT over two columns, not all
+    summary = rows.aggregate(n=Count("id"), ids=Sum("id"), changed=Max("updated"))
+    stamps = [
+        summary["changed"],
+        Newsletter.objects.aggregate(m=Max("ingested_at"))["m"],
+        Place.history.aggregate(m=Max("history_date"))["m"],
+        Group.history.aggregate(m=Max("history_date"))["m"],
+    ]
+    if with_flags:
+        flags = Flag.objects.aggregate(c=Max("created"), r=Max("resolved_at"), n=Count("id"))
+        stamps += [flags["c"], flags["r"]]
+        key += f"|flags={flags['n']}"
+    generation = "|".join([RENDER_VERSION, *(s.isoformat() if s else "-" for s in stamps[1:])])
+    parts = [generation, kind, key, str(summary["n"]), str(summary["ids"]), str(stamps[0])]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return Validators(
+        etag=f'"{digest}"', last_modified=max(known) if known else None, generation=generation
+    )
+
+
+def not_modified(request: HttpRequest, checked: Validators) -> HttpResponse | None:
+    """304 (or 412) when the client's copy is current; Django compares both validators."""
+    # Whole seconds, as HTTP dates have: a float would never compare equal.
+    last_modified = int(checked.last_modified.timestamp()) if checked.last_modified else None
+    response = get_conditional_response(request, etag=checked.etag, last_modified=last_modified)
+    return checked.apply(response) if response is not None else None
+
+
+def filter_errors(filterset: MeetupFilter) -> HttpResponse:
+    text = "Invalid filter:\n" + filterset.errors.as_text()
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+def site_root(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_safe
+def events_ics(request: HttpRequest) -> HttpResponse:
+    """The subscription feed: no Content-Disposition, or Google refuses to subscribe."""
+    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_DAYS)
+    if filterset.errors:
+        return filter_errors(filterset)
+    source = feed_url(site_root(request), request.GET)
+    checked = validators("ics", queryset, source)
+    if cached := not_modified(request, checked):
+        return cached
+    body = render_calendar(
+        queryset, description=filterset.description, source_url=source,
+        site_url=site_root(request), cache=event_cache, generation=checked.generation,
+    )
+    return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
+
+
+@require_safe
+def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One meetup to download; a merged-away one redirects to the meetup that absorbed it."""
+    meetup = Meetup.objects.filter(pk=pk).first()
+    if meetup is not None and meetup.duplicate_of_id:
+        return HttpResponsePermanentRedirect(reverse("meetup_ics", args=[meetup.duplicate_of_id]))
+    if meetup is None or meetup.status == Status.HIDDEN:
+        raise Http404("No such meetup.")
+    queryset = Meetup.objects.filter(pk=pk)
+    source = request.build_absolute_uri(reverse("meetup_ics", args=[pk]))
+    checked = validators("meetup", queryset, source)
+    if cached := not_modified(request, checked):
+        return cached
+    body = render_calendar(
+        queryset, description=meetup.title, source_url=source, site_url=site_root(request),
+        cache=event_cache, generation=checked.generation,
+    )
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rust-meetup-{pk}.ics"'
+    return checked.apply(response)
+
+
+@require_safe
+def events_json(request: HttpRequest) -> HttpResponse:
+    """The list as JSON items, `page`/`page_size` paginated, with the same validators."""
+    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_DAYS)
+    if filterset.errors:
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    try:
+        size = min(max(int(request.GET.get("page_size") or PAGE_SIZE), 1), MAX_PAGE_SIZE)
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        return JsonResponse({"errors": {"page": [{"message": "Not a number."}]}}, status=400)
+    query = canonical_query(request.GET)
+    checked = validators(
+        "json", queryset, f"{site_root(request)}?{query}&page={number}&size={size}",
+        with_flags=True,
+    )
+    if cached := not_modified(request, checked):
+        return cached
+    paginator = Paginator(for_json(queryset), size)
+    try:
+        page = paginator.page(number)
+    except (EmptyPage, PageNotAnInteger):
+        return JsonResponse({"errors": {"page": [{"message": "No such page."}]}}, status=404)
+    base = request.build_absolute_uri(reverse("events_json")) + "?" + query
+    base += ("&" if query else "") + f"page_size={size}&page="
+    payload = {
+        "count": paginator.count,
+        "page": number,
+        "pages": paginator.num_pages,
+        "next": f"{base}{number + 1}" if page.has_next() else None,
+        "previous": f"{base}{number - 1}" if page.has_previous() else None,
+        "events": [meetup_to_dict(meetup) for meetup in page.object_list],
+    }
+    body = json.dumps(payload, ensure_ascii=False)
+    return checked.apply(HttpResponse(body, content_type="application/json"))
+
+
+class NewMeetupsFeed(Feed):
+    """Atom feed of the most recently listed upcoming meetups, with the list's filters."""
+
+    feed_type = Atom1Feed
+    title = "Rust meetups: newly listed"
+    subtitle = "Rust community meetups as they appear in This Week in Rust."
+    link = "/events/"
+    limit = 50
+
+    def get_object(self, request: HttpRequest) -> MeetupFilter:
+        filterset, _ = filtered_meetups(request.GET)
+        if filterset.errors:
+            raise Http404("Invalid filter.")
+        return filterset
+
+    def items(self, filterset: MeetupFilter) -> QuerySet:
+        newest = filterset.qs.for_display().order_by("-created", "-id")
+        return newest[: self.limit]
+
+    def item_title(self, meetup: Meetup) -> str:
+        return f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})"
+
+    def item_description(self, meetup: Meetup) -> str:
+        groups = ", ".join(group.name for group in meetup.ordered_groups())
+        return f"{groups} - {meetup.url}" if groups else meetup.url
+
+    def item_pubdate(self, meetup: Meetup) -> datetime:
+        return meetup.created
+
+    def item_updateddate(self, meetup: Meetup) -> datetime:
+        return meetup.updated
+
+    def item_guid(self, meetup: Meetup) -> str:
+        return f"urn:uuid:{meetup.uid}"
+
+    item_guid_is_permalink = False

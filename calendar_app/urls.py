@@ -35,6 +35,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.meetup_detail, name="meetup_detail"),
     path("events/<int:pk>.ics", feeds.meetup_ics, name="meetup_ics"),
     path("feeds/events.ics", feeds.events_ics, name="events_ics"),
+    path("feeds/new.atom", feeds.NewMeetupsFeed(), name="new_atom"),
     path("api/events.json", feeds.events_json, name="events_json"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),

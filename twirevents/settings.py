@@ -40,12 +40,18 @@ if PRODUCTION and (
     len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
 ):
     # The same rule as `check --deploy` (security.W009), but fatal: a guessable key signs
-    # sessions and CSRF tokens. Make one with: python -c "import secrets; print(secrets.token_urlsafe(50))"
-    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
+    # sessions and CSRF tokens. Make one with:
+    #   python3 -c "import secrets; print(secrets.token_urlsafe(50))"
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use 50+ random characters."
+    )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
+DEV_HOSTS = "localhost,127.0.0.1,[::1],testserver"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else DEV_HOSTS)
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated hosts).")
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production (comma-separated hosts)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

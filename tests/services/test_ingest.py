@@ -27,7 +27,7 @@ def entry_lines(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     section = re.search(r"^#{1,2} Upcoming Events\s*$(.*?)(?=^#{1,2} \S)", text, re.M | re.S)
     body = re.sub(r"<!--.*?-->", "", section.group(1), flags=re.S)
-    return len(re.findall(r"^ ?[*-] ", body, re.M))
+    return len(re.findall(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)", body, re.M))
 
 
 def run_ingest(*paths: str | Path) -> dict:
