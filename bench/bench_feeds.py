@@ -1,0 +1,99 @@
+"""Feed benchmark: the iCalendar feed and JSON API over 5,000 synthetic meetups.
+
+Targets: the full feed (all 5,000 meetups) under 500 ms; the 304 answer to a client that
+revalidates with its ETag under 10 ms. Requests go through Django's test client (the whole
+middleware stack, no network), on SQLite in bench/out/feeds.sqlite3. "cold" rows render
+every VEVENT every time; "warm" rows reuse the VEVENTs kept per process
+(`calendar_app.feeds.event_cache`), the usual case: a client fetching without validators,
+another filter over the same meetups, or the feed after a few meetups changed.
+
+    .venv/bin/python bench/bench_feeds.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from _django import setup
+
+MEETUPS = 5000
+RUNS = 15
+FEED = "/feeds/events.ics"
+
+
+def measure(client, path: str, headers: dict[str, str], status: int, before) -> dict:
+    """Median and 95th percentile of RUNS requests, after one warm-up, plus the query count.
+
+    `before` (if any) runs before each request, untimed: it empties or dirties the cache.
+    """
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, headers=headers)  # warm-up: imports, SQLite page cache, kept VEVENTs
+    if before:
+        before()
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    query_count = len(queries)  # now: the next request resets the query log
+    assert response.status_code == status, (path, headers, response.status_code)
+    timings = []
+    for _ in range(RUNS):
+        if before:
+            before()
+        started = time.perf_counter()
+        client.get(path, headers=headers)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+        "queries": query_count,
+        "detail": f"{len(response.content):,} bytes",
+    }
+
+
+def main() -> list[dict]:
+    setup("feeds.sqlite3")
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from synthetic import make_synthetic_meetups
+
+    from calendar_app.feeds import event_cache
+    from calendar_app.models import Meetup
+
+    setup_test_environment(debug=False)  # lets the test client's host in
+    make_synthetic_meetups(MEETUPS, years=2, seed=0)
+    client = Client()
+    everything = f"{FEED}?include_past=1"
+    first = client.get(everything)
+    validators = {"If-None-Match": first["ETag"]}
+    since = {"If-Modified-Since": first["Last-Modified"]}
+    total = Meetup.objects.published().count()
+    meetup = Meetup.objects.published().first()
+
+    def edit_one() -> None:
+        meetup.title = f"Edited {time.perf_counter()}"
+        meetup.save()
+
+    cold, warm = event_cache.clear, None
+    cases = [  # name, path, request headers, expected status, before each request
+        (f"feed: all {total} meetups, cold", everything, {}, 200, cold),
+        (f"feed: all {total} meetups, warm", everything, {}, 200, warm),
+        ("feed: default window, cold", FEED, {}, 200, cold),
+        ("feed: region=europe, cold", f"{FEED}?region=europe", {}, 200, cold),
+        ("feed: 304 If-None-Match", everything, validators, 304, warm),
+        ("feed: 304 If-Modified-Since", everything, since, 304, warm),
+        ("one meetup .ics, cold", f"/events/{meetup.pk}.ics", {}, 200, cold),
+        ("api: first page (100)", "/api/events.json", {}, 200, warm),
+        (f"feed: all {total}, one just edited", everything, {}, 200, edit_one),  # last: edits
+    ]
+    return [{"name": name, **measure(client, path, headers, status, before)}
+            for name, path, headers, status, before in cases]
+
+
+if __name__ == "__main__":
+    for row in main():
+        print(f"{row['name']:<30} median {row['median_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
+              f"  {row['queries']:>2} queries  {row['detail']}")

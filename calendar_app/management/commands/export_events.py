@@ -1,0 +1,93 @@
+"""`export_events --format json|ics|twir`: the list filters as options, written to stdout."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from calendar_app.filters import MeetupFilter
+from calendar_app.models import Meetup
+from calendar_app.services.export_json import export_json
+from calendar_app.services.ical import feed_url, render_calendar
+
+FEED_PAST_DAYS = 30
+TWIR_WINDOW = timedelta(days=28)
+# option name -> query parameter, so the export goes through the same FilterSet as the site
+FILTER_OPTIONS = {
+    "start": "start", "end": "end", "region": "region", "country": "country", "city": "city",
+    "group": "group", "attendance": "attendance", "q": "q", "near": "near",
+    "radius_km": "radius_km",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Export meetups as JSON, iCalendar or a This Week in Rust section. With no date option "
+        "every meetup is exported (merged-away ones excepted; hidden ones only in JSON)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["json", "ics", "twir"], default="json")
+        parser.add_argument("--start", help="ISO date; meetups ending on or after it")
+        parser.add_argument("--end", help="ISO date; meetups starting on or before it")
+        parser.add_argument("--region", help="continent slug, e.g. europe")
+        parser.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. DE")
+        parser.add_argument("--city")
+        parser.add_argument("--group", help="organiser slug")
+        parser.add_argument("--attendance", help="in_person, virtual or hybrid")
+        parser.add_argument("--q", help="text search")
+        parser.add_argument("--near", help="lat,lon")
+        parser.add_argument("--radius-km", dest="radius_km")
+        parser.add_argument("--include-past", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        fmt = options["format"]
+        data = {param: options[opt] for opt, param in FILTER_OPTIONS.items() if options[opt]}
+        if fmt == "twir":
+            self.stdout.write(self.twir(data), ending="")
+            return
+        if options["include_past"] or not (data.get("start") or data.get("end")):
+            data["include_past"] = "1"  # no dates: everything, past and future
+        if fmt == "ics":
+            filterset = self.filterset(data, Meetup.objects.published())
+            body = render_calendar(
+                filterset.qs,
+                description=filterset.description,
+                source_url=feed_url(settings.SITE_URL, data),
+                site_url=settings.SITE_URL,
+            )
+            self.stdout.write(body.decode(), ending="")
+        else:
+            filterset = self.filterset(data, Meetup.objects.canonical())
+            self.stdout.write(export_json(filterset.qs))
+
+    def filterset(self, data: dict[str, str], queryset) -> MeetupFilter:
+        filterset = MeetupFilter(data, queryset=queryset, past_days=FEED_PAST_DAYS)
+        if not filterset.is_valid():
+            raise CommandError(f"Invalid filter: {filterset.errors.as_text()}")
+        return filterset
+
+    def twir(self, data: dict[str, str]) -> str:
+        """A newsletter section for [start, end]; default: the four weeks starting today."""
+        try:
+            from calendar_app.services.export_twir import render_twir
+        except ImportError as exc:
+            raise CommandError("--format twir needs calendar_app.services.export_twir") from exc
+        start = _date(data.get("start")) or timezone.localdate()
+        end = _date(data.get("end")) or start + TWIR_WINDOW
+        data.update(start=start.isoformat(), end=end.isoformat())
+        filterset = self.filterset(data, Meetup.objects.published())
+        return render_twir(start=start, end=end, meetups=filterset.qs)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Not an ISO date: {value}") from exc

@@ -1,0 +1,70 @@
+"""The JSON item contract (ARCHITECTURE.md), shared by export_events and /api/events.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ..models import Meetup
+
+
+def for_json(queryset: QuerySet) -> QuerySet:
+    """Everything `meetup_to_dict` reads, in a fixed number of queries."""
+    return queryset.for_display().prefetch_related("sightings__newsletter", "flags")
+
+
+def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
+    """One meetup as a JSON-ready dict; dates as ISO strings, open flags only."""
+    return {
+        "id": meetup.pk,
+        "uid": str(meetup.uid),
+        "title": meetup.title,
+        "start_date": meetup.start_date.isoformat(),
+        "end_date": meetup.end_date.isoformat(),
+        "attendance": meetup.attendance,
+        "region": meetup.region,
+        "status": meetup.status,
+        "url": meetup.url,
+        "links": [{"url": link.url, "label": link.label} for link in meetup.ordered_links()],
+        "groups": [
+            {"name": group.name, "url": group.url, "slug": group.slug}
+            for group in meetup.ordered_groups()
+        ],
+        "places": [
+            {
+                "text": place.text,
+                "city": place.city,
+                "admin1": place.admin1,
+                "country": place.country,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "timezone": place.timezone,
+                "status": place.status,
+            }
+            for place in meetup.ordered_places()
+        ],
+        "sightings": [
+            {
+                "newsletter": sighting.newsletter.number,
+                "newsletter_date": (
+                    sighting.newsletter.date.isoformat() if sighting.newsletter.date else None
+                ),
+                "section": sighting.section,
+                "line": sighting.line,
+            }
+            for sighting in meetup.sightings.all()
+        ],
+        "flags": [
+            {"kind": flag.kind, "message": flag.message}
+            for flag in meetup.flags.all()
+            if not flag.resolved
+        ],
+    }
+
+
+def export_json(queryset: QuerySet) -> str:
+    """The whole queryset as a JSON list, in the queryset's order."""
+    items = [meetup_to_dict(meetup) for meetup in for_json(queryset)]
+    return json.dumps(items, ensure_ascii=False, indent=2)

@@ -1,0 +1,152 @@
+"""What clients see over HTTP: headers, conditional GET, errors."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils.http import http_date, parse_http_date
+
+from calendar_app.models import Meetup
+from calendar_app.services.ical import EventCache
+from tests.factories import make_meetup, make_place
+
+pytestmark = pytest.mark.django_db
+
+FEED = "/feeds/events.ics"
+API = "/api/events.json"
+
+
+def test_subscription_headers(client, sample):
+    response = client.get(FEED)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "Content-Disposition" not in response
+    assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
+    assert "max-age=3600" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    sample.cancelled.refresh_from_db()
+    newest = max(m.updated for m in Meetup.objects.all())
+    assert parse_http_date(response["Last-Modified"]) == int(newest.timestamp())
+
+
+def test_single_meetup_download(client, sample):
+    response = client.get(reverse("meetup_ics", args=[sample.berlin.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["ETag"]
+
+
+def test_single_meetup_hidden_is_404_and_merged_redirects(client, sample):
+    assert client.get(reverse("meetup_ics", args=[sample.hidden.pk])).status_code == 404
+    assert client.get(reverse("meetup_ics", args=[99999])).status_code == 404
+    response = client.get(reverse("meetup_ics", args=[sample.merged.pk]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("meetup_ics", args=[sample.berlin.pk])
+
+
+@pytest.mark.parametrize("url", [FEED, API, "/events/1.ics"])
+def test_if_none_match_200_then_304_then_200_after_an_edit(client, sample, url):
+    url = url.replace("/1.ics", f"/{sample.berlin.pk}.ics")
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["Cache-Control"] == first["Cache-Control"]
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    sample.berlin.refresh_from_db()
+    sample.berlin.title = "Rust Hack and Learn (new venue)"
+    sample.berlin.save()
+    after = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+    assert b"new venue" in after.content
+
+
+def test_if_modified_since_is_compared(client, sample):
+    first = client.get(FEED)
+    last_modified = first["Last-Modified"]
+    assert client.get(FEED, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    earlier = http_date(parse_http_date(last_modified) - 60)
+    assert client.get(FEED, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+    time.sleep(1.01)  # HTTP dates have whole seconds
+    sample.online.refresh_from_db()
+    sample.online.save()
+    assert client.get(FEED, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 200
+
+
+def test_etag_changes_when_a_meetup_enters_or_leaves_the_filter(client, sample):
+    etag = client.get(FEED + "?region=europe")["ETag"]
+    make_meetup("Rust Tokyo", region="asia")
+    assert client.get(FEED + "?region=europe", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    sample.tricky.refresh_from_db()
+    sample.tricky.status = "hidden"
+    sample.tricky.save()
+    response = client.get(FEED + "?region=europe", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert b"Ferris" not in response.content
+
+
+def test_etag_changes_when_a_place_is_corrected(client, sample):
+    """A place edit does not stamp its meetups, but the feed shows it: the ETag must move."""
+    etag = client.get(FEED)["ETag"]
+    place = make_place()  # Berlin, as the sample uses
+    place.latitude = 52.5
+    place.save()
+    response = client.get(FEED, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert b"GEO:52.5;13.405" in response.content
+
+
+def test_etag_does_not_depend_on_parameter_order_or_junk(client, sample):
+    etag = client.get(FEED + "?region=europe&attendance=in_person")["ETag"]
+    other = client.get(FEED + "?attendance=in_person&utm_source=x&region=europe&q=")
+    assert other["ETag"] == etag
+    assert client.get(FEED + "?region=asia")["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    "query", ["?region=atlantis", "?start=yesterday", "?near=north", "?radius_km=-5",
+              "?country=Germany", "?attendance=maybe"],
+)
+def test_invalid_filters_are_400_not_500(client, sample, query):
+    response = client.get(FEED + query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    api = client.get(API + query)
+    assert api.status_code == 400
+    assert "errors" in api.json()
+
+
+def test_head_and_post(client, sample):
+    assert client.head(FEED).status_code == 200
+    assert client.post(FEED).status_code == 405
+
+
+def test_feed_window_is_thirty_days(client, sample):
+    recent = make_meetup("Last Month", start=sample.cancelled.start_date - timedelta(days=9))
+    body = client.get(FEED).content
+    assert str(recent.uid).encode() in body  # 29 days ago
+    assert str(sample.old.uid).encode() not in body  # 40 days ago
+
+
+def test_include_past_zero_keeps_the_window(client, sample):
+    body = client.get(FEED + "?include_past=0").content
+    assert str(sample.old.uid).encode() not in body
+    assert str(sample.old.uid).encode() in client.get(FEED + "?include_past=1").content
+
+
+def test_event_cache_keeps_recent_events_within_a_byte_budget():
+    cache = EventCache(max_bytes=10)
+    cache.put("a", b"aaaa")
+    cache.put("b", b"bbbb")
+    assert cache.get("a") == b"aaaa"  # now the most recently used
+    cache.put("c", b"cccc")  # over 10 bytes: "b", the least recently used, goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"aaaa", None, b"cccc")
+    cache.put("big", b"x" * 11)  # too big to keep
+    assert cache.get("big") is None
