@@ -47,13 +47,15 @@ lint: install
 
 ## Production server: gunicorn + whitenoise. Needs SECRET_KEY and ALLOWED_HOSTS in the
 ## environment (and DATABASE_URL for PostgreSQL); refuses to start with DEBUG on.
+## --timeout 120: a cold render of the whole feed over ~10,000 upcoming meetups takes ~20 s
+## on one core, longer when every worker renders at once (bench/RESULTS.md).
 WORKERS ?= 3
 serve: install
 	DJANGO_ENV=production $(PY) manage.py check --deploy --fail-level ERROR
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
 	DJANGO_ENV=production $(VENV)/bin/gunicorn twirevents.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 30 \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120 \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile -
 
 ## All benchmarks (ingest, geocoding, pages, feeds, load) in one table; writes bench/RESULTS.md

@@ -14,8 +14,9 @@ def setup(db_name: str, *, fresh: bool = True) -> Path:
     """Point DATABASE_URL at bench/out/<db_name>, set Django up and migrate."""
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / db_name
-    if fresh and db.exists():
-        db.unlink()
+    if fresh:  # the database and its WAL files
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            path.unlink(missing_ok=True)
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twirevents.settings")
