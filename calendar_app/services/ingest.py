@@ -222,7 +222,6 @@ class NewsletterIngest:
         self.newsletter = newsletter
         self.parsed = parsed
         self.report = report
-        self.today = newsletter.date or timezone.localdate()
         self.flags: list[Flag] = []
 
     def run(self) -> None:
@@ -283,7 +282,6 @@ class NewsletterIngest:
         known = self.known_meetups(entries)
         slots: list[Slot] = []
         by_link_date: dict[tuple[str, date], Slot] = {}
-        by_specific: dict[str, Slot] = {}
         by_fallback: dict[str, Slot] = {}
         slot_of_meetup: dict[int, Slot] = {}
 
@@ -299,8 +297,6 @@ class NewsletterIngest:
             slot = (
                 next((by_link_date[(lk.canonical, entry.start_date)] for lk in links
                       if (lk.canonical, entry.start_date) in by_link_date), None)
-                or next((by_specific[lk.canonical] for lk in links
-                         if lk.specific and lk.canonical in by_specific), None)
                 or (by_fallback.get(fallback) if fallback else None)
             )
             if slot is None:
@@ -316,8 +312,6 @@ class NewsletterIngest:
             slot.entries.append(entry)
             for link in links:
                 by_link_date.setdefault((link.canonical, entry.start_date), slot)
-                if link.specific:
-                    by_specific.setdefault(link.canonical, slot)
             if fallback:
                 by_fallback.setdefault(fallback, slot)
         existing = Meetup.objects.in_bulk(slot_of_meetup)
