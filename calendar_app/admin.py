@@ -12,6 +12,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -80,6 +81,8 @@ class MeetupLinkForm(forms.ModelForm):
     class Meta:
         model = MeetupLink
         fields = ("url", "label", "primary", "position")
+
+    url = forms.URLField(max_length=1000, assume_scheme="https")
 
     def save(self, commit: bool = True) -> MeetupLink:
         self.instance.canonical_url = canonical_url(self.instance.url)
@@ -564,6 +567,7 @@ class GroupAliasInline(admin.TabularInline):
 
 @admin.register(Group)
 class GroupAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "url", "slug", "meetup_count")
     search_fields = ("name", "url", "slug", "alias_set__key")
     fields = ("name", "url", "slug")
