@@ -32,7 +32,13 @@ from .filters import MeetupFilter
 from .models import Flag, Group, Meetup, Newsletter, Place, Status
 from .selectors import filtered_meetups
 from .services.export_json import for_json, meetup_to_dict
-from .services.ical import EventCache, canonical_query, feed_url, location, render_calendar
+from .services.ical import (
+    EventMemo,
+    canonical_query,
+    feed_url,
+    location,
+    render_calendar,
+)
 
 FEED_PAST_DAYS = 30
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -43,17 +49,16 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 # Bump when the rendered output changes for the same data, so cached copies are replaced.
 RENDER_VERSION = "1"
-
-
-# Rendered VEVENTs kept per process; see EventCache. 5,000 meetups take about 4 MB.
-event_cache = EventCache(max_bytes=64 * 1024 * 1024)
+# VEVENTs written before, by everything they show (see EventMemo: never stale, so never
+# invalidated). The 5,000-meetup feed's events take 3.6 MB (10 MB with their keys); room
+# for twice that, so at most about 25 MB per worker.
+event_memo = EventMemo(max_bytes=8 * 1024 * 1024)
 
 
 @dataclass(frozen=True)
 class Validators:
     etag: str
     last_modified: datetime | None
-    generation: str  # changes with what a VEVENT shows beyond the meetup row itself
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         response["ETag"] = self.etag
@@ -87,9 +92,7 @@ def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = Fa
     parts = [generation, kind, key, str(summary["n"]), str(summary["ids"]), str(stamps[0])]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
     known = [stamp for stamp in stamps if stamp is not None]
-    return Validators(
-        etag=f'"{digest}"', last_modified=max(known) if known else None, generation=generation
-    )
+    return Validators(etag=f'"{digest}"', last_modified=max(known) if known else None)
 
 
 def not_modified(request: HttpRequest, checked: Validators) -> HttpResponse | None:
@@ -121,7 +124,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
         return cached
     body = render_calendar(
         queryset, description=filterset.description, source_url=source,
-        site_url=site_root(request), cache=event_cache, generation=checked.generation,
+        site_url=site_root(request), memo=event_memo,
     )
     return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
 
@@ -141,7 +144,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
         return cached
     body = render_calendar(
         queryset, description=meetup.title, source_url=source, site_url=site_root(request),
-        cache=event_cache, generation=checked.generation,
+        memo=event_memo,
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="rust-meetup-{pk}.ics"'

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from calendar_app.feeds import event_cache
+from calendar_app.feeds import event_memo
 from calendar_app.models import Meetup
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
@@ -33,10 +33,10 @@ class Sample:
 
 @pytest.fixture(autouse=True)
 def _fresh_render_cache():
-    """Rendered VEVENTs are kept per process; start each test without them."""
-    event_cache.clear()
+    """Written VEVENTs are kept per process; start each test without them."""
+    event_memo.clear()
     yield
-    event_cache.clear()
+    event_memo.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.http import http_date, parse_http_date
 
 from calendar_app.models import Meetup
-from calendar_app.services.ical import EventCache
 from tests.factories import make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
@@ -139,14 +138,3 @@ def test_include_past_zero_keeps_the_window(client, sample):
     body = client.get(FEED + "?include_past=0").content
     assert str(sample.old.uid).encode() not in body
     assert str(sample.old.uid).encode() in client.get(FEED + "?include_past=1").content
-
-
-def test_event_cache_keeps_recent_events_within_a_byte_budget():
-    cache = EventCache(max_bytes=10)
-    cache.put("a", b"aaaa")
-    cache.put("b", b"bbbb")
-    assert cache.get("a") == b"aaaa"  # now the most recently used
-    cache.put("c", b"cccc")  # over 10 bytes: "b", the least recently used, goes
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"aaaa", None, b"cccc")
-    cache.put("big", b"x" * 11)  # too big to keep
-    assert cache.get("big") is None

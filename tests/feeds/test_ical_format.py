@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from calendar_app.feeds import event_cache
+from calendar_app.feeds import event_memo
 from calendar_app.models import Meetup, MeetupPlace
-from calendar_app.services.ical import PlainGeo, for_feed, meetup_event
+from calendar_app.services.ical import PlainGeo, feed_events
 from calendar_app.services.merge import merge_meetups
 from tests.factories import make_meetup, make_place
 
@@ -21,6 +21,7 @@ from .helpers import event_blocks, parse_strictly, unfolded_lines, values
 pytestmark = pytest.mark.django_db
 
 FEED = "/feeds/events.ics"
+SITE = "http://testserver"
 VARIANTS = [
     "",
     "?region=europe",
@@ -134,7 +135,7 @@ def test_text_is_escaped(client, sample):
 def test_two_renders_are_byte_identical(client, sample):
     first = feed(client, "?region=europe")
     assert feed(client, "?region=europe") == first  # VEVENTs kept from the first
-    event_cache.clear()
+    event_memo.clear()
     assert feed(client, "?region=europe") == first  # all rendered again
 
 
@@ -142,11 +143,12 @@ def test_assembled_feed_equals_the_library_rendering_of_the_whole_calendar(clien
     """The feed joins separately rendered VEVENTs; it must be what icalendar writes at once."""
     body = feed(client)
     whole = Calendar.from_ical(body.split(b"BEGIN:VEVENT")[0] + b"END:VCALENDAR\r\n")
-    meetups = for_feed(Meetup.objects.filter(pk__in=[m.pk for m in sample.in_feed]))
-    by_uid = {str(m.uid): m for m in meetups}
+    queryset = Meetup.objects.filter(pk__in=[m.pk for m in sample.in_feed])
+    by_uid = {str(event["UID"]): event for event in feed_events(queryset, site_url=SITE)}
     for uid in values(body, "UID"):
-        whole.add_component(meetup_event(by_uid[uid], site_url="http://testserver"))
+        whole.add_component(by_uid[uid])
     assert whole.to_ical() == body
+    assert feed(client) == body  # the second time from the memo: the same bytes
 
 
 def test_feed_queries_do_not_grow_with_the_meetups(client, sample, django_assert_max_num_queries):
@@ -154,7 +156,7 @@ def test_feed_queries_do_not_grow_with_the_meetups(client, sample, django_assert
         feed(client)
     for n in range(10):
         make_meetup(f"Extra {n}", places=[make_place(f"Town {n}", city=f"Town {n}")])
-    event_cache.clear()
+    event_memo.clear()
     with django_assert_max_num_queries(12):
         feed(client)
 

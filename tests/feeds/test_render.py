@@ -1,0 +1,111 @@
+"""The fast VEVENT path: the same bytes as icalendar's `add()`, and a memo that cannot go stale."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from calendar_app.models import Meetup, MeetupLink, Newsletter
+from calendar_app.services.ical import (
+    EventMemo,
+    FeedMeetup,
+    feed_events,
+    feed_meetups,
+    render_calendar,
+)
+from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
+
+from .helpers import parse_strictly
+from .reference import for_feed, reference_event
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://testserver"
+CALENDAR = dict(description="Test", source_url=f"{SITE}/feeds/events.ics", site_url=SITE)
+
+
+@pytest.fixture
+def odd(sample) -> list[Meetup]:
+    """Meetups exercising every branch of the builder, with text that folds mid-character."""
+    today = timezone.localdate()
+    nowhere = make_place("Somewhere", city="", country="", latitude=None, longitude=None)
+    zurich = make_place("Zürich, CH", city="Zürich", country="CH", admin1="ZH",
+                        latitude=47.376887, longitude=8.541694)
+    meetups = [
+        make_meetup("Ünïcödé " * 20 + "🦀" * 30, start=today, places=[nowhere, zurich],
+                    links=[("https://a.example/" + "x" * 120, ""), ("ftp://b.example/", "FTP")]),
+        make_meetup("", start=today, groups=[make_group("Rust Zürich"), make_group("Ferris")]),
+        make_meetup("", start=today, groups=[], places=[], links=[]),
+        make_meetup("Online, run from Zürich", start=today, attendance="virtual",
+                    places=[zurich], region=""),
+        make_meetup("Not a web link", start=today + timedelta(days=1),
+                    links=[("mailto:x@example.org", "Mail")]),
+    ]
+    MeetupLink.objects.filter(meetup=meetups[4]).update(primary=False)
+    undated = Newsletter.objects.create(key="extra", title="A special issue", source="x.md",
+                                        content_hash="h")
+    older = make_newsletter(500, date(2023, 6, 21))
+    for line, meetup in enumerate(meetups, start=100):
+        make_sighting(meetup, older, line=line)
+        make_sighting(meetup, undated, line=line)
+        make_sighting(meetup, older, line=line + 50)  # listed twice in one issue: once
+    return meetups
+
+
+def test_events_are_byte_identical_to_the_add_based_reference(odd):
+    queryset = Meetup.objects.published().order_by("pk")
+    expected = [reference_event(m, site_url=SITE).to_ical() for m in for_feed(queryset)]
+    assert [event.to_ical() for event in feed_events(queryset, site_url=SITE)] == expected
+    assert len(expected) >= 9
+
+
+def test_memoised_render_equals_a_fresh_render_and_parses(odd):
+    memo = EventMemo(max_bytes=1 << 20)
+    queryset = Meetup.objects.published()
+    fresh = render_calendar(queryset, **CALENDAR)
+    assert render_calendar(queryset, **CALENDAR, memo=memo) == fresh
+    assert len(memo) == queryset.count()
+    assert render_calendar(queryset, **CALENDAR, memo=memo) == fresh  # all from the memo
+    parse_strictly(fresh)
+
+
+def test_the_memo_cannot_serve_what_changed_without_a_stamp(odd):
+    """Keys are the data itself: an edit that bypasses Meetup.save still shows."""
+    memo = EventMemo(max_bytes=1 << 20)
+    queryset = Meetup.objects.published()
+    before = render_calendar(queryset, **CALENDAR, memo=memo)
+    MeetupLink.objects.filter(meetup=odd[3]).update(label="Renamed by update()")
+    Meetup.objects.filter(pk=odd[1].pk).update(title="Retitled by update()")
+    after = render_calendar(queryset, **CALENDAR, memo=memo)
+    assert after != before
+    assert b"Renamed by update()" in after and b"Retitled by update()" in after
+    assert after == render_calendar(queryset, **CALENDAR)
+    other_site = dict(CALENDAR, site_url="https://example.org")
+    assert b"https://example.org/events/" in render_calendar(queryset, **other_site, memo=memo)
+
+
+def test_memo_key_covers_every_field(odd):
+    meetup = feed_meetups(Meetup.objects.filter(pk=odd[0].pk))[0]
+    assert len(meetup.key()) == len(fields(FeedMeetup))
+    hash(meetup.key())
+
+
+def test_memo_stays_within_its_budget(odd):
+    memo = EventMemo(max_bytes=3000)
+    queryset = Meetup.objects.published()
+    body = render_calendar(queryset, **CALENDAR, memo=memo)
+    assert body == render_calendar(queryset, **CALENDAR)
+    assert 0 < len(memo) < queryset.count()
+    assert memo._size <= 3000
+    memo.clear()
+    assert len(memo) == 0
+
+
+def test_render_queries_do_not_grow(odd, django_assert_num_queries):
+    with django_assert_num_queries(5):  # meetups, organisers, places, links, newsletters
+        render_calendar(Meetup.objects.published(), **CALENDAR)
+    with django_assert_num_queries(1):
+        render_calendar(Meetup.objects.filter(pk=-1), **CALENDAR)  # nothing to join
