@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,6 +54,36 @@ RENDER_VERSION = "1"
 # invalidated). The 5,000-meetup feed's events take 3.6 MB (10 MB with their keys); room
 # for twice that, so at most about 25 MB per worker.
 event_memo = EventMemo(max_bytes=8 * 1024 * 1024)
+
+
+class RenderedFeeds:
+    """The last rendered feeds of this process, by ETag.
+
+    The ETag is computed from everything a feed shows before rendering, so a body stored
+    under it is exactly what a render would give now: calendar clients polling without
+    validators, or many subscribers of one filter, get it without a render.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, etag: str) -> bytes | None:
+        body = self.bodies.get(etag)
+        if body is not None:
+            self.bodies.move_to_end(etag)
+        return body
+
+    def clear(self) -> None:
+        self.bodies.clear()
+
+    def put(self, etag: str, body: bytes) -> None:
+        self.bodies[etag] = body
+        while sum(map(len, self.bodies.values())) > self.max_bytes and len(self.bodies) > 1:
+            self.bodies.popitem(last=False)
+
+
+rendered_feeds = RenderedFeeds(max_bytes=16 * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -122,10 +153,13 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     checked = validators("ics", queryset, source)
     if cached := not_modified(request, checked):
         return cached
-    body = render_calendar(
-        queryset, description=filterset.description, source_url=source,
-        site_url=site_root(request), memo=event_memo,
-    )
+    body = rendered_feeds.get(checked.etag)
+    if body is None:
+        body = render_calendar(
+            queryset, description=filterset.description, source_url=source,
+            site_url=site_root(request), memo=event_memo,
+        )
+        rendered_feeds.put(checked.etag, body)
     return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
 
 

@@ -138,3 +138,14 @@ def test_include_past_zero_keeps_the_window(client, sample):
     body = client.get(FEED + "?include_past=0").content
     assert str(sample.old.uid).encode() not in body
     assert str(sample.old.uid).encode() in client.get(FEED + "?include_past=1").content
+
+
+def test_a_repeated_request_is_served_from_the_rendered_feed(client, django_assert_max_num_queries):
+    """The same ETag means the same data: no second render, the same bytes."""
+    from calendar_app.feeds import rendered_feeds
+
+    first = client.get("/feeds/events.ics")
+    assert rendered_feeds.get(first["ETag"]) == first.content
+    with django_assert_max_num_queries(4):  # the validators only
+        second = client.get("/feeds/events.ics")
+    assert second.content == first.content
