@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F, FloatField, Min, Q, QuerySet, Value
+from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 
-from .models import Attendance, Meetup, Region
+from .models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
 
 EARTH_RADIUS_KM = 6371.0
 MAX_RADIUS_KM = 20_000
@@ -70,6 +70,12 @@ def haversine_km(lat: float, lon: float):
     return Value(EARTH_RADIUS_KM) * ACos(clamped, output_field=FloatField())
 
 
+def _has_place(*conditions: Q, **lookups) -> Exists:
+    """EXISTS (a place of this meetup matching `conditions` / `place__<lookups>`)."""
+    lookups = {f"place__{key}": value for key, value in lookups.items()}
+    return Exists(MeetupPlace.objects.filter(*conditions, meetup=OuterRef("pk"), **lookups))
+
+
 class MeetupFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         choices=Region.choices, label="Region", empty_label="All regions"
@@ -79,9 +85,7 @@ class MeetupFilter(django_filters.FilterSet):
         help_text="Two-letter code, e.g. DE",
     )
     city = django_filters.CharFilter(label="City", method="filter_city", max_length=MAX_TEXT)
-    group = django_filters.CharFilter(
-        field_name="groups__slug", label="Group", max_length=MAX_TEXT
-    )
+    group = django_filters.CharFilter(label="Group", method="filter_group", max_length=MAX_TEXT)
     attendance = django_filters.ChoiceFilter(
         choices=Attendance.choices, label="Attendance", empty_label="Any attendance"
     )
@@ -111,23 +115,35 @@ class MeetupFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kw)
         self.since = (today or timezone.localdate()) - timedelta(days=past_days)
 
+    # Place, group and text filters are EXISTS subqueries, not joins: a meetup with two
+    # matching places still comes back once, so the query needs no DISTINCT.
+
     def filter_country(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(places__country__iexact=value.strip())
+        # Place.country is stored upper-case (a check constraint), so an exact match on
+        # the upper-cased value finds the same rows as `iexact` and can use the index.
+        return qs.filter(_has_place(country=value.strip().upper()))
 
     def filter_city(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        return qs.filter(Q(places__city__iexact=value) | Q(places__written__istartswith=value))
+        return qs.filter(
+            _has_place(Q(place__city__iexact=value) | Q(place__written__istartswith=value))
+        )
+
+    def filter_group(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(
+            Exists(MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__slug=value.strip()))
+        )
 
     def filter_text(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        q = Q()
         for word in value.split()[:10]:
-            q &= (
+            qs = qs.filter(
                 Q(title__icontains=word)
-                | Q(groups__name__icontains=word)
-                | Q(places__city__icontains=word)
-                | Q(places__written__icontains=word)
+                | Exists(
+                    MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__name__icontains=word)
+                )
+                | _has_place(Q(place__city__icontains=word) | Q(place__written__icontains=word))
             )
-        return qs.filter(q)
+        return qs
 
     def filter_noop(self, qs: QuerySet, name: str, value) -> QuerySet:
         return qs
@@ -140,7 +156,7 @@ class MeetupFilter(django_filters.FilterSet):
         near = data.get("near")
         if near:
             return self.filter_near(queryset, near, data.get("radius_km") or DEFAULT_RADIUS_KM)
-        return queryset.distinct()
+        return queryset
 
     def filter_near(self, qs: QuerySet, near: tuple[float, float], radius) -> QuerySet:
         """Meetups with a place within `radius` km, nearest first."""

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -111,6 +113,11 @@ class PlaceStatus(models.TextChoices):
     NOT_A_PLACE = "not_a_place", "Not a place"
 
 
+def normalise_country_code(value: str | None) -> str:
+    """`de ` -> `DE`: how Place.country is stored (a check constraint insists)."""
+    return (value or "").strip().upper()
+
+
 class Place(models.Model):
     """One distinct normalised location text, geocoded once."""
 
@@ -133,9 +140,26 @@ class Place(models.Model):
 
     class Meta:
         ordering = ["text"]
+        constraints = [
+            # ISO 3166-1 alpha-2, upper-case, or empty: filters match it exactly (indexable).
+            models.CheckConstraint(
+                condition=Q(country="")
+                | (Q(Exact(Length("country"), 2)) & Q(country=Upper("country"))),
+                name="place_country_iso_upper",
+                violation_error_message="Country must be a two-letter ISO code (e.g. DE) or empty.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.country = normalise_country_code(self.country)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Forms validate constraints after clean(): a curator may type `de`."""
+        self.country = normalise_country_code(self.country)
 
     @property
     def display_name(self) -> str:
@@ -224,10 +248,25 @@ class Meetup(models.Model):
 
     class Meta:
         ordering = ["start_date", "title", "id"]
-        indexes = [models.Index(fields=["start_date", "end_date"])]
+        indexes = [
+            # The public pages only ever read meetups that were not merged away, by date.
+            models.Index(
+                fields=["start_date", "end_date"], name="meetup_public_dates",
+                condition=Q(duplicate_of__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="meetup_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="meetup_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=Attendance.values), name="meetup_attendance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=["", *Region.values]), name="meetup_region_valid"
             ),
         ]
 
@@ -322,7 +361,11 @@ class MeetupLink(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meetup", "canonical_url"], name="meetuplink_unique")
+            models.UniqueConstraint(fields=["meetup", "canonical_url"], name="meetuplink_unique"),
+            models.UniqueConstraint(
+                fields=["meetup"], condition=Q(primary=True), name="meetuplink_one_primary",
+                violation_error_message="A meetup has at most one primary link.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -384,6 +427,13 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["resolved", "kind", "-created"]
+        constraints = [
+            # Every unreadable entry line is kept exactly once.
+            models.UniqueConstraint(
+                fields=["newsletter", "line"], condition=Q(kind="unparsed"),
+                name="flag_one_unparsed_per_line",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message[:80]}"

@@ -9,13 +9,23 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from .filters import MeetupFilter
-from .models import Attendance, Group, Meetup, MeetupPlace, Place, Sighting, Status
+from .models import (
+    Attendance,
+    Group,
+    Meetup,
+    MeetupGroup,
+    MeetupPlace,
+    Place,
+    Sighting,
+    Status,
+)
 
 MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
@@ -106,9 +116,26 @@ def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
     return MeetupList(filterset, ids, {}, params)
 
 
+# What a list row (partials/meetup_item.html) shows: no links, no JSON, no history fields.
+LIST_FIELDS = ("id", "title", "start_date", "end_date", "attendance", "status")
+PLACE_FIELDS = ("text", "written", "city", "admin1", "country", "latitude", "longitude")
+
+
 def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> list[Meetup]:
     """The meetups of one page, in the given order, with everything the list shows."""
-    found = Meetup.objects.filter(pk__in=ids).for_display().in_bulk()
+    found = (
+        Meetup.objects.filter(pk__in=ids)
+        .only(*LIST_FIELDS)
+        .prefetch_related(
+            Prefetch("meetupgroup_set", queryset=MeetupGroup.objects.select_related("group").only(
+                "meetup", "position", "group", "group__name", "group__slug"
+            )),
+            Prefetch("meetupplace_set", queryset=MeetupPlace.objects.select_related("place").only(
+                "meetup", "position", "place", *(f"place__{name}" for name in PLACE_FIELDS)
+            )),
+        )
+        .in_bulk()
+    )
     meetups = [found[pk] for pk in ids if pk in found]
     for meetup in meetups:
         meetup.distance_km = (distances or {}).get(meetup.pk)
@@ -188,9 +215,13 @@ def _group_by_place(rows) -> list[dict]:
 ATTENDANCE_LABELS = dict(Attendance.choices)
 
 
-@dataclass
+@dataclass(slots=True)
 class CalendarItem:
-    """A meetup as a month cell shows it: plain values, no model instance (cells are many)."""
+    """A meetup as a month cell shows it: plain values, no model instance (cells are many).
+
+    What the template prints is computed once per meetup here, not per cell in the
+    template: the grid has up to 42 x MAX_PER_DAY entries and template lookups are slow.
+    """
 
     id: int
     title: str
@@ -199,36 +230,59 @@ class CalendarItem:
     attendance: str
     status: str
     city: str = ""
+    url: str = ""
+    display_title: str = ""
+    attendance_label: str = ""
+    cancelled: bool = False
 
-    @property
-    def url(self) -> str:
-        return f"/events/{self.id}/"
-
-    @property
-    def attendance_label(self) -> str:
-        return ATTENDANCE_LABELS.get(self.attendance, self.attendance)
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == Status.CANCELLED
+    def __post_init__(self) -> None:
+        self.url = f"{EVENTS_PATH}{self.id}/"
+        self.display_title = self.title or "Rust meetup"
+        self.attendance_label = ATTENDANCE_LABELS.get(self.attendance, self.attendance)
+        self.cancelled = self.status == Status.CANCELLED
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
-    """A meetup on one day of the grid; `continued` when it began on an earlier day."""
+    """A meetup on one day of the grid; `continued` when it began on an earlier day.
+
+    `css` (the cell's class list) and `note` (the screen-reader suffix) are precomputed.
+    """
 
     item: CalendarItem
     continued: bool
     continues: bool
+    css: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        css = f"entry att-{self.item.attendance}"
+        if self.continued:
+            css += " cont-before"
+        if self.continues:
+            css += " cont-after"
+        if self.item.cancelled:
+            css += " is-cancelled"
+        self.css = css
+        self.note = self.item.attendance_label + (", continued" if self.continued else "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     date: date
     in_month: bool
     is_today: bool
     entries: list[Entry] = field(default_factory=list)
     more: int = 0
+    iso: str = ""  # 2025-03-14, for <time datetime> and the "+N more" link
+    label: str = ""  # Friday 14 March
+    more_url: str = ""  # the list of this day's meetups, with the month's other filters
+
+    @property
+    def css(self) -> str:
+        return "day" + ("" if self.in_month else " out") + (" today" if self.is_today else "") + (
+            "" if self.entries else " empty"
+        )
 
 
 @dataclass
@@ -244,6 +298,9 @@ class MonthGrid:
         return sum(1 for week in self.weeks for day in week if day.in_month and day.entries)
 
 
+EVENTS_PATH = "/events/"
+
+
 def month_grid(year: int, month: int, params: QueryDict, *, today: date | None = None) -> MonthGrid:
     """A Monday-first grid of the month; each meetup sits in every day it spans.
 
@@ -255,28 +312,49 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     grid_start, grid_end = dates[0][0], dates[-1][-1]
     past_days = max(0, (today - grid_start).days)  # the filter's "upcoming" must not hide the month
     filterset, queryset = filtered_meetups(params, past_days=past_days)
-    rows = (
+    rows = list(
         queryset.overlapping(grid_start, grid_end)
         .order_by("start_date", "title", "id")
         .values_list("id", "title", "start_date", "end_date", "attendance", "status")
     )
-    items = [CalendarItem(*row) for row in rows]
     days = {d: Day(d, d.month == month, d == today) for week in dates for d in week}
-    for item in items:
-        day = max(item.start_date, grid_start)
-        while day <= min(item.end_date, grid_end):
+    one_day = timedelta(days=1)
+    shown: dict[int, CalendarItem] = {}  # only meetups a cell shows become CalendarItems
+    for row in rows:
+        item = None
+        start, end = row[2], row[3]
+        day = max(start, grid_start)
+        last = min(end, grid_end)
+        while day <= last:
             cell = days[day]
             if len(cell.entries) < MAX_PER_DAY:
-                cell.entries.append(Entry(item, day > item.start_date, day < item.end_date))
+                if item is None:
+                    item = shown[row[0]] = CalendarItem(*row)
+                cell.entries.append(Entry(item, day > start, day < end))
             else:
                 cell.more += 1
-            day += timedelta(days=1)
-    _add_cities({entry.item.id: entry.item for cell in days.values() for entry in cell.entries})
+            day += one_day
+    _add_cities(shown)
+    more_query = _more_query(params)
+    for cell in days.values():
+        cell.iso = cell.date.isoformat()
+        cell.label = dateformat.format(cell.date, "l j F")
+        if cell.more:
+            cell.more_url = f"{EVENTS_PATH}?start={cell.iso}&end={cell.iso}{more_query}"
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    in_month = sum(1 for item in items if item.start_date <= last and item.end_date >= first)
+    in_month = sum(1 for row in rows if row[2] <= last and row[3] >= first)
     weeks = [[days[d] for d in week] for week in dates]
     return MonthGrid(year, month, weeks, filterset, in_month)
+
+
+def _more_query(params: QueryDict) -> str:
+    """`&name=value` for each filter but the dates (last value of each, as `items()` gives)."""
+    return "".join(
+        f"&{quote(str(name), safe='/')}={quote(str(value), safe='/')}"
+        for name, value in params.items()
+        if name not in ("start", "end")
+    )
 
 
 def _add_cities(items: dict[int, CalendarItem]) -> None:

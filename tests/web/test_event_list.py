@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from calendar_app.models import Meetup
-from tests.factories import make_meetup, make_place
+from tests.factories import make_group, make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,18 @@ def test_a_place_without_coordinates_is_listed_but_not_mapped(client):
     response = client.get("/events/")
     assert titles(response) == ["Mystery"]
     assert 'id="map"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["country=de", "country=DE", "city=berlin", "q=rust+berlin", "group=rust-berlin",
+     "near=52.5,13.4&radius_km=700"],
+)
+def test_a_meetup_matching_twice_is_listed_once(client, berlin, munich, query):
+    """Place, group and text filters are EXISTS subqueries: no duplicates, no DISTINCT."""
+    rust_berlin = make_group("Rust Berlin")
+    make_meetup("Rust Berlin and Munich", start=date(2025, 3, 14), places=[berlin, munich],
+                groups=[rust_berlin, make_group("Rust Berlin Hack")])
+    response = client.get(f"/events/?{query}")
+    assert titles(response) == ["Rust Berlin and Munich"]
+    assert response.context["page"].paginator.count == 1
