@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -84,15 +84,47 @@ class MeetupLinkForm(forms.ModelForm):
 
     url = forms.URLField(max_length=1000, assume_scheme="https")
 
+    def validate_unique(self) -> None:
+        """Row by row, against the database, the one-primary rule would refuse moving the
+        primary mark from one link to another; the formset checks it across all links."""
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
     def save(self, commit: bool = True) -> MeetupLink:
         self.instance.canonical_url = canonical_url(self.instance.url)
         self.instance.event_specific = is_event_specific(self.instance.url)
         return super().save(commit)
 
 
+class MeetupLinkFormSet(forms.BaseInlineFormSet):
+    """At most one primary link per meetup, and moving the mark takes one save."""
+
+    def clean(self) -> None:
+        super().clean()
+        primaries = [
+            form for form in self.forms
+            if form.cleaned_data.get("primary") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primaries) > 1:
+            raise ValidationError("Only one link can be the primary link.")
+
+    def save(self, commit: bool = True):
+        if commit:  # clear the old mark first: the constraint must hold after every row
+            unmarked = [
+                form.instance.pk for form in self.forms
+                if form.instance.pk and "primary" in form.changed_data
+                and not form.cleaned_data.get("primary")
+            ]
+            MeetupLink.objects.filter(pk__in=unmarked).update(primary=False)
+        return super().save(commit)
+
+
 class MeetupLinkInline(admin.TabularInline):
     model = MeetupLink
     form = MeetupLinkForm
+    formset = MeetupLinkFormSet
     extra = 0
 
 

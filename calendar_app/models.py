@@ -95,7 +95,8 @@ class Group(models.Model):
 
 
 class GroupAlias(models.Model):
-    """`url:<canonical url>` or `name:<folded name>`; unique, so a group is found, not duplicated."""
+    """`url:<canonical url>` or `name:<folded name>`: unique, so a group is found again,
+    never duplicated."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="alias_set")
     key = models.CharField(max_length=1100, unique=True)
@@ -197,8 +198,12 @@ class MeetupQuerySet(models.QuerySet):
     def for_display(self) -> MeetupQuerySet:
         """Everything a list or feed shows, in a fixed number of queries."""
         return self.prefetch_related(
-            models.Prefetch("meetupgroup_set", queryset=MeetupGroup.objects.select_related("group")),
-            models.Prefetch("meetupplace_set", queryset=MeetupPlace.objects.select_related("place")),
+            models.Prefetch(
+                "meetupgroup_set", queryset=MeetupGroup.objects.select_related("group")
+            ),
+            models.Prefetch(
+                "meetupplace_set", queryset=MeetupPlace.objects.select_related("place")
+            ),
             models.Prefetch("links", queryset=MeetupLink.objects.order_by("position", "id")),
         )
 
@@ -273,12 +278,6 @@ class Meetup(models.Model):
     def __str__(self) -> str:
         return f"{self.start_date} {self.title}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = {f: getattr(instance, f) for f in cls.SEQUENCE_FIELDS if f in field_names}
-        return instance
-
     def save(self, *args, **kwargs) -> None:
         """Raise SEQUENCE when dates or status change, so calendar clients update the event."""
         loaded = getattr(self, "_loaded", None)
@@ -290,6 +289,15 @@ class Meetup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetup_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the loaded dates and status, so save() sees what changed."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {
+            f: getattr(instance, f) for f in cls.SEQUENCE_FIELDS if f in field_names
+        }
+        return instance
 
     def is_locked(self, field: str) -> bool:
         return field in (self.locked_fields or [])
@@ -334,6 +342,9 @@ class MeetupGroup(models.Model):
             models.UniqueConstraint(fields=["meetup", "group"], name="meetupgroup_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meetup_id} #{self.position}: {self.group_id}"
+
 
 class MeetupPlace(models.Model):
     meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE)
@@ -345,6 +356,9 @@ class MeetupPlace(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meetup", "place"], name="meetupplace_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.meetup_id} #{self.position}: {self.place_id}"
 
 
 class MeetupLink(models.Model):

@@ -58,7 +58,7 @@ def _parts(url: str) -> SplitResult:
 
 
 def _host(netloc: str) -> str:
-    host = netloc.rsplit("@", 1)[-1].lower().rstrip(".")
+    host = netloc.rsplit("@", 1)[-1].lower().strip().rstrip(".")
     host = re.sub(r":(?:80|443)$", "", host)
     host = host.removeprefix("www.")
     return _HOST_ALIASES.get(host, host)

@@ -235,3 +235,27 @@ def test_place_row_moves_with_merge(curator_client):
         action_data("merge_selected", [first, second], confirm="yes", survivor=second.pk),
     )
     assert MeetupPlace.objects.filter(meetup=second, place=paris).exists()
+
+
+TWO_LINKS = [("https://example.org/a", "Event"), ("https://example.org/b", "Mirror")]
+
+
+def test_the_primary_mark_moves_to_another_link_in_one_save(curator_client):
+    meetup = make_meetup(links=TWO_LINKS)
+    data = change_form_data(curator_client.get(change_url(meetup)))
+    data.pop("links-0-primary", None)
+    data["links-1-primary"] = "on"
+
+    assert curator_client.post(change_url(meetup), data).status_code == 302
+    assert [link.label for link in meetup.links.filter(primary=True)] == ["Mirror"]
+
+
+def test_two_primary_links_are_refused_with_a_message(curator_client):
+    meetup = make_meetup(links=TWO_LINKS)
+    data = change_form_data(curator_client.get(change_url(meetup)))
+    data["links-0-primary"] = data["links-1-primary"] = "on"
+
+    response = curator_client.post(change_url(meetup), data)
+    assert response.status_code == 200
+    assert "Only one link can be the primary link." in response.content.decode()
+    assert meetup.links.filter(primary=True).count() == 1
