@@ -292,6 +292,8 @@ class MonthGrid:
     weeks: list[list[Day]]
     filterset: MeetupFilter
     total: int
+    earlier: date | None = None  # for an empty month: the nearest months with meetups
+    later: date | None = None
 
     @property
     def days_with_meetups(self) -> int:
@@ -299,6 +301,7 @@ class MonthGrid:
 
 
 EVENTS_PATH = "/events/"
+ALL_THE_PAST = 365 * 100  # days: a filter's default "upcoming only" lifted
 
 
 def month_grid(year: int, month: int, params: QueryDict, *, today: date | None = None) -> MonthGrid:
@@ -345,7 +348,21 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     last = date(year, month, calendar.monthrange(year, month)[1])
     in_month = sum(1 for row in rows if row[2] <= last and row[3] >= first)
     weeks = [[days[d] for d in week] for week in dates]
-    return MonthGrid(year, month, weeks, filterset, in_month)
+    grid = MonthGrid(year, month, weeks, filterset, in_month)
+    if not in_month and filterset.is_valid():
+        grid.earlier, grid.later = nearest_meetup_dates(params, first, last)
+    return grid
+
+
+def nearest_meetup_dates(params: QueryDict, first: date, last: date
+                         ) -> tuple[date | None, date | None]:
+    """The last meetup before and the first after an empty month, so it points somewhere."""
+    _, everything = filtered_meetups(params, past_days=ALL_THE_PAST)
+    dates = everything.order_by().values_list("start_date", flat=True)
+    return (
+        dates.filter(start_date__lt=first).order_by("-start_date").first(),
+        dates.filter(start_date__gt=last).order_by("start_date").first(),
+    )
 
 
 def _more_query(params: QueryDict) -> str:

@@ -105,3 +105,12 @@ def test_query_count_does_not_grow_with_meetups(client, berlin, django_assert_ma
         make_meetup(f"B {n}", start=date(2025, 3, 1) + timedelta(days=n % 31), places=[berlin])
     with django_assert_max_num_queries(3):
         assert client.get("/calendar/2025/03/").status_code == 200
+def test_an_empty_month_points_to_the_nearest_months_with_meetups(client):
+    make_meetup("Older meetup", start=date(2024, 2, 7))
+    make_meetup("Later meetup", start=date(2031, 5, 3))
+
+    page = client.get("/calendar/2026/11/").content.decode()
+
+    assert "No meetups in November 2026" in page
+    assert 'href="/calendar/2024/02/"' in page and "February 2024" in page
+    assert 'href="/calendar/2031/05/"' in page and "May 2031" in page
