@@ -6,7 +6,7 @@ SAMPLES := tests/fixtures/samples
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install migrate ingest-samples run test test-browser test-postgres lint bench serve clean
+.PHONY: demo install migrate ingest-samples superuser run test test-browser test-postgres lint bench serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test-postgres: install
 test-browser: install
 	$(PY) -m pytest -m browser; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "test-browser: no @browser tests collected"; exit 0; fi; exit $$rc
+
+## An account for /admin/ (curators are staff users in the `curators` group)
+superuser: migrate
+	$(PY) manage.py createsuperuser
 
 lint: install
 	$(VENV)/bin/ruff check .
