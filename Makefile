@@ -6,7 +6,7 @@ SAMPLES := tests/fixtures/samples
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install migrate ingest-samples superuser run test test-browser test-postgres lint bench serve clean
+.PHONY: demo install migrate ingest-samples superuser test test-browser test-postgres lint bench serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
