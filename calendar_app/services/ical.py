@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
 
@@ -137,9 +137,9 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     for pk, url, label, primary in links.values_list("meetup_id", "url", "label", "primary"):
         by_pk[pk].links.append((url, label, primary))
 
-    # Oldest issue first, as the model orders sightings (the id settles ties).
+    # Oldest issue first (undated last, on every database; the id settles ties).
     sightings = Sighting.objects.filter(meetup_id__in=ids).order_by(
-        "newsletter__date", "line", "id"
+        F("newsletter__date").asc(nulls_last=True), "line", "id"
     )
     issues: dict[int, str] = {}
     for pk, newsletter_id, *columns in sightings.values_list(

@@ -85,6 +85,6 @@ def _description(meetup: Meetup, *, site_url: str) -> str:
 
 
 def _oldest_first(sighting: Sighting) -> tuple:
-    """The feed's ORDER BY newsletter date, line, id (SQLite puts a missing date first)."""
+    """The feed's ORDER BY newsletter date (undated last), line, id."""
     day = sighting.newsletter.date
-    return (day is not None, day or date.min, sighting.line, sighting.id)
+    return (day is None, day or date.min, sighting.line, sighting.id)
