@@ -63,6 +63,7 @@ class Gazetteer:
     _by_country: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _fuzzy: dict[str, dict[str, list[int]]] | None = field(default=None, repr=False)
     _fuzzy_keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _names_by_country: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -82,6 +83,16 @@ class Gazetteer:
             slots = [i for i, c in enumerate(self.countries) if c == cc]
             self._by_country[cc] = slots
         return slots
+
+    def name_choices(self, cc: str) -> dict[str, list[int]]:
+        """Folded main name -> slots, for one country: the cheap first try for a typo."""
+        choices = self._names_by_country.get(cc)
+        if choices is None:
+            choices = {}
+            for slot in self.in_country(cc):
+                choices.setdefault(fold(self.names[slot]), []).append(slot)
+            self._names_by_country[cc] = choices
+        return choices
 
     def fuzzy_choices(self, cc: str) -> dict[str, list[int]]:
         """Folded name or alternate name -> slots, for one country (fuzzy matching).
@@ -106,12 +117,13 @@ class Gazetteer:
 
     def __getstate__(self) -> dict:
         """Only the data and the indexes go to disk; the lazy helpers are rebuilt."""
-        lazy = ("_by_country", "_fuzzy", "_fuzzy_keys")
+        lazy = ("_by_country", "_fuzzy", "_fuzzy_keys", "_names_by_country")
         return {k: v for k, v in self.__dict__.items() if k not in lazy}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._by_country, self._fuzzy, self._fuzzy_keys = {}, None, {}
+        self._names_by_country = {}
 
 
 def _freeze(index: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:

@@ -285,9 +285,21 @@ class OfflineGeocoder:
             within = c.geonames_admin1(cc, reading.subdivision, g.admin1_codes.get(cc, frozenset()))
             if not within:
                 return None
-        choices = g.fuzzy_choices(cc)
-        keys = g.fuzzy_keys(cc)
-        best: tuple[float, int, int] | None = None  # score, population, slot
+        # Main names first (built per country in milliseconds); the index of every
+        # alternate name (about a second to build) only when no main name is close.
+        names = g.name_choices(cc)
+        best = self._closest(reading, names, list(names), within)
+        if best is None:
+            best = self._closest(reading, g.fuzzy_choices(cc), g.fuzzy_keys(cc), within)
+        if best is None:
+            return None
+        return Match(RANK_FUZZY, best[2], reading, f"fuzzy:{best[0]:.0f}")
+
+    def _closest(self, reading: Reading, choices: dict[str, list[int]], keys: list[str],
+                 within: str) -> tuple[float, int, int] | None:
+        """(score, population, slot) of the best fuzzy match among `keys`, if any."""
+        g = self.gazetteer
+        best: tuple[float, int, int] | None = None
         for alias in split_aliases(reading.city):
             query = fold(alias)
             if len(query) < 4:
@@ -302,9 +314,7 @@ class OfflineGeocoder:
                 cand = (score, g.populations[slot], slot)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
-        if best is None:
-            return None
-        return Match(RANK_FUZZY, best[2], reading, f"fuzzy:{best[0]:.0f}")
+        return best
 
     def _other_country(self, reading: Reading) -> Match | None:
         """A well-known city under the wrong country code (``Copenhagen, SE``)."""

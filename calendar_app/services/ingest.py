@@ -28,6 +28,7 @@ from calendar_app.models import (
     Newsletter,
     Sighting,
 )
+from calendar_app.services.bulk import insert_rows
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.places import PlaceResolver
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url, parse_newsletter
@@ -470,13 +471,16 @@ class NewsletterIngest:
 
     def write_sightings(self, slots: list[Slot]) -> None:
         pairs = [(slot, entry) for slot in slots for entry in slot.entries]
-        sightings = Sighting.objects.bulk_create([
-            Sighting(newsletter=self.newsletter, line=entry.line, section=entry.section[:100],
-                     raw=entry.raw, parsed=entry_as_json(entry), meetup=slot.meetup)
+        insert_rows(Sighting, [
+            {"newsletter": self.newsletter.pk, "line": entry.line,
+             "section": entry.section[:100], "raw": entry.raw, "parsed": entry_as_json(entry),
+             "meetup": slot.meetup.pk}
             for slot, entry in pairs
         ])
-        self.report.sightings = len(sightings)
-        for (slot, entry), sighting in zip(pairs, sightings, strict=True):
+        ids = dict(self.newsletter.sightings.values_list("line", "id"))
+        self.report.sightings = len(pairs)
+        for slot, entry in pairs:
+            sighting = Sighting(pk=ids[entry.line])
             for problem in entry.problems:
                 self.flags.append(Flag(kind=problem.kind, message=problem.message,
                                        newsletter=self.newsletter, line=entry.line,
@@ -501,8 +505,8 @@ class Relations:
         self.links: dict[int, set[str]] = links
         self.known = known  # meetups that existed before this newsletter
         self.replaced: dict[type, set[int]] = {MeetupPlace: set(), MeetupGroup: set()}
-        self.new_rows: list = []
-        self.new_links: list[MeetupLink] = []
+        self.new_rows: dict[type, list[dict]] = {MeetupPlace: [], MeetupGroup: []}
+        self.new_links: list[dict] = []
 
     @classmethod
     def load(cls, meetups: list[Meetup]) -> Relations:
@@ -536,8 +540,8 @@ class Relations:
         if meetup.pk in current:
             self.replaced[model].add(meetup.pk)
         current[meetup.pk] = ids
-        self.new_rows += [model(meetup=meetup, position=i, **{column: pk})
-                          for i, pk in enumerate(ids)]
+        self.new_rows[model] += [{"meetup": meetup.pk, column: pk, "position": i}
+                                 for i, pk in enumerate(ids)]
         return True
 
     def add_links(self, meetup: Meetup, links: list[EntryLink]) -> bool:
@@ -548,11 +552,12 @@ class Relations:
             if link.canonical in existing:
                 continue
             existing.add(link.canonical)
-            self.new_links.append(MeetupLink(
-                meetup=meetup, url=link.url[:1000], canonical_url=link.canonical[:1000],
-                label=link.label[:300], primary=link.primary and not had_links,
-                event_specific=link.specific, position=len(existing) - 1,
-            ))
+            self.new_links.append({
+                "meetup": meetup.pk, "url": link.url[:1000],
+                "canonical_url": link.canonical[:1000], "label": link.label[:300],
+                "primary": link.primary and not had_links, "event_specific": link.specific,
+                "position": len(existing) - 1,
+            })
             had_links |= link.primary
             added = True
         return added and meetup.pk in self.known
@@ -561,9 +566,9 @@ class Relations:
         for model, meetup_ids in self.replaced.items():
             if meetup_ids:
                 model.objects.filter(meetup_id__in=meetup_ids).delete()
-        for model in (MeetupPlace, MeetupGroup):
-            model.objects.bulk_create([row for row in self.new_rows if isinstance(row, model)])
-        MeetupLink.objects.bulk_create(self.new_links, ignore_conflicts=True)
+        for model, rows in self.new_rows.items():
+            insert_rows(model, rows)
+        insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
 
 
 @dataclass(frozen=True)
