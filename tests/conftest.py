@@ -1,9 +1,17 @@
 """Shared test setup."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
 def _no_network_geocoder(settings):
     """Tests never reach the internet: always the offline geocoder."""
     settings.GEOCODER = "offline"
+
+
+# Property tests are reproducible in CI (the same examples every run); explore new ones with
+# `pytest --hypothesis-profile=explore`.
+hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile("repeatable")

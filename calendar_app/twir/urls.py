@@ -12,6 +12,7 @@ every monthly meetup, and nothing in the URL tells such a series from a single e
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PARAMS = frozenset(
@@ -48,6 +49,7 @@ _EVENT_PATHS: dict[str, re.Pattern[str]] = {
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_HOSTNAME = re.compile(r"^[\w.-]+$|^\[[0-9a-f:.]+\]$", re.IGNORECASE)  # names, IPv6 in []
 
 
 def _parts(url: str) -> SplitResult:
@@ -76,6 +78,7 @@ def _redirect_target(host: str, path: str, query: list[tuple[str, str]]) -> str 
     return None
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every link of every issue
 def canonical_url(url: str) -> str:
     """https, bare lower-case host, no Meetup locale, no tracking, no trailing slash."""
     try:
@@ -83,8 +86,8 @@ def canonical_url(url: str) -> str:
         host = _host(parts.netloc)
     except ValueError:
         return url.strip()
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return url.strip()
+    if parts.scheme.lower() not in ("http", "https") or not _HOSTNAME.match(host):
+        return url.strip()  # not a web link: kept as written
     query = parse_qsl(parts.query, keep_blank_values=True)
     target = _redirect_target(host, parts.path, query)
     if target and target != url:
@@ -96,7 +99,7 @@ def canonical_url(url: str) -> str:
         path = path.lower()
     if _is_eventbrite(host) and path.startswith("/e/"):
         host = "eventbrite.com"  # eventbrite.fr/e/<slug-id> is the same event
-    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    path = re.sub(r"/{2,}", "/", path.strip()).rstrip("/<> ")  # as _parts strips them
     kept = sorted(
         (k, v)
         for k, v in query
@@ -105,6 +108,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", host, path, urlencode(kept), ""))
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every link of every issue
 def is_event_specific(url: str) -> bool:
     """True when the link names one event (a Meetup event page, a Luma event, ...)."""
     try:
@@ -118,6 +122,7 @@ def is_event_specific(url: str) -> bool:
     return bool(pattern and pattern.search(path))
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every link of every issue
 def is_safe_url(url: str) -> bool:
     """Only http(s) links with a host are rendered or followed."""
     try:
