@@ -3,9 +3,10 @@
 Targets: the full feed (all 5,000 meetups) under 500 ms; the 304 answer to a client that
 revalidates with its ETag under 10 ms. Requests go through Django's test client (the whole
 middleware stack, no network), on SQLite in bench/out/feeds.sqlite3. "cold" rows write
-every VEVENT with icalendar every time; "warm" rows reuse VEVENTs written before from the
-same data (`calendar_app.feeds.event_memo`): a client fetching without validators, another
-filter over the same meetups, or the feed after a few meetups changed. Each row's detail
+every VEVENT with icalendar every time; "VEVENTs kept" rows reuse VEVENTs written before
+from the same data (`calendar_app.feeds.event_memo`): another filter over the same meetups,
+or the feed after a few meetups changed; the "repeat" row is the same feed again, served
+from the rendered feeds kept by ETag (`calendar_app.feeds.rendered_feeds`). Each row's detail
 gives the median CPU time (time.process_time) too: the machine may be shared.
 
     .venv/bin/python bench/bench_feeds.py
@@ -66,7 +67,7 @@ def main() -> list[dict]:
     from django.test.utils import setup_test_environment
     from synthetic import make_synthetic_meetups
 
-    from calendar_app.feeds import event_memo
+    from calendar_app.feeds import event_memo, rendered_feeds
     from calendar_app.models import Meetup
 
     setup_test_environment(debug=False)  # lets the test client's host in
@@ -83,10 +84,15 @@ def main() -> list[dict]:
         meetup.title = f"Edited {time.perf_counter()}"
         meetup.save()
 
-    cold, warm = event_memo.clear, None
+    def cold() -> None:
+        event_memo.clear()
+        rendered_feeds.clear()
+
+    warm, kept = None, rendered_feeds.clear
     cases = [  # name, path, request headers, expected status, before each request
         (f"feed: all {total} meetups, cold", everything, {}, 200, cold),
-        (f"feed: all {total} meetups, warm", everything, {}, 200, warm),
+        (f"feed: all {total} meetups, VEVENTs kept", everything, {}, 200, kept),
+        (f"feed: all {total} meetups, repeat", everything, {}, 200, warm),
         ("feed: default window, cold", FEED, {}, 200, cold),
         ("feed: region=europe, cold", f"{FEED}?region=europe", {}, 200, cold),
         ("feed: 304 If-None-Match", everything, validators, 304, warm),
