@@ -40,6 +40,8 @@ from .text import (
     strip_attendance,
 )
 
+_LOOKS_LIKE_A_NAME = re.compile(r"^[^\[\]()<>:@]+$")
+
 FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: Aukland/Auckland 93, Darmstadr/Darmstadt 89
 # An alternate-name match beats a name match only when that much bigger (a hamlet
 # called like a metropolis must not win, "Praha" the village vs Prague).
@@ -278,6 +280,8 @@ class OfflineGeocoder:
         When the country was only inferred (``X, DE`` read as Delaware), the search
         stays within that subdivision: a typo must not carry a place abroad.
         """
+        if not _LOOKS_LIKE_A_NAME.match(reading.city):
+            return None  # a link or markup in the field is no typo of a city
         g = self.gazetteer
         cc = reading.country
         within = ""
