@@ -7,6 +7,7 @@ not per entry), under a lock so that two ingests running at once leave what one 
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -43,6 +44,7 @@ SECTION_REGIONS = {
     "oceania": "oceania",
     "south america": "south-america",
 }
+logger = logging.getLogger(__name__)
 INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
 
 
@@ -128,7 +130,11 @@ def ingest_paths(
         except (OSError, ValueError) as exc:
             report.errors.append(f"{source}: cannot read: {exc}")
             continue
-        report.add(ingest_newsletter(text=text, source=source, force=force))
+        try:
+            report.add(ingest_newsletter(text=text, source=source, force=force))
+        except Exception as exc:  # a broken file must not stop the others (it rolled back)
+            logger.exception("ingest of %s failed", source)
+            report.errors.append(f"{source}: not ingested: {type(exc).__name__}: {exc}")
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -161,9 +167,10 @@ def ingest_newsletter(*, text: str, source: str, force: bool = False) -> IngestR
         if newsletter and newsletter.content_hash == content_hash and not force:
             report.skipped_unchanged = 1
             return report
+        resolved = resolved_flags(newsletter) if newsletter else set()
         newsletter = save_newsletter(newsletter, parsed, key, source, content_hash)
         report.newsletters = 1
-        NewsletterIngest(newsletter, parsed, report).run()
+        NewsletterIngest(newsletter, parsed, report, resolved=resolved).run()
     return report
 
 
@@ -172,6 +179,11 @@ def take_ingest_lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK_ID])
+
+
+def resolved_flags(newsletter: Newsletter) -> set[tuple[str, int | None, str]]:
+    """What a curator already resolved in a newsletter read again: it stays resolved."""
+    return set(newsletter.flags.filter(resolved=True).values_list("kind", "line", "message"))
 
 
 def save_newsletter(
@@ -219,10 +231,12 @@ class Slot:
 class NewsletterIngest:
     """Matches a newsletter's entries to meetups and writes the changes in bulk."""
 
-    def __init__(self, newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport):
+    def __init__(self, newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport,
+                 *, resolved: set[tuple[str, int | None, str]] | None = None):
         self.newsletter = newsletter
         self.parsed = parsed
         self.report = report
+        self.resolved = resolved or set()
         self.flags: list[Flag] = []
 
     def run(self) -> None:
@@ -245,6 +259,8 @@ class NewsletterIngest:
         self.groups.prepare([g for e in readable for g in e.groups])
         slots = self.match(readable)
         self.write(slots)
+        for flag in self.flags:
+            flag.resolved = (flag.kind, flag.line, flag.message) in self.resolved
         Flag.objects.bulk_create(self.flags)
         self.report.flagged = len(self.flags)
 

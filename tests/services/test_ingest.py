@@ -241,3 +241,31 @@ def test_an_older_issue_ingested_later_does_not_undo_a_correction():
     ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", new), source="b")
     ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", old), source="a")
     assert Meetup.objects.get().title == "New title"
+
+
+def test_a_changed_newsletter_keeps_what_a_curator_resolved():
+    entries = EARLY + "* sometime soon | somewhere | [Rust](https://example.org/)\n"
+    text = newsletter_text(532, "2024-01-31", "2024-02-28", entries)
+    ingest_newsletter(text=text, source="a.md")
+    Flag.objects.filter(kind="unparsed").update(resolved=True)
+
+    ingest_newsletter(text=text + "\nA corrected footer.\n", source="a.md")
+
+    assert Flag.objects.get(kind="unparsed").resolved
+
+
+def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatch):
+    from calendar_app.services import ingest
+
+    real = ingest.NewsletterIngest.run
+
+    def broken(self):
+        if self.newsletter.number == 532:
+            raise RuntimeError("boom")
+        return real(self)
+
+    monkeypatch.setattr(ingest.NewsletterIngest, "run", broken)
+    report = ingest_paths([str(SEEDS[0]), str(SEEDS[1])])
+    assert report.errors == [f"{SEEDS[0]}: not ingested: RuntimeError: boom"]
+    assert list(Newsletter.objects.values_list("number", flat=True)) == [481]
+    assert not Sighting.objects.filter(newsletter__number=532).exists()
