@@ -237,6 +237,7 @@ class NewsletterIngest:
         self.parsed = parsed
         self.report = report
         self.resolved = resolved or set()
+        self.newly_dated: list[Meetup] = []
         self.flags: list[Flag] = []
 
     def run(self) -> None:
@@ -373,6 +374,8 @@ class NewsletterIngest:
                 ["title", "start_date", "end_date", "attendance", "region", "sequence",
                  "source_date", "updated"],
             )
+        if self.newly_dated:  # only which issue speaks for it: not a change anyone sees
+            Meetup.objects.bulk_update(self.newly_dated, ["source_date"])
         self.report.meetups_updated = len(changed)
         self.write_sightings(slots)
 
@@ -447,6 +450,8 @@ class NewsletterIngest:
             "attendance": self.attendance_of(slot),
             "region": self.region_of(slot),
         }
+        if meetup.is_locked("places"):
+            del values["region"]  # it follows the places a curator set, not the newsletter's
         if meetup.is_locked("start_date") and not meetup.is_locked("end_date"):
             values["end_date"] = max(values["end_date"], meetup.start_date)
         if meetup.is_locked("end_date") and not meetup.is_locked("start_date"):
@@ -461,7 +466,7 @@ class NewsletterIngest:
         if meetup.source_date != self.newsletter.date:
             meetup.source_date = self.newsletter.date
             if not changed:
-                Meetup.objects.filter(pk=meetup.pk).update(source_date=meetup.source_date)
+                self.newly_dated.append(meetup)
         if changed:
             meetup.updated = timezone.now()
         return changed

@@ -269,3 +269,13 @@ def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatc
     assert report.errors == [f"{SEEDS[0]}: not ingested: RuntimeError: boom"]
     assert list(Newsletter.objects.values_list("number", flat=True)) == [481]
     assert not Sighting.objects.filter(newsletter__number=532).exists()
+
+
+def test_a_region_follows_the_places_a_curator_locked():
+    ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", EARLY), source="a")
+    meetup = Meetup.objects.get()
+    meetup.region, meetup.locked_fields = "asia", ["places"]
+    meetup.save()
+    ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", EARLY), source="b")
+    meetup.refresh_from_db()
+    assert meetup.region == "asia"
