@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date, parse_http_date
 
-from calendar_app.models import Group, Meetup, Place
+from calendar_app.models import Group, Meetup, Newsletter, Place
 from tests.factories import make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,9 @@ def test_subscription_headers(client, sample):
     assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
     assert "max-age=3600" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
-    # The newest change to anything the feed shows: meetups, places, organisers.
+    # The newest change to anything the feed shows: meetups, places, organisers, issues.
     stamps = [m.updated for m in Meetup.objects.all()]
+    stamps += [n.ingested_at for n in Newsletter.objects.all()]
     stamps += [h.history_date for h in Place.history.all()]
     stamps += [h.history_date for h in Group.history.all()]
     assert parse_http_date(response["Last-Modified"]) == int(max(stamps).timestamp())
