@@ -279,3 +279,22 @@ def test_a_region_follows_the_places_a_curator_locked():
     ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", EARLY), source="b")
     meetup.refresh_from_db()
     assert meetup.region == "asia"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_shows_on_a_terminal_for_many_files(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    run_ingest(*ALL_SAMPLES[:6])
+    assert "[" + "#" * 30 + "] 6/6" in terminal.getvalue()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch):
+    log = io.StringIO()
+    monkeypatch.setattr("sys.stderr", log)
+    run_ingest(*ALL_SAMPLES[:6])
+    assert "#" not in log.getvalue()
