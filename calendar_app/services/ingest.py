@@ -12,7 +12,7 @@ import sys
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -45,6 +45,10 @@ SECTION_REGIONS = {
     "south america": "south-america",
 }
 logger = logging.getLogger(__name__)
+# An event moved, or its date corrected, lands within this of where it was listed (the
+# archive's moves are days or weeks, a wrong year is one year); a link seen again further
+# away is a reused page, never the same event.
+MAX_MOVE = timedelta(days=400)
 INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
 
 
@@ -611,13 +615,17 @@ class KnownMeetups:
     @classmethod
     def load(cls, generic: list[str], specific: list[str], days: set[date],
              fallbacks: list[str]) -> KnownMeetups:
-        """Generic links only matter on the same day; event links on any day."""
+        """Generic links only matter on the same day; event links within a reschedule's reach."""
         fields = ("meetup_id", "meetup__start_date", "meetup__source_date",
                   "meetup__duplicate_of_id")
+        if not days:
+            return cls({}, {})
+        reach = (min(days) - MAX_MOVE, max(days) + MAX_MOVE)
         rows = list(
             MeetupLink.objects.filter(
                 Q(canonical_url__in=generic + specific, meetup__start_date__in=days)
-                | Q(canonical_url__in=specific, event_specific=True)
+                | Q(canonical_url__in=specific, event_specific=True,
+                    meetup__start_date__range=reach)
             ).order_by("meetup_id").values_list("canonical_url", "event_specific", *fields)
         )
         fallback_rows = list(Meetup.objects.filter(fallback_key__in=fallbacks).values_list(
