@@ -91,3 +91,10 @@ def test_a_post_to_the_public_list_writes_nothing(client):
 
 def test_public_pages_answer_only_get_and_head(client):
     assert client.post("/events/", {"title": "spam"}).status_code == 405
+
+
+def test_the_admin_front_page_links_the_weekly_tasks(curator_client):
+    page = curator_client.get("/admin/").content.decode()
+    assert 'href="/admin/calendar_app/meetup/draft-twir/"' in page
+    assert "Draft next issue" in page
+    assert 'href="/admin/calendar_app/flag/"' in page
