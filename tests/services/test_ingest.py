@@ -298,3 +298,32 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch):
     monkeypatch.setattr("sys.stderr", log)
     run_ingest(*ALL_SAMPLES[:6])
     assert "#" not in log.getvalue()
+
+
+def test_ingest_reads_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(SEEDS[0].read_text(encoding="utf-8")))
+    report = run_ingest("-")
+    assert report["newsletters"] == 1 and report["sightings"] == 40
+
+
+def test_ingest_reads_a_url_and_reports_one_that_fails():
+    """A local server on the loopback address stands in for raw Markdown on the web."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SAMPLES))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        report = ingest_paths([f"{base}/{SEEDS[0].name}", f"{base}/missing.md"])
+    finally:
+        server.shutdown()
+    assert report.newsletters == 1 and report.sightings == 40
+    assert len(report.errors) == 1 and "missing.md" in report.errors[0]
