@@ -8,7 +8,6 @@ memo here. Credit OpenStreetMap on the site when this backend is used.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,9 +25,10 @@ from .base import (
     NOT_FOUND,
     RESOLVED,
     GeoResult,
+    MemoGeocoder,
 )
 from .offline import readings
-from .text import clean, has_link, is_not_a_place, normalise_location, strip_attendance
+from .text import clean, has_link, is_not_a_place, strip_attendance
 from .timezones import timezone_at
 
 # geopy rejects these (its docs' examples); we say so before it does.
@@ -38,7 +38,7 @@ _CITY_KEYS = ("city", "town", "village", "municipality", "hamlet", "suburb", "ci
 Transport = Callable[..., Any]  # geopy's ``Nominatim.geocode`` or a fake in tests
 
 
-class NominatimGeocoder:
+class NominatimGeocoder(MemoGeocoder):
     """Geocodes with Nominatim, one request per second at most; answers kept in ``raw``."""
 
     name = "nominatim"
@@ -74,23 +74,11 @@ class NominatimGeocoder:
             transport, min_delay_seconds=min_delay_seconds, max_retries=2,
             error_wait_seconds=error_wait_seconds, swallow_exceptions=False,
         )  # fmt: skip
-        self._memo: dict[str, GeoResult] = {}
-        self._lock = threading.Lock()
-        self.lookups = 0  # texts sent to the service (memo misses)
+        super().__init__()
         self.requests = 0  # HTTP requests made (a text may need two)
 
-    def geocode(self, text: str) -> GeoResult:
-        key = normalise_location(text)
-        with self._lock:
-            hit = self._memo.get(key)
-        if hit is not None:
-            return _copy(hit)
-        result = self._resolve(text)
-        with self._lock:
-            self.lookups += 1
-            if not result.raw.get("error"):  # a failed request is retried next time
-                self._memo[key] = result
-        return _copy(result)
+    def _keep(self, result: GeoResult) -> bool:
+        return not result.raw.get("error")  # a failed request is tried again next time
 
     def _query(self, query: str, cc: str) -> Any:
         self.requests += 1
@@ -170,8 +158,3 @@ class NominatimGeocoder:
             )
         return result
 
-
-def _copy(result: GeoResult) -> GeoResult:
-    return GeoResult(
-        **{**result.__dict__, "problems": list(result.problems), "raw": dict(result.raw)}
-    )

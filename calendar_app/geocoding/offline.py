@@ -9,7 +9,6 @@ wrong one is reported); typos resolve by fuzzy match within the country, flagged
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from .base import (
     NOT_FOUND,
     RESOLVED,
     GeoResult,
+    MemoGeocoder,
 )
 from .gazetteer import Gazetteer, get_offline_gazetteer
 from .text import (
@@ -35,7 +35,6 @@ from .text import (
     has_link,
     is_not_a_place,
     name_variants,
-    normalise_location,
     split_aliases,
     strip_attendance,
 )
@@ -126,35 +125,21 @@ def readings(text: str) -> list[Reading]:
     return out
 
 
-class OfflineGeocoder:
+class OfflineGeocoder(MemoGeocoder):
     """Gazetteer-backed geocoder with an in-process memo (one lookup per text)."""
 
     name = "offline"
 
     def __init__(self, cache_path: Path | None = None, gazetteer: Gazetteer | None = None):
+        super().__init__()
         self._cache_path = cache_path
         self._gazetteer = gazetteer
-        self._memo: dict[str, GeoResult] = {}
-        self._lock = threading.Lock()
-        self.lookups = 0  # backend resolutions done (memo misses), for tests/benchmarks
 
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
             self._gazetteer = get_offline_gazetteer(self._cache_path)
         return self._gazetteer
-
-    def geocode(self, text: str) -> GeoResult:
-        key = normalise_location(text)
-        with self._lock:
-            hit = self._memo.get(key)
-        if hit is not None:
-            return _copy(hit)
-        result = self._resolve(text)
-        with self._lock:
-            self.lookups += 1
-            self._memo[key] = result
-        return _copy(result)
 
     # --- resolution -----------------------------------------------------------
 
@@ -382,9 +367,3 @@ class OfflineGeocoder:
 def _unique(slots) -> list[int]:
     return list(dict.fromkeys(slots))
 
-
-def _copy(result: GeoResult) -> GeoResult:
-    """Callers may edit what they get; the memo keeps its own copy."""
-    return GeoResult(
-        **{**result.__dict__, "problems": list(result.problems), "raw": dict(result.raw)}
-    )
