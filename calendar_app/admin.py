@@ -145,15 +145,20 @@ class MeetupPlaceInline(admin.TabularInline):
     verbose_name_plural = "places (the first is the primary place)"
 
 
-class SightingInline(ReadOnlyInline):
+class SightingLinesInline(ReadOnlyInline):
+    """Sightings with the newsletter lines they were read from."""
+
     model = Sighting
-    fields = ("newsletter", "section", "line", "raw_text")
-    readonly_fields = fields
-    verbose_name_plural = "sightings (the newsletter lines behind this meetup)"
 
     @admin.display(description="raw lines")
     def raw_text(self, sighting: Sighting) -> str:
         return raw_lines(sighting.raw)
+
+
+class SightingInline(SightingLinesInline):
+    fields = ("newsletter", "section", "line", "raw_text")
+    readonly_fields = fields
+    verbose_name_plural = "sightings (the newsletter lines behind this meetup)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("newsletter")
@@ -654,14 +659,9 @@ class GroupAliasAdmin(admin.ModelAdmin):
 # --- Newsletters and sightings -------------------------------------------------------------
 
 
-class NewsletterSightingInline(ReadOnlyInline):
-    model = Sighting
+class NewsletterSightingInline(SightingLinesInline):
     fields = ("line", "section", "raw_text", "meetup_link")
     readonly_fields = fields
-
-    @admin.display(description="raw lines")
-    def raw_text(self, sighting: Sighting) -> str:
-        return raw_lines(sighting.raw)
 
     @admin.display(description="meetup")
     def meetup_link(self, sighting: Sighting) -> str:
