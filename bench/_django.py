@@ -11,7 +11,10 @@ OUT = ROOT / "bench" / "out"
 
 
 def setup(db_name: str, *, fresh: bool = True) -> Path:
-    """Point DATABASE_URL at bench/out/<db_name>, set Django up and migrate."""
+    """Point DATABASE_URL at bench/out/<db_name>, set Django up and migrate.
+
+    DEBUG is off as in production: with it on, Django keeps and quotes every query it runs.
+    """
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / db_name
     if fresh:  # the database and its WAL files
@@ -19,6 +22,8 @@ def setup(db_name: str, *, fresh: bool = True) -> Path:
             path.unlink(missing_ok=True)
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twirevents.settings")
     import django
     from django.core.management import call_command

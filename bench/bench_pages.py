@@ -55,9 +55,6 @@ def measure(client, path: str) -> dict:
 
 
 def main() -> list[dict]:
-    # As in production: DEBUG off (no query log kept in memory).
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     setup("pages.sqlite3")
     from django.test import Client
     from django.test.utils import setup_test_environment

@@ -332,7 +332,8 @@ class Meetup(models.Model):
 
 
 class MeetupGroup(models.Model):
-    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE)
+    # db_index off: the unique (meetup, group) index starts with it and serves its lookups
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, db_index=False)
     group = models.ForeignKey(Group, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -347,7 +348,8 @@ class MeetupGroup(models.Model):
 
 
 class MeetupPlace(models.Model):
-    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE)
+    # db_index off: the unique (meetup, place) index starts with it and serves its lookups
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, db_index=False)
     place = models.ForeignKey(Place, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -362,7 +364,10 @@ class MeetupPlace(models.Model):
 
 
 class MeetupLink(models.Model):
-    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="links")
+    # db_index off: the unique (meetup, canonical_url) index serves lookups by meetup
+    meetup = models.ForeignKey(
+        Meetup, on_delete=models.CASCADE, related_name="links", db_index=False
+    )
     url = models.URLField(max_length=1000)
     canonical_url = models.CharField(max_length=1000, db_index=True)
     label = models.CharField(max_length=300, blank=True)
@@ -389,7 +394,10 @@ class MeetupLink(models.Model):
 class Sighting(models.Model):
     """One entry in one newsletter, kept with its raw lines and what the parser read."""
 
-    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="sightings")
+    # db_index off: the unique (newsletter, line) index serves lookups by newsletter
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="sightings", db_index=False
+    )
     line = models.PositiveIntegerField()
     section = models.CharField(max_length=100, blank=True)
     raw = models.TextField()

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from calendar_app.models import Group, GroupAlias
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
 
-def alias_keys(group: ParsedGroup) -> list[str]:
+def alias_keys(group: ParsedGroup) -> tuple[str, ...]:
     """`url:` first (a URL identifies an organiser better than a name), then `name:`."""
+    return _alias_keys(group.name, group.url)
+
+
+@lru_cache(maxsize=8192)  # an archive names the same few hundred organisers again and again
+def _alias_keys(name: str, url: str) -> tuple[str, ...]:
     keys = []
-    if group.url and is_safe_url(group.url):
-        keys.append(f"url:{canonical_url(group.url)}"[:1100])
-    if group.name.strip():
-        keys.append(f"name:{' '.join(group.name.split()).casefold()}"[:1100])
-    return keys
+    if url and is_safe_url(url):
+        keys.append(f"url:{canonical_url(url)}"[:1100])
+    if name.strip():
+        keys.append(f"name:{' '.join(name.split()).casefold()}"[:1100])
+    return tuple(keys)
 
 
 class GroupResolver:
@@ -29,13 +36,15 @@ class GroupResolver:
             GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id")
         )
         new_aliases: list[GroupAlias] = []
-        taken = set(Group.objects.values_list("slug", flat=True))
+        taken: set[str] | None = None  # read only when a new organiser needs a slug
         for group in groups:
             keys = alias_keys(group)
             if not keys:
                 continue
             group_id = next((self.ids[k] for k in keys if k in self.ids), None)
             if group_id is None:
+                if taken is None:
+                    taken = set(Group.objects.values_list("slug", flat=True))
                 slug = Group.unique_slug(group.name, taken)
                 taken.add(slug)
                 url = group.url if is_safe_url(group.url) else ""

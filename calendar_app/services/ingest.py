@@ -29,8 +29,9 @@ from calendar_app.models import (
     Newsletter,
     Sighting,
 )
-from calendar_app.services.bulk import insert_rows
+from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url, parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter
@@ -126,21 +127,43 @@ def ingest_paths(
     """Ingest every newsletter under `paths`; one bad path never stops the others."""
     report = IngestReport()
     sources, report.errors = expand_paths(paths)
-    for index, source in enumerate(sources, 1):
-        if progress:
-            progress(index, len(sources), source)
+    texts: list[str | OSError | ValueError] = []
+    for source in sources:
         try:
-            text = read_source(source)
+            texts.append(read_source(source))
         except (OSError, ValueError) as exc:
-            report.errors.append(f"{source}: cannot read: {exc}")
-            continue
-        try:
-            report.add(ingest_newsletter(text=text, source=source, force=force))
-        except Exception as exc:  # a broken file must not stop the others (it rolled back)
-            logger.exception("ingest of %s failed", source)
-            report.errors.append(f"{source}: not ingested: {type(exc).__name__}: {exc}")
+            texts.append(exc)
+    readable = [text for text in texts if isinstance(text, str)]
+    unchanged = set() if force else known_hashes(readable)
+    with ParseAhead([t for t in readable if content_hash(t) not in unchanged]) as ahead:
+        for index, (source, text) in enumerate(zip(sources, texts, strict=True), 1):
+            if progress:
+                progress(index, len(sources), source)
+            if not isinstance(text, str):
+                report.errors.append(f"{source}: cannot read: {text}")
+                continue
+            if content_hash(text) in unchanged:
+                report.add(IngestReport(files=1, skipped_unchanged=1))
+                continue
+            try:
+                report.add(ingest_newsletter(text=text, source=source, force=force,
+                                             parse=ahead.parse))
+            except Exception as exc:  # a broken file must not stop the others (it rolled back)
+                logger.exception("ingest of %s failed", source)
+                report.errors.append(f"{source}: not ingested: {type(exc).__name__}: {exc}")
     report.meetups_total = Meetup.objects.canonical().count()
     return report
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def known_hashes(texts: list[str]) -> set[str]:
+    """The texts already ingested as they are: they need no parsing."""
+    hashes = {content_hash(text) for text in texts}
+    return set(Newsletter.objects.filter(content_hash__in=hashes).values_list(
+        "content_hash", flat=True))
 
 
 # --- one newsletter ---------------------------------------------------------------------
@@ -154,25 +177,31 @@ def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
     return f"source:{source}"[:300]
 
 
-def ingest_newsletter(*, text: str, source: str, force: bool = False) -> IngestReport:
-    """Ingest one newsletter's text; unchanged text (same content hash) is skipped."""
+def ingest_newsletter(
+    *, text: str, source: str, force: bool = False,
+    parse: Callable[[str], ParsedNewsletter] = parse_newsletter,
+) -> IngestReport:
+    """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
+
+    `parse` may hand back a result parsed ahead in another process (ParseAhead).
+    """
     report = IngestReport(files=1)
-    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if not force and Newsletter.objects.filter(content_hash=content_hash).exists():
+    text_hash = content_hash(text)
+    if not force and Newsletter.objects.filter(content_hash=text_hash).exists():
         report.skipped_unchanged = 1  # the cheap path: no parsing for unchanged files
         return report
-    parsed = parse_newsletter(text)
+    parsed = parse(text)
     key = newsletter_key(parsed, source)
     if not parsed.has_events_section:
         report.warnings.append(f"{source}: no Upcoming Events section")
     with transaction.atomic():
         take_ingest_lock()
         newsletter = Newsletter.objects.filter(key=key).first()
-        if newsletter and newsletter.content_hash == content_hash and not force:
+        if newsletter and newsletter.content_hash == text_hash and not force:
             report.skipped_unchanged = 1
             return report
         resolved = resolved_flags(newsletter) if newsletter else set()
-        newsletter = save_newsletter(newsletter, parsed, key, source, content_hash)
+        newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
         NewsletterIngest(newsletter, parsed, report, resolved=resolved).run()
     return report
@@ -192,7 +221,7 @@ def resolved_flags(newsletter: Newsletter) -> set[tuple[str, int | None, str]]:
 
 def save_newsletter(
     newsletter: Newsletter | None, parsed: ParsedNewsletter, key: str, source: str,
-    content_hash: str,
+    text_hash: str,
 ) -> Newsletter:
     if newsletter is None:
         newsletter = Newsletter(key=key)
@@ -204,7 +233,7 @@ def save_newsletter(
     newsletter.date = parsed.date
     newsletter.title = parsed.title[:300]
     newsletter.source = source[:1000]
-    newsletter.content_hash = content_hash
+    newsletter.content_hash = text_hash
     newsletter.window_start = parsed.window_start
     newsletter.window_end = parsed.window_end
     newsletter.repaired = parsed.repaired
@@ -361,7 +390,7 @@ class NewsletterIngest:
         new_slots = [s for s in slots if s.meetup is None]
         for slot in new_slots:
             slot.meetup = self.new_meetup(slot)
-        Meetup.objects.bulk_create([s.meetup for s in new_slots])
+        insert_objects([s.meetup for s in new_slots], key="uid")
         self.report.meetups_created = len(new_slots)
 
         relations = Relations.load([s.meetup for s in slots if s not in new_slots])
@@ -373,13 +402,13 @@ class NewsletterIngest:
                 changed.append(slot.meetup)
         relations.save()
         if changed:
-            Meetup.objects.bulk_update(
+            update_objects(
                 changed,
                 ["title", "start_date", "end_date", "attendance", "region", "sequence",
                  "source_date", "updated"],
             )
         if self.newly_dated:  # only which issue speaks for it: not a change anyone sees
-            Meetup.objects.bulk_update(self.newly_dated, ["source_date"])
+            update_objects(self.newly_dated, ["source_date"])
         self.report.meetups_updated = len(changed)
         self.write_sightings(slots)
 
@@ -502,23 +531,26 @@ class NewsletterIngest:
              "meetup": slot.meetup.pk}
             for slot, entry in pairs
         ])
-        ids = dict(self.newsletter.sightings.values_list("line", "id"))
         self.report.sightings = len(pairs)
+        flags: list[Flag] = []
         for slot, entry in pairs:
-            sighting = Sighting(pk=ids[entry.line])
             for problem in entry.problems:
-                self.flags.append(Flag(kind=problem.kind, message=problem.message,
-                                       newsletter=self.newsletter, line=entry.line,
-                                       sighting=sighting, meetup=slot.meetup))
+                flags.append(Flag(kind=problem.kind, message=problem.message,
+                                  newsletter=self.newsletter, line=entry.line, meetup=slot.meetup))
             section_region = SECTION_REGIONS.get(entry.section.strip().rstrip(":").casefold())
             region = slot.meetup.region
             if section_region and region and section_region != region:
-                self.flags.append(Flag(
+                flags.append(Flag(
                     kind="section_mismatch", newsletter=self.newsletter, line=entry.line,
-                    sighting=sighting, meetup=slot.meetup,
+                    meetup=slot.meetup,
                     message=f"Listed under {entry.section}, but {entry.location_text} is in "
                             f"{slot.meetup.get_region_display()}.",
                 ))
+        if flags:  # each points at its line's sighting; most newsletters need none
+            ids = dict(self.newsletter.sightings.values_list("line", "id"))
+            for flag in flags:
+                flag.sighting_id = ids[flag.line]
+            self.flags += flags
 
 
 class Relations:
@@ -629,7 +661,8 @@ class KnownMeetups:
             ).order_by("meetup_id").values_list("canonical_url", "event_specific", *fields)
         )
         fallback_rows = list(Meetup.objects.filter(fallback_key__in=fallbacks).values_list(
-            "fallback_key", "id", "start_date", "source_date", "duplicate_of_id"))
+            "fallback_key", "id", "start_date", "source_date", "duplicate_of_id")
+        ) if fallbacks else []
         survivors = Survivors([row[2:] for row in rows] + [row[1:] for row in fallback_rows])
         by_link: dict[str, list[tuple[Known, bool]]] = {}
         for canonical, specific_link, meetup_id, *_ in rows:

@@ -327,3 +327,55 @@ def test_ingest_reads_a_url_and_reports_one_that_fails():
         server.shutdown()
     assert report.newsletters == 1 and report.sightings == 40
     assert len(report.errors) == 1 and "missing.md" in report.errors[0]
+
+
+def exported_meetups() -> list[dict]:
+    """The JSON export without database ids and uids (new on every fresh import)."""
+    out = io.StringIO()
+    call_command("export_events", "--format", "json", stdout=out)
+    return [{k: v for k, v in item.items() if k not in {"id", "uid"}}
+            for item in json.loads(out.getvalue())]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parsing_in_a_second_process_gives_the_same_calendar(monkeypatch):
+    """An archive import parses in a worker process; what it stores must not change."""
+    from calendar_app.services import parse_ahead
+
+    inline = run_ingest(SAMPLES)
+    export_inline = exported_meetups()
+    flags_inline = sorted(Flag.objects.values_list("kind", "line", "message"))
+    call_command("flush", "--no-input")
+
+    monkeypatch.setattr(parse_ahead, "MIN_FILES", 2)
+    monkeypatch.setattr(parse_ahead, "usable_cores", lambda: 2)
+    started = []
+    real_init = parse_ahead.ParseAhead.__init__
+
+    def spy(self, texts):
+        real_init(self, texts)
+        started.append(self.pool is not None)
+
+    monkeypatch.setattr(parse_ahead.ParseAhead, "__init__", spy)
+    ahead = run_ingest(SAMPLES)
+    assert started == [True]
+    assert ahead == inline
+    assert exported_meetups() == export_inline
+    assert sorted(Flag.objects.values_list("kind", "line", "message")) == flags_inline
+
+
+def test_a_stopped_parsing_worker_falls_back_to_parsing_here(monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from calendar_app.services.parse_ahead import ParseAhead
+
+    text = SEEDS[0].read_text(encoding="utf-8")
+    ahead = ParseAhead([text])  # below the threshold: no worker
+    assert ahead.pool is None
+    broken: Future = Future()
+    broken.set_exception(BrokenProcessPool("worker killed"))
+    ahead.futures = {text: broken, "other": broken}
+    parsed = ahead.parse(text)
+    assert parsed.number == 532 and len(parsed.entries) == 40
+    assert ahead.futures == {}  # the other queued texts are parsed here too

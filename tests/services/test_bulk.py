@@ -1,0 +1,46 @@
+"""The plain INSERT/UPDATE helpers of ingest store what Django's own save would."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from calendar_app.models import Meetup, Newsletter, Sighting
+from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inserted_meetups_get_their_ids_and_every_value():
+    meetups = [Meetup(title=f"Rust {n}", start_date=date(2026, 1, n), end_date=date(2026, 1, n),
+                      region="europe", locked_fields=["title"]) for n in (1, 2)]
+    insert_objects(meetups, key="uid")
+    for meetup in meetups:
+        stored = Meetup.objects.get(pk=meetup.pk)
+        assert (stored.uid, stored.title, stored.start_date, stored.region) == (
+            meetup.uid, meetup.title, meetup.start_date, "europe")
+        assert stored.locked_fields == ["title"] and stored.merge_record == {}
+        assert stored.created is not None and not meetup._state.adding
+
+
+def test_update_changes_only_the_named_fields():
+    meetup = Meetup.objects.create(title="Old", start_date=date(2026, 1, 1),
+                                   end_date=date(2026, 1, 1))
+    meetup.title, meetup.region = "New", "asia"
+    update_objects([meetup], ["title"])
+    meetup.refresh_from_db()
+    assert (meetup.title, meetup.region) == ("New", "")
+
+
+def test_values_of_other_types_still_go_through_django():
+    """A datetime given for a date column is stored as its date, a dict as JSON."""
+    newsletter = Newsletter.objects.create(key="1", date=date(2026, 1, 1))
+    meetup = Meetup.objects.create(title="M", start_date=date(2026, 1, 1),
+                                   end_date=date(2026, 1, 1))
+    insert_rows(Sighting, [{"newsletter": newsletter.pk, "line": 3, "section": "Europe",
+                            "raw": "* line", "parsed": {"a": [1, "ü"]}, "meetup": meetup.pk}])
+    late = datetime(2026, 2, 3, 23, tzinfo=UTC)
+    update_objects([Newsletter(pk=newsletter.pk, date=late)], ["date"])
+    assert Sighting.objects.get().parsed == {"a": [1, "ü"]}
+    assert Newsletter.objects.get().date == date(2026, 2, 3)
