@@ -34,7 +34,7 @@ from .models import Flag, Group, Meetup, Newsletter, Place, Status
 from .selectors import filtered_meetups
 from .services.export_json import for_json, meetup_to_dict
 from .services.ical import (
-    EventMemo,
+    RENDER_VERSION,
     canonical_query,
     feed_url,
     location,
@@ -48,12 +48,6 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=3600"
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
-# Bump when the rendered output changes for the same data, so cached copies are replaced.
-RENDER_VERSION = "1"
-# VEVENTs written before, by everything they show (see EventMemo: never stale, so never
-# invalidated). The 5,000-meetup feed's events take 3.6 MB (10 MB with their keys); room
-# for twice that, so at most about 25 MB per worker.
-event_memo = EventMemo(max_bytes=8 * 1024 * 1024)
 
 
 class RenderedFeeds:
@@ -157,7 +151,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     if body is None:
         body = render_calendar(
             queryset, description=filterset.description, source_url=source,
-            site_url=site_root(request), memo=event_memo,
+            site_url=site_root(request), keep=True,
         )
         rendered_feeds.put(checked.etag, body)
     return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
@@ -178,7 +172,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
         return cached
     body = render_calendar(
         queryset, description=meetup.title, source_url=source, site_url=site_root(request),
-        memo=event_memo,
+        keep=True,
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="rust-meetup-{pk}.ics"'

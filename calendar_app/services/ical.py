@@ -6,14 +6,15 @@ renders to identical bytes and calendar clients see no spurious updates.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import DatabaseError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
@@ -28,6 +29,7 @@ from ..models import (
     Newsletter,
     Place,
     Region,
+    RenderedEvent,
     Sighting,
     Status,
 )
@@ -38,6 +40,9 @@ BASE_NAME = "Rust meetups"
 REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
+# Bump when the rendered output changes for the same data, so kept copies are replaced.
+RENDER_VERSION = "1"
+logger = logging.getLogger(__name__)
 
 
 class PlainGeo(vGeo):
@@ -86,7 +91,7 @@ class FeedMeetup:
         return self.links[0][0] if self.links else ""
 
     def key(self) -> tuple:
-        """Every field, made hashable: all a VEVENT is written from (see EventMemo)."""
+        """Every field, made hashable: all a VEVENT is written from (see event_digest)."""
         return tuple(
             tuple(value.items()) if isinstance(value, dict)
             else tuple(value) if isinstance(value, list) else value
@@ -164,13 +169,14 @@ def render_calendar(
     description: str,
     source_url: str,
     site_url: str,
-    memo: EventMemo | None = None,
+    keep: bool = False,
 ) -> bytes:
     """The calendar for `queryset`, in its order.
 
     `description` is the FilterSet's description, `source_url` the feed's own absolute URL,
-    `site_url` the scheme and host the meetup pages are linked under. With `memo`, a VEVENT
-    written before from exactly the same data is reused (see EventMemo).
+    `site_url` the scheme and host the meetup pages are linked under. With `keep`, VEVENTs
+    written before from exactly the same data are read back, and the others kept for next
+    time (see RenderedEvent).
 
     Each VEVENT is written by icalendar's `to_ical()` (escaping, folding, CRLF) and the
     bytes are joined inside the VCALENDAR icalendar wrote: the same bytes as one
@@ -179,10 +185,10 @@ def render_calendar(
     header = calendar_header(description=description, source_url=source_url)
     builder = _EventBuilder(site_url)
     meetups = feed_meetups(queryset)
-    if memo is None:
-        events = [builder.event(meetup).to_ical() for meetup in meetups]
+    if keep:
+        events = kept_events(queryset, meetups, builder)
     else:
-        events = [memo.event(meetup, builder) for meetup in meetups]
+        events = [builder.event(meetup).to_ical() for meetup in meetups]
     return header + b"".join(events) + CALENDAR_END
 
 
@@ -192,49 +198,53 @@ def feed_events(queryset: QuerySet, *, site_url: str) -> list[Event]:
     return [builder.event(meetup) for meetup in feed_meetups(queryset)]
 
 
-class EventMemo:
-    """VEVENT bytes by everything they are written from; least recently used dropped first.
+def event_digest(meetup: FeedMeetup, site_url: str) -> str:
+    """Names everything `_EventBuilder.event` writes a VEVENT from, and how it writes it."""
+    return hashlib.sha256(repr((RENDER_VERSION, site_url, meetup.key())).encode()).hexdigest()
 
-    The key is every field of the FeedMeetup plus the site URL the pages are linked under:
-    all `_EventBuilder.event` reads. So an entry can never be stale (changed data is a new
-    key, the old entry just ages out) and nothing needs invalidating. Writing a VEVENT with
-    icalendar costs about 0.25 ms (its `to_ical()` alone 0.19 ms: escaping and folding
-    character by character), so without the memo the 5,000-meetup feed takes 1.3 s to
-    write, and with it about 0.2 s (reading the data) after any edit. Per process, bounded
-    by `max_bytes` of VEVENTs; the keys take about twice that again (the whole 5,000-meetup
-    feed: 3.6 MB of VEVENTs, 10 MB in all).
+
+def kept_events(queryset: QuerySet, meetups: list[FeedMeetup], builder: _EventBuilder
+                ) -> list[bytes]:
+    """The VEVENTs of `meetups` (the rows of `queryset`): kept ones read, the others written.
+
+    One query reads what is kept for the whole queryset; what had to be written is stored
+    for next time, if the database lets us now (a busy database only costs a rewrite).
     """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def event(self, meetup: FeedMeetup, builder: _EventBuilder) -> bytes:
-        key = (builder.site_url, *meetup.key())
-        with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-                return body
+    if not meetups:
+        return []
+    kept = {
+        pk: (digest, body) for pk, digest, body in RenderedEvent.objects.filter(
+            meetup_id__in=queryset.order_by().values("pk")
+        ).values_list("meetup_id", "digest", "body")
+    }
+    events: list[bytes] = []
+    written: list[RenderedEvent] = []
+    for meetup in meetups:
+        digest = event_digest(meetup, builder.site_url)
+        known = kept.get(meetup.pk)
+        if known is not None and known[0] == digest:
+            events.append(bytes(known[1]))  # PostgreSQL gives a memoryview
+            continue
         body = builder.event(meetup).to_ical()
-        if len(body) <= self.max_bytes:
-            with self._lock:
-                if key not in self._items:
-                    self._items[key] = body
-                    self._size += len(body)
-                    while self._size > self.max_bytes:
-                        self._size -= len(self._items.popitem(last=False)[1])
-        return body
+        events.append(body)
+        written.append(RenderedEvent(meetup_id=meetup.pk, digest=digest, body=body))
+    keep_events(written)
+    return events
 
-    def __len__(self) -> int:
-        return len(self._items)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
+def keep_events(rows: list[RenderedEvent]) -> None:
+    """Store written VEVENTs, replacing older ones; never fails the feed that wrote them."""
+    if not rows:
+        return
+    rows.sort(key=lambda row: row.meetup_id)  # one order for every writer: no deadlocks
+    try:
+        with transaction.atomic():
+            RenderedEvent.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["meetup"],
+                update_fields=["digest", "body"],
+            )
+    except DatabaseError as exc:  # locked, or a meetup deleted meanwhile
+        logger.info("%d VEVENTs not kept (%s); they are written again next time", len(rows), exc)
 
 
 def calendar_header(*, description: str, source_url: str) -> bytes:

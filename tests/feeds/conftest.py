@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from calendar_app.feeds import event_memo, rendered_feeds
+from calendar_app.feeds import rendered_feeds
 from calendar_app.models import Meetup
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
@@ -33,11 +33,9 @@ class Sample:
 
 @pytest.fixture(autouse=True)
 def _fresh_render_cache():
-    """Written VEVENTs and feeds are kept per process; start each test without them."""
-    event_memo.clear()
+    """Rendered feeds are kept per process; start each test without them."""
     rendered_feeds.clear()
     yield
-    event_memo.clear()
     rendered_feeds.clear()
 
 

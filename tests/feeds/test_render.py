@@ -1,4 +1,4 @@
-"""The fast VEVENT path: the same bytes as icalendar's `add()`, and a memo that cannot go stale."""
+"""The fast VEVENT path: the same bytes as icalendar's `add()`; kept VEVENTs never go stale."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from dataclasses import fields
 from datetime import date, timedelta
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
-from calendar_app.models import Meetup, MeetupLink, Newsletter
+from calendar_app.models import Meetup, MeetupLink, Newsletter, RenderedEvent
 from calendar_app.services.ical import (
-    EventMemo,
     FeedMeetup,
     feed_events,
     feed_meetups,
@@ -62,46 +62,45 @@ def test_events_are_byte_identical_to_the_add_based_reference(odd):
     assert len(expected) >= 9
 
 
-def test_memoised_render_equals_a_fresh_render_and_parses(odd):
-    memo = EventMemo(max_bytes=1 << 20)
+def test_kept_render_equals_a_fresh_render_and_parses(odd, django_assert_num_queries):
     queryset = Meetup.objects.published()
     fresh = render_calendar(queryset, **CALENDAR)
-    assert render_calendar(queryset, **CALENDAR, memo=memo) == fresh
-    assert len(memo) == queryset.count()
-    assert render_calendar(queryset, **CALENDAR, memo=memo) == fresh  # all from the memo
+    assert render_calendar(queryset, **CALENDAR, keep=True) == fresh
+    assert RenderedEvent.objects.count() == queryset.count()
+    with django_assert_num_queries(6):  # the five reads and the kept VEVENTs: nothing written
+        assert render_calendar(queryset, **CALENDAR, keep=True) == fresh
     parse_strictly(fresh)
 
 
-def test_the_memo_cannot_serve_what_changed_without_a_stamp(odd):
-    """Keys are the data itself: an edit that bypasses Meetup.save still shows."""
-    memo = EventMemo(max_bytes=1 << 20)
+def test_kept_events_cannot_serve_what_changed_without_a_stamp(odd):
+    """Digests are of the data itself: an edit that bypasses Meetup.save still shows."""
     queryset = Meetup.objects.published()
-    before = render_calendar(queryset, **CALENDAR, memo=memo)
+    before = render_calendar(queryset, **CALENDAR, keep=True)
     MeetupLink.objects.filter(meetup=odd[3]).update(label="Renamed by update()")
     Meetup.objects.filter(pk=odd[1].pk).update(title="Retitled by update()")
-    after = render_calendar(queryset, **CALENDAR, memo=memo)
+    after = render_calendar(queryset, **CALENDAR, keep=True)
     assert after != before
     assert b"Renamed by update()" in after and b"Retitled by update()" in after
     assert after == render_calendar(queryset, **CALENDAR)
+    assert RenderedEvent.objects.count() == queryset.count()  # replaced, not added
     other_site = dict(CALENDAR, site_url="https://example.org")
-    assert b"https://example.org/events/" in render_calendar(queryset, **other_site, memo=memo)
+    assert b"https://example.org/events/" in render_calendar(queryset, **other_site, keep=True)
 
 
-def test_memo_key_covers_every_field(odd):
+def test_the_digest_covers_every_field(odd):
     meetup = feed_meetups(Meetup.objects.filter(pk=odd[0].pk))[0]
     assert len(meetup.key()) == len(fields(FeedMeetup))
     hash(meetup.key())
 
 
-def test_memo_stays_within_its_budget(odd):
-    memo = EventMemo(max_bytes=3000)
+def test_a_database_that_refuses_the_write_does_not_fail_the_feed(odd, monkeypatch):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(RenderedEvent.objects, "bulk_create", locked)
     queryset = Meetup.objects.published()
-    body = render_calendar(queryset, **CALENDAR, memo=memo)
-    assert body == render_calendar(queryset, **CALENDAR)
-    assert 0 < len(memo) < queryset.count()
-    assert memo._size <= 3000
-    memo.clear()
-    assert len(memo) == 0
+    assert render_calendar(queryset, **CALENDAR, keep=True) == render_calendar(queryset, **CALENDAR)
+    assert not RenderedEvent.objects.exists()
 
 
 def test_render_queries_do_not_grow(odd, django_assert_num_queries):
