@@ -29,7 +29,12 @@ from calendar_app.models import (
     Newsletter,
     Sighting,
 )
-from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
+from calendar_app.services.bulk import (
+    bulk_session,
+    insert_objects,
+    insert_rows,
+    update_objects,
+)
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
@@ -135,7 +140,8 @@ def ingest_paths(
             texts.append(exc)
     readable = [text for text in texts if isinstance(text, str)]
     unchanged = set() if force else known_hashes(readable)
-    with ParseAhead([t for t in readable if content_hash(t) not in unchanged]) as ahead:
+    to_parse = [t for t in readable if content_hash(t) not in unchanged]
+    with ParseAhead(to_parse) as ahead, bulk_session():
         for index, (source, text) in enumerate(zip(sources, texts, strict=True), 1):
             if progress:
                 progress(index, len(sources), source)

@@ -44,3 +44,15 @@ def test_values_of_other_types_still_go_through_django():
     update_objects([Newsletter(pk=newsletter.pk, date=late)], ["date"])
     assert Sighting.objects.get().parsed == {"a": [1, "ü"]}
     assert Newsletter.objects.get().date == date(2026, 2, 3)
+
+
+def test_a_bulk_session_puts_the_collector_back_even_after_an_error():
+    import gc
+
+    from calendar_app.services.bulk import bulk_session
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), bulk_session():
+        assert gc.get_threshold()[0] >= 20_000
+        raise RuntimeError("a newsletter failed")
+    assert gc.get_threshold() == before
