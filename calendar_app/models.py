@@ -364,10 +364,7 @@ class MeetupPlace(models.Model):
 
 
 class MeetupLink(models.Model):
-    # db_index off: the unique (meetup, canonical_url) index serves lookups by meetup
-    meetup = models.ForeignKey(
-        Meetup, on_delete=models.CASCADE, related_name="links", db_index=False
-    )
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="links")
     url = models.URLField(max_length=1000)
     canonical_url = models.CharField(max_length=1000, db_index=True)
     label = models.CharField(max_length=300, blank=True)
