@@ -139,16 +139,15 @@ def ingest_paths(
         except (OSError, ValueError) as exc:
             texts.append(exc)
     readable = [text for text in texts if isinstance(text, str)]
-    unchanged = set() if force else known_hashes(readable)
-    to_parse = [t for t in readable if content_hash(t) not in unchanged]
-    with ParseAhead(to_parse) as ahead, bulk_session():
+    unchanged = set() if force else unchanged_texts(readable)
+    with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
         for index, (source, text) in enumerate(zip(sources, texts, strict=True), 1):
             if progress:
                 progress(index, len(sources), source)
             if not isinstance(text, str):
                 report.errors.append(f"{source}: cannot read: {text}")
                 continue
-            if content_hash(text) in unchanged:
+            if text in unchanged:
                 report.add(IngestReport(files=1, skipped_unchanged=1))
                 continue
             try:
@@ -165,11 +164,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def known_hashes(texts: list[str]) -> set[str]:
-    """The texts already ingested as they are: they need no parsing."""
-    hashes = {content_hash(text) for text in texts}
-    return set(Newsletter.objects.filter(content_hash__in=hashes).values_list(
-        "content_hash", flat=True))
+def unchanged_texts(texts: list[str]) -> set[str]:
+    """The texts already ingested as they are, found in one query: they need no parsing."""
+    by_hash = {content_hash(text): text for text in texts}
+    known = Newsletter.objects.filter(content_hash__in=by_hash).values_list(
+        "content_hash", flat=True)
+    return {by_hash[text_hash] for text_hash in known}
 
 
 # --- one newsletter ---------------------------------------------------------------------
