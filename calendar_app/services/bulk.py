@@ -66,20 +66,34 @@ def insert_rows(model: type[models.Model], rows: list[dict], *,
 def insert_objects(objs: list[models.Model], *, key: str) -> None:
     """INSERT unsaved instances of one model and give them their primary keys.
 
-    The keys are read back by `key`, a unique field each instance already has a value for
-    (executemany cannot return rows).
+    Many rows per statement, each statement returning the keys it made, matched back by
+    `key`: a unique field each instance already has a value for (the order of RETURNING
+    rows is not promised).
     """
     if not objs:
         return
     model = type(objs[0])
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    insert_rows(model, [{f.attname: f.pre_save(obj, add=True) for f in fields} for obj in objs])
-    ids = dict(model.objects.filter(**{f"{key}__in": [getattr(o, key) for o in objs]})
-               .values_list(key, "pk"))
-    for obj in objs:
-        obj.pk = ids[getattr(obj, key)]
-        obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
+    key_field = model._meta.get_field(key)
+    rows = _prepared(fields, [[f.pre_save(obj, add=True) for f in fields] for obj in objs])
+    head = (f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    returning = f" RETURNING {quote(model._meta.pk.column)}, {quote(key_field.column)}"
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
+    by_key = {getattr(obj, key): obj for obj in objs}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start:start + per_statement]
+            cursor.execute(head + ", ".join([one_row] * len(batch)) + returning,
+                           [value for row in batch for value in row])
+            for pk, stored_key in cursor.fetchall():
+                obj = by_key[key_field.to_python(stored_key)]
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = DEFAULT_DB_ALIAS
 
 
 def update_objects(objs: list[models.Model], names: list[str]) -> None:

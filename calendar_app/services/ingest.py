@@ -55,6 +55,10 @@ logger = logging.getLogger(__name__)
 # archive's moves are days or weeks, a wrong year is one year); a link seen again further
 # away is a reused page, never the same event.
 MAX_MOVE = timedelta(days=400)
+# An import commits every this many newsletters, each one a savepoint: a commit writes
+# every page it changed, and consecutive newsletters change the same index pages
+# (252 issues: 0.3 s less than a commit each).
+COMMIT_EVERY = 16
 INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
 
 
@@ -140,24 +144,32 @@ def ingest_paths(
             texts.append(exc)
     readable = [text for text in texts if isinstance(text, str)]
     unchanged = set() if force else unchanged_texts(readable)
+    work = list(enumerate(zip(sources, texts, strict=True), 1))
     with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
-        for index, (source, text) in enumerate(zip(sources, texts, strict=True), 1):
-            if progress:
-                progress(index, len(sources), source)
-            if not isinstance(text, str):
-                report.errors.append(f"{source}: cannot read: {text}")
-                continue
-            if text in unchanged:
-                report.add(IngestReport(files=1, skipped_unchanged=1))
-                continue
-            try:
-                report.add(ingest_newsletter(text=text, source=source, force=force,
-                                             parse=ahead.parse))
-            except Exception as exc:  # a broken file must not stop the others (it rolled back)
-                logger.exception("ingest of %s failed", source)
-                report.errors.append(f"{source}: not ingested: {type(exc).__name__}: {exc}")
+        for start in range(0, len(work), COMMIT_EVERY):
+            with transaction.atomic():  # each newsletter is a savepoint within it
+                for index, (source, text) in work[start:start + COMMIT_EVERY]:
+                    if progress:
+                        progress(index, len(sources), source)
+                    if not isinstance(text, str):
+                        report.errors.append(f"{source}: cannot read: {text}")
+                    elif text in unchanged:
+                        report.add(IngestReport(files=1, skipped_unchanged=1))
+                    else:
+                        report.add(ingest_one(text, source, force=force, parse=ahead.parse))
     report.meetups_total = Meetup.objects.canonical().count()
     return report
+
+
+def ingest_one(text: str, source: str, *, force: bool,
+               parse: Callable[[str], ParsedNewsletter]) -> IngestReport:
+    """One new or changed file of many; a failure rolls back this file only and is reported."""
+    try:
+        return ingest_newsletter(text=text, source=source, force=force, parse=parse,
+                                 checked=True)
+    except Exception as exc:  # a broken file must not stop the others
+        logger.exception("ingest of %s failed", source)
+        return IngestReport(errors=[f"{source}: not ingested: {type(exc).__name__}: {exc}"])
 
 
 def content_hash(text: str) -> str:
@@ -185,15 +197,16 @@ def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
 
 def ingest_newsletter(
     *, text: str, source: str, force: bool = False,
-    parse: Callable[[str], ParsedNewsletter] = parse_newsletter,
+    parse: Callable[[str], ParsedNewsletter] = parse_newsletter, checked: bool = False,
 ) -> IngestReport:
     """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
 
-    `parse` may hand back a result parsed ahead in another process (ParseAhead).
+    `parse` may hand back a result parsed ahead in another process (ParseAhead);
+    `checked`: the caller already found that this text is not ingested as it is.
     """
     report = IngestReport(files=1)
     text_hash = content_hash(text)
-    if not force and Newsletter.objects.filter(content_hash=text_hash).exists():
+    if not (force or checked) and Newsletter.objects.filter(content_hash=text_hash).exists():
         report.skipped_unchanged = 1  # the cheap path: no parsing for unchanged files
         return report
     parsed = parse(text)
@@ -574,6 +587,8 @@ class Relations:
     @classmethod
     def load(cls, meetups: list[Meetup]) -> Relations:
         ids = [m.pk for m in meetups]
+        if not ids:  # a newsletter of new meetups only: nothing to read
+            return cls({}, {}, {}, set())
         places: dict[int, list[int]] = {}
         for meetup_id, place_id in MeetupPlace.objects.filter(meetup_id__in=ids).order_by(
             "position", "id"

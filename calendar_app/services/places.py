@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from calendar_app.geocoding import normalise_location, region_for_country
 from calendar_app.models import Flag, Newsletter, Place, PlaceStatus
@@ -15,12 +16,20 @@ def place_key(text: str) -> str:
     return normalise_location(text)[:500]
 
 
+class KnownPlace(NamedTuple):
+    """What matching and regions need of a Place (not the whole row)."""
+
+    pk: int
+    status: str
+    country: str
+
+
 class PlaceResolver:
     """Finds or creates a newsletter's places in a few queries and geocodes the new ones."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, Place] = {}
-        self.by_id: dict[int, Place] = {}
+        self.by_key: dict[str, KnownPlace] = {}
+        self.by_id: dict[int, KnownPlace] = {}
         self.problems: list[tuple[Place, str, str]] = []
 
     def prepare(self, texts: Iterable[str]) -> None:
@@ -28,18 +37,26 @@ class PlaceResolver:
         for text in texts:
             written.setdefault(place_key(text), text.strip()[:500])
         written.pop("", None)
-        known = Place.objects.filter(text__in=written).defer("raw")  # the geocoder's answer
-        self.by_key = {p.text: p for p in known}
+        rows = self._read(written)
         missing = [Place(text=key, written=text) for key, text in written.items()
-                   if key not in self.by_key]
+                   if key not in rows]
         if missing:
             Place.objects.bulk_create(missing, ignore_conflicts=True)
-            self.by_key = {p.text: p for p in known.all()}
-        self.by_id = {p.pk: p for p in self.by_key.values()}
-        for place in self.by_key.values():
-            if place.status == PlaceStatus.PENDING and not place.locked:
-                for kind, message in geocode_place(place):
-                    self.problems.append((place, kind, message))
+            rows = self._read(written)
+        pending = [pk for pk, status, locked, _ in rows.values()
+                   if status == PlaceStatus.PENDING and not locked]
+        for place in Place.objects.filter(pk__in=pending) if pending else ():
+            for kind, message in geocode_place(place):
+                self.problems.append((place, kind, message))
+            rows[place.text] = (place.pk, place.status, place.locked, place.country)
+        self.by_key = {key: KnownPlace(pk, status, country)
+                       for key, (pk, status, _, country) in rows.items()}
+        self.by_id = {place.pk: place for place in self.by_key.values()}
+
+    @staticmethod
+    def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
+        return {text: rest for text, *rest in Place.objects.filter(text__in=keys).values_list(
+            "text", "pk", "status", "locked", "country")}
 
     def flags(self, newsletter: Newsletter) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry)."""

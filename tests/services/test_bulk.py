@@ -24,6 +24,15 @@ def test_inserted_meetups_get_their_ids_and_every_value():
         assert stored.created is not None and not meetup._state.adding
 
 
+def test_inserts_of_many_statements_give_every_meetup_its_own_id():
+    meetups = [Meetup(title=f"Rust {n}", start_date=date(2026, 1, 1), end_date=date(2026, 1, 1))
+               for n in range(130)]  # SQLite takes 62 meetups per statement
+    insert_objects(meetups, key="uid")
+    stored = dict(Meetup.objects.values_list("pk", "title"))
+    assert len(stored) == 130
+    assert all(stored[meetup.pk] == meetup.title for meetup in meetups)
+
+
 def test_update_changes_only_the_named_fields():
     meetup = Meetup.objects.create(title="Old", start_date=date(2026, 1, 1),
                                    end_date=date(2026, 1, 1))
