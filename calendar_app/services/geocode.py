@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from calendar_app.geocoding import Geocoder, GeoResult, get_geocoder, region_for_country
-from calendar_app.models import Flag, Meetup, MeetupPlace, Place, PlaceStatus
+from calendar_app.models import (
+    Flag,
+    Meetup,
+    MeetupPlace,
+    Place,
+    PlaceStatus,
+    normalise_country_code,
+)
 
 PLACE_FLAG_KINDS = ("admin1_mismatch", "geocode_fuzzy", "geocode_failed", "country_corrected")
 _RESULT_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "geocoder",
@@ -43,7 +50,7 @@ def apply_result(place: Place, result: GeoResult) -> None:
     """Copy a GeoResult onto a Place (not saved)."""
     place.city = result.city[:200]
     place.admin1 = result.admin1[:20]
-    place.country = result.country[:2]
+    place.country = normalise_country_code(result.country)[:2]
     place.latitude = result.latitude
     place.longitude = result.longitude
     place.timezone = result.timezone[:64]
@@ -60,12 +67,18 @@ def geocode_place(place: Place, *, geocoder: Geocoder | None = None) -> list[tup
     """
     if place.locked:
         return []
-    result = (geocoder or default_geocoder()).geocode(place.written or place.text)
-    apply_result(place, result)
+    problems = fill_place(place, geocoder=geocoder)
     if place.pk:
         place.save(update_fields=_RESULT_FIELDS)
     else:
         place.save()
+    return problems
+
+
+def fill_place(place: Place, *, geocoder: Geocoder | None = None) -> list[tuple[str, str]]:
+    """Geocode a Place without saving it (new places are saved in bulk); its problems."""
+    result = (geocoder or default_geocoder()).geocode(place.written or place.text)
+    apply_result(place, result)
     return list(result.problems)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from simple_history.utils import bulk_create_with_history
+
 from calendar_app.models import Group, GroupAlias
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -32,30 +34,34 @@ class GroupResolver:
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
         wanted = {key for group in groups for key in alias_keys(group)}
-        self.ids = dict(
+        owners: dict[str, int | Group] = dict(
             GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id")
-        )
-        new_aliases: list[GroupAlias] = []
+        )  # alias key -> organiser id, or a new organiser not saved yet
+        new_groups: list[Group] = []
+        new_keys: list[str] = []
         taken: set[str] | None = None  # read only when a new organiser needs a slug
         for group in groups:
             keys = alias_keys(group)
-            if not keys:
-                continue
-            group_id = next((self.ids[k] for k in keys if k in self.ids), None)
-            if group_id is None:
+            owner = next((owners[k] for k in keys if k in owners), None)
+            if owner is None and keys:
                 if taken is None:
                     taken = set(Group.objects.values_list("slug", flat=True))
                 slug = Group.unique_slug(group.name, taken)
                 taken.add(slug)
                 url = group.url if is_safe_url(group.url) else ""
-                group_id = Group.objects.create(
-                    name=group.name.strip()[:300] or url, url=url[:1000], slug=slug
-                ).pk
+                owner = Group(name=group.name.strip()[:300] or url, url=url[:1000], slug=slug)
+                new_groups.append(owner)
             for key in keys:
-                if key not in self.ids:
-                    self.ids[key] = group_id
-                    new_aliases.append(GroupAlias(group_id=group_id, key=key))
-        GroupAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
+                if key not in owners:
+                    owners[key] = owner
+                    new_keys.append(key)
+        if new_groups:  # one query for them, one for their history (their ids come back)
+            bulk_create_with_history(new_groups, Group)
+        self.ids = {k: o if isinstance(o, int) else o.pk for k, o in owners.items()}
+        GroupAlias.objects.bulk_create(
+            [GroupAlias(group_id=self.ids[key], key=key) for key in new_keys],
+            ignore_conflicts=True,
+        )
 
     def id_for(self, group: ParsedGroup) -> int | None:
         return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)

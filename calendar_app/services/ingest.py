@@ -675,8 +675,8 @@ class KnownMeetups:
             return cls({}, {})
         reach = (min(days) - MAX_MOVE, max(days) + MAX_MOVE)
         rows = list(
-            MeetupLink.objects.filter(
-                Q(canonical_url__in=generic + specific, meetup__start_date__in=days)
+            MeetupLink.objects.filter(canonical_url__in=generic + specific).filter(
+                Q(meetup__start_date__in=days)  # one index search per link, not one per arm
                 | Q(canonical_url__in=specific, event_specific=True,
                     meetup__start_date__range=reach)
             ).order_by("meetup_id").values_list("canonical_url", "event_specific", *fields)

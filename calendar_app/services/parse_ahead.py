@@ -1,8 +1,10 @@
 """Parse newsletters in a second process while this one writes the ones before them.
 
-Parsing is pure CPU, about a sixth of a large ingest (an archive import); on a machine with
-a second core it runs alongside the database work instead of before it. A handful of files
-is parsed inline: starting a process costs more than it saves.
+Parsing is pure CPU, about a third of a large ingest (an archive import); on a machine with
+a second core it runs alongside the database work instead of before it. With the offline
+geocoder the worker also resolves the place texts it has not seen yet, and hands its answers
+to this process's geocoder: loading the gazetteer and looking places up leave the writing
+process too. A handful of files is parsed inline: starting a process costs more than it saves.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from calendar_app.geocoding import OfflineGeocoder
+from calendar_app.services.geocode import default_geocoder
+from calendar_app.services.parse_worker import Answers, parse_in_worker
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedNewsletter
 
@@ -30,8 +35,12 @@ class ParseAhead:
     """`parse(text)` returns the newsletter parsed, by the worker when it has it queued."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.futures: dict[str, Future[ParsedNewsletter]] = {}
+        self.futures: dict[str, Future[tuple[ParsedNewsletter, Answers]]] = {}
         self.pool: ProcessPoolExecutor | None = None
+        geocoder = default_geocoder()
+        # Only the offline geocoder answers the same in another process (Nominatim has a
+        # rate limit per process, and a memo of its own).
+        self.geocoder = geocoder if isinstance(geocoder, OfflineGeocoder) else None
         if len(texts) >= MIN_FILES and usable_cores() > 1:
             # spawn, not fork: the child must not inherit this process's database connection.
             self.pool = ProcessPoolExecutor(
@@ -39,16 +48,22 @@ class ParseAhead:
             )
             for text in texts:
                 if text not in self.futures:
-                    self.futures[text] = self.pool.submit(parse_newsletter, text)
+                    self.futures[text] = self.pool.submit(
+                        parse_in_worker, text, geocode=self.geocoder is not None
+                    )
 
     def parse(self, text: str) -> ParsedNewsletter:
         future = self.futures.pop(text, None)
         if future is not None:
             try:
-                return future.result()  # a parser exception is raised here, for this file
+                parsed, answers = future.result()  # a parser exception is raised here
             except BrokenProcessPool:
                 logger.warning("the parsing worker stopped; parsing in this process")
                 self.futures.clear()  # they all share its fate
+            else:
+                if answers and self.geocoder is not None:
+                    self.geocoder.remember(answers)
+                return parsed
         return parse_newsletter(text)
 
     def __enter__(self) -> ParseAhead:

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from calendar_app.models import Flag, Meetup, Newsletter, Sighting
+from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Sighting
 from calendar_app.services.ingest import ingest_newsletter, ingest_paths
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
@@ -271,6 +271,18 @@ def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatc
     assert not Sighting.objects.filter(newsletter__number=532).exists()
 
 
+def test_places_and_organisers_an_import_creates_have_their_history():
+    """Created in bulk, geocoded before they are stored: one "created" record each."""
+    ingest_paths([str(SEEDS[0])])
+    places = Place.objects.exclude(country="")
+    assert places.count() > 20
+    for place in places:
+        record = place.history.get()
+        assert (record.history_type, record.city, record.country, record.latitude) == (
+            "+", place.city, place.country, place.latitude)
+    assert Group.history.filter(history_type="+").count() == Group.objects.count() > 20
+
+
 def test_a_region_follows_the_places_a_curator_locked():
     ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", EARLY), source="a")
     meetup = Meetup.objects.get()
@@ -339,8 +351,8 @@ def exported_meetups() -> list[dict]:
 
 @pytest.mark.django_db(transaction=True)
 def test_parsing_in_a_second_process_gives_the_same_calendar(monkeypatch):
-    """An archive import parses in a worker process; what it stores must not change."""
-    from calendar_app.services import parse_ahead
+    """An archive import parses and geocodes in a worker; what it stores must not change."""
+    from calendar_app.services import geocode, parse_ahead
 
     inline = run_ingest(SAMPLES)
     export_inline = exported_meetups()
@@ -357,8 +369,10 @@ def test_parsing_in_a_second_process_gives_the_same_calendar(monkeypatch):
         started.append(self.pool is not None)
 
     monkeypatch.setattr(parse_ahead.ParseAhead, "__init__", spy)
+    geocode._geocoder.cache_clear()  # a geocoder that has resolved nothing yet
     ahead = run_ingest(SAMPLES)
     assert started == [True]
+    assert geocode.default_geocoder().lookups == 0  # the worker resolved every place
     assert ahead == inline
     assert exported_meetups() == export_inline
     assert sorted(Flag.objects.values_list("kind", "line", "message")) == flags_inline

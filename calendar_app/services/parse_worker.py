@@ -1,0 +1,47 @@
+"""What the parsing worker of ParseAhead runs: pure Python, no Django (it is not set up there).
+
+It parses a newsletter and, asked to, resolves the place texts it has not resolved before
+with its own offline geocoder, returning those answers for the writing process's memo.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from calendar_app.geocoding import GeoResult, OfflineGeocoder, normalise_location
+from calendar_app.twir import parse_newsletter
+from calendar_app.twir.records import ParsedNewsletter
+
+logger = logging.getLogger(__name__)
+Answers = dict[str, GeoResult]  # normalised place text -> what the geocoder made of it
+_sent: set[str] = set()  # place texts whose answers this worker has handed over
+
+
+@cache
+def _geocoder() -> OfflineGeocoder:
+    return OfflineGeocoder()
+
+
+def parse_in_worker(text: str, *, geocode: bool) -> tuple[ParsedNewsletter, Answers]:
+    """Parse; with `geocode`, also resolve the places not resolved before in this process."""
+    parsed = parse_newsletter(text)
+    if not geocode:
+        return parsed, {}
+    geocoder = _geocoder()
+    keys = set()
+    for entry in parsed.entries:
+        for place in entry.places:
+            written = place.text.strip()[:500]  # what ingest stores and geocodes
+            key = normalise_location(written)
+            if not key or key in _sent or key in keys:
+                continue
+            try:
+                geocoder.geocode(written)
+            except Exception:  # noqa: BLE001 - the writing process tries again and reports it
+                logger.exception("geocoding %r in the parsing worker failed", written)
+                continue
+            keys.add(key)
+    answers = {key: result for key, result in geocoder.answers().items() if key in keys}
+    _sent.update(answers)
+    return parsed, answers
