@@ -1,7 +1,8 @@
 """Ingest: newsletter text -> parsed entries -> deduplicated Meetups, Sightings and Flags.
 
-One newsletter is one transaction, done in bulk (a fixed number of queries per newsletter,
-not per entry), under a lock so that two ingests running at once leave what one would.
+One newsletter is one atomic block (a savepoint when many are committed together), done in
+bulk (a fixed number of queries per newsletter, not per entry), under a lock so that two
+ingests running at once leave what one would.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from simple_history.utils import bulk_create_with_history
-
 from calendar_app.geocoding import normalise_location, region_for_country
 from calendar_app.models import Flag, Newsletter, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
@@ -42,13 +40,14 @@ class PlaceResolver:
         rows = self._read(written)
         missing = [Place(text=key, written=text) for key, text in written.items()
                    if key not in rows]
-        if missing:  # geocoded first, then created with their history in a few queries
+        if missing:  # geocoded first, then created with their history in three queries
             problems = {place.text: fill_place(place) for place in missing}
-            bulk_create_with_history(missing, Place, ignore_conflicts=True)
+            Place.objects.bulk_create(missing, ignore_conflicts=True)
             rows = self._read(written)
             for place in missing:
                 place.pk = rows[place.text][0]
                 self.problems += [(place, kind, message) for kind, message in problems[place.text]]
+            Place.history.bulk_history_create(missing)
         pending = [pk for pk, status, locked, _ in rows.values()
                    if status == PlaceStatus.PENDING and not locked]
         for place in Place.objects.filter(pk__in=pending) if pending else ():
