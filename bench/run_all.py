@@ -134,6 +134,20 @@ def postgres_version() -> str:
     return match.group(0) if match else "not installed"
 
 
+def speed_check() -> float:
+    """Milliseconds for a fixed pure-Python loop: how fast the machine was just then.
+
+    A shared virtual machine's speed changes from minute to minute (here the same loop took
+    300 to 700 ms within a day), so the figures above are only comparable with this next
+    to them.
+    """
+    started = time.perf_counter()
+    total = 0
+    for step in range(5_000_000):
+        total += step
+    return (time.perf_counter() - started) * 1000
+
+
 def machine() -> dict[str, str]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -232,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     printed: dict[str, str] = {}
     failed = False
+    speed_before = speed_check()
     for module in modules:
         print(f"== {module}", file=sys.stderr, flush=True)
         module_rows, output, seconds = run_module(module)
@@ -245,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write and not args.only:
         info = machine()
+        info["speed check"] = (f"{speed_before:.0f} ms before, {speed_check():.0f} ms after "
+                               "(5M steps of a Python loop; this machine's speed drifts)")
         write_results(text, info, printed)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 1 if failed else 0

@@ -60,8 +60,9 @@ class PlaceResolver:
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
-        return {text: rest for text, *rest in Place.objects.filter(text__in=keys).values_list(
-            "text", "pk", "status", "locked", "country")}
+        rows = Place.objects.filter(text__in=keys).values_list(
+            "text", "pk", "status", "locked", "country")
+        return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
 
     def flags(self, newsletter: Newsletter) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry)."""
