@@ -135,11 +135,11 @@ def postgres_version() -> str:
 
 
 def speed_check() -> float:
-    """Milliseconds for a fixed pure-Python loop: how fast the machine was just then.
+    """Milliseconds for a fixed pure-Python loop: a rough reading of the machine's speed.
 
-    A shared virtual machine's speed changes from minute to minute (here the same loop took
-    300 to 700 ms within a day), so the figures above are only comparable with this next
-    to them.
+    A shared virtual machine's speed changes from minute to minute (this loop took 150 to
+    700 ms within a day). It is a hint only: database- and memory-heavy work (an ingest)
+    has run 60% slower while this loop ran at full speed.
     """
     started = time.perf_counter()
     total = 0
