@@ -23,7 +23,12 @@ def test_merge_groups_with_confirmation(curator_client):
 
     confirm = curator_client.post(CHANGELIST, action_data("merge_selected", [keep, dupe]))
     assert confirm.status_code == 200
-    assert "Pick the group that survives" in confirm.content.decode()
+    page = confirm.content.decode()
+    assert "Pick the group that survives" in page
+    assert 'value="Merge into the selected group"' in page
+    for group in (keep, dupe):  # a survivor radio and the selection, kept, for each
+        assert f'id="survivor-{group.pk}"' in page
+        assert f'name="_selected_action" value="{group.pk}"' in page
     assert Group.objects.count() == 2
 
     done = curator_client.post(
