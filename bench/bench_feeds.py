@@ -103,11 +103,15 @@ def main() -> list[dict]:
         ("api: first page (100)", "/api/events.json", {}, 200, warm),
         (f"feed: all {total}, one just edited", everything, {}, 200, edit_one),  # last: edits
     ]
-    return [{"name": name, **measure(client, path, headers, status, before)}
-            for name, path, headers, status, before in cases]
+    return [
+        {"name": name, **measure(client, path, headers, status, before)}
+        for name, path, headers, status, before in cases
+    ]
 
 
 if __name__ == "__main__":
     for row in main():
-        print(f"{row['name']:<30} median {row['median_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
-              f"  {row['queries']:>2} queries  {row['detail']}")
+        print(
+            f"{row['name']:<30} median {row['median_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
+            f"  {row['queries']:>2} queries  {row['detail']}"
+        )

@@ -48,8 +48,10 @@ def cold_load(path: Path) -> dict[str, float]:
         start = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c", _COLD.format(root=str(ROOT), path=str(path))],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         wall = time.perf_counter() - start
         runs.append([*map(float, out.split()), wall])
     imp, load, first, wall = (statistics.median(col) for col in zip(*runs, strict=True))
@@ -114,13 +116,16 @@ def main() -> dict:
         ("cold: load cache file", f"{cold['load_s']:.3f} s", "target < 1 s"),
         ("cold: first lookup", f"{cold['first_lookup_s'] * 1000:.1f} ms", ""),
         ("cold: whole process", f"{cold['process_s']:.2f} s", ""),
-        (f"lookup, first pass ({len(texts)} texts)", f"{per['first_pass_mean_ms']:.2f} ms",
-         "incl. one-time lazy setup"),
+        (
+            f"lookup, first pass ({len(texts)} texts)",
+            f"{per['first_pass_mean_ms']:.2f} ms",
+            "incl. one-time lazy setup",
+        ),
         ("lookup, steady: mean", f"{per['mean_ms']:.3f} ms", "target < 1 ms"),
         ("lookup, steady: p50 / p95", f"{per['p50_ms']:.3f} / {per['p95_ms']:.3f} ms", ""),
         ("lookup, steady: max (a typo)", f"{per['max_ms']:.1f} ms", "fuzzy match"),
         ("lookup, memo hit", f"{per['memo_hit_ms'] * 1000:.1f} µs", ""),
-    ]  # fmt: skip
+    ]
     width = max(len(r[0]) for r in rows)
     print(f"Geocoding ({len(gazetteer)} cities, {len(texts)} distinct sample place texts)")
     for name, value, note in rows:

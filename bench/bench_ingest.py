@@ -33,8 +33,13 @@ def shifted(text: str, years: int) -> str:
             return match.group(0)
 
     text = DATE.sub(move, text)
-    return re.sub(r"^Number: (\d+)", lambda m: f"Number: {int(m.group(1)) + 1000 * years}",
-                  text, count=1, flags=re.M)
+    return re.sub(
+        r"^Number: (\d+)",
+        lambda m: f"Number: {int(m.group(1)) + 1000 * years}",
+        text,
+        count=1,
+        flags=re.M,
+    )
 
 
 def write_archive(folder: Path) -> int:
@@ -66,22 +71,30 @@ def main() -> list[dict]:
                 started, cpu = time.perf_counter(), time.process_time()
                 report = ingest_paths([folder])
                 timings[name].append((time.perf_counter() - started, time.process_time() - cpu))
-                details[name] = (f"{files} files, {report.entries} entries, "
-                                 f"{report.meetups_created} created, "
-                                 f"{report.skipped_unchanged} skipped")
+                details[name] = (
+                    f"{files} files, {report.entries} entries, "
+                    f"{report.meetups_created} created, "
+                    f"{report.skipped_unchanged} skipped"
+                )
     rows = []
     for name, runs in timings.items():
         walls = sorted(wall for wall, _ in runs)
-        rows.append({
-            "name": name, "median_ms": round(statistics.median(walls) * 1000, 1),
-            "cpu_median_ms": round(statistics.median(cpu for _, cpu in runs) * 1000, 1),
-            "detail": f"{details[name]}; {RUNS} runs: "
-                      + ", ".join(f"{wall * 1000:,.0f}" for wall in walls) + " ms",
-        })
+        rows.append(
+            {
+                "name": name,
+                "median_ms": round(statistics.median(walls) * 1000, 1),
+                "cpu_median_ms": round(statistics.median(cpu for _, cpu in runs) * 1000, 1),
+                "detail": f"{details[name]}; {RUNS} runs: "
+                + ", ".join(f"{wall * 1000:,.0f}" for wall in walls)
+                + " ms",
+            }
+        )
     return rows
 
 
 if __name__ == "__main__":
     for row in main():
-        print(f"{row['name']:<28} {row['median_ms']:>9.1f} ms median (this process's CPU "
-              f"{row['cpu_median_ms']:.1f} ms)  {row['detail']}")
+        print(
+            f"{row['name']:<28} {row['median_ms']:>9.1f} ms median (this process's CPU "
+            f"{row['cpu_median_ms']:.1f} ms)  {row['detail']}"
+        )

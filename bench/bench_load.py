@@ -68,8 +68,10 @@ TARGETS = [
 def build_stamp() -> str:
     """What the database was built from: synthetic.py and the migrations."""
     parts = [f"n={MEETUPS}"]
-    for path in [ROOT / "bench" / "synthetic.py",
-                 *sorted((ROOT / "calendar_app" / "migrations").glob("0*.py"))]:
+    for path in [
+        ROOT / "bench" / "synthetic.py",
+        *sorted((ROOT / "calendar_app" / "migrations").glob("0*.py")),
+    ]:
         if path.exists():
             parts.append(f"{path.name}:{path.stat().st_mtime_ns}:{path.stat().st_size}")
     return "\n".join(parts)
@@ -80,18 +82,26 @@ def build_database() -> None:
     if DB.exists() and STAMP.exists() and STAMP.read_text() == build_stamp():
         return
     tmp = OUT / "load-building.sqlite3"
-    code = "\n".join([
-        f"import sys; sys.path[:0] = [{str(ROOT / 'bench')!r}, {str(ROOT)!r}]",
-        "from _django import setup",
-        f"setup({tmp.name!r})",
-        "from synthetic import make_synthetic_meetups",
-        f"make_synthetic_meetups(n={MEETUPS}, years=2, seed=0)",
-        "from calendar_app.models import Meetup",
-        "print(Meetup.objects.count())",
-    ])
+    code = "\n".join(
+        [
+            f"import sys; sys.path[:0] = [{str(ROOT / 'bench')!r}, {str(ROOT)!r}]",
+            "from _django import setup",
+            f"setup({tmp.name!r})",
+            "from synthetic import make_synthetic_meetups",
+            f"make_synthetic_meetups(n={MEETUPS}, years=2, seed=0)",
+            "from calendar_app.models import Meetup",
+            "print(Meetup.objects.count())",
+        ]
+    )
     started = time.perf_counter()
-    result = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            env=django_env(database=tmp), timeout=1800)
+    result = subprocess.run(
+        [PY, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=django_env(database=tmp),
+        timeout=1800,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"building the load database failed:\n{result.stderr[-3000:]}")
     count = int(result.stdout.strip().splitlines()[-1])
@@ -108,8 +118,10 @@ def build_database() -> None:
             stale.unlink(missing_ok=True)
     tmp.replace(DB)
     STAMP.write_text(build_stamp())
-    print(f"built {DB.relative_to(ROOT)}: {count} meetups in "
-          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"built {DB.relative_to(ROOT)}: {count} meetups in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
 
 
 # ----------------------------------------------------------------------------- the server
@@ -118,17 +130,29 @@ SECRET = secrets.token_urlsafe(50)
 
 
 def django_env(*, database: Path = DB, production: bool = False) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DEBUG", "DJANGO_ENV", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DATABASE_URL=f"sqlite:///{database}", GEOCODER="offline",
-               DJANGO_SETTINGS_MODULE="twirevents.settings")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DJANGO_ENV", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        GEOCODER="offline",
+        DJANGO_SETTINGS_MODULE="twirevents.settings",
+    )
     if production:
         if os.environ.get("DJANGO_SETTINGS_MODULE") == "load_settings":
-            env.update(DJANGO_SETTINGS_MODULE="load_settings",
-                       PYTHONPATH=os.pathsep.join([str(OUT), str(ROOT)]))
+            env.update(
+                DJANGO_SETTINGS_MODULE="load_settings",
+                PYTHONPATH=os.pathsep.join([str(OUT), str(ROOT)]),
+            )
         env.update(
-            DJANGO_ENV="production", SECRET_KEY=SECRET, ALLOWED_HOSTS=HOST,
-            SECURE_SSL_REDIRECT="0", STATIC_ROOT=str(STATIC), CONN_MAX_AGE="600",
+            DJANGO_ENV="production",
+            SECRET_KEY=SECRET,
+            ALLOWED_HOSTS=HOST,
+            SECURE_SSL_REDIRECT="0",
+            STATIC_ROOT=str(STATIC),
+            CONN_MAX_AGE="600",
             LOG_LEVEL="WARNING",
         )
     return env
@@ -149,8 +173,14 @@ def collectstatic() -> None:
     """Production static files; falls back to unhashed names (noted in the rows) if needed."""
     global static_note
     command = [PY, "manage.py", "collectstatic", "--noinput", "-v", "0", "--clear"]
-    result = subprocess.run(command, cwd=ROOT, env=django_env(production=True),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=django_env(production=True),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode == 0:
         return
     missing = [line for line in result.stderr.splitlines() if "could not be found" in line]
@@ -160,10 +190,18 @@ def collectstatic() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
     match = re.search(r"file '([^']+)' could not be found", missing[0])
     static_note = f"; static without manifest ({match.group(1) if match else '?'} missing)"
-    print(f"collectstatic with the manifest storage failed, using load_settings: {missing[0]}",
-          file=sys.stderr)
-    result = subprocess.run(command, cwd=ROOT, env=django_env(production=True),
-                            capture_output=True, text=True, timeout=300)
+    print(
+        f"collectstatic with the manifest storage failed, using load_settings: {missing[0]}",
+        file=sys.stderr,
+    )
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=django_env(production=True),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"collectstatic failed:\n{result.stderr[-2000:]}")
 
@@ -178,10 +216,24 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     gunicorn = Path(PY).with_name("gunicorn")
     log = LOG.open("w")
     return subprocess.Popen(
-        [str(gunicorn) if gunicorn.exists() else "gunicorn", "twirevents.wsgi:application",
-         "--bind", f"{HOST}:{port}", "--workers", str(WORKERS), "--timeout", str(WORKER_TIMEOUT),
-         "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=django_env(production=True), stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(gunicorn) if gunicorn.exists() else "gunicorn",
+            "twirevents.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(WORKERS),
+            "--timeout",
+            str(WORKER_TIMEOUT),
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=django_env(production=True),
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: stopped as one below
     )
 
@@ -294,12 +346,25 @@ def run_python_clients(port: int, path: str, headers: dict[str, str], ok: set[in
 
 def run_wrk(port: int, path: str, headers: dict[str, str], ok: set[int]) -> dict:
     """wrk counts non-2xx/3xx as errors; --latency gives the 50th and 99th percentiles."""
-    command = ["wrk", f"-t{min(CONCURRENCY, 4)}", f"-c{CONCURRENCY}", f"-d{int(SECONDS)}s",
-               "--latency", "--timeout", "30s", "-H", f"Host: {HOST}"]
+    command = [
+        "wrk",
+        f"-t{min(CONCURRENCY, 4)}",
+        f"-c{CONCURRENCY}",
+        f"-d{int(SECONDS)}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-H",
+        f"Host: {HOST}",
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    result = subprocess.run([*command, f"http://{HOST}:{port}{path}"], capture_output=True,
-                            text=True, timeout=SECONDS + 60)
+    result = subprocess.run(
+        [*command, f"http://{HOST}:{port}{path}"],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 60,
+    )
     text = result.stdout
 
     def ms(label: str) -> float | None:
@@ -323,8 +388,14 @@ def run_wrk(port: int, path: str, headers: dict[str, str], ok: set[int]) -> dict
             errors += int(line.split()[-1])
         elif line.startswith("Socket errors:"):
             errors += sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
-    return {"requests": requests, "req_s": round(req_s, 1), "median_ms": ms("50%"),
-            "p99_ms": ms("99%"), "errors": errors, "statuses": {"wrk": text[-400:]}}
+    return {
+        "requests": requests,
+        "req_s": round(req_s, 1),
+        "median_ms": ms("50%"),
+        "p99_ms": ms("99%"),
+        "errors": errors,
+        "statuses": {"wrk": text[-400:]},
+    }
 
 
 # ----------------------------------------------------------------------------- main
@@ -352,15 +423,21 @@ def main() -> list[dict]:
                 extra, ok = {"If-None-Match": etag}, {304}
             cold_ms = warm_up(port, path, extra)
             run = (run_wrk if use_wrk else run_python_clients)(port, path, extra, ok)
-            statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run.pop("statuses").items())
-                                 if k != "wrk")
-            rows.append({
-                "name": name, **run,
-                "detail": (f"{CONCURRENCY} clients ({'wrk' if use_wrk else 'python'}), "
-                           f"slowest warm-up request {cold_ms:,.0f} ms, "
-                           f"{SECONDS:g} s, {WORKERS} gunicorn workers{static_note}"
-                           + (f"; {statuses}" if statuses else "")),
-            })
+            statuses = ", ".join(
+                f"{k}: {v}" for k, v in sorted(run.pop("statuses").items()) if k != "wrk"
+            )
+            rows.append(
+                {
+                    "name": name,
+                    **run,
+                    "detail": (
+                        f"{CONCURRENCY} clients ({'wrk' if use_wrk else 'python'}), "
+                        f"slowest warm-up request {cold_ms:,.0f} ms, "
+                        f"{SECONDS:g} s, {WORKERS} gunicorn workers{static_note}"
+                        + (f"; {statuses}" if statuses else "")
+                    ),
+                }
+            )
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn died during the run; see {LOG}")
     finally:
@@ -373,6 +450,8 @@ if __name__ == "__main__":
         print(json.dumps(main()))
     else:
         for row in main():
-            print(f"{row['name']:<44} {row.get('req_s', '-'):>8} req/s  median "
-                  f"{row.get('median_ms', '-')} ms  p99 {row.get('p99_ms', '-')} ms  "
-                  f"errors {row.get('errors', '-')}  ({row.get('detail', '')})")
+            print(
+                f"{row['name']:<44} {row.get('req_s', '-'):>8} req/s  median "
+                f"{row.get('median_ms', '-')} ms  p99 {row.get('p99_ms', '-')} ms  "
+                f"errors {row.get('errors', '-')}  ({row.get('detail', '')})"
+            )

@@ -67,13 +67,17 @@ def main() -> list[dict]:
     make_synthetic_meetups(MEETUPS, years=2, seed=0)
     today = timezone.localdate()
     meetup = (
-        Meetup.objects.published().filter(region="europe", start_date__gte=today)
-        .order_by("start_date").first()
+        Meetup.objects.published()
+        .filter(region="europe", start_date__gte=today)
+        .order_by("start_date")
+        .first()
     )
     cases = [
         ("pages: month view /", "/"),
-        (f"pages: month view /calendar/{today:%Y/%m}/?region=europe",
-         f"/calendar/{today:%Y/%m}/?region=europe"),
+        (
+            f"pages: month view /calendar/{today:%Y/%m}/?region=europe",
+            f"/calendar/{today:%Y/%m}/?region=europe",
+        ),
         ("pages: list /events/?region=europe", "/events/?region=europe"),
         ("pages: list near Berlin 500 km", "/events/?near=52.52,13.40&radius_km=500"),
         ("pages: meetup /events/<id>/", f"/events/{meetup.pk}/"),
@@ -90,8 +94,10 @@ def print_table(rows: list[dict]) -> None:
     print(f"{'page':58} {'median ms':>10} {'cpu ms':>7} {'p95 ms':>8} {'queries':>8}  size")
     for row in rows:
         flag = "" if row["median_ms"] < TARGET_MS else "  (over target)"
-        print(f"{row['name']:58} {row['median_ms']:>10} {row['cpu_median_ms']:>7} "
-              f"{row['p95_ms']:>8} {row['queries']:>8}  {row['detail']}{flag}")
+        print(
+            f"{row['name']:58} {row['median_ms']:>10} {row['cpu_median_ms']:>7} "
+            f"{row['p95_ms']:>8} {row['queries']:>8}  {row['detail']}{flag}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,13 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
 MODULES = ["bench_ingest", "bench_geocoding", "bench_pages", "bench_feeds", "bench_load"]
 COLUMNS = [
-    ("name", "benchmark"), ("median_ms", "median ms"), ("p95_ms", "p95 ms"),
-    ("p99_ms", "p99 ms"), ("req_s", "req/s"), ("requests", "requests"), ("errors", "errors"),
+    ("name", "benchmark"),
+    ("median_ms", "median ms"),
+    ("p95_ms", "p95 ms"),
+    ("p99_ms", "p99 ms"),
+    ("req_s", "req/s"),
+    ("requests", "requests"),
+    ("errors", "errors"),
     ("queries", "queries"),
 ]
 KNOWN = {key for key, _ in COLUMNS} | {"detail"}
@@ -62,8 +67,12 @@ def run_one(module_name: str, out: Path) -> None:
         rows = module.main()
     if isinstance(rows, dict):
         rows = rows.get("rows") or figures_to_rows(module_name, rows)
-    out.write_text(json.dumps({"rows": rows if isinstance(rows, list) else [],
-                               "printed": printed.getvalue()}, default=str))
+    out.write_text(
+        json.dumps(
+            {"rows": rows if isinstance(rows, list) else [], "printed": printed.getvalue()},
+            default=str,
+        )
+    )
 
 
 def figures_to_rows(module_name: str, figures: dict) -> list[dict]:
@@ -72,18 +81,27 @@ def figures_to_rows(module_name: str, figures: dict) -> list[dict]:
     short = module_name.removeprefix("bench_")
     rows: list[dict] = []
     if "p50_ms" in figures:
-        rows.append({"name": f"{short}: per call", "median_ms": figures["p50_ms"],
-                     "p95_ms": figures.get("p95_ms")})
+        rows.append(
+            {
+                "name": f"{short}: per call",
+                "median_ms": figures["p50_ms"],
+                "p95_ms": figures.get("p95_ms"),
+            }
+        )
     for key, value in figures.items():
         if key in {"p50_ms", "p95_ms"} or not isinstance(value, int | float):
             continue
         if key.endswith("_ms"):
             rows.append({"name": f"{short}: {key[:-3].replace('_', ' ')}", "median_ms": value})
         elif key.endswith("_s"):
-            rows.append({"name": f"{short}: {key[:-2].replace('_', ' ')}",
-                         "median_ms": value * 1000})
-    other = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
-                      for k, v in figures.items() if not k.endswith(("_ms", "_s")))
+            rows.append(
+                {"name": f"{short}: {key[:-2].replace('_', ' ')}", "median_ms": value * 1000}
+            )
+    other = ", ".join(
+        f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+        for k, v in figures.items()
+        if not k.endswith(("_ms", "_s"))
+    )
     for row in rows:
         row["median_ms"] = round(row["median_ms"], 3)
         if row.get("p95_ms") is not None:
@@ -95,13 +113,26 @@ def figures_to_rows(module_name: str, figures: dict) -> list[dict]:
 
 def run_module(module_name: str) -> tuple[list[dict], str, float]:
     if not (BENCH / f"{module_name}.py").exists():
-        return [{"name": module_name, "errors": "missing",
-                 "detail": f"bench/{module_name}.py does not exist yet"}], "", 0.0
+        return (
+            [
+                {
+                    "name": module_name,
+                    "errors": "missing",
+                    "detail": f"bench/{module_name}.py does not exist yet",
+                }
+            ],
+            "",
+            0.0,
+        )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "rows.json"
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, __file__, "--child", module_name, str(out)],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--child", module_name, str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - started
         sys.stderr.write(result.stderr[-4000:] if result.returncode else "")
         if result.returncode != 0 or not out.exists():
@@ -198,9 +229,10 @@ def table(rows: list[dict]) -> str:
     extra = sorted({key for row in rows for key in row} - KNOWN)
     columns = [(k, t) for k, t in COLUMNS if any(row.get(k) not in (None, "") for row in rows)]
     columns += [(k, k.replace("_", " ")) for k in extra] + [("detail", "detail")]
-    lines = ["| " + " | ".join(title for _, title in columns) + " |",
-             "|" + "|".join("---" if k in {"name", "detail"} else "---:" for k, _ in columns)
-             + "|"]
+    lines = [
+        "| " + " | ".join(title for _, title in columns) + " |",
+        "|" + "|".join("---" if k in {"name", "detail"} else "---:" for k, _ in columns) + "|",
+    ]
     for row in rows:
         lines.append("| " + " | ".join(cell(row.get(k)) for k, _ in columns) + " |")
     return "\n".join(lines)
@@ -260,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write and not args.only:
         info = machine()
-        info["speed check"] = (f"{speed_before:.0f} ms before, {speed_check():.0f} ms after "
-                               "(5M steps of a Python loop; this machine's speed drifts)")
+        info["speed check"] = (
+            f"{speed_before:.0f} ms before, {speed_check():.0f} ms after "
+            "(5M steps of a Python loop; this machine's speed drifts)"
+        )
         write_results(text, info, printed)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 1 if failed else 0

@@ -42,9 +42,18 @@ CITIES = [  # (city, admin1, country, region, latitude, longitude, timezone)
     ("Nairobi", "", "KE", "africa", -1.292, 36.822, "Africa/Nairobi"),
     ("Cape Town", "", "ZA", "africa", -33.925, 18.424, "Africa/Johannesburg"),
 ]
-TOPICS = ["Hack and Learn", "Monthly Meetup", "Async Deep Dive", "Embedded Night",
-          "Lightning Talks", "Code Review Evening", "Beginners Workshop", "WebAssembly Special",
-          "Compiler Internals", "Game Dev Jam"]
+TOPICS = [
+    "Hack and Learn",
+    "Monthly Meetup",
+    "Async Deep Dive",
+    "Embedded Night",
+    "Lightning Talks",
+    "Code Review Evening",
+    "Beginners Workshop",
+    "WebAssembly Special",
+    "Compiler Internals",
+    "Game Dev Jam",
+]
 
 
 def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int:
@@ -68,25 +77,47 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
     span = 365 * years
     first_day = today - timedelta(days=span // 2)
     with transaction.atomic():
-        places = Place.objects.bulk_create([
-            Place(text=f"{c[0].casefold()}, {c[2].lower()} #{seed}", written=f"{c[0]}, {c[2]}",
-                  city=c[0], admin1=c[1], country=c[2], latitude=c[4], longitude=c[5],
-                  timezone=c[6], geocoder="synthetic", status="resolved")
-            for c in CITIES
-        ])
+        places = Place.objects.bulk_create(
+            [
+                Place(
+                    text=f"{c[0].casefold()}, {c[2].lower()} #{seed}",
+                    written=f"{c[0]}, {c[2]}",
+                    city=c[0],
+                    admin1=c[1],
+                    country=c[2],
+                    latitude=c[4],
+                    longitude=c[5],
+                    timezone=c[6],
+                    geocoder="synthetic",
+                    status="resolved",
+                )
+                for c in CITIES
+            ]
+        )
         group_count = max(1, n // 40)
-        groups = Group.objects.bulk_create([
-            Group(name=f"Rust {CITIES[i % len(CITIES)][0]} {i // len(CITIES) + 1}",
-                  url=f"https://www.meetup.com/rust-synthetic-{seed}-{i}/",
-                  slug=f"rust-synthetic-{seed}-{i}")
-            for i in range(group_count)
-        ])
-        newsletters = Newsletter.objects.bulk_create([
-            Newsletter(key=f"synthetic-{seed}-{w}", number=10_000 + w,
-                       date=first_day + timedelta(days=7 * w - 14), title=f"Synthetic {w}",
-                       source="bench/synthetic.py", content_hash=f"{seed}-{w}")
-            for w in range(span // 7 + 3)
-        ])
+        groups = Group.objects.bulk_create(
+            [
+                Group(
+                    name=f"Rust {CITIES[i % len(CITIES)][0]} {i // len(CITIES) + 1}",
+                    url=f"https://www.meetup.com/rust-synthetic-{seed}-{i}/",
+                    slug=f"rust-synthetic-{seed}-{i}",
+                )
+                for i in range(group_count)
+            ]
+        )
+        newsletters = Newsletter.objects.bulk_create(
+            [
+                Newsletter(
+                    key=f"synthetic-{seed}-{w}",
+                    number=10_000 + w,
+                    date=first_day + timedelta(days=7 * w - 14),
+                    title=f"Synthetic {w}",
+                    source="bench/synthetic.py",
+                    content_hash=f"{seed}-{w}",
+                )
+                for w in range(span // 7 + 3)
+            ]
+        )
         meetups, homes = [], []
         for _ in range(n):
             g = rng.randrange(group_count)
@@ -97,12 +128,17 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
             online_only = attendance == "virtual" and rng.random() < 0.5
             status = rng.choices(["published", "cancelled", "hidden"], [97, 2, 1])[0]
             length = rng.choice([1, 2, 3]) if rng.random() < 0.03 else 0
-            meetups.append(Meetup(
-                title=f"{groups[g].name}: {rng.choice(TOPICS)}", start_date=start,
-                end_date=start + timedelta(days=length), attendance=attendance,
-                region="" if online_only else CITIES[city_index][3], status=status,
-                source_date=start,
-            ))
+            meetups.append(
+                Meetup(
+                    title=f"{groups[g].name}: {rng.choice(TOPICS)}",
+                    start_date=start,
+                    end_date=start + timedelta(days=length),
+                    attendance=attendance,
+                    region="" if online_only else CITIES[city_index][3],
+                    status=status,
+                    source_date=start,
+                )
+            )
             homes.append((g, None if online_only else city_index))
         meetups = Meetup.objects.bulk_create(meetups, batch_size=2000)
         links, joins_g, joins_p, sightings = [], [], [], []
@@ -111,16 +147,37 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
             if city_index is not None:
                 joins_p.append(MeetupPlace(meetup=meetup, place=places[city_index], position=0))
             url = f"https://www.meetup.com/rust-synthetic-{seed}-{g}/events/{300000000 + i}/"
-            links.append(MeetupLink(meetup=meetup, url=url, canonical_url=url.rstrip("/"),
-                                    label=meetup.title, primary=True, event_specific=True))
+            links.append(
+                MeetupLink(
+                    meetup=meetup,
+                    url=url,
+                    canonical_url=url.rstrip("/"),
+                    label=meetup.title,
+                    primary=True,
+                    event_specific=True,
+                )
+            )
             if meetup.attendance != "in_person":
                 stream = f"https://www.youtube.com/@rust-synthetic-{g}/live/{i}"
-                links.append(MeetupLink(meetup=meetup, url=stream, canonical_url=stream,
-                                        label="Stream", position=1))
+                links.append(
+                    MeetupLink(
+                        meetup=meetup, url=stream, canonical_url=stream, label="Stream", position=1
+                    )
+                )
             week = min(len(newsletters) - 1, max(0, (meetup.start_date - first_day).days // 7))
-            sightings.append(Sighting(newsletter=newsletters[week], line=10 + i, section=(
-                CITIES[city_index][3].replace("-", " ").title() if city_index is not None
-                else "Virtual"), raw=f"* {meetup.start_date} | {meetup.title}", meetup=meetup))
+            sightings.append(
+                Sighting(
+                    newsletter=newsletters[week],
+                    line=10 + i,
+                    section=(
+                        CITIES[city_index][3].replace("-", " ").title()
+                        if city_index is not None
+                        else "Virtual"
+                    ),
+                    raw=f"* {meetup.start_date} | {meetup.title}",
+                    meetup=meetup,
+                )
+            )
         MeetupGroup.objects.bulk_create(joins_g, batch_size=5000)
         MeetupPlace.objects.bulk_create(joins_p, batch_size=5000)
         MeetupLink.objects.bulk_create(links, batch_size=5000)

@@ -104,7 +104,8 @@ class MeetupLinkFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         primaries = [
-            form for form in self.forms
+            form
+            for form in self.forms
             if form.cleaned_data.get("primary") and not form.cleaned_data.get("DELETE")
         ]
         if len(primaries) > 1:
@@ -113,8 +114,10 @@ class MeetupLinkFormSet(forms.BaseInlineFormSet):
     def save(self, commit: bool = True):
         if commit:  # clear the old mark first: the constraint must hold after every row
             unmarked = [
-                form.instance.pk for form in self.forms
-                if form.instance.pk and "primary" in form.changed_data
+                form.instance.pk
+                for form in self.forms
+                if form.instance.pk
+                and "primary" in form.changed_data
                 and not form.cleaned_data.get("primary")
             ]
             MeetupLink.objects.filter(pk__in=unmarked).update(primary=False)
@@ -231,41 +234,73 @@ class DraftForm(forms.Form):
 class MeetupAdmin(SimpleHistoryAdmin):
     form = MeetupForm
     list_display = (
-        "start_date", "title", "region", "attendance", "organisers", "open_flag_count",
-        "status", "merged_into",
+        "start_date",
+        "title",
+        "region",
+        "attendance",
+        "organisers",
+        "open_flag_count",
+        "status",
+        "merged_into",
     )
     list_display_links = ("start_date", "title")
     list_filter = (
-        "region", "attendance", "status", HasOpenFlagsFilter, MergedFilter, "start_date",
+        "region",
+        "attendance",
+        "status",
+        HasOpenFlagsFilter,
+        MergedFilter,
+        "start_date",
     )
     search_fields = (
-        "title", "groups__name", "places__text", "places__city", "links__url",
+        "title",
+        "groups__name",
+        "places__text",
+        "places__city",
+        "links__url",
         "links__canonical_url",
     )
     date_hierarchy = "start_date"
     list_per_page = 50
     readonly_fields = (
-        "locked", "merged_into", "uid", "sequence", "public_page", "created", "updated",
+        "locked",
+        "merged_into",
+        "uid",
+        "sequence",
+        "public_page",
+        "created",
+        "updated",
     )
     fieldsets = (
         (None, {"fields": ("title", ("start_date", "end_date"), "attendance", "region", "status")}),
         ("Locks", {"fields": ("locked", "unlock")}),
-        ("Identity", {"fields": ("merged_into", "uid", "sequence", "public_page",
-                                 "created", "updated")}),
+        (
+            "Identity",
+            {"fields": ("merged_into", "uid", "sequence", "public_page", "created", "updated")},
+        ),
     )
-    inlines = (MeetupLinkInline, MeetupGroupInline, MeetupPlaceInline, SightingInline,
-               MeetupFlagInline)
+    inlines = (
+        MeetupLinkInline,
+        MeetupGroupInline,
+        MeetupPlaceInline,
+        SightingInline,
+        MeetupFlagInline,
+    )
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
-            super().get_queryset(request).with_open_flag_count()
-            .select_related("duplicate_of").for_display()
+            super()
+            .get_queryset(request)
+            .with_open_flag_count()
+            .select_related("duplicate_of")
+            .for_display()
         )
 
     def get_urls(self):
         draft = path(
-            "draft-twir/", self.admin_site.admin_view(self.draft_twir_view),
+            "draft-twir/",
+            self.admin_site.admin_view(self.draft_twir_view),
             name="calendar_app_meetup_draft_twir",
         )
         return [draft, *super().get_urls()]
@@ -307,7 +342,8 @@ class MeetupAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         meetup = form.instance
         touched = [
-            INLINE_LOCKS[formset.model] for formset in formsets
+            INLINE_LOCKS[formset.model]
+            for formset in formsets
             if formset.model in INLINE_LOCKS
             and (formset.new_objects or formset.changed_objects or formset.deleted_objects)
         ]
@@ -325,7 +361,8 @@ class MeetupAdmin(SimpleHistoryAdmin):
         merged = [m for m in meetups if m.duplicate_of_id]
         if len(meetups) < 2 or merged:
             self.message_user(
-                request, "Select at least two meetups, none of them already merged.",
+                request,
+                "Select at least two meetups, none of them already merged.",
                 messages.ERROR,
             )
             return None
@@ -447,15 +484,41 @@ class FlagStateFilter(admin.SimpleListFilter):
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    list_display = ("kind", "concerns", "short_message", "newsletter", "line", "created",
-                    "resolved")
+    list_display = (
+        "kind",
+        "concerns",
+        "short_message",
+        "newsletter",
+        "line",
+        "created",
+        "resolved",
+    )
     list_filter = (FlagStateFilter, "kind")
     search_fields = ("message", "raw", "kind")
     list_select_related = ("meetup", "place", "sighting__newsletter", "newsletter")
-    readonly_fields = ("kind", "message", "concerns", "newsletter", "line", "raw_text",
-                       "resolved_at", "resolved_by", "created")
-    fields = ("kind", "message", "concerns", "newsletter", "line", "raw_text", "resolved",
-              "resolved_at", "resolved_by", "created")
+    readonly_fields = (
+        "kind",
+        "message",
+        "concerns",
+        "newsletter",
+        "line",
+        "raw_text",
+        "resolved_at",
+        "resolved_by",
+        "created",
+    )
+    fields = (
+        "kind",
+        "message",
+        "concerns",
+        "newsletter",
+        "line",
+        "raw_text",
+        "resolved",
+        "resolved_at",
+        "resolved_by",
+        "created",
+    )
     actions = ("resolve", "reopen")
 
     def has_add_permission(self, request) -> bool:
@@ -533,13 +596,33 @@ class PlaceMeetupInline(ReadOnlyInline):
 class PlaceAdmin(SimpleHistoryAdmin):
     LOCATION_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "status")
 
-    list_display = ("text", "city", "admin1", "country", "timezone", "status", "locked",
-                    "meetup_count")
+    list_display = (
+        "text",
+        "city",
+        "admin1",
+        "country",
+        "timezone",
+        "status",
+        "locked",
+        "meetup_count",
+    )
     list_filter = ("status", "locked", "country")
     search_fields = ("text", "written", "city")
     readonly_fields = ("text", "written", "geocoder", "geocoded_at")
-    fields = ("text", "written", "city", "admin1", "country", "latitude", "longitude",
-              "timezone", "status", "locked", "geocoder", "geocoded_at")
+    fields = (
+        "text",
+        "written",
+        "city",
+        "admin1",
+        "country",
+        "latitude",
+        "longitude",
+        "timezone",
+        "status",
+        "locked",
+        "geocoder",
+        "geocoded_at",
+    )
     inlines = (PlaceMeetupInline,)
     actions = ("geocode_again",)
 
@@ -552,9 +635,7 @@ class PlaceAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj: Place, form, change: bool) -> None:
         """A curator's correction is final: the geocoder never touches the place again."""
-        if "locked" not in form.changed_data and set(form.changed_data) & set(
-            self.LOCATION_FIELDS
-        ):
+        if "locked" not in form.changed_data and set(form.changed_data) & set(self.LOCATION_FIELDS):
             obj.locked = True
         super().save_model(request, obj, form, change)
         if "country" in form.changed_data:
@@ -679,19 +760,40 @@ class NewsletterFlagInline(ReadOnlyInline):
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "date", "title", "source", "sighting_count", "open_flag_count",
-                    "ingested_at")
+    list_display = (
+        "__str__",
+        "date",
+        "title",
+        "source",
+        "sighting_count",
+        "open_flag_count",
+        "ingested_at",
+    )
     search_fields = ("title", "source", "key")
     date_hierarchy = "date"
-    readonly_fields = ("key", "number", "date", "title", "source", "content_hash",
-                       "window_start", "window_end", "repaired", "ingested_at")
+    readonly_fields = (
+        "key",
+        "number",
+        "date",
+        "title",
+        "source",
+        "content_hash",
+        "window_start",
+        "window_end",
+        "repaired",
+        "ingested_at",
+    )
     inlines = (NewsletterSightingInline, NewsletterFlagInline)
     actions = ("ingest_again",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(
-            sighting_total=Count("sightings", distinct=True),
-            open_flags=Count("flags", filter=Q(flags__resolved=False), distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sighting_total=Count("sightings", distinct=True),
+                open_flags=Count("flags", filter=Q(flags__resolved=False), distinct=True),
+            )
         )
 
     def has_add_permission(self, request) -> bool:

@@ -150,8 +150,11 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     body = rendered_feeds.get(checked.etag)
     if body is None:
         body = render_calendar(
-            queryset, description=filterset.description, source_url=source,
-            site_url=site_root(request), keep=True,
+            queryset,
+            description=filterset.description,
+            source_url=source,
+            site_url=site_root(request),
+            keep=True,
         )
         rendered_feeds.put(checked.etag, body)
     return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
@@ -171,7 +174,10 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if cached := not_modified(request, checked):
         return cached
     body = render_calendar(
-        queryset, description=meetup.title, source_url=source, site_url=site_root(request),
+        queryset,
+        description=meetup.title,
+        source_url=source,
+        site_url=site_root(request),
         keep=True,
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
@@ -192,7 +198,9 @@ def events_json(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errors": {"page": [{"message": "Not a number."}]}}, status=400)
     query = canonical_query(request.GET)
     checked = validators(
-        "json", queryset, f"{site_root(request)}?{query}&page={number}&size={size}",
+        "json",
+        queryset,
+        f"{site_root(request)}?{query}&page={number}&size={size}",
         with_flags=True,
     )
     if cached := not_modified(request, checked):

@@ -81,7 +81,9 @@ class MeetupFilter(django_filters.FilterSet):
         choices=Region.choices, label="Region", empty_label="All regions"
     )
     country = django_filters.CharFilter(
-        label="Country", method="filter_country", max_length=2,
+        label="Country",
+        method="filter_country",
+        max_length=2,
         help_text="Two-letter code, e.g. DE",
     )
     city = django_filters.CharFilter(label="City", method="filter_city", max_length=MAX_TEXT)
@@ -90,11 +92,15 @@ class MeetupFilter(django_filters.FilterSet):
         choices=Attendance.choices, label="Attendance", empty_label="Any attendance"
     )
     start = django_filters.DateFilter(
-        field_name="end_date", lookup_expr="gte", label="From",
+        field_name="end_date",
+        lookup_expr="gte",
+        label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = django_filters.DateFilter(
-        field_name="start_date", lookup_expr="lte", label="Until",
+        field_name="start_date",
+        lookup_expr="lte",
+        label="Until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     q = django_filters.CharFilter(label="Search", method="filter_text", max_length=MAX_TEXT)

@@ -212,7 +212,14 @@ class Meetup(models.Model):
     """One real-world event, however many times and ways the newsletters listed it."""
 
     LOCKABLE_FIELDS = (
-        "title", "start_date", "end_date", "attendance", "region", "status", "places", "groups",
+        "title",
+        "start_date",
+        "end_date",
+        "attendance",
+        "region",
+        "status",
+        "places",
+        "groups",
         "links",
     )
     SEQUENCE_FIELDS = ("start_date", "end_date", "status")
@@ -234,7 +241,8 @@ class Meetup(models.Model):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
     locked_fields = models.JSONField(default=list, blank=True)
     merge_record = models.JSONField(
-        default=dict, blank=True,
+        default=dict,
+        blank=True,
         help_text="What a curator's merge moved away, so unmerge can undo it.",
     )
     source_date = models.DateField(
@@ -256,7 +264,8 @@ class Meetup(models.Model):
         indexes = [
             # The public pages only ever read meetups that were not merged away, by date.
             models.Index(
-                fields=["start_date", "end_date"], name="meetup_public_dates",
+                fields=["start_date", "end_date"],
+                name="meetup_public_dates",
                 condition=Q(duplicate_of__isnull=True),
             ),
         ]
@@ -379,7 +388,9 @@ class MeetupLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meetup", "canonical_url"], name="meetuplink_unique"),
             models.UniqueConstraint(
-                fields=["meetup"], condition=Q(primary=True), name="meetuplink_one_primary",
+                fields=["meetup"],
+                condition=Q(primary=True),
+                name="meetuplink_one_primary",
                 violation_error_message="A meetup has at most one primary link.",
             ),
         ]
@@ -468,7 +479,8 @@ class Flag(models.Model):
         constraints = [
             # Every unreadable entry line is kept exactly once.
             models.UniqueConstraint(
-                fields=["newsletter", "line"], condition=Q(kind="unparsed"),
+                fields=["newsletter", "line"],
+                condition=Q(kind="unparsed"),
                 name="flag_one_unparsed_per_line",
             ),
         ]

@@ -127,12 +127,18 @@ def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> 
         Meetup.objects.filter(pk__in=ids)
         .only(*LIST_FIELDS)
         .prefetch_related(
-            Prefetch("meetupgroup_set", queryset=MeetupGroup.objects.select_related("group").only(
-                "meetup", "position", "group", "group__name", "group__slug"
-            )),
-            Prefetch("meetupplace_set", queryset=MeetupPlace.objects.select_related("place").only(
-                "meetup", "position", "place", *(f"place__{name}" for name in PLACE_FIELDS)
-            )),
+            Prefetch(
+                "meetupgroup_set",
+                queryset=MeetupGroup.objects.select_related("group").only(
+                    "meetup", "position", "group", "group__name", "group__slug"
+                ),
+            ),
+            Prefetch(
+                "meetupplace_set",
+                queryset=MeetupPlace.objects.select_related("place").only(
+                    "meetup", "position", "place", *(f"place__{name}" for name in PLACE_FIELDS)
+                ),
+            ),
         )
         .in_bulk()
     )
@@ -150,20 +156,34 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
     """
     order = {pk: n for n, pk in enumerate(ids[:limit])}
     rows = MeetupPlace.objects.filter(
-        meetup_id__in=list(order), place__latitude__isnull=False,
+        meetup_id__in=list(order),
+        place__latitude__isnull=False,
         place__longitude__isnull=False,
     ).values(
-        "meetup_id", "position", "meetup__title", "meetup__start_date", "meetup__attendance",
-        "meetup__status", "place__latitude", "place__longitude", "place__city",
+        "meetup_id",
+        "position",
+        "meetup__title",
+        "meetup__start_date",
+        "meetup__attendance",
+        "meetup__status",
+        "place__latitude",
+        "place__longitude",
+        "place__city",
     )
     rows = sorted(rows, key=lambda row: (order[row["meetup_id"]], row["position"]))
     return _group_by_place(
-        (row["place__latitude"], row["place__longitude"], row["place__city"], {
-            "id": row["meetup_id"], "title": row["meetup__title"] or "Rust meetup",
-            "date": row["meetup__start_date"].isoformat(),
-            "attendance": row["meetup__attendance"],
-            "cancelled": row["meetup__status"] == Status.CANCELLED,
-        })
+        (
+            row["place__latitude"],
+            row["place__longitude"],
+            row["place__city"],
+            {
+                "id": row["meetup_id"],
+                "title": row["meetup__title"] or "Rust meetup",
+                "date": row["meetup__start_date"].isoformat(),
+                "attendance": row["meetup__attendance"],
+                "cancelled": row["meetup__status"] == Status.CANCELLED,
+            },
+        )
         for row in rows
     )
 
@@ -171,11 +191,18 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
 def place_markers(meetups: list[Meetup]) -> list[dict]:
     """Markers from meetups whose places are already prefetched (no query)."""
     return _group_by_place(
-        (place.latitude, place.longitude, place.city, {
-            "id": meetup.pk, "title": meetup.title or "Rust meetup",
-            "date": meetup.start_date.isoformat(), "attendance": meetup.attendance,
-            "cancelled": meetup.status == Status.CANCELLED,
-        })
+        (
+            place.latitude,
+            place.longitude,
+            place.city,
+            {
+                "id": meetup.pk,
+                "title": meetup.title or "Rust meetup",
+                "date": meetup.start_date.isoformat(),
+                "attendance": meetup.attendance,
+                "cancelled": meetup.status == Status.CANCELLED,
+            },
+        )
         for meetup in meetups
         for place in meetup.ordered_places()
         if place.has_coordinates
@@ -185,8 +212,13 @@ def place_markers(meetups: list[Meetup]) -> list[dict]:
 def location_markers(places: list[Place]) -> list[dict]:
     """Markers for places themselves (where a group meets)."""
     return [
-        {"lat": round(place.latitude, 5), "lon": round(place.longitude, 5),
-         "city": place.display_name, "count": 0, "meetups": []}
+        {
+            "lat": round(place.latitude, 5),
+            "lon": round(place.longitude, 5),
+            "city": place.display_name,
+            "count": 0,
+            "meetups": [],
+        }
         for place in places
         if place.has_coordinates
     ]
@@ -280,8 +312,11 @@ class Day:
 
     @property
     def css(self) -> str:
-        return "day" + ("" if self.in_month else " out") + (" today" if self.is_today else "") + (
-            "" if self.entries else " empty"
+        return (
+            "day"
+            + ("" if self.in_month else " out")
+            + (" today" if self.is_today else "")
+            + ("" if self.entries else " empty")
         )
 
 
@@ -354,8 +389,9 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     return grid
 
 
-def nearest_meetup_dates(params: QueryDict, first: date, last: date
-                         ) -> tuple[date | None, date | None]:
+def nearest_meetup_dates(
+    params: QueryDict, first: date, last: date
+) -> tuple[date | None, date | None]:
     """The last meetup before and the first after an empty month, so it points somewhere."""
     _, everything = filtered_meetups(params, past_days=ALL_THE_PAST)
     dates = everything.order_by().values_list("start_date", flat=True)

@@ -36,8 +36,15 @@ def make_place(
     place, _ = Place.objects.get_or_create(
         text=text.casefold(),
         defaults=dict(
-            written=text, city=city, country=country, admin1=admin1, latitude=latitude,
-            longitude=longitude, timezone=timezone_name, status=status, geocoder="offline",
+            written=text,
+            city=city,
+            country=country,
+            admin1=admin1,
+            latitude=latitude,
+            longitude=longitude,
+            timezone=timezone_name,
+            status=status,
+            geocoder="offline",
         ),
     )
     return place
@@ -45,7 +52,8 @@ def make_place(
 
 def make_group(name: str = "Rust Berlin", url: str = "") -> Group:
     group = Group.objects.create(
-        name=name, url=url or f"https://www.meetup.com/{name.lower().replace(' ', '-')}/",
+        name=name,
+        url=url or f"https://www.meetup.com/{name.lower().replace(' ', '-')}/",
         slug=Group.unique_slug(name),
     )
     GroupAlias.objects.create(group=group, key=f"name:{name.casefold()}")
@@ -67,8 +75,12 @@ def make_meetup(
     """A meetup with its places, groups and links ((url, label); the first is primary)."""
     start = start or timezone.localdate() + timedelta(days=3)
     meetup = Meetup.objects.create(
-        title=title, start_date=start, end_date=end or start, attendance=attendance,
-        region=region, status=status,
+        title=title,
+        start_date=start,
+        end_date=end or start,
+        attendance=attendance,
+        region=region,
+        status=status,
     )
     for position, place in enumerate(places if places is not None else [make_place()]):
         MeetupPlace.objects.create(meetup=meetup, place=place, position=position)
@@ -78,8 +90,12 @@ def make_meetup(
     default_links = [(f"https://www.meetup.com/rust-berlin/events/{n}/", title)]
     for position, (url, label) in enumerate(links if links is not None else default_links):
         MeetupLink.objects.create(
-            meetup=meetup, url=url, canonical_url=url.rstrip("/"), label=label,
-            primary=position == 0, position=position,
+            meetup=meetup,
+            url=url,
+            canonical_url=url.rstrip("/"),
+            label=label,
+            primary=position == 0,
+            position=position,
         )
     return meetup
 
@@ -90,15 +106,24 @@ def make_group_once(name: str = "Rust Berlin") -> Group:
 
 def make_newsletter(number: int = 532, day: date = date(2024, 1, 31)) -> Newsletter:
     return Newsletter.objects.create(
-        key=str(number), number=number, date=day, title=f"This Week in Rust {number}",
-        source=f"tests/{number}.md", content_hash=f"hash-{number}",
-        window_start=day, window_end=day + timedelta(days=28),
+        key=str(number),
+        number=number,
+        date=day,
+        title=f"This Week in Rust {number}",
+        source=f"tests/{number}.md",
+        content_hash=f"hash-{number}",
+        window_start=day,
+        window_end=day + timedelta(days=28),
     )
 
 
-def make_sighting(meetup: Meetup, newsletter: Newsletter, line: int = 10,
-                  section: str = "Europe") -> Sighting:
+def make_sighting(
+    meetup: Meetup, newsletter: Newsletter, line: int = 10, section: str = "Europe"
+) -> Sighting:
     return Sighting.objects.create(
-        meetup=meetup, newsletter=newsletter, line=line, section=section,
+        meetup=meetup,
+        newsletter=newsletter,
+        line=line,
+        section=section,
         raw=f"* {meetup.start_date} | Berlin, DE | [Rust Berlin](https://example.org/)",
     )

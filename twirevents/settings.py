@@ -42,16 +42,12 @@ if PRODUCTION and (
     # The same rule as `check --deploy` (security.W009), but fatal: a guessable key signs
     # sessions and CSRF tokens. Make one with:
     #   python3 -c "import secrets; print(secrets.token_urlsafe(50))"
-    raise ImproperlyConfigured(
-        "SECRET_KEY is too weak for production: use 50+ random characters."
-    )
+    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50+ random characters.")
 
 DEV_HOSTS = "localhost,127.0.0.1,[::1],testserver"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else DEV_HOSTS)
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS must be set in production (comma-separated hosts)."
-    )
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated hosts).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -109,11 +105,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent ingests: IMMEDIATE takes the write lock when a transaction starts, so
     # two ingests run one after the other instead of both reading stale state. WAL lets
     # pages be read while an ingest writes, and spares an fsync per commit.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,9 +174,7 @@ if GEOCODER == "nominatim" and not NOMINATIM_USER_AGENT:
 
 # Map tiles: a setting, so a deployment can point at its own tile server or none.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = os.environ.get(
-    "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-)
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
 # Public base URL used in feeds when there is no request (export_events).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

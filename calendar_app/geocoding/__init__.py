@@ -30,12 +30,28 @@ from .text import is_not_a_place, normalise_location
 from .timezones import timezone_at
 
 __all__ = [
-    "ADMIN1_MISMATCH", "CORRECTED", "COUNTRY_CORRECTED", "FUZZY", "GEOCODE_FAILED",
-    "GEOCODE_FUZZY", "NOT_A_PLACE", "NOT_FOUND", "RESOLVED", "GeoResult", "Geocoder",
-    "NominatimGeocoder", "OfflineGeocoder", "default_cache_path", "get_geocoder",
-    "get_offline_gazetteer", "is_not_a_place", "normalise_country", "normalise_location",
-    "region_for_country", "timezone_at",
-]  # fmt: skip
+    "ADMIN1_MISMATCH",
+    "CORRECTED",
+    "COUNTRY_CORRECTED",
+    "FUZZY",
+    "GEOCODE_FAILED",
+    "GEOCODE_FUZZY",
+    "NOT_A_PLACE",
+    "NOT_FOUND",
+    "RESOLVED",
+    "GeoResult",
+    "Geocoder",
+    "NominatimGeocoder",
+    "OfflineGeocoder",
+    "default_cache_path",
+    "get_geocoder",
+    "get_offline_gazetteer",
+    "is_not_a_place",
+    "normalise_country",
+    "normalise_location",
+    "region_for_country",
+    "timezone_at",
+]
 
 
 def get_geocoder(name: str = "offline", **options) -> Geocoder:

@@ -71,9 +71,12 @@ class NominatimGeocoder(MemoGeocoder):
             client = Nominatim(user_agent=self.user_agent, timeout=timeout, **options)
             transport = client.geocode
         self.rate_limiter = RateLimiter(
-            transport, min_delay_seconds=min_delay_seconds, max_retries=2,
-            error_wait_seconds=error_wait_seconds, swallow_exceptions=False,
-        )  # fmt: skip
+            transport,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=2,
+            error_wait_seconds=error_wait_seconds,
+            swallow_exceptions=False,
+        )
         super().__init__()
         self.requests = 0  # HTTP requests made (a text may need two)
 
@@ -138,9 +141,16 @@ class NominatimGeocoder(MemoGeocoder):
         city = next((address[k] for k in _CITY_KEYS if address.get(k)), "")
         lat, lon = float(location.latitude), float(location.longitude)
         result = GeoResult(
-            status=RESOLVED, city=city, admin1=admin1, country=found_cc, latitude=lat,
-            longitude=lon, timezone=timezone_at(lat, lon), geocoder=self.name, raw=raw,
-        )  # fmt: skip
+            status=RESOLVED,
+            city=city,
+            admin1=admin1,
+            country=found_cc,
+            latitude=lat,
+            longitude=lon,
+            timezone=timezone_at(lat, lon),
+            geocoder=self.name,
+            raw=raw,
+        )
         where = ", ".join(p for p in (city, admin1, found_cc) if p)
         if cc and found_cc and found_cc != cc:
             result.status = CORRECTED
@@ -157,4 +167,3 @@ class NominatimGeocoder(MemoGeocoder):
                 )
             )
         return result
-

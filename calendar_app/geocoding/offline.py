@@ -284,8 +284,9 @@ class OfflineGeocoder(MemoGeocoder):
             return None
         return Match(RANK_FUZZY, best[2], reading, f"fuzzy:{best[0]:.0f}")
 
-    def _closest(self, reading: Reading, choices: dict[str, list[int]], keys: list[str],
-                 within: str) -> tuple[float, int, int] | None:
+    def _closest(
+        self, reading: Reading, choices: dict[str, list[int]], keys: list[str], within: str
+    ) -> tuple[float, int, int] | None:
         """(score, population, slot) of the best fuzzy match among `keys`, if any."""
         g = self.gazetteer
         best: tuple[float, int, int] | None = None
@@ -323,14 +324,23 @@ class OfflineGeocoder(MemoGeocoder):
         admin1 = c.iso_admin1(cc, g.admin1[s])
         city = "" if match.city_blank else g.names[s]
         result = GeoResult(
-            status=RESOLVED, city=city, admin1=admin1, country=cc,
-            latitude=g.latitudes[s], longitude=g.longitudes[s], timezone=g.timezones[s],
+            status=RESOLVED,
+            city=city,
+            admin1=admin1,
+            country=cc,
+            latitude=g.latitudes[s],
+            longitude=g.longitudes[s],
+            timezone=g.timezones[s],
             geocoder=self.name,
-            raw={"source": "geonames", "slot": s, "name": g.names[s],
-                 "population": g.populations[s], "admin1_geonames": g.admin1[s],
-                 "reading": [match.reading.city, match.reading.subdivision,
-                             match.reading.country]},
-        )  # fmt: skip
+            raw={
+                "source": "geonames",
+                "slot": s,
+                "name": g.names[s],
+                "population": g.populations[s],
+                "admin1_geonames": g.admin1[s],
+                "reading": [match.reading.city, match.reading.subdivision, match.reading.country],
+            },
+        )
         r = match.reading
         where = ", ".join(p for p in (g.names[s], admin1, cc) if p)
         if match.note == "mismatch":
@@ -366,4 +376,3 @@ class OfflineGeocoder(MemoGeocoder):
 
 def _unique(slots) -> list[int]:
     return list(dict.fromkeys(slots))
-

@@ -17,13 +17,22 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 
 # Values of these types reach the database unchanged through Django's conversion for these
 # fields; skipping it for them saves most of the per-value cost. Anything else is converted.
-_AS_IS: dict[str, tuple[type, ...]] = {
-    kind: (str, type(None)) for kind in ("CharField", "TextField", "SlugField", "URLField")
-} | {
-    kind: (int, type(None))
-    for kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField",
-                 "PositiveIntegerField", "SmallIntegerField", "PositiveSmallIntegerField")
-} | {"BooleanField": (bool, type(None)), "DateField": (date, type(None))}
+_AS_IS: dict[str, tuple[type, ...]] = (
+    {kind: (str, type(None)) for kind in ("CharField", "TextField", "SlugField", "URLField")}
+    | {
+        kind: (int, type(None))
+        for kind in (
+            "AutoField",
+            "BigAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "PositiveIntegerField",
+            "SmallIntegerField",
+            "PositiveSmallIntegerField",
+        )
+    }
+    | {"BooleanField": (bool, type(None)), "DateField": (date, type(None))}
+)
 
 
 def _converter(field: models.Field, connection) -> Callable[[object], object]:
@@ -39,8 +48,9 @@ def _converter(field: models.Field, connection) -> Callable[[object], object]:
 def _prepared(fields: Sequence[models.Field], rows: list[Sequence]) -> list[list]:
     connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-call proxy
     converters = [_converter(field, connection) for field in fields]
-    return [[convert(value) for convert, value in zip(converters, row, strict=True)]
-            for row in rows]
+    return [
+        [convert(value) for convert, value in zip(converters, row, strict=True)] for row in rows
+    ]
 
 
 def _execute(sql: str, params: list[list]) -> None:
@@ -48,8 +58,9 @@ def _execute(sql: str, params: list[list]) -> None:
         cursor.executemany(sql, params)
 
 
-def insert_rows(model: type[models.Model], rows: list[dict], *,
-                ignore_conflicts: bool = False) -> None:
+def insert_rows(
+    model: type[models.Model], rows: list[dict], *, ignore_conflicts: bool = False
+) -> None:
     """INSERT `rows` (field name -> value, the same fields in every row) into `model`."""
     if not rows:
         return
@@ -78,17 +89,21 @@ def insert_objects(objs: list[models.Model], *, key: str) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     key_field = model._meta.get_field(key)
     rows = _prepared(fields, [[f.pre_save(obj, add=True) for f in fields] for obj in objs])
-    head = (f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
     returning = f" RETURNING {quote(model._meta.pk.column)}, {quote(key_field.column)}"
     one_row = f"({', '.join(['%s'] * len(fields))})"
     per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
     by_key = {getattr(obj, key): obj for obj in objs}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            batch = rows[start:start + per_statement]
-            cursor.execute(head + ", ".join([one_row] * len(batch)) + returning,
-                           [value for row in batch for value in row])
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                head + ", ".join([one_row] * len(batch)) + returning,
+                [value for row in batch for value in row],
+            )
             for pk, stored_key in cursor.fetchall():
                 obj = by_key[key_field.to_python(stored_key)]
                 obj.pk = pk
@@ -104,11 +119,15 @@ def update_objects(objs: list[models.Model], names: list[str]) -> None:
     fields = [model._meta.get_field(name) for name in names]
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
-           f"WHERE {quote(model._meta.pk.column)} = %s")
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
     pk = model._meta.pk
-    _execute(sql, _prepared([*fields, pk],
-                            [[getattr(o, f.attname) for f in fields] + [o.pk] for o in objs]))
+    _execute(
+        sql,
+        _prepared([*fields, pk], [[getattr(o, f.attname) for f in fields] + [o.pk] for o in objs]),
+    )
 
 
 @contextmanager

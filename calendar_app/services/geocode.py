@@ -26,8 +26,18 @@ from calendar_app.models import (
 )
 
 PLACE_FLAG_KINDS = ("admin1_mismatch", "geocode_fuzzy", "geocode_failed", "country_corrected")
-_RESULT_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "geocoder",
-                  "status", "raw", "geocoded_at")  # fmt: skip
+_RESULT_FIELDS = (
+    "city",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "timezone",
+    "geocoder",
+    "status",
+    "raw",
+    "geocoded_at",
+)
 
 
 @lru_cache(maxsize=4)

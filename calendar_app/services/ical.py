@@ -93,8 +93,11 @@ class FeedMeetup:
     def key(self) -> tuple:
         """Every field, made hashable: all a VEVENT is written from (see event_digest)."""
         return tuple(
-            tuple(value.items()) if isinstance(value, dict)
-            else tuple(value) if isinstance(value, list) else value
+            tuple(value.items())
+            if isinstance(value, dict)
+            else tuple(value)
+            if isinstance(value, list)
+            else value
             for value in map(self.__getattribute__, _FIELDS)
         )
 
@@ -102,8 +105,17 @@ class FeedMeetup:
 _FIELDS = tuple(f.name for f in fields(FeedMeetup))
 
 MEETUP_COLUMNS = (
-    "pk", "uid", "title", "start_date", "end_date", "attendance", "region", "status",
-    "sequence", "created", "updated",
+    "pk",
+    "uid",
+    "title",
+    "start_date",
+    "end_date",
+    "attendance",
+    "region",
+    "status",
+    "sequence",
+    "created",
+    "updated",
 )
 PLACE_COLUMNS = ("city", "admin1", "country", "written", "text", "latitude", "longitude")
 NEWSLETTER_COLUMNS = ("number", "date", "title", "source")
@@ -151,8 +163,9 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
         "meetup_id", "newsletter_id", *(f"newsletter__{c}" for c in NEWSLETTER_COLUMNS)
     ):
         if newsletter_id not in issues:
-            issues[newsletter_id] = _issue(Newsletter(**dict(zip(NEWSLETTER_COLUMNS, columns,
-                                                                 strict=True))))
+            issues[newsletter_id] = _issue(
+                Newsletter(**dict(zip(NEWSLETTER_COLUMNS, columns, strict=True)))
+            )
         by_pk[pk].issues.setdefault(newsletter_id, issues[newsletter_id])
     return meetups
 
@@ -203,8 +216,9 @@ def event_digest(meetup: FeedMeetup, site_url: str) -> str:
     return hashlib.sha256(repr((RENDER_VERSION, site_url, meetup.key())).encode()).hexdigest()
 
 
-def kept_events(queryset: QuerySet, meetups: list[FeedMeetup], builder: _EventBuilder
-                ) -> list[bytes]:
+def kept_events(
+    queryset: QuerySet, meetups: list[FeedMeetup], builder: _EventBuilder
+) -> list[bytes]:
     """The VEVENTs of `meetups` (the rows of `queryset`): kept ones read, the others written.
 
     One query reads what is kept for the whole queryset; what had to be written is stored
@@ -213,7 +227,8 @@ def kept_events(queryset: QuerySet, meetups: list[FeedMeetup], builder: _EventBu
     if not meetups:
         return []
     kept = {
-        pk: (digest, body) for pk, digest, body in RenderedEvent.objects.filter(
+        pk: (digest, body)
+        for pk, digest, body in RenderedEvent.objects.filter(
             meetup_id__in=queryset.order_by().values("pk")
         ).values_list("meetup_id", "digest", "body")
     }
@@ -240,7 +255,9 @@ def keep_events(rows: list[RenderedEvent]) -> None:
     try:
         with transaction.atomic():
             RenderedEvent.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["meetup"],
+                rows,
+                update_conflicts=True,
+                unique_fields=["meetup"],
                 update_fields=["digest", "body"],
             )
     except DatabaseError as exc:  # locked, or a meetup deleted meanwhile
@@ -292,7 +309,8 @@ class _EventBuilder:
         head, tail = reverse("meetup_detail", args=[_PK_MARK]).split(str(_PK_MARK))
         self.details = (f"Details: {site_url}{head}", tail)
         self.status = {
-            True: vText("CANCELLED"), False: vText("CONFIRMED"),
+            True: vText("CANCELLED"),
+            False: vText("CONFIRMED"),
         }
         self.transparent = vText("TRANSPARENT")
         self.dates: dict[date, vDDDTypes] = {}
@@ -320,9 +338,7 @@ class _EventBuilder:
         event["UID"] = vText(str(meetup.uid))
         event["DTSTAMP"] = changed
         event["LAST-MODIFIED"] = changed
-        event["CREATED"] = (
-            vDDDTypes(meetup.created.astimezone(UTC)) if meetup.created else changed
-        )
+        event["CREATED"] = vDDDTypes(meetup.created.astimezone(UTC)) if meetup.created else changed
         event["DTSTART"] = self._date(meetup.start_date)
         event["DTEND"] = self._date(meetup.end_date + timedelta(days=1))  # the day after
         event["SEQUENCE"] = vInt(meetup.sequence)
@@ -331,8 +347,10 @@ class _EventBuilder:
         where = _location(meetup.attendance, [name for name, _, _ in meetup.places])
         if where:
             event["LOCATION"] = self._text(where)
-        geo = next(((lat, lon) for _, lat, lon in meetup.places
-                    if lat is not None and lon is not None), None)
+        geo = next(
+            ((lat, lon) for _, lat, lon in meetup.places if lat is not None and lon is not None),
+            None,
+        )
         if geo is not None:
             value = self.geos.get(geo)
             event["GEO"] = value if value is not None else self.geos.setdefault(geo, PlainGeo(geo))

@@ -80,8 +80,16 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, other: IngestReport) -> None:
-        for name in ("files", "newsletters", "entries", "sightings", "flagged",
-                     "meetups_created", "meetups_updated", "skipped_unchanged"):
+        for name in (
+            "files",
+            "newsletters",
+            "entries",
+            "sightings",
+            "flagged",
+            "meetups_created",
+            "meetups_updated",
+            "skipped_unchanged",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
         self.warnings += other.warnings
@@ -104,8 +112,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         path = Path(raw)
         if path.is_dir():
             sources += sorted(
-                str(p) for p in path.rglob("*") if p.suffix.lower() in NEWSLETTER_SUFFIXES
-                and p.is_file()
+                str(p)
+                for p in path.rglob("*")
+                if p.suffix.lower() in NEWSLETTER_SUFFIXES and p.is_file()
             )
         elif path.is_file():
             sources.append(str(path))
@@ -149,7 +158,7 @@ def ingest_paths(
     with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
         for start in range(0, len(work), COMMIT_EVERY):
             with transaction.atomic():  # each newsletter is a savepoint within it
-                for index, (source, text) in work[start:start + COMMIT_EVERY]:
+                for index, (source, text) in work[start : start + COMMIT_EVERY]:
                     if progress:
                         progress(index, len(sources), source)
                     if not isinstance(text, str):
@@ -162,12 +171,12 @@ def ingest_paths(
     return report
 
 
-def ingest_one(text: str, source: str, *, force: bool,
-               parse: Callable[[str], ParsedNewsletter]) -> IngestReport:
+def ingest_one(
+    text: str, source: str, *, force: bool, parse: Callable[[str], ParsedNewsletter]
+) -> IngestReport:
     """One new or changed file of many; a failure rolls back this file only and is reported."""
     try:
-        return ingest_newsletter(text=text, source=source, force=force, parse=parse,
-                                 checked=True)
+        return ingest_newsletter(text=text, source=source, force=force, parse=parse, checked=True)
     except Exception as exc:  # a broken file must not stop the others
         logger.exception("ingest of %s failed", source)
         return IngestReport(errors=[f"{source}: not ingested: {type(exc).__name__}: {exc}"])
@@ -181,7 +190,8 @@ def unchanged_texts(texts: list[str]) -> set[str]:
     """The texts already ingested as they are, found in one query: they need no parsing."""
     by_hash = {content_hash(text): text for text in texts}
     known = Newsletter.objects.filter(content_hash__in=by_hash).values_list(
-        "content_hash", flat=True)
+        "content_hash", flat=True
+    )
     return {by_hash[text_hash] for text_hash in known}
 
 
@@ -197,8 +207,12 @@ def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
 
 
 def ingest_newsletter(
-    *, text: str, source: str, force: bool = False,
-    parse: Callable[[str], ParsedNewsletter] = parse_newsletter, checked: bool = False,
+    *,
+    text: str,
+    source: str,
+    force: bool = False,
+    parse: Callable[[str], ParsedNewsletter] = parse_newsletter,
+    checked: bool = False,
 ) -> IngestReport:
     """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
 
@@ -240,7 +254,10 @@ def resolved_flags(newsletter: Newsletter) -> set[tuple[str, int | None, str]]:
 
 
 def save_newsletter(
-    newsletter: Newsletter | None, parsed: ParsedNewsletter, key: str, source: str,
+    newsletter: Newsletter | None,
+    parsed: ParsedNewsletter,
+    key: str,
+    source: str,
     text_hash: str,
 ) -> Newsletter:
     if newsletter is None:
@@ -284,8 +301,14 @@ class Slot:
 class NewsletterIngest:
     """Matches a newsletter's entries to meetups and writes the changes in bulk."""
 
-    def __init__(self, newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport,
-                 *, resolved: set[tuple[str, int | None, str]] | None = None):
+    def __init__(
+        self,
+        newsletter: Newsletter,
+        parsed: ParsedNewsletter,
+        report: IngestReport,
+        *,
+        resolved: set[tuple[str, int | None, str]] | None = None,
+    ):
         self.newsletter = newsletter
         self.parsed = parsed
         self.report = report
@@ -297,8 +320,9 @@ class NewsletterIngest:
         entries = self.parsed.entries
         self.report.entries = len(entries)
         for problem in self.parsed.problems:
-            self.flags.append(Flag(kind=problem.kind, message=problem.message,
-                                   newsletter=self.newsletter))
+            self.flags.append(
+                Flag(kind=problem.kind, message=problem.message, newsletter=self.newsletter)
+            )
         readable = []
         for entry in entries:
             if entry.ok:
@@ -320,8 +344,13 @@ class NewsletterIngest:
 
     def unparsed_flag(self, entry: ParsedEntry) -> Flag:
         why = "; ".join(p.message for p in entry.problems) or "not an entry"
-        return Flag(kind="unparsed", newsletter=self.newsletter, line=entry.line, raw=entry.raw,
-                    message=f"{self.newsletter.source}:{entry.line}: {why}")
+        return Flag(
+            kind="unparsed",
+            newsletter=self.newsletter,
+            line=entry.line,
+            raw=entry.raw,
+            message=f"{self.newsletter.source}:{entry.line}: {why}",
+        )
 
     # -- matching ----------------------------------------------------------------------
 
@@ -334,8 +363,11 @@ class NewsletterIngest:
             if canonical in seen:
                 continue
             seen.add(canonical)
-            links.append(EntryLink(link.url, canonical, link.label, link.primary,
-                                   is_event_specific(link.url)))
+            links.append(
+                EntryLink(
+                    link.url, canonical, link.label, link.primary, is_event_specific(link.url)
+                )
+            )
         return links
 
     def match(self, entries: list[ParsedEntry]) -> list[Slot]:
@@ -365,11 +397,14 @@ class NewsletterIngest:
         for entry in entries:
             links = self.links[id(entry)]
             fallback = "" if links else self.fallback_key(entry)
-            slot = (
-                next((by_link_date[(lk.canonical, entry.start_date)] for lk in links
-                      if (lk.canonical, entry.start_date) in by_link_date), None)
-                or (by_fallback.get(fallback) if fallback else None)
-            )
+            slot = next(
+                (
+                    by_link_date[(lk.canonical, entry.start_date)]
+                    for lk in links
+                    if (lk.canonical, entry.start_date) in by_link_date
+                ),
+                None,
+            ) or (by_fallback.get(fallback) if fallback else None)
             if slot is None:
                 meetup, moved_from = known.find(
                     links, entry.start_date, fallback, self.newsletter.date
@@ -424,8 +459,16 @@ class NewsletterIngest:
         if changed:
             update_objects(
                 changed,
-                ["title", "start_date", "end_date", "attendance", "region", "sequence",
-                 "source_date", "updated"],
+                [
+                    "title",
+                    "start_date",
+                    "end_date",
+                    "attendance",
+                    "region",
+                    "sequence",
+                    "source_date",
+                    "updated",
+                ],
             )
         if self.newly_dated:  # only which issue speaks for it: not a change anyone sees
             update_objects(self.newly_dated, ["source_date"])
@@ -488,11 +531,17 @@ class NewsletterIngest:
         )
         changed = self.set_relations(slot, relations, apply=newer)
         if slot.rescheduled_from is not None:
-            self.flags.append(Flag(
-                kind="rescheduled", meetup=meetup, newsletter=self.newsletter,
-                message=(f"{self.newsletter} lists it on {slot.entries[0].start_date}; "
-                         f"it was on {slot.rescheduled_from}."),
-            ))
+            self.flags.append(
+                Flag(
+                    kind="rescheduled",
+                    meetup=meetup,
+                    newsletter=self.newsletter,
+                    message=(
+                        f"{self.newsletter} lists it on {slot.entries[0].start_date}; "
+                        f"it was on {slot.rescheduled_from}."
+                    ),
+                )
+            )
         if not newer:
             return changed
         first = slot.entries[0]
@@ -545,27 +594,46 @@ class NewsletterIngest:
 
     def write_sightings(self, slots: list[Slot]) -> None:
         pairs = [(slot, entry) for slot in slots for entry in slot.entries]
-        insert_rows(Sighting, [
-            {"newsletter": self.newsletter.pk, "line": entry.line,
-             "section": entry.section[:100], "raw": entry.raw, "parsed": entry_as_json(entry),
-             "meetup": slot.meetup.pk}
-            for slot, entry in pairs
-        ])
+        insert_rows(
+            Sighting,
+            [
+                {
+                    "newsletter": self.newsletter.pk,
+                    "line": entry.line,
+                    "section": entry.section[:100],
+                    "raw": entry.raw,
+                    "parsed": entry_as_json(entry),
+                    "meetup": slot.meetup.pk,
+                }
+                for slot, entry in pairs
+            ],
+        )
         self.report.sightings = len(pairs)
         flags: list[Flag] = []
         for slot, entry in pairs:
             for problem in entry.problems:
-                flags.append(Flag(kind=problem.kind, message=problem.message,
-                                  newsletter=self.newsletter, line=entry.line, meetup=slot.meetup))
+                flags.append(
+                    Flag(
+                        kind=problem.kind,
+                        message=problem.message,
+                        newsletter=self.newsletter,
+                        line=entry.line,
+                        meetup=slot.meetup,
+                    )
+                )
             section_region = SECTION_REGIONS.get(entry.section.strip().rstrip(":").casefold())
             region = slot.meetup.region
             if section_region and region and section_region != region:
-                flags.append(Flag(
-                    kind="section_mismatch", newsletter=self.newsletter, line=entry.line,
-                    meetup=slot.meetup,
-                    message=f"Listed under {entry.section}, but {entry.location_text} is in "
-                            f"{slot.meetup.get_region_display()}.",
-                ))
+                flags.append(
+                    Flag(
+                        kind="section_mismatch",
+                        newsletter=self.newsletter,
+                        line=entry.line,
+                        meetup=slot.meetup,
+                        message=f"Listed under {entry.section}, but {entry.location_text} is in "
+                        f"{slot.meetup.get_region_display()}.",
+                    )
+                )
         if flags:  # each points at its line's sighting; most newsletters need none
             ids = dict(self.newsletter.sightings.values_list("line", "id"))
             for flag in flags:
@@ -591,14 +659,18 @@ class Relations:
         if not ids:  # a newsletter of new meetups only: nothing to read
             return cls({}, {}, {}, set())
         places: dict[int, list[int]] = {}
-        for meetup_id, place_id in MeetupPlace.objects.filter(meetup_id__in=ids).order_by(
-            "position", "id"
-        ).values_list("meetup_id", "place_id"):
+        for meetup_id, place_id in (
+            MeetupPlace.objects.filter(meetup_id__in=ids)
+            .order_by("position", "id")
+            .values_list("meetup_id", "place_id")
+        ):
             places.setdefault(meetup_id, []).append(place_id)
         groups: dict[int, list[int]] = {}
-        for meetup_id, group_id in MeetupGroup.objects.filter(meetup_id__in=ids).order_by(
-            "position", "id"
-        ).values_list("meetup_id", "group_id"):
+        for meetup_id, group_id in (
+            MeetupGroup.objects.filter(meetup_id__in=ids)
+            .order_by("position", "id")
+            .values_list("meetup_id", "group_id")
+        ):
             groups.setdefault(meetup_id, []).append(group_id)
         links: dict[int, set[str]] = {}
         for meetup_id, canonical in MeetupLink.objects.filter(meetup_id__in=ids).values_list(
@@ -619,8 +691,9 @@ class Relations:
         if meetup.pk in current:
             self.replaced[model].add(meetup.pk)
         current[meetup.pk] = ids
-        self.new_rows[model] += [{"meetup": meetup.pk, column: pk, "position": i}
-                                 for i, pk in enumerate(ids)]
+        self.new_rows[model] += [
+            {"meetup": meetup.pk, column: pk, "position": i} for i, pk in enumerate(ids)
+        ]
         return True
 
     def add_links(self, meetup: Meetup, links: list[EntryLink]) -> bool:
@@ -631,12 +704,17 @@ class Relations:
             if link.canonical in existing:
                 continue
             existing.add(link.canonical)
-            self.new_links.append({
-                "meetup": meetup.pk, "url": link.url[:1000],
-                "canonical_url": link.canonical[:1000], "label": link.label[:300],
-                "primary": link.primary and not had_links, "event_specific": link.specific,
-                "position": len(existing) - 1,
-            })
+            self.new_links.append(
+                {
+                    "meetup": meetup.pk,
+                    "url": link.url[:1000],
+                    "canonical_url": link.canonical[:1000],
+                    "label": link.label[:300],
+                    "primary": link.primary and not had_links,
+                    "event_specific": link.specific,
+                    "position": len(existing) - 1,
+                }
+            )
             had_links |= link.primary
             added = True
         return added and meetup.pk in self.known
@@ -667,24 +745,39 @@ class KnownMeetups:
     by_fallback: dict[str, Known]
 
     @classmethod
-    def load(cls, generic: list[str], specific: list[str], days: set[date],
-             fallbacks: list[str]) -> KnownMeetups:
+    def load(
+        cls, generic: list[str], specific: list[str], days: set[date], fallbacks: list[str]
+    ) -> KnownMeetups:
         """Generic links only matter on the same day; event links within a reschedule's reach."""
-        fields = ("meetup_id", "meetup__start_date", "meetup__source_date",
-                  "meetup__duplicate_of_id")
+        fields = (
+            "meetup_id",
+            "meetup__start_date",
+            "meetup__source_date",
+            "meetup__duplicate_of_id",
+        )
         if not days:
             return cls({}, {})
         reach = (min(days) - MAX_MOVE, max(days) + MAX_MOVE)
         rows = list(
-            MeetupLink.objects.filter(canonical_url__in=generic + specific).filter(
+            MeetupLink.objects.filter(canonical_url__in=generic + specific)
+            .filter(
                 Q(meetup__start_date__in=days)  # one index search per link, not one per arm
-                | Q(canonical_url__in=specific, event_specific=True,
-                    meetup__start_date__range=reach)
-            ).order_by("meetup_id").values_list("canonical_url", "event_specific", *fields)
+                | Q(
+                    canonical_url__in=specific, event_specific=True, meetup__start_date__range=reach
+                )
+            )
+            .order_by("meetup_id")
+            .values_list("canonical_url", "event_specific", *fields)
         )
-        fallback_rows = list(Meetup.objects.filter(fallback_key__in=fallbacks).values_list(
-            "fallback_key", "id", "start_date", "source_date", "duplicate_of_id")
-        ) if fallbacks else []
+        fallback_rows = (
+            list(
+                Meetup.objects.filter(fallback_key__in=fallbacks).values_list(
+                    "fallback_key", "id", "start_date", "source_date", "duplicate_of_id"
+                )
+            )
+            if fallbacks
+            else []
+        )
         survivors = Survivors([row[2:] for row in rows] + [row[1:] for row in fallback_rows])
         by_link: dict[str, list[tuple[Known, bool]]] = {}
         for canonical, specific_link, meetup_id, *_ in rows:
@@ -692,8 +785,9 @@ class KnownMeetups:
         by_fallback = {row[0]: survivors[row[1]] for row in fallback_rows}
         return cls(by_link, by_fallback)
 
-    def find(self, links: list[EntryLink], day: date, fallback: str, issued: date | None
-             ) -> tuple[Known | None, date | None]:
+    def find(
+        self, links: list[EntryLink], day: date, fallback: str, issued: date | None
+    ) -> tuple[Known | None, date | None]:
         """(meetup, the date it had if it moves) for an entry dated `day` in an issue of `issued`.
 
         Same link and date first; then an event link seen with another date, when that reads
@@ -706,8 +800,11 @@ class KnownMeetups:
         for link in links:
             if not link.specific:
                 continue
-            moved = [k for k, specific in self.by_link.get(link.canonical, [])
-                     if specific and is_move(k, day, issued)]
+            moved = [
+                k
+                for k, specific in self.by_link.get(link.canonical, [])
+                if specific and is_move(k, day, issued)
+            ]
             if moved:
                 known = min(moved, key=lambda k: abs((k.start_date - day).days))
                 return known, known.start_date
@@ -731,8 +828,16 @@ class Survivors(dict):
                 else:
                     self[meetup_id] = Known(meetup_id, start, source)
             targets = set(merged_into.values()) - set(self)
-            pending = {row[0]: row for row in Meetup.objects.filter(id__in=targets).values_list(
-                "id", "start_date", "source_date", "duplicate_of_id")} if targets else {}
+            pending = (
+                {
+                    row[0]: row
+                    for row in Meetup.objects.filter(id__in=targets).values_list(
+                        "id", "start_date", "source_date", "duplicate_of_id"
+                    )
+                }
+                if targets
+                else {}
+            )
             self.merged |= merged_into
         for meetup_id in self.merged:
             self[meetup_id] = self.resolve(meetup_id)

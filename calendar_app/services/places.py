@@ -38,8 +38,9 @@ class PlaceResolver:
             written.setdefault(place_key(text), text.strip()[:500])
         written.pop("", None)
         rows = self._read(written)
-        missing = [Place(text=key, written=text) for key, text in written.items()
-                   if key not in rows]
+        missing = [
+            Place(text=key, written=text) for key, text in written.items() if key not in rows
+        ]
         if missing:  # geocoded first, then created with their history in three queries
             problems = {place.text: fill_place(place) for place in missing}
             Place.objects.bulk_create(missing, ignore_conflicts=True)
@@ -48,26 +49,33 @@ class PlaceResolver:
                 place.pk = rows[place.text][0]
                 self.problems += [(place, kind, message) for kind, message in problems[place.text]]
             Place.history.bulk_history_create(missing)
-        pending = [pk for pk, status, locked, _ in rows.values()
-                   if status == PlaceStatus.PENDING and not locked]
+        pending = [
+            pk
+            for pk, status, locked, _ in rows.values()
+            if status == PlaceStatus.PENDING and not locked
+        ]
         for place in Place.objects.filter(pk__in=pending) if pending else ():
             for kind, message in geocode_place(place):
                 self.problems.append((place, kind, message))
             rows[place.text] = (place.pk, place.status, place.locked, place.country)
-        self.by_key = {key: KnownPlace(pk, status, country)
-                       for key, (pk, status, _, country) in rows.items()}
+        self.by_key = {
+            key: KnownPlace(pk, status, country) for key, (pk, status, _, country) in rows.items()
+        }
         self.by_id = {place.pk: place for place in self.by_key.values()}
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
         rows = Place.objects.filter(text__in=keys).values_list(
-            "text", "pk", "status", "locked", "country")
+            "text", "pk", "status", "locked", "country"
+        )
         return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
 
     def flags(self, newsletter: Newsletter) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry)."""
-        return [Flag(kind=kind, message=message, place=place, newsletter=newsletter)
-                for place, kind, message in self.problems]
+        return [
+            Flag(kind=kind, message=message, place=place, newsletter=newsletter)
+            for place, kind, message in self.problems
+        ]
 
     def usable_id(self, text: str) -> int | None:
         """The place to attach to a meetup; none for texts that are not places."""

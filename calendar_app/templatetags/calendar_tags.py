@@ -49,6 +49,11 @@ def google_event_url(meetup: Meetup, page_url: str = "") -> str:
         location = "Online"
     details = "\n".join(part for part in (meetup.url, page_url) if part)
     dates = f"{meetup.start_date:%Y%m%d}/{meetup.end_date + timedelta(days=1):%Y%m%d}"
-    query = {"action": "TEMPLATE", "text": meetup.title or "Rust meetup", "dates": dates,
-             "details": details, "location": location}
+    query = {
+        "action": "TEMPLATE",
+        "text": meetup.title or "Rust meetup",
+        "dates": dates,
+        "details": details,
+        "location": location,
+    }
     return GOOGLE_EVENT + urlencode(query)

@@ -17,11 +17,33 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PARAMS = frozenset(
     {
-        "aff", "affiliate", "keep_tld", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
-        "ref", "ref_src", "referrer", "source", "src", "_gl", "igshid", "si", "trk", "lipi",
-        "eventorigin", "recid", "recsource", "searchid", "from", "utm",
+        "aff",
+        "affiliate",
+        "keep_tld",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "referrer",
+        "source",
+        "src",
+        "_gl",
+        "igshid",
+        "si",
+        "trk",
+        "lipi",
+        "eventorigin",
+        "recid",
+        "recsource",
+        "searchid",
+        "from",
+        "utm",
     }
-)  # fmt: skip
+)
 _MEETUP_LOCALE = re.compile(r"^/[a-z]{2}-[a-z]{2}(?=/)", re.IGNORECASE)
 _GOOGLE_REDIRECT_HOSTS = frozenset({"google.com", "l.facebook.com", "lm.facebook.com"})
 # Hosts that ignore the case of paths (`/Stockholm-Rust/` is `/stockholm-rust/`, Jitsi

@@ -38,7 +38,9 @@ def test_merge_groups_with_confirmation(curator_client):
     assert done.status_code == 302
     assert list(Group.objects.all()) == [keep]
     assert set(GroupAlias.objects.values_list("key", flat=True)) == {
-        "name:rust berlin", "name:rust berlin meetup", "url:https://meetup.com/rust-berlin-meetup",
+        "name:rust berlin",
+        "name:rust berlin meetup",
+        "url:https://meetup.com/rust-berlin-meetup",
     }
     assert set(GroupAlias.objects.values_list("group", flat=True)) == {keep.pk}
     assert both.ordered_groups() == [keep]

@@ -23,8 +23,9 @@ def change_url(meetup: Meetup) -> str:
 def test_changelist_columns_filters_and_search(curator_client):
     flagged = make_meetup("Rust Hack and Learn", groups=[make_group("Rust Berlin")])
     Flag.objects.create(kind="geocode_fuzzy", meetup=flagged, message="check")
-    make_meetup("Quiet Meetup", region="asia", places=[make_place("Tokyo, JP", city="Tokyo",
-                                                                  country="JP")])
+    make_meetup(
+        "Quiet Meetup", region="asia", places=[make_place("Tokyo, JP", city="Tokyo", country="JP")]
+    )
 
     page = curator_client.get(CHANGELIST)
     assert page.status_code == 200
@@ -97,12 +98,14 @@ def test_changing_places_inline_locks_places(curator_client):
 def test_adding_a_link_inline_derives_its_canonical_url_and_locks_links(curator_client):
     meetup = make_meetup()
     data = change_form_data(curator_client.get(change_url(meetup)))
-    data.update({
-        "links-TOTAL_FORMS": 2,
-        "links-1-url": "https://www.meetup.com/de-DE/Rust-Berlin/events/123/?utm_source=x",
-        "links-1-label": "Mirror",
-        "links-1-position": 1,
-    })
+    data.update(
+        {
+            "links-TOTAL_FORMS": 2,
+            "links-1-url": "https://www.meetup.com/de-DE/Rust-Berlin/events/123/?utm_source=x",
+            "links-1-label": "Mirror",
+            "links-1-position": 1,
+        }
+    )
 
     assert curator_client.post(change_url(meetup), data).status_code == 302
 

@@ -18,9 +18,15 @@ def change_url(place) -> str:
 
 
 def test_correcting_a_place_locks_it_and_shows_its_meetups(curator_client, curator):
-    place = make_place("Charlottesville, NC, US", city="Charlottesville", country="US",
-                       admin1="NC", latitude=35.0, longitude=-79.0,
-                       timezone_name="America/New_York")
+    place = make_place(
+        "Charlottesville, NC, US",
+        city="Charlottesville",
+        country="US",
+        admin1="NC",
+        latitude=35.0,
+        longitude=-79.0,
+        timezone_name="America/New_York",
+    )
     meetup = make_meetup("Crafting Interpreters", places=[place], region="north-america")
     page = curator_client.get(change_url(place))
     assert reverse("admin:calendar_app_meetup_change", args=[meetup.pk]) in page.content.decode()

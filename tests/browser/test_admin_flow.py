@@ -21,8 +21,7 @@ PASSWORD = "curate-me-42"
 def make_curator() -> User:
     """The `curators` group as migration 0003 builds it (transactional tests flush it away)."""
     migration = importlib.import_module("calendar_app.migrations.0003_curators_group")
-    codenames = [f"{act}_{model}" for model, acts in migration.PERMISSIONS.items()
-                 for act in acts]
+    codenames = [f"{act}_{model}" for model, acts in migration.PERMISSIONS.items() for act in acts]
     group, _ = AuthGroup.objects.get_or_create(name=migration.CURATORS)
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="calendar_app", codename__in=codenames)

@@ -24,29 +24,65 @@ def calendar_data():
     today = timezone.localdate()
     nxt = _first_of_next_month(today)
     berlin = make_place("Berlin, DE", city="Berlin", country="DE", latitude=52.52, longitude=13.4)
-    seattle = make_place("Seattle, WA, US", city="Seattle", admin1="WA", country="US",
-                         latitude=47.61, longitude=-122.33)
+    seattle = make_place(
+        "Seattle, WA, US",
+        city="Seattle",
+        admin1="WA",
+        country="US",
+        latitude=47.61,
+        longitude=-122.33,
+    )
     rust_berlin = make_group("Rust Berlin")
     seattle_group = make_group("Seattle Rust User Group")
     newsletter = make_newsletter(590, today - timedelta(days=3))
     for day in (2, 9, 16, 23):
-        make_meetup("Rust Hack and Learn", start=today.replace(day=min(day + 2, 28)),
-                    places=[berlin], groups=[rust_berlin])
-    make_meetup("Seattle Rust Meetup", start=today.replace(day=min(today.day + 1, 28)),
-                places=[seattle], region="north-america", groups=[seattle_group])
+        make_meetup(
+            "Rust Hack and Learn",
+            start=today.replace(day=min(day + 2, 28)),
+            places=[berlin],
+            groups=[rust_berlin],
+        )
+    make_meetup(
+        "Seattle Rust Meetup",
+        start=today.replace(day=min(today.day + 1, 28)),
+        places=[seattle],
+        region="north-america",
+        groups=[seattle_group],
+    )
     europe = make_meetup(
-        "Rust Berlin: Embedded Night", start=nxt + timedelta(days=9), places=[berlin],
+        "Rust Berlin: Embedded Night",
+        start=nxt + timedelta(days=9),
+        places=[berlin],
         groups=[rust_berlin],
-        links=[("https://www.meetup.com/rust-berlin/events/305000001/", "Meetup"),
-               ("https://www.youtube.com/@rustberlin/live", "Stream")],
+        links=[
+            ("https://www.meetup.com/rust-berlin/events/305000001/", "Meetup"),
+            ("https://www.youtube.com/@rustberlin/live", "Stream"),
+        ],
     )
     make_sighting(europe, newsletter)
-    make_meetup("RustFest Europe", start=nxt + timedelta(days=14), end=nxt + timedelta(days=16),
-                places=[berlin], attendance="hybrid", groups=[make_group("RustFest")])
-    make_meetup("Seattle Rust: Async Deep Dive", start=nxt + timedelta(days=9), places=[seattle],
-                region="north-america", groups=[seattle_group])
-    make_meetup("Rust Online Study Group", start=nxt + timedelta(days=4), places=[],
-                attendance="virtual", region="", groups=[make_group("Rust Study Group")])
+    make_meetup(
+        "RustFest Europe",
+        start=nxt + timedelta(days=14),
+        end=nxt + timedelta(days=16),
+        places=[berlin],
+        attendance="hybrid",
+        groups=[make_group("RustFest")],
+    )
+    make_meetup(
+        "Seattle Rust: Async Deep Dive",
+        start=nxt + timedelta(days=9),
+        places=[seattle],
+        region="north-america",
+        groups=[seattle_group],
+    )
+    make_meetup(
+        "Rust Online Study Group",
+        start=nxt + timedelta(days=4),
+        places=[],
+        attendance="virtual",
+        region="",
+        groups=[make_group("Rust Study Group")],
+    )
     return {"europe": europe, "next_month": nxt}
 
 

@@ -50,21 +50,36 @@ def site(settings) -> str:
 def sample(db) -> Sample:
     today = timezone.localdate()
     ldn = make_place(
-        "London, GB", city="London", country="GB", latitude=51.507351,
-        longitude=-0.00005, timezone_name="Europe/London",
+        "London, GB",
+        city="London",
+        country="GB",
+        latitude=51.507351,
+        longitude=-0.00005,
+        timezone_name="Europe/London",
     )
     berlin = make_meetup(
-        "Rust Hack and Learn", start=today + timedelta(days=3),
-        links=[("https://www.meetup.com/rust-berlin/events/1/", "Rust Berlin"),
-               ("https://youtube.com/live/x", "Stream")],
+        "Rust Hack and Learn",
+        start=today + timedelta(days=3),
+        links=[
+            ("https://www.meetup.com/rust-berlin/events/1/", "Rust Berlin"),
+            ("https://youtube.com/live/x", "Stream"),
+        ],
     )
     conference = make_meetup(
-        "RustConf Europe", start=today + timedelta(days=10), end=today + timedelta(days=12),
-        attendance="hybrid", places=[ldn], groups=[make_group("Rust London User Group")],
+        "RustConf Europe",
+        start=today + timedelta(days=10),
+        end=today + timedelta(days=12),
+        attendance="hybrid",
+        places=[ldn],
+        groups=[make_group("Rust London User Group")],
     )
     online = make_meetup(
-        "Rust Online", start=today + timedelta(days=5), attendance="virtual", region="",
-        places=[], groups=[make_group("Rust Gathering")],
+        "Rust Online",
+        start=today + timedelta(days=5),
+        attendance="virtual",
+        region="",
+        places=[],
+        groups=[make_group("Rust Gathering")],
     )
     tricky = make_meetup(TRICKY_TITLE, start=today + timedelta(days=7))
     cancelled = make_meetup("Cancelled Meetup", start=today - timedelta(days=20))

@@ -75,8 +75,9 @@ def _description(meetup: Meetup, *, site_url: str) -> str:
     for sighting in sorted(meetup.sightings.all(), key=_oldest_first):
         newsletter = sighting.newsletter
         if newsletter.pk not in seen:
-            name = (f"This Week in Rust {newsletter.number}" if newsletter.number
-                    else str(newsletter))
+            name = (
+                f"This Week in Rust {newsletter.number}" if newsletter.number else str(newsletter)
+            )
             seen[newsletter.pk] = f"{name} ({newsletter.date})" if newsletter.date else name
     if seen:
         lines.append("Listed in " + ", ".join(seen.values()) + ".")

@@ -10,8 +10,20 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/events.json"
 ITEM_KEYS = {
-    "id", "uid", "title", "start_date", "end_date", "attendance", "region", "status", "url",
-    "links", "groups", "places", "sightings", "flags",
+    "id",
+    "uid",
+    "title",
+    "start_date",
+    "end_date",
+    "attendance",
+    "region",
+    "status",
+    "url",
+    "links",
+    "groups",
+    "places",
+    "sightings",
+    "flags",
 }
 
 
@@ -30,7 +42,14 @@ def test_items_follow_the_contract(client, sample):
         {"name": "Rust Berlin", "url": "https://www.meetup.com/rust-berlin/", "slug": "rust-berlin"}
     ]
     assert set(item["places"][0]) == {
-        "text", "city", "admin1", "country", "latitude", "longitude", "timezone", "status",
+        "text",
+        "city",
+        "admin1",
+        "country",
+        "latitude",
+        "longitude",
+        "timezone",
+        "status",
     }
     assert item["sightings"] == [
         {"newsletter": 532, "newsletter_date": "2024-01-31", "section": "Europe", "line": 10}

@@ -22,12 +22,18 @@ def export(*args: str) -> str:
     ("options", "query"),
     [
         (["--include-past"], "?include_past=1"),
-        (["--region", "europe", "--attendance", "hybrid", "--include-past"],
-         "?attendance=hybrid&region=europe&include_past=1"),
-        (["--start", "2020-01-01", "--end", "2031-01-01", "--q", "rust"],
-         "?q=rust&start=2020-01-01&end=2031-01-01"),
-        (["--near", "52.5,13.4", "--radius-km", "50", "--start", "2020-01-01"],
-         "?radius_km=50&near=52.5,13.4&start=2020-01-01"),
+        (
+            ["--region", "europe", "--attendance", "hybrid", "--include-past"],
+            "?attendance=hybrid&region=europe&include_past=1",
+        ),
+        (
+            ["--start", "2020-01-01", "--end", "2031-01-01", "--q", "rust"],
+            "?q=rust&start=2020-01-01&end=2031-01-01",
+        ),
+        (
+            ["--near", "52.5,13.4", "--radius-km", "50", "--start", "2020-01-01"],
+            "?radius_km=50&near=52.5,13.4&start=2020-01-01",
+        ),
         ([], "?include_past=1"),  # no date option: everything, as the include_past feed
     ],
 )

@@ -113,8 +113,15 @@ def test_etag_does_not_depend_on_parameter_order_or_junk(client, sample):
 
 
 @pytest.mark.parametrize(
-    "query", ["?region=atlantis", "?start=yesterday", "?near=north", "?radius_km=-5",
-              "?country=Germany", "?attendance=maybe"],
+    "query",
+    [
+        "?region=atlantis",
+        "?start=yesterday",
+        "?near=north",
+        "?radius_km=-5",
+        "?country=Germany",
+        "?attendance=maybe",
+    ],
 )
 def test_invalid_filters_are_400_not_500(client, sample, query):
     response = client.get(FEED + query)

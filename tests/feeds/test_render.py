@@ -32,21 +32,36 @@ def odd(sample) -> list[Meetup]:
     """Meetups exercising every branch of the builder, with text that folds mid-character."""
     today = timezone.localdate()
     nowhere = make_place("Somewhere", city="", country="", latitude=None, longitude=None)
-    zurich = make_place("Zürich, CH", city="Zürich", country="CH", admin1="ZH",
-                        latitude=47.376887, longitude=8.541694)
+    zurich = make_place(
+        "Zürich, CH",
+        city="Zürich",
+        country="CH",
+        admin1="ZH",
+        latitude=47.376887,
+        longitude=8.541694,
+    )
     meetups = [
-        make_meetup("Ünïcödé " * 20 + "🦀" * 30, start=today, places=[nowhere, zurich],
-                    links=[("https://a.example/" + "x" * 120, ""), ("ftp://b.example/", "FTP")]),
+        make_meetup(
+            "Ünïcödé " * 20 + "🦀" * 30,
+            start=today,
+            places=[nowhere, zurich],
+            links=[("https://a.example/" + "x" * 120, ""), ("ftp://b.example/", "FTP")],
+        ),
         make_meetup("", start=today, groups=[make_group("Rust Zürich"), make_group("Ferris")]),
         make_meetup("", start=today, groups=[], places=[], links=[]),
-        make_meetup("Online, run from Zürich", start=today, attendance="virtual",
-                    places=[zurich], region=""),
-        make_meetup("Not a web link", start=today + timedelta(days=1),
-                    links=[("mailto:x@example.org", "Mail")]),
+        make_meetup(
+            "Online, run from Zürich", start=today, attendance="virtual", places=[zurich], region=""
+        ),
+        make_meetup(
+            "Not a web link",
+            start=today + timedelta(days=1),
+            links=[("mailto:x@example.org", "Mail")],
+        ),
     ]
     MeetupLink.objects.filter(meetup=meetups[4]).update(primary=False)
-    undated = Newsletter.objects.create(key="extra", title="A special issue", source="x.md",
-                                        content_hash="h")
+    undated = Newsletter.objects.create(
+        key="extra", title="A special issue", source="x.md", content_hash="h"
+    )
     older = make_newsletter(500, date(2023, 6, 21))
     for line, meetup in enumerate(meetups, start=100):
         make_sighting(meetup, older, line=line)

@@ -20,8 +20,14 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         # DJANGO_ALLOW_ASYNC_UNSAFE: set for Playwright by tests/browser, never in production
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-                     "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
         and not k.startswith("SECURE_")
     }
     env.update(
@@ -42,5 +48,9 @@ def production_env(**overrides: str | None) -> dict[str, str]:
 def manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

@@ -82,10 +82,21 @@ def some_meetups(db):
     today = timezone.localdate()
     berlin = make_place()
     make_meetup("Rust Berlin", start=today, places=[berlin])
-    make_meetup("Rust Sydney", start=today, region="oceania", places=[make_place(
-        "Sydney, AU", city="Sydney", country="AU", latitude=-33.87, longitude=151.21,
-        timezone_name="Australia/Sydney",
-    )])
+    make_meetup(
+        "Rust Sydney",
+        start=today,
+        region="oceania",
+        places=[
+            make_place(
+                "Sydney, AU",
+                city="Sydney",
+                country="AU",
+                latitude=-33.87,
+                longitude=151.21,
+                timezone_name="Australia/Sydney",
+            )
+        ],
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -100,9 +111,15 @@ def test_absurd_params_never_500(some_meetups, path, case):
 @pytest.mark.parametrize(
     "path",
     [
-        "/calendar/0000/01/", "/calendar/9999/12/", "/calendar/0001/01/", "/calendar/2024/00/",
-        "/calendar/2024/13/", "/events/0/", "/events/99999999999999999999999/",
-        "/events/99999999999999999999999.ics", "/groups/" + "x" * 5000 + "/",
+        "/calendar/0000/01/",
+        "/calendar/9999/12/",
+        "/calendar/0001/01/",
+        "/calendar/2024/00/",
+        "/calendar/2024/13/",
+        "/events/0/",
+        "/events/99999999999999999999999/",
+        "/events/99999999999999999999999.ics",
+        "/groups/" + "x" * 5000 + "/",
         "/events/1/?" + "a=" * 1000,
     ],
 )
@@ -112,9 +129,7 @@ def test_absurd_paths_never_500(db, path):
     assert response.status_code in (200, 301, 302, 400, 404), (path, response.status_code)
 
 
-@pytest.mark.parametrize(
-    "etag", ["*", "", '"' + "x" * 10_000 + '"', 'W/"1", "2", ,,,', "\x7f"]
-)
+@pytest.mark.parametrize("etag", ["*", "", '"' + "x" * 10_000 + '"', 'W/"1", "2", ,,,', "\x7f"])
 def test_odd_if_none_match_never_500(some_meetups, etag):
     client = Client(raise_request_exception=False)
     response = client.get("/feeds/events.ics", HTTP_IF_NONE_MATCH=etag)

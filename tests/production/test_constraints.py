@@ -31,27 +31,33 @@ def meetup():
 
 @pytest.fixture
 def newsletter():
-    return Newsletter.objects.create(key="600", number=600, source="twir-600.md",
-                                     content_hash="x" * 64)
+    return Newsletter.objects.create(
+        key="600", number=600, source="twir-600.md", content_hash="x" * 64
+    )
 
 
 def test_one_primary_link_per_meetup(meetup):
-    MeetupLink.objects.create(meetup=meetup, url="https://a.example/", canonical_url="a",
-                              primary=True)
+    MeetupLink.objects.create(
+        meetup=meetup, url="https://a.example/", canonical_url="a", primary=True
+    )
     MeetupLink.objects.create(meetup=meetup, url="https://b.example/", canonical_url="b")
-    rejected(lambda: MeetupLink.objects.create(
-        meetup=meetup, url="https://c.example/", canonical_url="c", primary=True
-    ))
+    rejected(
+        lambda: MeetupLink.objects.create(
+            meetup=meetup, url="https://c.example/", canonical_url="c", primary=True
+        )
+    )
     rejected(lambda: MeetupLink.objects.filter(canonical_url="b").update(primary=True))
     other = make_meetup("Another", start=date(2025, 3, 14), links=[])
-    MeetupLink.objects.create(meetup=other, url="https://a.example/", canonical_url="a",
-                              primary=True)  # one per meetup, not one in all
+    MeetupLink.objects.create(
+        meetup=other, url="https://a.example/", canonical_url="a", primary=True
+    )  # one per meetup, not one in all
     assert MeetupLink.objects.filter(primary=True).count() == 2
 
 
 def test_one_primary_link_is_a_form_error_not_a_crash(meetup):
-    MeetupLink.objects.create(meetup=meetup, url="https://a.example/", canonical_url="a",
-                              primary=True)
+    MeetupLink.objects.create(
+        meetup=meetup, url="https://a.example/", canonical_url="a", primary=True
+    )
     second = MeetupLink(meetup=meetup, url="https://b.example/", canonical_url="b", primary=True)
     with pytest.raises(ValidationError, match="at most one primary link"):
         second.validate_constraints()
@@ -61,19 +67,29 @@ def test_one_unparsed_flag_per_newsletter_line(newsletter):
     Flag.objects.create(kind="unparsed", newsletter=newsletter, line=12, raw="* ???")
     Flag.objects.create(kind="date_outside_window", newsletter=newsletter, line=12)
     Flag.objects.create(kind="unparsed", newsletter=newsletter, line=13, raw="* ?")
-    rejected(lambda: Flag.objects.create(kind="unparsed", newsletter=newsletter, line=12,
-                                         raw="* ???"))
-    rejected(lambda: Flag.objects.bulk_create([
-        Flag(kind="unparsed", newsletter=newsletter, line=14),
-        Flag(kind="unparsed", newsletter=newsletter, line=14),
-    ]))
+    rejected(
+        lambda: Flag.objects.create(kind="unparsed", newsletter=newsletter, line=12, raw="* ???")
+    )
+    rejected(
+        lambda: Flag.objects.bulk_create(
+            [
+                Flag(kind="unparsed", newsletter=newsletter, line=14),
+                Flag(kind="unparsed", newsletter=newsletter, line=14),
+            ]
+        )
+    )
     assert Flag.objects.filter(kind="unparsed").count() == 2
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("status", "deleted"), ("status", ""), ("attendance", "telepathic"),
-     ("region", "antarctica"), ("region", "Europe")],
+    [
+        ("status", "deleted"),
+        ("status", ""),
+        ("attendance", "telepathic"),
+        ("region", "antarctica"),
+        ("region", "Europe"),
+    ],
 )
 def test_meetup_choices_are_enforced(meetup, field, value):
     rejected(lambda: Meetup.objects.filter(pk=meetup.pk).update(**{field: value}))

@@ -29,8 +29,9 @@ def test_deploy_check_has_no_unexplained_warnings():
 
 
 def test_deploy_check_with_preload_has_no_warnings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env=production_env(SECURE_HSTS_PRELOAD="1"))
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(SECURE_HSTS_PRELOAD="1")
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "no issues" in output, output
@@ -44,12 +45,22 @@ def test_production_settings_values():
         " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, ','.join(s.ALLOWED_HOSTS))"
     )
     result = manage(
-        "shell", "--verbosity", "0", "-c", code,
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        code,
         env=production_env(SECURE_HSTS_SECONDS="3600", ALLOWED_HOSTS="a.example, b.example"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "True", "True", "True", "3600", "True", "a.example,b.example"
+        "False",
+        "True",
+        "True",
+        "True",
+        "3600",
+        "True",
+        "a.example,b.example",
     ]
 
 
@@ -65,8 +76,16 @@ def test_production_settings_values():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS must be set"),
     ],
-    ids=["no-key", "empty-key", "debug-1", "debug-true", "weak-key", "insecure-key",
-         "no-hosts", "blank-hosts"],
+    ids=[
+        "no-key",
+        "empty-key",
+        "debug-1",
+        "debug-true",
+        "weak-key",
+        "insecure-key",
+        "no-hosts",
+        "blank-hosts",
+    ],
 )
 def test_production_refuses_to_start(overrides, message):
     result = manage("check", env=production_env(**overrides))

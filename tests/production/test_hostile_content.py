@@ -73,19 +73,29 @@ def hrefs(html: str) -> list[str]:
 @pytest.fixture
 def hostile(db):
     place = make_place(
-        f"Evil {SCRIPT}, DE", city=f"Berlin {SCRIPT} {IMG}", country="DE",
+        f"Evil {SCRIPT}, DE",
+        city=f"Berlin {SCRIPT} {IMG}",
+        country="DE",
         admin1=f"BE{CRLF[:8]}",
     )
     place.written = f"Berlin {SCRIPT}\r\nX-INJECTED:1"
     place.save()
     group = make_group(f"Rust {SCRIPT} {IMG}", url="javascript:alert(9)")
     meetup = make_meetup(
-        TITLE, start=timezone.localdate(), places=[place], groups=[group],
+        TITLE,
+        start=timezone.localdate(),
+        places=[place],
+        groups=[group],
         links=[(GOOD_URL, f"Real {SCRIPT}"), *BAD_URLS],
     )
     # A second, ordinary meetup: the feed must still hold exactly two events.
-    plain = make_meetup("Plain Rust meetup", start=timezone.localdate(), places=[place],
-                        groups=[group], links=[("javascript:alert(10)", "Only a bad link")])
+    plain = make_meetup(
+        "Plain Rust meetup",
+        start=timezone.localdate(),
+        places=[place],
+        groups=[group],
+        links=[("javascript:alert(10)", "Only a bad link")],
+    )
     return meetup, plain, group
 
 

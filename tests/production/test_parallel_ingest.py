@@ -34,9 +34,15 @@ pytestmark = [
 # Compared by row count: everything ingest writes. History tables are left out: two racing
 # runs may record an update that one run does not, and history is an audit log, not data.
 TABLES = [
-    "calendar_app_newsletter", "calendar_app_meetup", "calendar_app_sighting",
-    "calendar_app_group", "calendar_app_groupalias", "calendar_app_place",
-    "calendar_app_flag", "calendar_app_meetuplink", "calendar_app_meetupgroup",
+    "calendar_app_newsletter",
+    "calendar_app_meetup",
+    "calendar_app_sighting",
+    "calendar_app_group",
+    "calendar_app_groupalias",
+    "calendar_app_place",
+    "calendar_app_flag",
+    "calendar_app_meetuplink",
+    "calendar_app_meetupgroup",
     "calendar_app_meetupplace",
 ]
 
@@ -46,8 +52,12 @@ def admin_connection():
 
     config = dj_database_url.parse(DATABASE_URL)
     return psycopg.connect(
-        dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"],
-        host=config["HOST"] or None, port=config["PORT"] or None, autocommit=True,
+        dbname=config["NAME"],
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
     )
 
 
@@ -88,16 +98,26 @@ def env_for(url: str) -> dict[str, str]:
 
 def manage(*args: str, url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env_for(url),
-        capture_output=True, text=True, timeout=600,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 def ingest_in_parallel(url: str, copies: int = 2) -> list[subprocess.CompletedProcess]:
     command = [sys.executable, "manage.py", "ingest_twir", SAMPLES, "--json"]
     processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env_for(url), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env_for(url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(copies)
     ]
     results = []

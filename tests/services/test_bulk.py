@@ -13,20 +13,34 @@ pytestmark = pytest.mark.django_db
 
 
 def test_inserted_meetups_get_their_ids_and_every_value():
-    meetups = [Meetup(title=f"Rust {n}", start_date=date(2026, 1, n), end_date=date(2026, 1, n),
-                      region="europe", locked_fields=["title"]) for n in (1, 2)]
+    meetups = [
+        Meetup(
+            title=f"Rust {n}",
+            start_date=date(2026, 1, n),
+            end_date=date(2026, 1, n),
+            region="europe",
+            locked_fields=["title"],
+        )
+        for n in (1, 2)
+    ]
     insert_objects(meetups, key="uid")
     for meetup in meetups:
         stored = Meetup.objects.get(pk=meetup.pk)
         assert (stored.uid, stored.title, stored.start_date, stored.region) == (
-            meetup.uid, meetup.title, meetup.start_date, "europe")
+            meetup.uid,
+            meetup.title,
+            meetup.start_date,
+            "europe",
+        )
         assert stored.locked_fields == ["title"] and stored.merge_record == {}
         assert stored.created is not None and not meetup._state.adding
 
 
 def test_inserts_of_many_statements_give_every_meetup_its_own_id():
-    meetups = [Meetup(title=f"Rust {n}", start_date=date(2026, 1, 1), end_date=date(2026, 1, 1))
-               for n in range(130)]  # SQLite takes 62 meetups per statement
+    meetups = [
+        Meetup(title=f"Rust {n}", start_date=date(2026, 1, 1), end_date=date(2026, 1, 1))
+        for n in range(130)
+    ]  # SQLite takes 62 meetups per statement
     insert_objects(meetups, key="uid")
     stored = dict(Meetup.objects.values_list("pk", "title"))
     assert len(stored) == 130
@@ -34,8 +48,9 @@ def test_inserts_of_many_statements_give_every_meetup_its_own_id():
 
 
 def test_update_changes_only_the_named_fields():
-    meetup = Meetup.objects.create(title="Old", start_date=date(2026, 1, 1),
-                                   end_date=date(2026, 1, 1))
+    meetup = Meetup.objects.create(
+        title="Old", start_date=date(2026, 1, 1), end_date=date(2026, 1, 1)
+    )
     meetup.title, meetup.region = "New", "asia"
     update_objects([meetup], ["title"])
     meetup.refresh_from_db()
@@ -45,10 +60,22 @@ def test_update_changes_only_the_named_fields():
 def test_values_of_other_types_still_go_through_django():
     """A datetime given for a date column is stored as its date, a dict as JSON."""
     newsletter = Newsletter.objects.create(key="1", date=date(2026, 1, 1))
-    meetup = Meetup.objects.create(title="M", start_date=date(2026, 1, 1),
-                                   end_date=date(2026, 1, 1))
-    insert_rows(Sighting, [{"newsletter": newsletter.pk, "line": 3, "section": "Europe",
-                            "raw": "* line", "parsed": {"a": [1, "ü"]}, "meetup": meetup.pk}])
+    meetup = Meetup.objects.create(
+        title="M", start_date=date(2026, 1, 1), end_date=date(2026, 1, 1)
+    )
+    insert_rows(
+        Sighting,
+        [
+            {
+                "newsletter": newsletter.pk,
+                "line": 3,
+                "section": "Europe",
+                "raw": "* line",
+                "parsed": {"a": [1, "ü"]},
+                "meetup": meetup.pk,
+            }
+        ],
+    )
     late = datetime(2026, 2, 3, 23, tzinfo=UTC)
     update_objects([Newsletter(pk=newsletter.pk, date=late)], ["date"])
     assert Sighting.objects.get().parsed == {"a": [1, "ü"]}

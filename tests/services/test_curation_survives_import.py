@@ -33,8 +33,10 @@ def seen_meetups(count: int) -> list[Meetup]:
     """Distinct meetups seen in several issues, identified by an event-specific link."""
     specific = MeetupLink.objects.filter(event_specific=True, primary=True).values("meetup")
     candidates = (
-        Meetup.objects.canonical().filter(pk__in=specific, attendance="in_person")
-        .exclude(places=None).order_by("start_date", "pk")
+        Meetup.objects.canonical()
+        .filter(pk__in=specific, attendance="in_person")
+        .exclude(places=None)
+        .order_by("start_date", "pk")
     )
     picked = [m for m in candidates if m.sightings.count() >= 2][:count]
     assert len(picked) == count
@@ -61,8 +63,10 @@ def test_every_curator_edit_survives_a_second_import(curator_client):
     edit(curator_client, renamed, title="Renamed by a curator")
     edit(curator_client, redated, start_date=new_day, end_date=new_day)
     curator_client.post(CHANGELIST, action_data("hide", [hidden]))
-    curator_client.post(CHANGELIST, action_data(
-        "merge_selected", [survivor, merged], confirm="yes", survivor=survivor.pk))
+    curator_client.post(
+        CHANGELIST,
+        action_data("merge_selected", [survivor, merged], confirm="yes", survivor=survivor.pk),
+    )
     edit(curator_client, moved, **{"meetupplace_set-0-place": other_place.pk})
     place_url = reverse("admin:calendar_app_place_change", args=[corrected.pk])
     place_data = change_form_data(curator_client.get(place_url))
@@ -81,9 +85,10 @@ def test_every_curator_edit_survives_a_second_import(curator_client):
     assert (redated.start_date, redated.end_date) == (new_day, new_day)
     assert hidden.status == "hidden"
     assert merged.duplicate_of == survivor
-    assert set(
-        Sighting.objects.filter(meetup=survivor).values_list("newsletter__key", "line")
-    ) >= merged_lines
+    assert (
+        set(Sighting.objects.filter(meetup=survivor).values_list("newsletter__key", "line"))
+        >= merged_lines
+    )
     assert not Sighting.objects.filter(meetup=merged).exists()
     assert moved.ordered_places() == [other_place]
     assert (corrected.latitude, corrected.longitude, corrected.locked) == (1.5, 2.5, True)

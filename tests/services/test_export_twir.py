@@ -29,16 +29,23 @@ def as_newsletter(section: str, day: date) -> str:
 def test_section_layout_and_entry_grammar():
     cologne = make_place("Cologne, DE", city="Cologne", country="DE")
     make_meetup(
-        "Embedded Abstractions", start=date(2030, 3, 6), places=[cologne],
+        "Embedded Abstractions",
+        start=date(2030, 3, 6),
+        places=[cologne],
         groups=[make_group("Rust Cologne", url="https://www.meetup.com/rustcologne/")],
-        links=[("https://www.meetup.com/rustcologne/events/1/", "Embedded Abstractions"),
-               ("https://rust.cologne/2030/03/06/", "Event page")],
+        links=[
+            ("https://www.meetup.com/rustcologne/events/1/", "Embedded Abstractions"),
+            ("https://rust.cologne/2030/03/06/", "Event page"),
+        ],
     )
 
     text = render_twir(start=START, end=END)
 
     assert text.splitlines()[:4] == [
-        "Rusty Events between 2030-03-01 - 2030-03-29 🦀", "", "### Europe", "",
+        "Rusty Events between 2030-03-01 - 2030-03-29 🦀",
+        "",
+        "### Europe",
+        "",
     ]
     assert (
         "* 2030-03-06 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
@@ -52,23 +59,50 @@ def test_virtual_first_then_continents_alphabetically_hybrid_under_both():
     def place(text, city, cc, admin1=""):
         return make_place(text, city=city, country=cc, admin1=admin1)
 
-    make_meetup("Sydney", start=date(2030, 3, 2), region="oceania",
-                places=[place("Sydney, NSW, AU", "Sydney", "AU", "NSW")])
-    make_meetup("Austin", start=date(2030, 3, 2), region="north-america",
-                places=[place("Austin, TX, US", "Austin", "US", "TX")])
-    make_meetup("Barcelona", start=date(2030, 3, 3), region="europe", attendance="hybrid",
-                places=[place("Barcelona, ES", "Barcelona", "ES")])
-    make_meetup("Dallas", start=date(2030, 3, 2), region="north-america", attendance="virtual",
-                places=[place("Dallas, TX, US", "Dallas", "US", "TX")])
+    make_meetup(
+        "Sydney",
+        start=date(2030, 3, 2),
+        region="oceania",
+        places=[place("Sydney, NSW, AU", "Sydney", "AU", "NSW")],
+    )
+    make_meetup(
+        "Austin",
+        start=date(2030, 3, 2),
+        region="north-america",
+        places=[place("Austin, TX, US", "Austin", "US", "TX")],
+    )
+    make_meetup(
+        "Barcelona",
+        start=date(2030, 3, 3),
+        region="europe",
+        attendance="hybrid",
+        places=[place("Barcelona, ES", "Barcelona", "ES")],
+    )
+    make_meetup(
+        "Dallas",
+        start=date(2030, 3, 2),
+        region="north-america",
+        attendance="virtual",
+        places=[place("Dallas, TX, US", "Dallas", "US", "TX")],
+    )
     make_meetup("Anywhere", start=date(2030, 3, 2), region="", attendance="virtual", places=[])
-    make_meetup("Nairobi", start=date(2030, 3, 9), region="africa",
-                places=[place("Nairobi, KE", "Nairobi", "KE")])
+    make_meetup(
+        "Nairobi",
+        start=date(2030, 3, 9),
+        region="africa",
+        places=[place("Nairobi, KE", "Nairobi", "KE")],
+    )
 
     text = render_twir(start=START, end=END)
 
     headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == ["### Virtual", "### Africa", "### Europe", "### North America",
-                        "### Oceania"]
+    assert headings == [
+        "### Virtual",
+        "### Africa",
+        "### Europe",
+        "### North America",
+        "### Oceania",
+    ]
     virtual = text.split("### Virtual")[1].split("### Africa")[0]
     entries = [line.split(" | ")[1] for line in virtual.splitlines() if line.startswith("* ")]
     assert entries == ["Virtual", "Virtual (Dallas, TX, US)", "Hybrid (Barcelona, ES)"]
@@ -78,10 +112,17 @@ def test_virtual_first_then_continents_alphabetically_hybrid_under_both():
 
 def test_entries_sorted_by_date_then_city_multi_day_and_uk():
     for city, day in (("Zurich", 4), ("Aarhus", 4), ("Bern", 2)):
-        make_meetup(city, start=date(2030, 3, day),
-                    places=[make_place(f"{city}, CH", city=city, country="CH")])
-    make_meetup("RustNation", start=date(2030, 3, 10), end=date(2030, 3, 11),
-                places=[make_place("London, UK", city="London", country="GB")])
+        make_meetup(
+            city,
+            start=date(2030, 3, day),
+            places=[make_place(f"{city}, CH", city=city, country="CH")],
+        )
+    make_meetup(
+        "RustNation",
+        start=date(2030, 3, 10),
+        end=date(2030, 3, 11),
+        places=[make_place("London, UK", city="London", country="GB")],
+    )
 
     text = render_twir(start=START, end=END)
 
@@ -91,13 +132,17 @@ def test_entries_sorted_by_date_then_city_multi_day_and_uk():
 
 
 def test_corrected_places_are_written_from_their_fields():
-    place = make_place("Charlottesville, NC, US", city="Charlottesville", country="US",
-                       admin1="VA")
+    place = make_place("Charlottesville, NC, US", city="Charlottesville", country="US", admin1="VA")
     place.locked = True
     place.save()
     london = make_place("london, gb", city="London", country="GB", status="corrected")
-    make_meetup("Crafting Interpreters", attendance="virtual", region="north-america",
-                start=date(2030, 3, 5), places=[place])
+    make_meetup(
+        "Crafting Interpreters",
+        attendance="virtual",
+        region="north-america",
+        start=date(2030, 3, 5),
+        places=[place],
+    )
     make_meetup("LDN", start=date(2030, 3, 5), places=[london])
 
     text = render_twir(start=START, end=END)
@@ -124,11 +169,19 @@ def test_only_published_meetups_in_the_window():
 
 
 def test_the_parser_reads_the_export_back():
-    make_meetup("Rust Hack n Learn", start=date(2030, 3, 5), attendance="hybrid",
-                groups=[make_group("OpenTechSchool Berlin", url="https://berline.rs/"),
-                        make_group("Rust Berlin")],
-                links=[("https://meet.jit.si/RustHackAndLearnBerlin", "Rust Hack n Learn"),
-                       ("https://www.meetup.com/rust-berlin/events/9/", "Mirror: Rust Hack")])
+    make_meetup(
+        "Rust Hack n Learn",
+        start=date(2030, 3, 5),
+        attendance="hybrid",
+        groups=[
+            make_group("OpenTechSchool Berlin", url="https://berline.rs/"),
+            make_group("Rust Berlin"),
+        ],
+        links=[
+            ("https://meet.jit.si/RustHackAndLearnBerlin", "Rust Hack n Learn"),
+            ("https://www.meetup.com/rust-berlin/events/9/", "Mirror: Rust Hack"),
+        ],
+    )
 
     parsed = parse_newsletter(as_newsletter(render_twir(start=START, end=END), START))
 
@@ -136,7 +189,10 @@ def test_the_parser_reads_the_export_back():
     for entry in parsed.entries:
         assert not [p for p in entry.problems if p.kind == "unparsed"]
         assert (entry.start_date, entry.attendance, entry.title) == (
-            date(2030, 3, 5), "hybrid", "Rust Hack n Learn")
+            date(2030, 3, 5),
+            "hybrid",
+            "Rust Hack n Learn",
+        )
         assert [p.text for p in entry.places] == ["Berlin, DE"]
         assert [g.name for g in entry.groups] == ["OpenTechSchool Berlin", "Rust Berlin"]
         assert [(link.url, link.label) for link in entry.links] == [
@@ -159,8 +215,9 @@ def snapshot() -> dict:
             "attendance": m.attendance,
             "links": [link.canonical_url for link in m.ordered_links()],
             "organisers": [(g.name, g.url) for g in m.ordered_groups()],
-            "places": [(p.city, p.admin1, p.country) if p.city else p.text
-                       for p in m.ordered_places()],
+            "places": [
+                (p.city, p.admin1, p.country) if p.city else p.text for p in m.ordered_places()
+            ],
         }
     return out
 

@@ -91,10 +91,14 @@ def test_consecutive_issues_give_one_meetup_with_a_sighting_per_issue():
         assert len(per_issue) == len(set(per_issue))
 
 
-EARLY = "* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n" \
-        "    * [**Embedded**](https://www.meetup.com/rustcologne/events/298913201/)\n"
-LATE = "* 2024-02-14 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n" \
-       "    * [**Embedded (moved)**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+EARLY = (
+    "* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+    "    * [**Embedded**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+)
+LATE = (
+    "* 2024-02-14 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+    "    * [**Embedded (moved)**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+)
 
 
 @pytest.mark.parametrize("order", ["older first", "newer first"])
@@ -142,22 +146,27 @@ def test_generic_links_never_join_two_dates(url):
     )
     ingest_newsletter(text=newsletter_text(532, "2024-01-31", "2024-02-28", entries), source="x")
     assert sorted(Meetup.objects.values_list("start_date", flat=True)) == [
-        date(2024, 2, 1), date(2024, 2, 15)
+        date(2024, 2, 1),
+        date(2024, 2, 15),
     ]
 
 
-@pytest.mark.parametrize("canonical", [
-    "https://meet.jit.si/rusthackandlearnberlin",
-    "https://eventbrite.com/e/rust-circle-meetup-tickets-628763176587",
-    "https://discord.gg/yNtPTb2",
-    "https://rustconf.com",
-])
+@pytest.mark.parametrize(
+    "canonical",
+    [
+        "https://meet.jit.si/rusthackandlearnberlin",
+        "https://eventbrite.com/e/rust-circle-meetup-tickets-628763176587",
+        "https://discord.gg/yNtPTb2",
+        "https://rustconf.com",
+    ],
+)
 def test_generic_sample_links_stay_one_meetup_per_date(canonical):
     run_ingest(*ALL_SAMPLES)
     meetups = Meetup.objects.filter(links__canonical_url=canonical)
     dates = list(meetups.values_list("start_date", flat=True))
-    listed = set(Sighting.objects.filter(meetup__in=meetups)
-                 .values_list("parsed__start_date", flat=True))
+    listed = set(
+        Sighting.objects.filter(meetup__in=meetups).values_list("parsed__start_date", flat=True)
+    )
     assert len(dates) >= 2
     assert len(dates) == len(set(dates)) == len(listed)
 
@@ -198,8 +207,9 @@ def test_a_file_without_events_section_gives_a_warning(tmp_path, capsys):
 
 def test_an_unreadable_path_fails_after_the_others_are_ingested(tmp_path):
     with pytest.raises(CommandError) as error:
-        call_command("ingest_twir", str(tmp_path / "missing.md"), str(SEEDS[0]),
-                     stdout=io.StringIO())
+        call_command(
+            "ingest_twir", str(tmp_path / "missing.md"), str(SEEDS[0]), stdout=io.StringIO()
+        )
     assert error.value.returncode == 1
     assert "missing.md" in str(error.value) and "\n" not in str(error.value)
     assert Newsletter.objects.count() == 1
@@ -215,11 +225,15 @@ def test_ingest_paths_reads_directories_recursively(tmp_path):
 
 
 def test_a_later_issue_corrects_title_place_and_adds_a_mirror():
-    first = ("* 2024-02-07 | Koln, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
-             "    * [**Embeded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)\n")
-    second = ("* 2024-02-07 | Köln/Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
-              "    * [**Embedded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)"
-              " | [**Mirror: Embedded Abstractions**](https://rust.cologne/2024/02/07/)\n")
+    first = (
+        "* 2024-02-07 | Koln, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+        "    * [**Embeded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+    )
+    second = (
+        "* 2024-02-07 | Köln/Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+        "    * [**Embedded Abstractions**](https://www.meetup.com/rustcologne/events/298913201/)"
+        " | [**Mirror: Embedded Abstractions**](https://rust.cologne/2024/02/07/)\n"
+    )
     ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", first), source="a")
     report = ingest_newsletter(
         text=newsletter_text(531, "2024-01-24", "2024-02-21", second), source="b"
@@ -229,14 +243,17 @@ def test_a_later_issue_corrects_title_place_and_adds_a_mirror():
     assert meetup.title == "Embedded Abstractions"
     assert [p.written for p in meetup.ordered_places()] == ["Köln/Cologne, DE"]
     assert [(link.label, link.primary) for link in meetup.ordered_links()] == [
-        ("Embeded Abstractions", True), ("Mirror: Embedded Abstractions", False)
+        ("Embeded Abstractions", True),
+        ("Mirror: Embedded Abstractions", False),
     ]
     assert meetup.sequence == 1  # the place changed: calendar clients must update
 
 
 def test_an_older_issue_ingested_later_does_not_undo_a_correction():
-    old = ("* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
-           "    * [**Old title**](https://www.meetup.com/rustcologne/events/298913201/)\n")
+    old = (
+        "* 2024-02-07 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+        "    * [**Old title**](https://www.meetup.com/rustcologne/events/298913201/)\n"
+    )
     new = old.replace("Old title", "New title")
     ingest_newsletter(text=newsletter_text(531, "2024-01-24", "2024-02-21", new), source="b")
     ingest_newsletter(text=newsletter_text(530, "2024-01-17", "2024-02-14", old), source="a")
@@ -279,7 +296,11 @@ def test_places_and_organisers_an_import_creates_have_their_history():
     for place in places:
         record = place.history.get()
         assert (record.history_type, record.city, record.country, record.latitude) == (
-            "+", place.city, place.country, place.latitude)
+            "+",
+            place.city,
+            place.country,
+            place.latitude,
+        )
     assert Group.history.filter(history_type="+").count() == Group.objects.count() > 20
 
 
@@ -328,9 +349,7 @@ def test_ingest_reads_a_url_and_reports_one_that_fails():
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SAMPLES))
-    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SAMPLES)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -345,8 +364,10 @@ def exported_meetups() -> list[dict]:
     """The JSON export without database ids and uids (new on every fresh import)."""
     out = io.StringIO()
     call_command("export_events", "--format", "json", stdout=out)
-    return [{k: v for k, v in item.items() if k not in {"id", "uid"}}
-            for item in json.loads(out.getvalue())]
+    return [
+        {k: v for k, v in item.items() if k not in {"id", "uid"}}
+        for item in json.loads(out.getvalue())
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

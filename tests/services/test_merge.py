@@ -28,13 +28,21 @@ def pair():
     newsletter = make_newsletter()
     berlin = make_place()
     online = make_place("Virtual (Berlin, DE)".casefold(), city="", country="")
-    survivor = make_meetup("Rust Hack n Learn", start=DAY, places=[berlin],
-                           groups=[make_group("Rust Berlin")],
-                           links=[(SHARED, "Rust Hack n Learn")])
-    other = make_meetup("Rust Hack and Learn", start=DAY, attendance="virtual",
-                        places=[online, berlin], groups=[make_group("OpenTechSchool")],
-                        links=[("https://meet.jit.si/RustBerlin", "Rust Hack and Learn"),
-                               (SHARED, "Mirror")])
+    survivor = make_meetup(
+        "Rust Hack n Learn",
+        start=DAY,
+        places=[berlin],
+        groups=[make_group("Rust Berlin")],
+        links=[(SHARED, "Rust Hack n Learn")],
+    )
+    other = make_meetup(
+        "Rust Hack and Learn",
+        start=DAY,
+        attendance="virtual",
+        places=[online, berlin],
+        groups=[make_group("OpenTechSchool")],
+        links=[("https://meet.jit.si/RustBerlin", "Rust Hack and Learn"), (SHARED, "Mirror")],
+    )
     make_sighting(survivor, newsletter, line=10)
     make_sighting(other, newsletter, line=20)
     Flag.objects.create(kind="possible_duplicate", meetup=other, message="same as survivor?")
@@ -55,7 +63,8 @@ def test_merge_moves_everything_to_the_survivor(pair):
     assert [g.name for g in survivor.ordered_groups()] == ["Rust Berlin", "OpenTechSchool"]
     assert [p.text for p in survivor.ordered_places()] == ["berlin, de", "virtual (berlin, de)"]
     assert [link.url for link in survivor.ordered_links()] == [
-        SHARED, "https://meet.jit.si/RustBerlin",
+        SHARED,
+        "https://meet.jit.si/RustBerlin",
     ]
     assert survivor.primary_link.url == SHARED
     assert survivor.flags.count() == 1

@@ -28,7 +28,10 @@ def test_group_detail(client, sample):
     html = response.content.decode()
     assert response.status_code == 200
     assert [m.title for m in response.context["data"].upcoming] == [
-        "Rust Hack and Learn", "Rust Online Talk", "RustConf Europe"]
+        "Rust Hack and Learn",
+        "Rust Online Talk",
+        "RustConf Europe",
+    ]
     assert [m.title for m in response.context["data"].past] == ["Old Berlin Meetup"]
     assert "Berlin, DE" in html and "(3 meetups)" in html
     assert 'href="/feeds/events.ics?group=rust-berlin"' in html
@@ -46,8 +49,7 @@ def test_group_without_upcoming_meetups(client, berlin):
 
 def test_hidden_meetups_stay_hidden_on_group_pages(client, berlin):
     group = make_group("Quiet")
-    make_meetup("Secret", start=date(2025, 3, 20), places=[berlin], groups=[group],
-                status="hidden")
+    make_meetup("Secret", start=date(2025, 3, 20), places=[berlin], groups=[group], status="hidden")
     assert "Secret" not in client.get(f"/groups/{group.slug}/").content.decode()
 
 
@@ -58,8 +60,12 @@ def test_unknown_group_is_404(client):
 def test_query_count_does_not_grow(client, berlin, munich, django_assert_max_num_queries):
     group = make_group("Busy")
     for n in range(40):
-        make_meetup(f"B{n}", start=date(2025, 1, 1) + timedelta(days=5 * n),
-                    places=[berlin, munich], groups=[group])
+        make_meetup(
+            f"B{n}",
+            start=date(2025, 1, 1) + timedelta(days=5 * n),
+            places=[berlin, munich],
+            groups=[group],
+        )
     with django_assert_max_num_queries(10):
         assert client.get(f"/groups/{group.slug}/").status_code == 200
     with django_assert_max_num_queries(2):

@@ -36,9 +36,11 @@ def test_safe_url(url, expected):
 
 def test_external_link_escapes_and_refuses_other_schemes():
     assert external_link("javascript:alert(1)", "<b>x</b>") == (
-        '<span class="unsafe-url">&lt;b&gt;x&lt;/b&gt;</span>')
+        '<span class="unsafe-url">&lt;b&gt;x&lt;/b&gt;</span>'
+    )
     assert external_link("https://e.org/?a=1&b=2", "Go") == (
-        '<a href="https://e.org/?a=1&amp;b=2" rel="nofollow noopener">Go</a>')
+        '<a href="https://e.org/?a=1&amp;b=2" rel="nofollow noopener">Go</a>'
+    )
 
 
 def test_subscribe_links_keep_only_feed_filters():

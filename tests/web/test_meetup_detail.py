@@ -14,11 +14,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def conf(berlin, munich):
     meetup = make_meetup(
-        "RustConf Europe", start=date(2025, 4, 8), end=date(2025, 4, 10), attendance="hybrid",
-        places=[berlin, munich], groups=[make_group("Rust Berlin"), make_group("Rust Munich")],
-        links=[("https://rustconf.eu/2025/", "RustConf"),
-               ("https://mirror.example.org/rustconf", "Mirror"),
-               ("https://youtube.com/live/abc", "Stream")],
+        "RustConf Europe",
+        start=date(2025, 4, 8),
+        end=date(2025, 4, 10),
+        attendance="hybrid",
+        places=[berlin, munich],
+        groups=[make_group("Rust Berlin"), make_group("Rust Munich")],
+        links=[
+            ("https://rustconf.eu/2025/", "RustConf"),
+            ("https://mirror.example.org/rustconf", "Mirror"),
+            ("https://youtube.com/live/abc", "Stream"),
+        ],
     )
     make_sighting(meetup, make_newsletter(590, date(2025, 3, 5)), line=41, section="Europe")
     make_sighting(meetup, make_newsletter(591, date(2025, 3, 12)), line=40, section="Virtual")
@@ -29,15 +35,17 @@ def test_shows_everything_about_the_meetup(client, conf):
     response = client.get(f"/events/{conf.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1><span class=\"detail-title\">RustConf Europe</span>" in html
+    assert '<h1><span class="detail-title">RustConf Europe</span>' in html
     assert '<time datetime="2025-04-08">Tuesday 8 April 2025</time>' in html
     assert '<time datetime="2025-04-10">Thursday 10 April 2025</time>' in html
     assert "Hybrid" in html
     assert "Berlin, DE" in html and "München, BY, DE" in html
     assert 'href="/groups/rust-berlin/"' in html and 'href="/groups/rust-munich/"' in html
-    for url, label in [("https://rustconf.eu/2025/", "RustConf"),
-                       ("https://mirror.example.org/rustconf", "Mirror"),
-                       ("https://youtube.com/live/abc", "Stream")]:
+    for url, label in [
+        ("https://rustconf.eu/2025/", "RustConf"),
+        ("https://mirror.example.org/rustconf", "Mirror"),
+        ("https://youtube.com/live/abc", "Stream"),
+    ]:
         assert f'<a href="{url}" rel="nofollow noopener">{label}</a>' in html
     assert "Issue 590" in html and "Issue 591" in html and "section: Virtual" in html
     assert f'href="/events/{conf.pk}.ics"' in html
@@ -48,7 +56,8 @@ def test_shows_everything_about_the_meetup(client, conf):
 def test_google_calendar_link_has_an_exclusive_end(client, conf):
     response = client.get(f"/events/{conf.pk}/")
     link = next(
-        part.split('"')[0] for part in response.content.decode().split('href="')
+        part.split('"')[0]
+        for part in response.content.decode().split('href="')
         if part.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
     )
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
@@ -60,16 +69,21 @@ def test_google_calendar_link_has_an_exclusive_end(client, conf):
 
 
 def test_virtual_meetup_without_place(client):
-    meetup = make_meetup("Online talk", start=date(2025, 3, 20), attendance="virtual",
-                         places=[], region="")
+    meetup = make_meetup(
+        "Online talk", start=date(2025, 3, 20), attendance="virtual", places=[], region=""
+    )
     response = client.get(f"/events/{meetup.pk}/")
     assert "Online." in response.content.decode()
     assert 'id="map"' not in response.content.decode()
 
 
 def test_unsafe_links_are_shown_as_text(client, berlin):
-    meetup = make_meetup("Trap", start=date(2025, 3, 20), places=[berlin], links=[
-        ("javascript:alert(1)", "Click"), ("data:text/html,<b>x</b>", "Data")])
+    meetup = make_meetup(
+        "Trap",
+        start=date(2025, 3, 20),
+        places=[berlin],
+        links=[("javascript:alert(1)", "Click"), ("data:text/html,<b>x</b>", "Data")],
+    )
     html = client.get(f"/events/{meetup.pk}/").content.decode()
     assert 'href="javascript' not in html and 'href="data:' not in html
     assert '<span class="unsafe-url">Click</span>' in html

@@ -36,7 +36,9 @@ def test_multi_day_meetup_fills_each_day_it_spans(client, sample):
     spans = [days[date(2025, 4, n)].entries for n in (8, 9, 10)]
     assert [e[0].item.title for e in spans] == ["RustConf Europe"] * 3
     assert [(e[0].continued, e[0].continues) for e in spans] == [
-        (False, True), (True, True), (True, False)
+        (False, True),
+        (True, True),
+        (True, False),
     ]
     assert "hybrid" in response.content.decode()
 
@@ -60,8 +62,15 @@ def test_year_boundaries_wrap(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/calendar/2025/13/", "/calendar/2025/00/", "/calendar/0000/01/",
-            "/calendar/25/01/", "/calendar/9999/12/", "/calendar/2025/3/"],
+    "url",
+    [
+        "/calendar/2025/13/",
+        "/calendar/2025/00/",
+        "/calendar/0000/01/",
+        "/calendar/25/01/",
+        "/calendar/9999/12/",
+        "/calendar/2025/3/",
+    ],
 )
 def test_invalid_months_are_404(client, url):
     assert client.get(url).status_code == 404
@@ -105,6 +114,8 @@ def test_query_count_does_not_grow_with_meetups(client, berlin, django_assert_ma
         make_meetup(f"B {n}", start=date(2025, 3, 1) + timedelta(days=n % 31), places=[berlin])
     with django_assert_max_num_queries(3):
         assert client.get("/calendar/2025/03/").status_code == 200
+
+
 def test_an_empty_month_points_to_the_nearest_months_with_meetups(client):
     make_meetup("Older meetup", start=date(2024, 2, 7))
     make_meetup("Later meetup", start=date(2031, 5, 3))

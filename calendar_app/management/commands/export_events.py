@@ -18,8 +18,15 @@ FEED_PAST_DAYS = 30
 TWIR_WINDOW = timedelta(days=28)
 # option name -> query parameter, so the export goes through the same FilterSet as the site
 FILTER_OPTIONS = {
-    "start": "start", "end": "end", "region": "region", "country": "country", "city": "city",
-    "group": "group", "attendance": "attendance", "q": "q", "near": "near",
+    "start": "start",
+    "end": "end",
+    "region": "region",
+    "country": "country",
+    "city": "city",
+    "group": "group",
+    "attendance": "attendance",
+    "q": "q",
+    "near": "near",
     "radius_km": "radius_km",
 }
 

@@ -18,12 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--retry-failed", action="store_true", help="also not_found places")
-        group.add_argument("--all", action="store_true", dest="everything",
-                           help="every unlocked place")  # fmt: skip
+        group.add_argument(
+            "--all", action="store_true", dest="everything", help="every unlocked place"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = geocode_places(retry_failed=options["retry_failed"],
-                                everything=options["everything"])  # fmt: skip
+        report = geocode_places(
+            retry_failed=options["retry_failed"], everything=options["everything"]
+        )
         statuses = ", ".join(f"{k}={v}" for k, v in sorted(report.by_status.items()))
         self.stdout.write(
             f"geocoded {report.geocoded} of {report.considered} places; "
