@@ -46,8 +46,11 @@ test-browser: install
 superuser: migrate
 	$(PY) manage.py createsuperuser
 
+## ruff check, ruff format --check and mypy (django-stubs): the same as .pre-commit-config.yaml
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy calendar_app twirevents bench tests
 
 ## Production server: gunicorn + whitenoise. Needs SECRET_KEY and ALLOWED_HOSTS in the
 ## environment (and DATABASE_URL for PostgreSQL); refuses to start with DEBUG on.

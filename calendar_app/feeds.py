@@ -29,11 +29,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from .filters import MeetupFilter
-from .models import Flag, Group, Meetup, Newsletter, Place, Status
-from .selectors import filtered_meetups
-from .services.export_json import for_json, meetup_to_dict
-from .services.ical import (
+from calendar_app.filters import MeetupFilter
+from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Status
+from calendar_app.selectors import filtered_meetups
+from calendar_app.services.export_json import for_json, meetup_to_dict
+from calendar_app.services.ical import (
     RENDER_VERSION,
     canonical_query,
     feed_url,

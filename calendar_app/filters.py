@@ -11,7 +11,7 @@ from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, 
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 
-from .models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
+from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
 
 EARTH_RADIUS_KM = 6371.0
 MAX_RADIUS_KM = 20_000
@@ -179,7 +179,7 @@ class MeetupFilter(django_filters.FilterSet):
         )
 
     @property
-    def description(self) -> str:
+    def description(self) -> str:  # noqa: C901
         """Words for what the filter selects: 'Europe', 'virtual', 'near 52.52,13.40'."""
         if not self.is_bound or not self.form.is_valid():
             return ""

@@ -15,8 +15,8 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import dateformat, timezone
 
-from .filters import MeetupFilter
-from .models import (
+from calendar_app.filters import MeetupFilter
+from calendar_app.models import (
     Attendance,
     Group,
     Meetup,
@@ -65,7 +65,7 @@ def locate_city(name: str) -> tuple[float, float] | None:
 
 def _geocode(name: str) -> tuple[float, float] | None:
     try:
-        from .geocoding import get_geocoder
+        from calendar_app.geocoding import get_geocoder
     except ImportError:  # the geocoder package is optional for the pages
         return None
     try:

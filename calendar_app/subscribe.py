@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .filters import MeetupFilter
+from calendar_app.filters import MeetupFilter
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
 FEED_PARAMS = tuple(MeetupFilter.base_filters)

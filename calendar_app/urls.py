@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import feeds, views
+from calendar_app import feeds, views
 
 
 class FourDigitYear:

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .filters import DEFAULT_RADIUS_KM
-from .subscribe import subscribe_links
+from calendar_app import selectors
+from calendar_app.filters import DEFAULT_RADIUS_KM
+from calendar_app.subscribe import subscribe_links
 
 PAGE_SIZE = 25
 WEEKDAYS = [(name[:3], name) for name in calendar.day_name]  # Monday first

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .base import (
+from calendar_app.geocoding.base import (
     ADMIN1_MISMATCH,
     CORRECTED,
     COUNTRY_CORRECTED,
@@ -21,13 +21,13 @@ from .base import (
     Geocoder,
     GeoResult,
 )
-from .countries import normalise_country
-from .gazetteer import default_cache_path, get_offline_gazetteer
-from .nominatim import NominatimGeocoder
-from .offline import OfflineGeocoder
-from .regions import region_for_country
-from .text import is_not_a_place, normalise_location
-from .timezones import timezone_at
+from calendar_app.geocoding.countries import normalise_country
+from calendar_app.geocoding.gazetteer import default_cache_path, get_offline_gazetteer
+from calendar_app.geocoding.nominatim import NominatimGeocoder
+from calendar_app.geocoding.offline import OfflineGeocoder
+from calendar_app.geocoding.regions import region_for_country
+from calendar_app.geocoding.text import is_not_a_place, normalise_location
+from calendar_app.geocoding.timezones import timezone_at
 
 __all__ = [
     "ADMIN1_MISMATCH",

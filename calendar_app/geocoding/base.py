@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from .text import normalise_location
+from calendar_app.geocoding.text import normalise_location
 
 RESOLVED = "resolved"
 FUZZY = "fuzzy"  # a guess (typo, a region instead of a city): a curator should look

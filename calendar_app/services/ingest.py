@@ -370,7 +370,7 @@ class NewsletterIngest:
             )
         return links
 
-    def match(self, entries: list[ParsedEntry]) -> list[Slot]:
+    def match(self, entries: list[ParsedEntry]) -> list[Slot]:  # noqa: C901
         """Group entries by the meetup they describe (existing or new)."""
         # A link listed for two dates in this newsletter is generic here, whatever its shape.
         dates_by_link: dict[str, set[date]] = {}
@@ -523,7 +523,7 @@ class NewsletterIngest:
         place_ids = self.place_ids_of(slot)
         return self.places.region(place_ids[0]) if place_ids else ""
 
-    def update_meetup(self, slot: Slot, relations: Relations) -> bool:
+    def update_meetup(self, slot: Slot, relations: Relations) -> bool:  # noqa: C901
         """Apply this newsletter's values unless locked or older than what the meetup shows."""
         meetup = slot.meetup
         newer = meetup.source_date is None or (

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from django import template
 from django.utils.html import format_html
 
-from ..models import Meetup
+from calendar_app.models import Meetup
 
 register = template.Library()
 

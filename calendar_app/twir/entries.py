@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .dates import InvalidDate, check_window
-from .grammars import GRAMMARS, Head
-from .links import clean_line, links_of, plain, text_of, tokenize
-from .locations import parse_location
-from .records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
-from .sections import RawEntry, strip_bullet
-from .urls import is_safe_url
+from calendar_app.twir.dates import InvalidDate, check_window
+from calendar_app.twir.grammars import GRAMMARS, Head
+from calendar_app.twir.links import clean_line, links_of, plain, text_of, tokenize
+from calendar_app.twir.locations import parse_location
+from calendar_app.twir.records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
+from calendar_app.twir.sections import RawEntry, strip_bullet
+from calendar_app.twir.urls import is_safe_url
 
 # Until mid-2022 the Virtual section listed virtual events with a bare city (`Berlin, DE`).
 BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 7, 1)

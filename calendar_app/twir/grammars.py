@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from .dates import DateRange, parse_iso_dates, parse_month_day
-from .links import Link, Token, links_of, plain, split_fields, text_of, tokenize
-from .records import ParsedGroup, ParsedLink, Problem
+from calendar_app.twir.dates import DateRange, parse_iso_dates, parse_month_day
+from calendar_app.twir.links import Link, Token, links_of, plain, split_fields, text_of, tokenize
+from calendar_app.twir.records import ParsedGroup, ParsedLink, Problem
 
 # Links appended to the groups field that are no organiser: `| [Alt link](...)`.
 _EXTRA_LINK_LABEL = re.compile(

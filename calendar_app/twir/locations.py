@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import HYBRID, IN_PERSON, VIRTUAL, ParsedPlace
+from calendar_app.twir.records import HYBRID, IN_PERSON, VIRTUAL, ParsedPlace
 
 _HYBRID = re.compile(r"\bhybrid\b", re.IGNORECASE)
 _VIRTUAL = re.compile(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .entries import Context, parse_entry
-from .records import ParsedNewsletter, Problem
-from .repair import repair_text
-from .sections import (
+from calendar_app.twir.entries import Context, parse_entry
+from calendar_app.twir.records import ParsedNewsletter, Problem
+from calendar_app.twir.repair import repair_text
+from calendar_app.twir.sections import (
     announced_window,
     classify,
     collect_entries,

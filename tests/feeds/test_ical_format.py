@@ -14,9 +14,8 @@ from calendar_app.models import Meetup, MeetupPlace, RenderedEvent
 from calendar_app.services.ical import PlainGeo, feed_events
 from calendar_app.services.merge import merge_meetups
 from tests.factories import make_meetup, make_place
-
-from .conftest import TRICKY_TITLE
-from .helpers import event_blocks, parse_strictly, unfolded_lines, values
+from tests.feeds.conftest import TRICKY_TITLE
+from tests.feeds.helpers import event_blocks, parse_strictly, unfolded_lines, values
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ import recurring_ical_events
 from django.core.management import call_command
 
 from calendar_app.models import Meetup
-
-from .helpers import parse_strictly
+from tests.feeds.helpers import parse_strictly
 
 pytestmark = pytest.mark.django_db
 

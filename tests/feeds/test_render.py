@@ -17,9 +17,8 @@ from calendar_app.services.ical import (
     render_calendar,
 )
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
-
-from .helpers import parse_strictly
-from .reference import for_feed, reference_event
+from tests.feeds.helpers import parse_strictly
+from tests.feeds.reference import for_feed, reference_event
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import manage, production_env
+from tests.production.conftest import manage, production_env
 
 # Every warning `check --deploy` may still print with production settings, and why it stays.
 EXPLAINED = {

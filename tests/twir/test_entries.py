@@ -6,8 +6,7 @@ import pytest
 
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import HYBRID, IN_PERSON, VIRTUAL
-
-from .helpers import newsletter
+from tests.twir.helpers import newsletter
 
 COLOGNE = (
     "* 2024-10-17 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"

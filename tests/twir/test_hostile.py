@@ -4,8 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendar_app.twir import parse_newsletter, repair_text
-
-from .helpers import ALL_SAMPLES, entry_line_numbers, newsletter, read
+from tests.twir.helpers import ALL_SAMPLES, entry_line_numbers, newsletter, read
 
 REAL_LINES = [
     line

@@ -3,8 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendar_app.twir import repair_text
-
-from .helpers import CLEAN, SEEDS, damage, read
+from tests.twir.helpers import CLEAN, SEEDS, damage, read
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ import pytest
 
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import HYBRID, VIRTUAL
-
-from .helpers import ALL_SAMPLES, CLEAN, SAMPLES, SEEDS, count_entry_lines, damage, read
+from tests.twir.helpers import ALL_SAMPLES, CLEAN, SAMPLES, SEEDS, count_entry_lines, damage, read
 
 ENTRY_COUNTS = {
     "000_a7224cf5cd8a9145.txt": 40,
