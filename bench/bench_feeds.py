@@ -80,6 +80,7 @@ def main() -> list[dict]:
     since = {"If-Modified-Since": first["Last-Modified"]}
     total = Meetup.objects.published().count()
     meetup = Meetup.objects.published().first()
+    assert meetup is not None
 
     def edit_one() -> None:
         meetup.title = f"Edited {time.perf_counter()}"

@@ -377,7 +377,8 @@ def run_wrk(port: int, path: str, headers: dict[str, str], ok: set[int]) -> dict
                         return round(float(value[: -len(unit)]) * factor, 1)
         return None
 
-    requests = req_s = errors = 0
+    requests = errors = 0
+    req_s = 0.0
     for line in text.splitlines():
         line = line.strip()
         if "requests in" in line:

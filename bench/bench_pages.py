@@ -80,7 +80,7 @@ def main() -> list[dict]:
         ),
         ("pages: list /events/?region=europe", "/events/?region=europe"),
         ("pages: list near Berlin 500 km", "/events/?near=52.52,13.40&radius_km=500"),
-        ("pages: meetup /events/<id>/", f"/events/{meetup.pk}/"),
+        ("pages: meetup /events/<id>/", f"/events/{meetup.pk if meetup else 0}/"),
     ]
     client = Client()
     rows = []

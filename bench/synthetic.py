@@ -142,10 +142,10 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
             homes.append((g, None if online_only else city_index))
         meetups = Meetup.objects.bulk_create(meetups, batch_size=2000)
         links, joins_g, joins_p, sightings = [], [], [], []
-        for i, (meetup, (g, city_index)) in enumerate(zip(meetups, homes, strict=True)):
+        for i, (meetup, (g, home)) in enumerate(zip(meetups, homes, strict=True)):
             joins_g.append(MeetupGroup(meetup=meetup, group=groups[g], position=0))
-            if city_index is not None:
-                joins_p.append(MeetupPlace(meetup=meetup, place=places[city_index], position=0))
+            if home is not None:
+                joins_p.append(MeetupPlace(meetup=meetup, place=places[home], position=0))
             url = f"https://www.meetup.com/rust-synthetic-{seed}-{g}/events/{300000000 + i}/"
             links.append(
                 MeetupLink(
@@ -170,9 +170,7 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
                     newsletter=newsletters[week],
                     line=10 + i,
                     section=(
-                        CITIES[city_index][3].replace("-", " ").title()
-                        if city_index is not None
-                        else "Virtual"
+                        CITIES[home][3].replace("-", " ").title() if home is not None else "Virtual"
                     ),
                     raw=f"* {meetup.start_date} | {meetup.title}",
                     meetup=meetup,

@@ -11,6 +11,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -30,7 +31,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from calendar_app.filters import MeetupFilter
-from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Status
+from calendar_app.models import Flag, Group, Meetup, MeetupQuerySet, Newsletter, Place, Status
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import for_json, meetup_to_dict
 from calendar_app.services.ical import (
@@ -205,7 +206,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
     )
     if cached := not_modified(request, checked):
         return cached
-    paginator = Paginator(for_json(queryset), size)
+    paginator = Paginator(for_json(cast(MeetupQuerySet, queryset)), size)
     try:
         page = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import QuerySet
-
-from calendar_app.models import Meetup
+from calendar_app.models import Meetup, MeetupQuerySet
 
 
-def for_json(queryset: QuerySet) -> QuerySet:
+def for_json(queryset: MeetupQuerySet) -> MeetupQuerySet:
     """Everything `meetup_to_dict` reads, in a fixed number of queries."""
     return queryset.for_display().prefetch_related("sightings__newsletter", "flags")
 
@@ -64,7 +62,7 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
     }
 
 
-def export_json(queryset: QuerySet) -> str:
+def export_json(queryset: MeetupQuerySet) -> str:
     """The whole queryset as a JSON list, in the queryset's order."""
     items = [meetup_to_dict(meetup) for meetup in for_json(queryset)]
     return json.dumps(items, ensure_ascii=False, indent=2)

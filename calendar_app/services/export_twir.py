@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
-
-from calendar_app.models import Attendance, Meetup, Place, PlaceStatus, Region, Status
+from calendar_app.models import (
+    Attendance,
+    Meetup,
+    MeetupQuerySet,
+    Place,
+    PlaceStatus,
+    Region,
+    Status,
+)
 
 VIRTUAL = "Virtual"
 # Countries whose editors write a subdivision: `Austin, TX, US`, `Sydney, NSW, AU`.
@@ -33,7 +39,7 @@ Email the [Rust Community Team][community] for access.
 """
 
 
-def render_twir(*, start: date, end: date, meetups: QuerySet | None = None) -> str:
+def render_twir(*, start: date, end: date, meetups: MeetupQuerySet | None = None) -> str:
     """The section for the window start..end: published meetups only, cancelled ones left out."""
     queryset = (meetups if meetups is not None else Meetup.objects.all()).published()
     queryset = queryset.exclude(status=Status.CANCELLED).overlapping(start, end).for_display()

@@ -39,6 +39,7 @@ class GroupResolver:
         )  # alias key -> organiser id, or a new organiser not saved yet
         new_groups: list[Group] = []
         new_keys: list[str] = []
+        owner: Group | int | None
         taken: set[str] | None = None  # read only when a new organiser needs a slug
         for group in groups:
             keys = alias_keys(group)
@@ -51,6 +52,8 @@ class GroupResolver:
                 url = group.url if is_safe_url(group.url) else ""
                 owner = Group(name=group.name.strip()[:300] or url, url=url[:1000], slug=slug)
                 new_groups.append(owner)
+            if owner is None:
+                continue
             for key in keys:
                 if key not in owners:
                     owners[key] = owner

@@ -352,8 +352,10 @@ class _EventBuilder:
             None,
         )
         if geo is not None:
-            value = self.geos.get(geo)
-            event["GEO"] = value if value is not None else self.geos.setdefault(geo, PlainGeo(geo))
+            geo_value = self.geos.get(geo)
+            event["GEO"] = (
+                geo_value if geo_value is not None else self.geos.setdefault(geo, PlainGeo(geo))
+            )
         url = meetup.url
         if url.startswith(("https://", "http://")):
             event["URL"] = vUri(url, params={"VALUE": "URI"})
@@ -361,7 +363,9 @@ class _EventBuilder:
         names = tuple(_categories(meetup.region, meetup.attendance, groups))
         value = self.categories.get(names)
         event["CATEGORIES"] = (
-            value if value is not None else self.categories.setdefault(names, vCategory(names))
+            value
+            if value is not None
+            else self.categories.setdefault(names, vCategory(list(names)))
         )
         event["STATUS"] = self.status[cancelled]
         event["TRANSP"] = self.transparent  # an all-day listing should not block the day

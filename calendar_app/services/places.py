@@ -33,7 +33,7 @@ class PlaceResolver:
         self.problems: list[tuple[Place, str, str]] = []
 
     def prepare(self, texts: Iterable[str]) -> None:
-        written = {}
+        written: dict[str, str] = {}
         for text in texts:
             written.setdefault(place_key(text), text.strip()[:500])
         written.pop("", None)

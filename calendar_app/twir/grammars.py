@@ -115,7 +115,9 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     if len(fields) >= 3:
         location, group_tokens = fields[1], _join(fields[2:])
     else:  # `2022-03-03 | [Scylla](...)` or no `|` at all: the location ends at the first link
-        rest = ([first_text[end:]] + date_field[1:]) if len(fields) == 1 else fields[1]
+        rest: list[str | Link] = (
+            [first_text[end:], *date_field[1:]] if len(fields) == 1 else fields[1]
+        )
         location, group_tokens = _split_at_first_link(rest)
         if len(fields) == 1:
             problems.append(Problem("malformed", "no `|` between date, location and groups"))

@@ -38,11 +38,12 @@ def values(body: bytes, name: str) -> list[str]:
 
 def event_blocks(body: bytes) -> list[list[str]]:
     """Each VEVENT's unfolded lines."""
-    blocks, current = [], None
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
     for line in unfolded_lines(body):
         if line == "BEGIN:VEVENT":
             current = []
-        elif line == "END:VEVENT":
+        elif line == "END:VEVENT" and current is not None:
             blocks.append(current)
             current = None
         elif current is not None:

@@ -49,7 +49,7 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
     if where:
         event.add("LOCATION", where)
     place = next((p for p in meetup.ordered_places() if p.has_coordinates), None)
-    if place is not None:
+    if place is not None and place.latitude is not None and place.longitude is not None:
         event["GEO"] = PlainGeo((place.latitude, place.longitude))
     if meetup.url.startswith(("https://", "http://")):
         event.add("URL", meetup.url, parameters={"VALUE": "URI"})

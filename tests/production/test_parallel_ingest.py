@@ -127,20 +127,24 @@ def ingest_in_parallel(url: str, copies: int = 2) -> list[subprocess.CompletedPr
     return results
 
 
+def _one(conn, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
 def counts(url: str) -> dict[str, int]:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-        result = {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES
-        }
+        result = {table: _one(conn, f"SELECT count(*) FROM {table}") for table in TABLES}
         for kind, n in conn.execute(
             "SELECT kind, count(*) FROM calendar_app_flag GROUP BY kind"
         ).fetchall():
             result[f"flag:{kind}"] = n
-        result["meetups_canonical"] = conn.execute(
-            "SELECT count(*) FROM calendar_app_meetup WHERE duplicate_of_id IS NULL"
-        ).fetchone()[0]
+        result["meetups_canonical"] = _one(
+            conn, "SELECT count(*) FROM calendar_app_meetup WHERE duplicate_of_id IS NULL"
+        )
     return result
 
 

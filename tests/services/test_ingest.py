@@ -26,6 +26,7 @@ def entry_lines(path: Path) -> int:
     """Top-level bullets of the events section, counted independently of the parser."""
     text = path.read_text(encoding="utf-8")
     section = re.search(r"^#{1,2} Upcoming Events\s*$(.*?)(?=^#{1,2} \S)", text, re.M | re.S)
+    assert section is not None
     body = re.sub(r"<!--.*?-->", "", section.group(1), flags=re.S)
     return len(re.findall(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)", body, re.M))
 
