@@ -132,8 +132,9 @@ def named_group(name: str, line: OldLine) -> ParsedGroup:
 
 
 def group_of_link(title: str, line: OldLine) -> list[ParsedGroup]:
-    """The organiser of a line that names none: its Meetup group, named as the title
-    words that spell it (`San Diego Rust` of `San Diego Rust Meetup #9`), else the slug."""
+    """The organiser of a line that names none: its Meetup group, when the title's first
+    words spell it (`San Diego Rust` of `San Diego Rust Meetup #9`, group `San-Diego-Rust`).
+    A slug alone (`mad-rs`) names no one well enough to become an organiser's name."""
     found = meetup_group(line)
     if not found:
         return []
@@ -142,7 +143,7 @@ def group_of_link(title: str, line: OldLine) -> list[ParsedGroup]:
     for n in range(len(words), 0, -1):
         if _squash(" ".join(words[:n])) == _squash(slug):
             return [ParsedGroup(" ".join(words[:n]), url)]
-    return [ParsedGroup(slug.replace("-", " ").replace("_", " "), url)]
+    return []
 
 
 @dataclass(frozen=True)
