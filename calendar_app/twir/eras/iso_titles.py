@@ -15,7 +15,7 @@ from calendar_app.twir.eras.days import iso_day, prose_day
 from calendar_app.twir.grammars import Head
 
 _ISO_FIRST = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s|$)")
-_DANGLING = re.compile(r"(?:\s+(?:on|at|in|for|the))+$|^(?:on|at)\s+", re.IGNORECASE)
+_DANGLING = frozenset({"on", "at", "in", "for", "the"})  # `Rust Paris on December 18th`
 
 
 def _date_in(text: str, issue_date: date | None) -> tuple[DateRange, re.Match[str]] | None:
@@ -35,7 +35,12 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
         dates, match = found
     else:
         return None
-    title = _DANGLING.sub("", " ".join(title.split()).strip(EDGES)).strip(EDGES)
+    words = title.strip(EDGES).split()
+    while words and words[-1].casefold() in _DANGLING:
+        words.pop()
+    while words and words[0].casefold() in {"on", "at"}:
+        words.pop(0)
+    title = " ".join(words).strip(EDGES)
     return untitled_head(Dated(dates, match.group(), (), ""), title, line)
 
 

@@ -23,7 +23,7 @@ from calendar_app.twir.eras.dated_title_group import leading_date
 from calendar_app.twir.grammars import Head
 from calendar_app.twir.links import plain
 
-_FIELD = re.compile(r"\s*(?<!\|)\|(?!\|)\s*")  # `||` inside a title or name splits nothing
+_FIELD = re.compile(r"(?<!\|)\|(?!\|)")  # `||` inside a title or name splits nothing
 _BOLD_TITLE = re.compile(r"^\s*\*\*(?P<title>.+?)\*\*\s*(?:\|(?P<group>.*))?$", re.DOTALL)
 
 
