@@ -46,6 +46,7 @@ def bullets(path: Path) -> int:
         text,
         re.M | re.S,
     )
+    assert section, path
     return len(re.findall(r"^ ?[*+-](?:[ \t]+|$)", section.group(2), re.M))
 
 

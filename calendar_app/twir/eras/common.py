@@ -17,7 +17,6 @@ from calendar_app.twir.records import ParsedGroup, ParsedLink, Problem
 
 DASH = re.compile(r"\s+[-–—]\s+")  # `--` inside a title (`Rust 102 -- ...`) is no separator
 EDGES = " \t.,:;|$-–—"
-NO_PLACE = frozenset({"location"})
 NO_PLACE_OR_GROUP = frozenset({"location", "group"})
 
 # `City, CC`, `City, ST, CC` (codes of two or three letters, `US`, `UK`, `ACT`).
@@ -64,7 +63,6 @@ class OldLine:
 class Era:
     """One layout of the archive and when it was used; `read` declines other shapes."""
 
-    name: str
     layout: str  # how an entry looks, for messages
     core: tuple[date, date]  # the issues written in this layout
     span: tuple[date, date]  # the core and the overlaps around it

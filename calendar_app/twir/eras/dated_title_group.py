@@ -32,7 +32,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "dated_title_group",
     "`[June 8, 2021, Seattle, WA, US - Monthly meetup - Seattle Rust Meetup](url)`",
     core=(date(2021, 4, 1), date(2021, 11, 15)),
     span=(date(2021, 2, 1), date(2021, 12, 31)),

@@ -82,7 +82,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "group_title",
     "`[Mar  9. Columbus Rust Society - Monthly Meeting](url).`",
     core=(date(2015, 6, 1), date(2017, 5, 31)),
     span=(date(2015, 1, 1), date(2018, 12, 31)),

@@ -45,7 +45,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "iso_titles",
     "`[2014-12-08 Seattle Rust Meetup](url)`",
     core=(date(2014, 11, 1), date(2015, 1, 31)),
     span=(date(2014, 1, 1), date(2015, 3, 31)),

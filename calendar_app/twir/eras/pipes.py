@@ -50,7 +50,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "pipes",
     "`[December 3, 2021 | New York City, NY, US | **Title** | Group](url)`",
     core=(date(2021, 11, 15), date(2022, 2, 28)),
     span=(date(2021, 9, 1), date(2022, 6, 30)),

@@ -43,7 +43,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "place_group_title",
     "`[Mar  8. Columbus, US - Columbus Rust Society - Monthly Meeting](url).`",
     core=(date(2017, 6, 1), date(2020, 10, 15)),
     span=(date(2017, 3, 1), date(2020, 12, 31)),

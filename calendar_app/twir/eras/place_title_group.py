@@ -58,7 +58,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "place_title_group",
     "`[November 12, Berlin, DE - Rust Hack and Learn - Berline.rs](url)`",
     core=(date(2020, 10, 1), date(2021, 3, 31)),
     span=(date(2020, 8, 1), date(2021, 6, 30)),

@@ -24,7 +24,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "references",
     "`[Feb. 9. Sydney Meetup][syd]. Free text`",
     core=(date(2015, 2, 1), date(2015, 8, 31)),
     span=(date(2015, 1, 1), date(2015, 10, 31)),

@@ -24,7 +24,6 @@ def read(line: OldLine, issue_date: date | None) -> Head | None:
 
 
 ERA: Era = Era(
-    "slash_dates",
     "`[10/13. San Diego Rust Meetup #9](url).`",
     core=(date(2015, 9, 1), date(2017, 2, 28)),
     span=(date(2015, 8, 1), date(2017, 6, 30)),
