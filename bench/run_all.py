@@ -1,9 +1,10 @@
 """Every benchmark, one table: `make bench` (or .venv/bin/python bench/run_all.py).
 
-Runs bench_ingest, bench_geocoding, bench_pages, bench_feeds and bench_load, each in a child
-process of its own (each sets Django up on its own database), collects the rows their
-`main()` returns ({name, median_ms, p95_ms, queries, ...}), prints one table and rewrites
-bench/RESULTS.md with it and the machine it ran on. A benchmark that fails gets an error row
+Runs bench_ingest, bench_history (the older layouts), bench_geocoding, bench_pages,
+bench_feeds and bench_load, each in a child process of its own (each sets Django up on its
+own database), collects the rows their `main()` returns ({name, median_ms, p95_ms, queries,
+...}), prints one table and rewrites bench/RESULTS.md with it and the machine it ran on. A
+benchmark that fails gets an error row
 and makes the exit status 1; the others still run.
 
     .venv/bin/python bench/run_all.py                  # all, rewrite RESULTS.md
@@ -32,7 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
-MODULES = ["bench_ingest", "bench_geocoding", "bench_pages", "bench_feeds", "bench_load"]
+MODULES = [
+    "bench_ingest",
+    "bench_history",
+    "bench_geocoding",
+    "bench_pages",
+    "bench_feeds",
+    "bench_load",
+]
 COLUMNS = [
     ("name", "benchmark"),
     ("median_ms", "median ms"),
@@ -264,7 +272,7 @@ def write_results(text: str, info: dict[str, str], printed: dict[str, str]) -> N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", help="comma-separated: ingest,geocoding,pages,feeds,load")
+    parser.add_argument("--only", help="comma-separated: ingest,history,geocoding,pages,feeds,load")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite RESULTS.md")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Public URLs (contracts in ARCHITECTURE.md)."""
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from calendar_app import feeds, views
 
@@ -39,4 +39,5 @@ urlpatterns = [
     path("api/events.json", feeds.events_json, name="events_json"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+    path("", include("calendar_app.history_urls")),
 ]

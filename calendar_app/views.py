@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from calendar_app import selectors
 from calendar_app.filters import DEFAULT_RADIUS_KM
+from calendar_app.history import group_history
 from calendar_app.subscribe import subscribe_links
 
 PAGE_SIZE = 25
@@ -130,6 +131,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "data": data,
         "group": data.group,
         "subscribe": subscribe_links(request, {"group": data.group.slug}),
+        "history": group_history(data.group),
         **_map_context(selectors.location_markers(data.places)),
     }
     return render(request, "calendar_app/group_detail.html", context)

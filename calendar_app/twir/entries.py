@@ -11,7 +11,7 @@ from datetime import date
 from calendar_app.twir.dates import InvalidDate, check_window
 from calendar_app.twir.grammars import GRAMMARS, Head
 from calendar_app.twir.links import clean_line, links_of, plain, text_of, tokenize
-from calendar_app.twir.locations import parse_location
+from calendar_app.twir.locations import Location, parse_location
 from calendar_app.twir.records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
 from calendar_app.twir.sections import RawEntry, strip_bullet
 from calendar_app.twir.urls import is_safe_url
@@ -19,6 +19,7 @@ from calendar_app.twir.urls import is_safe_url
 # Until mid-2022 the Virtual section listed virtual events with a bare city (`Berlin, DE`).
 BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 7, 1)
 _VIRTUAL_SECTION = re.compile(r"\b(?:virtual|online)\b", re.IGNORECASE)
+ONLINE = Location(VIRTUAL, [], marked=True)  # an IRC meeting and the like: no place at all
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def parse_entry(raw: RawEntry, context: Context) -> ParsedEntry:
     problems.extend(dates.problems)
     corrected = dates.start != head.dates.start
 
-    location = parse_location(head.location_text)
+    location = ONLINE if head.online else parse_location(head.location_text)
     attendance = location.attendance
     if (
         attendance == IN_PERSON
@@ -106,9 +107,9 @@ def parse_entry(raw: RawEntry, context: Context) -> ParsedEntry:
         and _VIRTUAL_SECTION.search(raw.section)
     ):
         attendance = VIRTUAL
-    if not head.location_text:
+    if not head.location_text and not head.online and "location" not in head.lacks:
         problems.append(Problem("no_location", "the location field is empty"))
-    if not head.groups:
+    if not head.groups and "group" not in head.lacks:
         problems.append(Problem("no_group", "no organiser named"))
 
     nested_title, nested_links = parse_title_lines(raw.nested)

@@ -3,10 +3,10 @@
 They are tried in order (`GRAMMARS`); another era's grammar is one more function.
 - modern (March 2022 on): `2024-02-07 | Cologne, DE | [Rust Cologne](url)`, title
   lines nested below;
-- legacy (2014 - February 2022), year implied by the issue date when missing:
-  `[June 8, 2021, Seattle, WA, US - Monthly meetup - Seattle Rust Meetup](url)`,
-  `[November 25, 2021 | Cardiff, WLS | **Title** | Group](url)`,
-  `[Jun 10. Mountain View, US - Open Table](url).`
+- history (2014 - February 2022, `twir/eras/`, one module per layout), the era chosen by
+  the issue date and the line's shape: `[2014-12-08 Seattle Rust Meetup](url)`,
+  `[10/13. San Diego Rust Meetup #9](url).`, `[Mar  8. Columbus, US - Group - Title](url).`,
+  `[June 8, 2021, Seattle, WA, US - Title - Group](url)`, ...
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from calendar_app.twir.dates import DateRange, parse_iso_dates, parse_month_day
-from calendar_app.twir.links import Link, Token, links_of, plain, split_fields, text_of, tokenize
+from calendar_app.twir.dates import DateRange, parse_iso_dates
+from calendar_app.twir.links import Link, Token, plain, split_fields, text_of, tokenize
 from calendar_app.twir.records import ParsedGroup, ParsedLink, Problem
 
 # Links appended to the groups field that are no organiser: `| [Alt link](...)`.
@@ -52,6 +52,9 @@ class Head:
     title_links: list[ParsedLink] = field(default_factory=list)  # a legacy line is its own title
     extra_links: list[ParsedLink] = field(default_factory=list)  # from the groups field
     problems: list[Problem] = field(default_factory=list)
+    # Fields the era's layout does not have (`location`, `group`): missing, they are no flag.
+    lacks: frozenset[str] = frozenset()
+    online: bool = False  # an online meeting (an IRC channel): virtual, with no place
 
 
 Grammar = Callable[[str, date | None], Head | None]
@@ -127,25 +130,7 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     return Head(dates, date_text, location_text, groups, extra_links=extra, problems=problems)
 
 
-def legacy(text: str, issue_date: date | None) -> Head | None:
-    """A date, location, title and group, usually all inside one link."""
-    tokens = tokenize(text)
-    plain_text = text_of(tokens)
-    found = parse_month_day(plain_text, issue_date)
-    if not found and _STARTS_WITH_DATE.match(plain_text):  # `[2021-06-16, Zurich, CH - ...](url)`
-        found = parse_iso_dates(plain_text)
-    if not found:
-        return None
-    dates, end = found
-    rest = plain_text[end:].strip(_FIELD_EDGES)
-    parts = [p.strip() for p in (rest.split("|") if "|" in rest else _LEGACY_DASH.split(rest))]
-    location = parts[0]
-    title = " - ".join(parts[1:-1]) if len(parts) >= 3 else "".join(parts[1:])
-    groups = [ParsedGroup(parts[-1])] if len(parts) >= 3 and parts[-1] else []
-    links = links_of(tokens)
-    title_links = [ParsedLink(links[0].url, title or links[0].label)] if links else []
-    date_text = plain_text[:end].strip(_FIELD_EDGES)
-    return Head(dates, date_text, location, groups, title=title, title_links=title_links)
+# The older layouts (2014 - February 2022) build on Head above: imported after it.
+from calendar_app.twir.eras.select import history  # noqa: E402
 
-
-GRAMMARS: tuple[Grammar, ...] = (modern, legacy)
+GRAMMARS: tuple[Grammar, ...] = (modern, history)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from calendar_app.twir.entries import Context, parse_entry
+from calendar_app.twir.eras.prepare import prepare_entries
+from calendar_app.twir.eras.window import expects_window, slash_window
 from calendar_app.twir.records import ParsedNewsletter, Problem
 from calendar_app.twir.repair import repair_text
 from calendar_app.twir.sections import (
@@ -32,22 +34,26 @@ def parse_newsletter(text: str) -> ParsedNewsletter:
     )
     if header.date is None:
         newsletter.problems.append(Problem("no_issue_date", "no `Date:` line in the header"))
-    section = find_events_section(classify(raw_lines))
+    lines = classify(raw_lines)
+    section = find_events_section(lines)
     if section is None:
         newsletter.problems.append(Problem("no_events_section", "no `Upcoming Events` heading"))
         return newsletter
 
     newsletter.has_events_section = True
-    window = announced_window(section)
+    window = announced_window(section) or slash_window(section, header.date)
     if window is None and header.date:
         window = default_window(header.date)
-        newsletter.problems.append(
-            Problem(
-                "no_window", f"no `Rusty Events between` line: assumed {window[0]} - {window[1]}"
+        if expects_window(header.date):  # before November 2021 no issue announced one
+            newsletter.problems.append(
+                Problem(
+                    "no_window",
+                    f"no `Rusty Events between` line: assumed {window[0]} - {window[1]}",
+                )
             )
-        )
     if window:
         newsletter.window_start, newsletter.window_end = window
     context = Context(issue_date=header.date, window=window)
-    newsletter.entries = [parse_entry(raw, context) for raw in collect_entries(section)]
+    raw_entries = prepare_entries(collect_entries(section), lines, header.date)
+    newsletter.entries = [parse_entry(raw, context) for raw in raw_entries]
     return newsletter

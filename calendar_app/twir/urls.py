@@ -44,7 +44,8 @@ _TRACKING_PARAMS = frozenset(
         "utm",
     }
 )
-_MEETUP_LOCALE = re.compile(r"^/[a-z]{2}-[a-z]{2}(?=/)", re.IGNORECASE)
+# `/es-ES/`, and `/de/` in older links; never a two-letter group's own `/js/events/...`.
+_MEETUP_LOCALE = re.compile(r"^/[a-z]{2}(?:-[a-z]{2})?(?=/(?!events(?:/|$))[^/]+)", re.IGNORECASE)
 _GOOGLE_REDIRECT_HOSTS = frozenset({"google.com", "l.facebook.com", "lm.facebook.com"})
 # Hosts that ignore the case of paths (`/Stockholm-Rust/` is `/stockholm-rust/`, Jitsi
 # rooms too); elsewhere case matters (Discord invites, YouTube ids, meetu.ps codes).

@@ -1,0 +1,165 @@
+"""Dates as the older layouts write them, the year implied by the issue date.
+
+`Feb. 9.`, `Mar  9.`, `Sep 23:`, `Jun 28-29.`, `Sep 30 - Oct 1.`, `10/13.`,
+`November 12,`, `June 8, 2021,`, `June 29. 2021`, `December 18th` and the typo `Dex  6.`.
+A December issue lists January events: the year is the one nearest the issue's weeks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from calendar_app.twir.dates import DateRange, InvalidDate, _nearest_year
+from calendar_app.twir.records import Problem
+
+MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_ABBREVIATIONS = {name[:3]: number for number, name in enumerate(MONTHS, start=1)}
+_NAMES = {name: number for number, name in enumerate(MONTHS, start=1)} | _ABBREVIATIONS
+_NAMES["sept"] = 9
+
+_MONTH = r"[A-Za-z]{3,9}"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# `Sep 30 - Oct 1`, `Jun 28-29`, `Feb. 9`: the month and day at the start of the fields.
+MONTH_DAY = re.compile(
+    rf"""^(?P<month>{_MONTH})\.?\s+(?P<day>{_DAY})
+    (?:\s*[-–]\s*(?:(?P<last_month>{_MONTH})\.?\s+)?(?P<last_day>{_DAY}))?
+    (?!\d|:\d)""",
+    re.VERBOSE,
+)
+_YEAR_AFTER = re.compile(r"\s*[,.]?\s*(?P<year>\d{4})(?![\d-])")  # `June 8, 2021`, `June 29. 2021`
+# `10/13`, `6/8`, `9/30-10/1`
+SLASH_DAY = re.compile(
+    r"^(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:\s*[-–]\s*(?:(?P<last_month>\d{1,2})/)?(?P<last_day>\d{1,2}))?(?![\d/])"
+)
+# `December 18th` or `Dec 18` anywhere in prose (2014).
+PROSE_DAY = re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")
+ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d:])")
+
+
+@dataclass(frozen=True)
+class Found:
+    """Dates read from the start of a text, where they end, and what was doubtful."""
+
+    dates: DateRange
+    end: int
+    problems: tuple[Problem, ...] = ()
+
+
+def month_number(name: str) -> tuple[int | None, Problem | None]:
+    """`Mar`, `March`, `Sept` -> 3, 3, 9; a one-letter slip (`Dex`) is read with a flag."""
+    key = name.lower()
+    if key in _NAMES:
+        return _NAMES[key], None
+    if len(key) != 3:
+        return None, None
+    near = [
+        n
+        for abbr, n in _ABBREVIATIONS.items()
+        if sum(a != b for a, b in zip(abbr, key, strict=True)) == 1
+    ]
+    near = [n for n in near if MONTHS[n - 1][0] == key[0]]
+    if len(near) != 1:
+        return None, None
+    month = near[0]
+    return month, Problem("date_typo", f"{name!r} read as {MONTHS[month - 1][:3].title()}")
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def make(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise InvalidDate(f"{year}-{month:02}-{day:02} is not a date") from error
+
+
+def in_year(month: int, day: int, year: int | None, issue_date: date | None) -> date | None:
+    """The day in the year written, else the one nearest the issue (None: no way to tell)."""
+    if year:
+        return make(year, month, day)
+    if issue_date is None:
+        return None
+    return _nearest_year(month, day, issue_date)
+
+
+def span(first: date, month: int, day: int, text: str) -> DateRange:
+    """First..last day; a last day in an earlier month runs into the next year."""
+    last = make(first.year, month, day)
+    if last < first:
+        last = make(first.year + 1, month, day)
+    if (last - first).days > 31:
+        message = f"{text!r}: more than a month between the first and last day"
+        return DateRange(first, first, [Problem("unclear_dates", message)])
+    return DateRange(first, last)
+
+
+def read_range(
+    match: re.Match[str], month: int, issue_date: date | None, year: int | None = None
+) -> DateRange | None:
+    """A `MONTH_DAY` or `SLASH_DAY` match as a DateRange (month already read)."""
+    first = in_year(month, _day(match["day"]), year, issue_date)
+    if first is None:
+        return None
+    if not match["last_day"]:
+        return DateRange(first, first)
+    last_month = month
+    if match["last_month"]:
+        named, _ = (
+            (int(match["last_month"]), None)
+            if match["last_month"].isdigit()
+            else month_number(match["last_month"])
+        )
+        if named is None:
+            return DateRange(first, first)
+        last_month = named
+    return span(first, last_month, _day(match["last_day"]), match.group())
+
+
+def month_day(text: str, issue_date: date | None) -> Found | None:
+    """`Mar  9`, `Feb. 9`, `Sep 30 - Oct 1`, `June 8, 2021` at the start of text."""
+    match = MONTH_DAY.match(text)
+    if not match:
+        return None
+    month, typo = month_number(match["month"])
+    if month is None:
+        return None
+    year = _YEAR_AFTER.match(text, match.end())
+    dates = read_range(match, month, issue_date, int(year["year"]) if year else None)
+    if dates is None:
+        return None
+    return Found(dates, year.end() if year else match.end(), (typo,) if typo else ())
+
+
+def slash_day(text: str, issue_date: date | None) -> Found | None:
+    """`10/13`, `6/8` (month/day) at the start of text."""
+    match = SLASH_DAY.match(text)
+    if not match or not 1 <= int(match["month"]) <= 12:
+        return None
+    dates = read_range(match, int(match["month"]), issue_date)
+    return Found(dates, match.end()) if dates else None
+
+
+def iso_day(text: str) -> tuple[DateRange, re.Match[str]] | None:
+    """The first ISO date anywhere in text, and where it is."""
+    match = ISO_DAY.search(text)
+    if not match:
+        return None
+    day = make(*map(int, match.groups()))
+    return DateRange(day, day), match
+
+
+def prose_day(text: str, issue_date: date | None) -> tuple[DateRange, re.Match[str]] | None:
+    """The first `December 18th` / `Dec 18` anywhere in text, and where it is."""
+    for match in PROSE_DAY.finditer(text):
+        if match["month"].lower() not in _NAMES:
+            continue
+        day = in_year(_NAMES[match["month"].lower()], int(match["day"]), None, issue_date)
+        if day:
+            return DateRange(day, day), match
+    return None
