@@ -35,6 +35,7 @@ _EXTRA_LINK_LABEL = re.compile(
 _GROUP_SEPARATOR = re.compile(r"\s+[+&]\s+|;")  # between unlinked names; ` and ` is part of names
 _GROUP_CONNECTOR = r"(?:[\s+&;,|/()$\-–—]|\b(?:and|plus)\b)+"
 _GROUP_EDGES = re.compile(rf"^{_GROUP_CONNECTOR}|{_GROUP_CONNECTOR}$", re.IGNORECASE)
+_WORD = re.compile(r"\w")
 _LEGACY_DASH = re.compile(r"\s+[-–—]\s+")
 _FIELD_EDGES = " \t.,:;|$-–—"
 _STARTS_WITH_DATE = re.compile(r"^\W*\d{4}-\d")  # `2024-`, `$2024-`, `**2024-`
@@ -81,7 +82,7 @@ def parse_groups(tokens: list[Token]) -> tuple[list[ParsedGroup], list[ParsedLin
             continue
         for name in _GROUP_SEPARATOR.split(token.replace("|", ";")):
             name = plain(_GROUP_EDGES.sub("", name.strip()))
-            if name:
+            if _WORD.search(name):  # not a stray `]` or `)` left after a link
                 groups.append(ParsedGroup(name))
     return groups, extra
 
@@ -115,7 +116,7 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     if len(fields) >= 3:
         location, group_tokens = fields[1], _join(fields[2:])
     else:  # `2022-03-03 | [Scylla](...)` or no `|` at all: the location ends at the first link
-        rest = ([first_text[end:]] + date_field[1:]) if len(fields) == 1 else fields[1]
+        rest: list[Token] = [first_text[end:], *date_field[1:]] if len(fields) == 1 else fields[1]
         location, group_tokens = _split_at_first_link(rest)
         if len(fields) == 1:
             problems.append(Problem("malformed", "no `|` between date, location and groups"))

@@ -32,12 +32,16 @@ def clean_line(line: str) -> str:
     return _INVISIBLE.sub("", line).replace("\u00a0", " ")
 
 
+# `*Quickwit Takeover*`: single-star emphasis around words (not `2025-09-02 * 2025-09-05`).
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])")
+
+
 def plain(text: str) -> str:
-    """Text without `**` bold markers and surrounding whitespace."""
-    return " ".join(text.replace("**", "").split())
+    """Text without `**` bold and `*` emphasis markers, spaces collapsed and trimmed."""
+    return " ".join(_EMPHASIS.sub(r"\1", text.replace("**", "")).split())
 
 
-def _pairs(text: str, opening: str, closing: str) -> dict[int, int]:
+def bracket_pairs(text: str, opening: str, closing: str) -> dict[int, int]:
     """Position of each bracket that is closed -> position of its closing bracket."""
     stack: list[int] = []
     pairs = {}
@@ -87,8 +91,8 @@ def _split_autolinks(text: str) -> list[Token]:
 
 def tokenize(text: str) -> list[Token]:
     """Split a line into text and links; bare URLs become links labelled with the URL."""
-    brackets = _pairs(text, "[", "]")
-    parens = _pairs(text, "(", ")")
+    brackets = bracket_pairs(text, "[", "]")
+    parens = bracket_pairs(text, "(", ")")
     tokens: list[Token] = []
     plain_start = i = 0
     while i < len(text):

@@ -62,7 +62,7 @@ def _split_places(text: str) -> list[str]:
 
 
 def _place_texts(chunk: str) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for part in chunk.split(";"):
         remainder = _without_markers(part)
         if remainder:

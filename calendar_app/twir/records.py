@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,10 +67,10 @@ class ParsedEntry:
 @dataclass
 class ParsedNewsletter:
     number: int | None
-    date: date | None
+    date: datetime.date | None
     title: str
-    window_start: date | None
-    window_end: date | None
+    window_start: datetime.date | None
+    window_end: datetime.date | None
     has_events_section: bool
     entries: list[ParsedEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # file-level (no section, ...)

@@ -88,7 +88,7 @@ def _sequence_at(
         if char:
             return char, size, _is_strong(char)
     if lead_may_be_lost and i + 3 <= len(run):
-        char = _decode_bytes([0xF0] + [table.get(c) for c in run[i : i + 3]])
+        char = _decode_bytes([0xF0, *(table.get(c) for c in run[i : i + 3])])
         if char and ord(char) in _EMOJI:
             # `ü¶Ä` is no word, but `üçü` (Turkish) also decodes to an emoji
             return char, 3, not run[i : i + 3].isalpha()

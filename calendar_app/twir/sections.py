@@ -23,6 +23,11 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)[ \t#]*$")
 _EVENTS_HEADING = re.compile(r"^upcoming\s+events\b", re.IGNORECASE)
 # Up to one space of indentation (a known slip), an optional stray `$`, then the bullet.
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
+# An entry whose bullet was forgotten: `2025-02-26 | Girona, ES | ...`, ` 2025-04-23 | ...`.
+_BARE_ENTRY = re.compile(r"^ ?\$?\d{4}-\d{1,2}-\d{1,2}\b[^|]{0,40}\|")
+# A title line that lost its indentation: `* [**Title**](url)` right under its entry.
+_LINK_BULLET = re.compile(r"^ ?[*+-][ \t]+\[(?![^\]]*\d{4}-\d)")
+_ENTRY_START = re.compile(r"^\W{0,3}\d{4}-\d{1,2}-\d{1,2}")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
 _BULLET_MARK = re.compile(r"^\s*\$?\s*[*+-](?:[ \t]+|$)")
 _WINDOW = re.compile(
@@ -97,7 +102,7 @@ def _kind(text: str) -> tuple[str, int]:
         return HEADING, len(heading[1])
     if _THEMATIC_BREAK.match(text):
         return TEXT, 0
-    if _TOP_BULLET.match(text):
+    if _TOP_BULLET.match(text) or _BARE_ENTRY.match(text):
         return BULLET, 0
     if _indent(text) >= 2:
         return NESTED, 0
@@ -176,14 +181,34 @@ class RawEntry:
     orphan: bool = False  # an indented line with no entry above it
 
 
+def _is_unindented_title(line: Line, current: RawEntry | None, previous: Line | None) -> bool:
+    """`* [**Title**](url)` directly under a dated entry that has no title line yet: the
+    title line lost its indentation. Older eras' entries are links themselves, but
+    they never follow a line that starts with an ISO date."""
+    return bool(
+        current
+        and previous
+        and previous.number == current.line
+        and not current.nested
+        and _LINK_BULLET.match(line.text)
+        and _ENTRY_START.match(strip_bullet(current.head))
+    )
+
+
 def collect_entries(section: list[Line]) -> list[RawEntry]:
     """One RawEntry per top-level bullet; indented lines attach to the bullet above."""
     entries: list[RawEntry] = []
     region = ""
     current: RawEntry | None = None
+    previous: Line | None = None
     for line in section:
+        title_line = _is_unindented_title(line, current, previous)
+        previous = line
         if line.kind == HEADING:
             region, current = heading_text(line), None
+        elif title_line and current:
+            current.raw_lines.append(line.raw)
+            current.nested.append(line.text)
         elif line.kind == BULLET:
             current = RawEntry(line.number, region, line.text, [line.raw])
             entries.append(current)

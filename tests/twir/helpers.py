@@ -11,7 +11,10 @@ CORPUS = sorted(SAMPLES.glob("*.md"))
 ALL_SAMPLES = SEEDS + CORPUS
 CLEAN = CORPUS + [SAMPLES / "003_be00f24dea159675.txt"]  # the one undamaged seed
 
-TOP_LEVEL_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
+# A top-level bullet, or an entry line whose bullet was forgotten (`2025-02-26 | Girona, ES`).
+TOP_LEVEL_BULLET = re.compile(
+    r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)|^ ?\$?\d{4}-\d{1,2}-\d{1,2}\b[^|]{0,40}\|"
+)
 
 
 def read(path: Path) -> str:
