@@ -21,7 +21,7 @@ from calendar_app.twir.links import (
 )
 from calendar_app.twir.locations import parse_location
 from calendar_app.twir.records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
-from calendar_app.twir.sections import RawEntry, strip_bullet
+from calendar_app.twir.sections import LINE_CAP, RawEntry, strip_bullet
 from calendar_app.twir.urls import is_safe_url
 
 # Until the summer of 2022 the Virtual section listed virtual events with a bare city
@@ -107,7 +107,29 @@ def _link_problems(links: list[ParsedLink]) -> list[Problem]:
     ]
 
 
+def read_entry(raw: RawEntry, context: Context) -> ParsedEntry:
+    """parse_entry, except that a fault in reading one line fails that line only: it
+    becomes an `unparsed` entry naming the line, and the rest of the file is read."""
+    try:
+        return parse_entry(raw, context)
+    except Exception as error:  # any fault of one line, by design
+        return ParsedEntry(
+            line=raw.line,
+            section=raw.section,
+            raw="\n".join(raw.raw_lines),
+            start_date=None,
+            end_date=None,
+            attendance=IN_PERSON,
+            location_text="",
+            problems=[
+                Problem("unparsed", f"line {raw.line}: {type(error).__name__} while reading it")
+            ],
+        )
+
+
 def parse_entry(raw: RawEntry, context: Context) -> ParsedEntry:
+    if raw.too_long:
+        return _unparsed(raw, f"line {raw.line} is longer than {LINE_CAP} characters: not read")
     if raw.orphan:
         return _unparsed(raw, "an indented line with no entry above it")
     head = _read_head(clean_line(strip_bullet(raw.head)), context.issue_date)
