@@ -28,8 +28,10 @@ _HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _EVENTS_HEADING = re.compile(r"^upcoming\s+events\b", re.IGNORECASE)
 # Up to one space of indentation (a known slip), an optional stray `$`, then the bullet.
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
-# An entry whose bullet was forgotten: `2025-02-26 | Girona, ES | ...`, ` 2025-04-23 | ...`.
-_BARE_ENTRY = re.compile(r"^ ?\$?\d{4}-\d{1,2}-\d{1,2}\b[^|]{0,40}\|")
+# A line that starts with a date and a `|` is an entry wherever it stands: its bullet
+# forgotten (`2025-02-26 | Girona, ES | ...`, ` 2025-04-23 | ...`) or indented under the
+# entry above. Title lines never start so; a dated line is never lost in a title.
+_DATED_ENTRY = re.compile(r"^\s*(?:\$\s*)?(?:[*+-][ \t]+)?\$?\d{4}-\d{1,2}-\d{1,2}[^|]{0,40}\|")
 # A title line that lost its indentation: `* [**Title**](url)` right under its entry.
 _LINK_BULLET = re.compile(r"^ ?[*+-][ \t]+\[(?![^\]]*\d{4}-\d)")
 _ENTRY_START = re.compile(r"^\W{0,3}\d{4}-\d{1,2}-\d{1,2}")
@@ -129,7 +131,7 @@ def _kind(text: str) -> tuple[str, int]:
         return TEXT, 0
     if _THEMATIC_BREAK.match(text):
         return TEXT, 0
-    if _TOP_BULLET.match(text) or _BARE_ENTRY.match(text):
+    if _TOP_BULLET.match(text) or _DATED_ENTRY.match(text):
         return BULLET, 0
     if _indent(text) >= 2:
         return NESTED, 0
