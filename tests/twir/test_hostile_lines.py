@@ -110,9 +110,9 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("case", PATHOLOGICAL, ids=list(PATHOLOGICAL))
 def test_pathological_lines_take_linear_time(case):
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs share the machine
     PATHOLOGICAL[case]()
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 @pytest.mark.parametrize(
