@@ -55,8 +55,22 @@ _MONTH_DAY = re.compile(
 )
 
 
+# Rust meetups began in 2013; a date outside these bounds is a typo or an attack, and
+# 0001-01-01 or 9999-12-31 overflow wherever a day is added (feeds, windows).
+EARLIEST = date(2010, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
 class InvalidDate(ValueError):
-    """A date-shaped field naming no real day (`2023-02-30`)."""
+    """A date-shaped field naming no real day (`2023-02-30`) or no plausible one."""
+
+
+def plausible_date(year: int, month: int, day: int) -> date | None:
+    """The day, if it exists and lies between EARLIEST and LATEST."""
+    try:
+        return _make(year, month, day)
+    except InvalidDate:
+        return None
 
 
 @dataclass(frozen=True)
@@ -68,9 +82,12 @@ class DateRange:
 
 def _make(year: int, month: int, day: int) -> date:
     try:
-        return date(year, month, day)
-    except ValueError as error:
-        raise InvalidDate(f"{year}-{month:02}-{day:02} is not a date") from error
+        result = date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise InvalidDate(f"{year:04}-{month:02}-{day:02} is not a date") from error
+    if not EARLIEST <= result <= LATEST:
+        raise InvalidDate(f"{result} is not a plausible date ({EARLIEST} - {LATEST})")
+    return result
 
 
 def _following(previous: date, match: re.Match[str]) -> date:
@@ -84,7 +101,7 @@ def _following(previous: date, match: re.Match[str]) -> date:
     result = _make(previous.year, previous.month, int(day))
     if result >= previous:
         return result
-    next_month = previous.replace(day=1) + timedelta(days=32)
+    next_month = previous.replace(day=1) + timedelta(days=32)  # previous <= LATEST: no overflow
     return _make(next_month.year, next_month.month, int(day))
 
 
@@ -124,10 +141,9 @@ def _nearest_year(month: int, day: int, issue_date: date) -> date:
     middle = issue_date + timedelta(days=14)
     candidates = []
     for year in (middle.year - 1, middle.year, middle.year + 1):
-        try:
-            candidates.append(date(year, month, day))
-        except ValueError:
-            continue
+        candidate = plausible_date(year, month, day)
+        if candidate:
+            candidates.append(candidate)
     if not candidates:
         raise InvalidDate(f"{month:02}-{day:02} is not a date")
     return min(candidates, key=lambda d: abs(d - middle))

@@ -10,14 +10,26 @@ from datetime import date
 
 from calendar_app.twir.dates import InvalidDate, check_window
 from calendar_app.twir.grammars import GRAMMARS, Head
-from calendar_app.twir.links import clean_line, links_of, plain, text_of, tokenize
+from calendar_app.twir.links import (
+    Token,
+    bracket_pairs,
+    clean_line,
+    links_of,
+    plain,
+    text_of,
+    tokenize,
+)
 from calendar_app.twir.locations import Location, parse_location
 from calendar_app.twir.records import IN_PERSON, VIRTUAL, ParsedEntry, ParsedLink, Problem
-from calendar_app.twir.sections import RawEntry, strip_bullet
+from calendar_app.twir.sections import LINE_CAP, RawEntry, strip_bullet
 from calendar_app.twir.urls import is_safe_url
 
-# Until mid-2022 the Virtual section listed virtual events with a bare city (`Berlin, DE`).
-BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 7, 1)
+# Until the summer of 2022 the Virtual section listed virtual events with a bare city
+# (`Berlin, DE`); issues of late July 2022 still do, the 2022-07-27 issue already marks
+# every one (`Virtual (Linz, AT)`). The archive gives no line shape that tells the two
+# conventions apart (a bare city under Virtual later is an in-person event filed there by
+# mistake), so the issue date decides.
+BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 8, 1)
 _VIRTUAL_SECTION = re.compile(r"\b(?:virtual|online)\b", re.IGNORECASE)
 ONLINE = Location(VIRTUAL, [], marked=True)  # an IRC meeting and the like: no place at all
 
@@ -38,11 +50,22 @@ def parse_title_lines(nested: list[str]) -> tuple[str, list[ParsedLink]]:
         tokens = tokenize(clean_line(strip_bullet(text)))
         line_links = links_of(tokens)
         if not title:
-            title = line_links[0].label if line_links else text_of(tokens)
+            title = line_links[0].label if line_links else _label_or_text(tokens)
         links.extend(
             ParsedLink(link.url, "" if link.text == link.url else link.label) for link in line_links
         )
     return title, links
+
+
+def _label_or_text(tokens: list[Token]) -> str:
+    """A title written as a link without its URL (`[**Rust Salzburg meetup**]: 6:30pm - CCC
+    Salzburg, ...`) is the bracketed text; anything else is the whole text."""
+    text = text_of(tokens)
+    if text.startswith("["):
+        close = bracket_pairs(text, "[", "]").get(0)
+        if close:
+            return plain(text[1:close])
+    return text
 
 
 def _read_head(text: str, issue_date: date | None) -> Head | str:
@@ -85,7 +108,29 @@ def _link_problems(links: list[ParsedLink]) -> list[Problem]:
     ]
 
 
+def read_entry(raw: RawEntry, context: Context) -> ParsedEntry:
+    """parse_entry, except that a fault in reading one line fails that line only: it
+    becomes an `unparsed` entry naming the line, and the rest of the file is read."""
+    try:
+        return parse_entry(raw, context)
+    except Exception as error:  # any fault of one line, by design
+        return ParsedEntry(
+            line=raw.line,
+            section=raw.section,
+            raw="\n".join(raw.raw_lines),
+            start_date=None,
+            end_date=None,
+            attendance=IN_PERSON,
+            location_text="",
+            problems=[
+                Problem("unparsed", f"line {raw.line}: {type(error).__name__} while reading it")
+            ],
+        )
+
+
 def parse_entry(raw: RawEntry, context: Context) -> ParsedEntry:
+    if raw.too_long:
+        return _unparsed(raw, f"line {raw.line} is longer than {LINE_CAP} characters: not read")
     if raw.orphan:
         return _unparsed(raw, "an indented line with no entry above it")
     head = _read_head(clean_line(strip_bullet(raw.head)), context.issue_date)

@@ -15,10 +15,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from calendar_app.twir.dates import DateRange, parse_iso_dates
-from calendar_app.twir.links import Link, Token, plain, split_fields, text_of, tokenize
+from calendar_app.twir.links import (
+    EdgeStripper,
+    Link,
+    Token,
+    plain,
+    split_fields,
+    text_of,
+    tokenize,
+)
 from calendar_app.twir.records import ParsedGroup, ParsedLink, Problem
 
 # Links appended to the groups field that are no organiser: `| [Alt link](...)`.
@@ -33,8 +42,8 @@ _EXTRA_LINK_LABEL = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _GROUP_SEPARATOR = re.compile(r"\s+[+&]\s+|;")  # between unlinked names; ` and ` is part of names
-_GROUP_CONNECTOR = r"(?:[\s+&;,|/()$\-–—]|\b(?:and|plus)\b)+"
-_GROUP_EDGES = re.compile(rf"^{_GROUP_CONNECTOR}|{_GROUP_CONNECTOR}$", re.IGNORECASE)
+_GROUP_EDGES = EdgeStripper(r"\s+&;,|/()$\-–—", ("and", "plus"))
+_WORD = re.compile(r"\w")
 _LEGACY_DASH = re.compile(r"\s+[-–—]\s+")
 _FIELD_EDGES = " \t.,:;|$-–—"
 _STARTS_WITH_DATE = re.compile(r"^\W*\d{4}-\d")  # `2024-`, `$2024-`, `**2024-`
@@ -67,11 +76,20 @@ def _group_name_of_url(url: str) -> str:
         return url
 
 
+def _merge_text(tokens: list[Token]) -> list[Token]:
+    """Adjacent text tokens as one (`|` separators come as tokens of their own)."""
+    merged: list[Token] = []
+    for is_text, group in groupby(tokens, key=lambda token: isinstance(token, str)):
+        run = list(group)
+        merged.extend(["".join(str(token) for token in run)] if is_text else run)
+    return merged
+
+
 def parse_groups(tokens: list[Token]) -> tuple[list[ParsedGroup], list[ParsedLink]]:
     """Organisers, and the links appended to them that name no organiser."""
     groups: list[ParsedGroup] = []
     extra: list[ParsedLink] = []
-    for token in tokens:
+    for token in _merge_text(tokens):
         if isinstance(token, Link):
             label = token.label
             bare_url = label == token.url
@@ -82,9 +100,9 @@ def parse_groups(tokens: list[Token]) -> tuple[list[ParsedGroup], list[ParsedLin
                     ParsedGroup(_group_name_of_url(label) if bare_url else label, token.url)
                 )
             continue
-        for name in _GROUP_SEPARATOR.split(token.replace("|", ";")):
-            name = plain(_GROUP_EDGES.sub("", name.strip()))
-            if name:
+        for name in _GROUP_SEPARATOR.split(plain(token.replace("|", ";"))):
+            name = _GROUP_EDGES(name).strip()
+            if _WORD.search(name):  # not a stray `]` or `)` left after a link
                 groups.append(ParsedGroup(name))
     return groups, extra
 
@@ -118,9 +136,7 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     if len(fields) >= 3:
         location, group_tokens = fields[1], _join(fields[2:])
     else:  # `2022-03-03 | [Scylla](...)` or no `|` at all: the location ends at the first link
-        rest: list[str | Link] = (
-            [first_text[end:], *date_field[1:]] if len(fields) == 1 else fields[1]
-        )
+        rest: list[Token] = [first_text[end:], *date_field[1:]] if len(fields) == 1 else fields[1]
         location, group_tokens = _split_at_first_link(rest)
         if len(fields) == 1:
             problems.append(Problem("malformed", "no `|` between date, location and groups"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calendar_app.twir.links import EdgeStripper
 from calendar_app.twir.records import HYBRID, IN_PERSON, VIRTUAL, ParsedPlace
 
 _HYBRID = re.compile(r"\bhybrid\b", re.IGNORECASE)
@@ -24,8 +25,7 @@ _MARKERS = (_HYBRID, _VIRTUAL, _IN_PERSON)
 # What joins a place to a marker in `Munich, DE + Virtual` (hybrid), as opposed to
 # `Virtual (Dallas, TX, US)` (virtual, the group is in Dallas).
 _JOINED = re.compile(r"[+&]|\band\b|\s/\s", re.IGNORECASE)
-_CONNECTOR = r"(?:[\s+&/:;,|$\-–—]|\b(?:and|plus)\b)+"
-_EDGES = re.compile(rf"^{_CONNECTOR}|{_CONNECTOR}$", re.IGNORECASE)
+_EDGES = EdgeStripper(r"\s+&/:;,|$\-–—", ("and", "plus"))
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 # ` / ` separates places only when both sides are full places (`Berlin, DE / Hamburg, DE`);
 # `Biel/Bienne, CH` and `Praha / Prague, CZ` are one place with two names.
@@ -50,7 +50,7 @@ class Location:
 def _without_markers(text: str) -> str:
     for marker in _MARKERS:
         text = marker.sub(" ", text)
-    return _EDGES.sub("", text).strip()
+    return _EDGES(" ".join(text.split()))  # one space between words: separators match once
 
 
 def _split_places(text: str) -> list[str]:
@@ -66,7 +66,7 @@ def _place_texts(chunk: str) -> list[str]:
     for part in chunk.split(";"):
         remainder = _without_markers(part)
         if remainder:
-            texts.extend(_EDGES.sub("", t).strip() for t in _split_places(remainder))
+            texts.extend(_EDGES(t).strip() for t in _split_places(remainder))
     return [t for t in texts if t]
 
 

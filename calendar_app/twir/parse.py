@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from calendar_app.twir.entries import Context, parse_entry
+from calendar_app.twir.entries import Context, read_entry
 from calendar_app.twir.eras.prepare import prepare_entries
 from calendar_app.twir.eras.window import expects_window, slash_window
 from calendar_app.twir.records import ParsedNewsletter, Problem
@@ -16,12 +16,14 @@ from calendar_app.twir.sections import (
     read_header,
     split_lines,
 )
+from calendar_app.twir.text import normalise_line_ends, strip_controls
 
 
 def parse_newsletter(text: str) -> ParsedNewsletter:
     """Parse one issue; never raises on content, problems are reported instead."""
-    repaired = repair_text(text)
-    raw_lines = split_lines(repaired)
+    text = normalise_line_ends(text)
+    repaired = repair_text(text)  # before dropping controls: damage may hold C1 characters
+    raw_lines = split_lines(strip_controls(repaired))
     header = read_header(raw_lines)
     newsletter = ParsedNewsletter(
         number=header.number,
@@ -55,5 +57,5 @@ def parse_newsletter(text: str) -> ParsedNewsletter:
         newsletter.window_start, newsletter.window_end = window
     context = Context(issue_date=header.date, window=window)
     raw_entries = prepare_entries(collect_entries(section), lines, header.date)
-    newsletter.entries = [parse_entry(raw, context) for raw in raw_entries]
+    newsletter.entries = [read_entry(raw, context) for raw in raw_entries]
     return newsletter

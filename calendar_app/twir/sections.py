@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import dropwhile
 
+from calendar_app.twir.dates import plausible_date
+
 HEADING = "heading"
+TOO_LONG = "too_long"  # over LINE_CAP: flagged, never parsed
 BULLET = "bullet"  # a top-level bullet: one entry
 NESTED = "nested"  # an indented line: belongs to the entry above
 TEXT = "text"
@@ -19,18 +22,31 @@ BLANK = "blank"
 
 _HEADER_FIELD = re.compile(r"^([A-Za-z][\w -]*):\s*(.*)$")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)[ \t#]*$")
+# Only a `#` in the first column opens a heading: `   # * [**x**](...)` is a line an
+# editor put out of use, and ending the section there would drop the entries after it.
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 # `Upcoming Meetups` and `Meetups` head the section in 2014.
 _EVENTS_HEADING = re.compile(r"^upcoming\s+(?:events|meetups)\b|^meetups\s*$", re.IGNORECASE)
 # Up to one space of indentation (a known slip), an optional stray `$`, then the bullet.
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
+# A line that starts with a date and a `|` is an entry wherever it stands: its bullet
+# forgotten (`2025-02-26 | Girona, ES | ...`, ` 2025-04-23 | ...`) or indented under the
+# entry above. Title lines never start so; a dated line is never lost in a title.
+_DATED_ENTRY = re.compile(r"^\s*(?:\$\s*)?(?:[*+-][ \t]+)?\$?\d{4}-\d{1,2}-\d{1,2}[^|]{0,40}\|")
+# A title line that lost its indentation: `* [**Title**](url)` right under its entry.
+_LINK_BULLET = re.compile(r"^ ?[*+-][ \t]+\[(?![^\]]*\d{4}-\d)")
+_ENTRY_START = re.compile(r"^\W{0,3}\d{4}-\d{1,2}-\d{1,2}")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
-_BULLET_MARK = re.compile(r"^\s*\$?\s*[*+-](?:[ \t]+|$)")
+_BULLET_MARK = re.compile(r"^\s*(?:\$\s*)?[*+-](?:[ \t]+|$)")
 _WINDOW = re.compile(
     r"events\s+between\s+(\d{4}-\d{1,2}-\d{1,2})\s*(?:-|–|—|to|and|until)\s*(\d{4}-\d{1,2}-\d{1,2})",
     re.IGNORECASE,
 )
 WINDOW_DAYS = 28
+# Real lines stay under 1,000 characters; a longer one is a damaged or hostile file.
+LINE_CAP = 4096
+_TITLE_NUMBER = re.compile(r"\bthis\s+week\s+in\s+rust\s+#?(\d{1,6})\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d{1,6}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -50,33 +66,39 @@ class Line:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as numbered in the file: only `\\n` breaks a line, `\\r` is dropped."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    """Lines as numbered in the file (line ends are normalised before)."""
+    return text.split("\n")
 
 
 def parse_iso_date(text: str) -> date | None:
+    """The first ISO date in text, if it is a real and plausible day."""
     match = _ISO_DATE.search(text)
-    if not match:
-        return None
-    try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    return plausible_date(*map(int, match.groups())) if match else None
+
+
+def _header_values(lines: list[str]) -> dict[str, str]:
+    """The `Key: value` lines on top (Pelican; YAML front matter between `---` too)."""
+    values: dict[str, str] = {}
+    block = dropwhile(lambda line: not line.strip(), lines)
+    for n, line in enumerate(block):
+        if n == 0 and line.strip() == "---":
+            continue
+        match = _HEADER_FIELD.match(line.strip()) if len(line) <= LINE_CAP else None
+        if not match:
+            break
+        values.setdefault(match[1].strip().lower(), match[2].strip().strip("\"'").strip())
+    return values
 
 
 def read_header(lines: list[str]) -> Header:
-    """`Title:`, `Number:` and `Date:` from the block of `Key: value` lines on top."""
-    values: dict[str, str] = {}
-    for line in dropwhile(lambda line: not line.strip(), lines):
-        match = _HEADER_FIELD.match(line.strip())
-        if not match:
-            break
-        values.setdefault(match[1].strip().lower(), match[2].strip())
+    """Title, number and date from the header only: `Number:`, else the number in
+    `Title: This Week in Rust 532`; never digits found elsewhere in the file."""
+    values = _header_values(lines)
     title = values.get("title", "")
-    number_text = values.get("number") or (re.findall(r"\d+", title) or [""])[-1]
+    number = _NUMBER.fullmatch(values.get("number", "")) or _TITLE_NUMBER.search(title)
     return Header(
         title=title,
-        number=int(number_text) if number_text.isdigit() else None,
+        number=int(number[number.lastindex or 0]) if number else None,
         date=parse_iso_date(values.get("date", "")),
     )
 
@@ -90,15 +112,27 @@ def _indent(text: str) -> int:
     return len(prefix.expandtabs(4))
 
 
+def _heading(text: str) -> tuple[int, str] | None:
+    """Level and text of an ATX heading (`### Oceania ##` -> 3, `Oceania`)."""
+    match = _HEADING.match(text)
+    if not match:
+        return None
+    return len(match[1]), text[match.end() :].rstrip(" \t#").strip()
+
+
 def _kind(text: str) -> tuple[str, int]:
+    if len(text) > LINE_CAP:
+        return TOO_LONG, 0
     if not text.strip():
         return BLANK, 0
-    heading = _HEADING.match(text)
-    if heading and heading[2].strip():  # a lone `#` ends no section
-        return HEADING, len(heading[1])
+    heading = _heading(text)
+    if heading and heading[1]:  # a lone `#` ends no section
+        return HEADING, heading[0]
+    if text.lstrip().startswith("#"):  # an indented heading: a paragraph, ends the list
+        return TEXT, 0
     if _THEMATIC_BREAK.match(text):
         return TEXT, 0
-    if _TOP_BULLET.match(text):
+    if _TOP_BULLET.match(text) or _DATED_ENTRY.match(text):
         return BULLET, 0
     if _indent(text) >= 2:
         return NESTED, 0
@@ -132,8 +166,8 @@ def classify(raw_lines: list[str]) -> list[Line]:
 
 def heading_text(line: Line) -> str:
     """A heading without `#`s, emphasis or trailing colon (`### Oceania:` -> `Oceania`)."""
-    match = _HEADING.match(line.text)
-    return (match[2] if match else "").replace("**", "").strip().rstrip(":").strip()
+    heading = _heading(line.text)
+    return (heading[1] if heading else "").replace("**", "").strip().rstrip(":").strip()
 
 
 def find_events_section(lines: list[Line]) -> list[Line] | None:
@@ -175,6 +209,21 @@ class RawEntry:
     raw_lines: list[str]
     nested: list[str] = field(default_factory=list)
     orphan: bool = False  # an indented line with no entry above it
+    too_long: bool = False  # a line over LINE_CAP, kept (cut) as raw text only
+
+
+def _is_unindented_title(line: Line, current: RawEntry | None, previous: Line | None) -> bool:
+    """`* [**Title**](url)` directly under a dated entry that has no title line yet: the
+    title line lost its indentation. Older eras' entries are links themselves, but
+    they never follow a line that starts with an ISO date."""
+    return bool(
+        current
+        and previous
+        and previous.number == current.line
+        and not current.nested
+        and _LINK_BULLET.match(line.text)
+        and _ENTRY_START.match(strip_bullet(current.head))
+    )
 
 
 def collect_entries(section: list[Line]) -> list[RawEntry]:
@@ -182,9 +231,17 @@ def collect_entries(section: list[Line]) -> list[RawEntry]:
     entries: list[RawEntry] = []
     region = ""
     current: RawEntry | None = None
+    previous: Line | None = None
     for line in section:
+        title_line = _is_unindented_title(line, current, previous)
+        previous = line
         if line.kind == HEADING:
             region, current = heading_text(line), None
+        elif line.kind == TOO_LONG:  # flagged; the entry above keeps its title lines
+            entries.append(RawEntry(line.number, region, "", [line.raw[:LINE_CAP]], too_long=True))
+        elif title_line and current:
+            current.raw_lines.append(line.raw)
+            current.nested.append(line.text)
         elif line.kind == BULLET:
             current = RawEntry(line.number, region, line.text, [line.raw])
             entries.append(current)

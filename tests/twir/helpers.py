@@ -11,7 +11,10 @@ CORPUS = sorted(SAMPLES.glob("*.md"))
 ALL_SAMPLES = SEEDS + CORPUS
 CLEAN = CORPUS + [SAMPLES / "003_be00f24dea159675.txt"]  # the one undamaged seed
 
-TOP_LEVEL_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
+# A top-level bullet, or an entry line whose bullet was forgotten (`2025-02-26 | Girona, ES`).
+TOP_LEVEL_BULLET = re.compile(
+    r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)|^ ?\$?\d{4}-\d{1,2}-\d{1,2}\b[^|]{0,40}\|"
+)
 
 
 def read(path: Path) -> str:
@@ -19,8 +22,9 @@ def read(path: Path) -> str:
 
 
 def _heading_level(line: str) -> int:
-    match = re.match(r"^ {0,3}(#{1,6})[ \t]+[^\s#]", line)  # CommonMark: 3 spaces may lead
-    return len(match[1]) if match else 0
+    """Only a `#` in the first column opens a heading (an indented one is out of use)."""
+    match = re.match(r"^(#{1,6})[ \t]+(.*)$", line)
+    return len(match[1]) if match and match[2].rstrip(" \t#").strip() else 0
 
 
 def events_section(text: str) -> list[tuple[int, str]]:
@@ -34,6 +38,18 @@ def events_section(text: str) -> list[tuple[int, str]]:
             break
         section.append((n + 1, lines[n]))
     return section
+
+
+# What must become an entry (or a flagged line): a top-level bullet that starts with a date,
+# or any line that starts with a date followed by a `|`, whatever its indentation.
+DATED_LINE = re.compile(
+    r"^ ?(?:\$ ?)?[*+-][ \t]+\$?\d{4}-\d"
+    r"|^\s*(?:\$\s*)?(?:[*+-][ \t]+)?\$?\d{4}-\d{1,2}-\d{1,2}[^|]{0,40}\|"
+)
+
+
+def dated_line_numbers(text: str) -> list[int]:
+    return [n for n, line in events_section(text) if DATED_LINE.match(line)]
 
 
 def entry_line_numbers(text: str) -> list[int]:
