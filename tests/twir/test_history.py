@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendar_app.twir import canonical_url, is_event_specific, parse_newsletter
 from calendar_app.twir.records import IN_PERSON, VIRTUAL
@@ -459,3 +461,88 @@ def test_old_links_have_the_canonical_form_of_modern_ones(old, modern):
 
 def test_a_two_letter_meetup_group_is_no_locale():
     assert canonical_url("https://www.meetup.com/js/events/1/") == "https://meetup.com/js/events/1"
+
+
+# --- any day of each era, written the era's way, reads back --------------------------------
+
+MONTH_NAMES = [
+    "January February March April May June July August September October November December"
+][0].split()
+TITLES = [
+    "Hack Night",
+    "Rust 102 -- Choose Your Own Adventure",
+    "C++/Rust: Learning from Each Other",
+    "Async & Await, Part 2",
+]
+GROUPS = ["Rust Berlin", "Columbus Rust Society", "Rust DC", "Berline.rs"]
+PLACES = ["Berlin, DE", "Columbus, OH, US", "Washington, DC, US", "Tokyo, JP"]
+
+
+def _mon(day: date) -> str:
+    return MONTH_NAMES[day.month - 1][:3]
+
+
+def _month(day: date) -> str:
+    return MONTH_NAMES[day.month - 1]
+
+
+# (first and last day of the era, line for (day, title, group, place), fields it has)
+ERA_FORMATS = {
+    "iso_titles": (
+        (date(2014, 11, 29), date(2015, 1, 31)),
+        lambda d, t, g, p: f"* [{d.isoformat()} {t}](https://e.x/1)",
+        "title",
+    ),
+    "references": (
+        (date(2015, 3, 1), date(2015, 8, 31)),
+        lambda d, t, g, p: f"* [{_mon(d)}. {d.day}. {t}][ev]. Free text.\n\n[ev]: https://e.x/1",
+        "title",
+    ),
+    "slash_dates": (
+        (date(2015, 9, 29), date(2017, 2, 28)),
+        lambda d, t, g, p: f"* [{d.month}/{d.day}. {t}](https://e.x/1).",
+        "title",
+    ),
+    "group_title": (
+        (date(2015, 9, 29), date(2017, 5, 31)),
+        lambda d, t, g, p: f"* [{_mon(d)} {d.day:>2}. {g} - {t}](https://e.x/1).",
+        "title group",
+    ),
+    "place_group_title": (
+        (date(2017, 6, 29), date(2020, 9, 30)),
+        lambda d, t, g, p: f"* [{_mon(d)} {d.day:>2}. {p} - {g} - {t}](https://e.x/1).",
+        "title group place",
+    ),
+    "place_title_group": (
+        (date(2020, 10, 29), date(2021, 3, 31)),
+        lambda d, t, g, p: f"* [{_month(d)} {d.day}, {p} - {t} - {g}](https://e.x/1)",
+        "title group place",
+    ),
+    "dated_title_group": (
+        (date(2021, 4, 29), date(2021, 11, 15)),
+        lambda d, t, g, p: f"* [{_month(d)} {d.day}, {d.year}, {p} - {t} - {g}](https://e.x/1)",
+        "title group place",
+    ),
+    "pipes": (
+        (date(2021, 12, 13), date(2022, 2, 28)),
+        lambda d, t, g, p: (
+            f"* [{_month(d)} {d.day}, {d.year} | {p} | **{t}** | {g}](https://e.x/1)"
+        ),
+        "title group place",
+    ),
+}
+
+
+@pytest.mark.parametrize("era", ERA_FORMATS)
+@given(data=st.data())
+def test_any_day_of_an_era_written_its_way_reads_back(era, data):
+    (first, last), write, fields = ERA_FORMATS[era]
+    day = data.draw(st.dates(first, last))
+    issue_day = day - timedelta(days=data.draw(st.integers(0, 27)))
+    title, group, place = (data.draw(st.sampled_from(v)) for v in (TITLES, GROUPS, PLACES))
+    entry = one(issue_day.isoformat(), write(day, title, group, place))
+    assert (entry.start_date, entry.end_date, entry.title) == (day, day, title)
+    assert [g.name for g in entry.groups] == ([group] if "group" in fields else [])
+    assert [p.text for p in entry.places] == ([place] if "place" in fields else [])
+    assert entry.attendance == IN_PERSON
+    assert kinds(entry) == []
