@@ -546,3 +546,32 @@ def test_any_day_of_an_era_written_its_way_reads_back(era, data):
     assert [p.text for p in entry.places] == ([place] if "place" in fields else [])
     assert entry.attendance == IN_PERSON
     assert kinds(entry) == []
+
+
+OLD_SHAPES = st.sampled_from(
+    [
+        "* [{d}. {t}](https://e.x/1).",
+        "* [{d}: {t}][r]\n  {t}\n\n[r]: {t}",
+        "* **[{d} - {d}. {t} - {t}](https://e.x/1).**",
+        "* [{d}, {t} - {t} - {t}](https://e.x/1)",
+        "* [{d}, 2021 | {t} | **{t}** | {t}](https://e.x/1)",
+        "* {d}. {t} at #{t} on irc.{t}.",
+    ]
+)
+DATE_TEXT = st.sampled_from(
+    ["Mar  9", "Dex 6", "10/13", "2/30", "0/0", "June 31", "Sep 30 - Oct 1"]
+)
+
+
+@given(
+    issue_day=st.dates(date(2010, 1, 1), date(2100, 12, 31)),
+    shape=OLD_SHAPES,
+    day=DATE_TEXT,
+    text=st.text(max_size=40),
+)
+def test_old_lines_never_break_the_parser(issue_day, shape, day, text):
+    """Whatever the text, each bullet is an entry (read, or `unparsed` with a reason)."""
+    body = shape.format(d=day, t=text.replace("\n", " "))
+    parsed = parse_newsletter(issue(issue_day.isoformat(), body))
+    for entry in parsed.entries:
+        assert entry.ok or kinds(entry) == ["unparsed"]
