@@ -575,3 +575,24 @@ def test_old_lines_never_break_the_parser(issue_day, shape, day, text):
     parsed = parse_newsletter(issue(issue_day.isoformat(), body))
     for entry in parsed.entries:
         assert entry.ok or kinds(entry) == ["unparsed"]
+
+
+def test_a_date_on_the_next_unindented_line_belongs_to_the_entry():
+    body = "* [Rust Meetup Paris](http://p.rs/3)\non December 18th\n\nMore text."
+    entry = one("2014-12-08", body, "## Upcoming Meetups")
+    assert (entry.start_date, entry.title) == (date(2014, 12, 18), "Rust Meetup Paris")
+    assert entry.raw.endswith("\non December 18th")  # the whole entry, as written
+
+
+@pytest.mark.parametrize(
+    ("day", "line", "title"),
+    [
+        ("2017-03-07", "* [Mar 16. {g} - Rust and WebAssembly]({u}).", "Rust and WebAssembly"),
+        ("2020-11-11", "* [November 16, Leipzig, DE - Hack Night - {g}]({u})", "Hack Night"),
+    ],
+)
+def test_an_organiser_with_a_dash_in_its_name_stays_whole(day, line, title):
+    group = "Rust - Modern Systems Programming in Leipzig"
+    url = "https://www.meetup.com/de-DE/Rust-Modern-Systems-Programming-in-Leipzig/events/1/"
+    entry = one(day, line.format(g=group, u=url))
+    assert (entry.title, [g.name for g in entry.groups]) == (title, [group])
