@@ -21,7 +21,9 @@ _HEADER_FIELD = re.compile(r"^([A-Za-z][\w -]*):\s*(.*)$")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)[ \t#]*$")
 # `Upcoming Meetups` and `Meetups` head the section in 2014.
-_EVENTS_HEADING = re.compile(r"^upcoming\s+(?:events|meetups)\b|^meetups\s*$", re.IGNORECASE)
+_EVENTS_HEADING = re.compile(
+    r"^upcoming\s+(?:rust\s+)?(?:events|meetups)\b|^(?:rust\s+)?meetups\s*$", re.IGNORECASE
+)
 # Up to one space of indentation (a known slip), an optional stray `$`, then the bullet.
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")

@@ -304,7 +304,12 @@ def test_each_era_reads_its_fields_the_right_way_round(day, line, expected):
 
 def test_the_2014_heading_and_meetups_heading():
     line = "* [2014-12-15 Rust Paris](http://www.meetup.com/Rust-Paris)"
-    for heading in ("## Upcoming Meetups", "# Meetups"):
+    for heading in (
+        "## Upcoming Meetups",
+        "# Meetups",
+        "## Upcoming Rust Meetups",
+        "# Rust Meetups",
+    ):
         entry = one("2014-12-08", line, heading)
         assert (entry.start_date, entry.title) == (date(2014, 12, 15), "Rust Paris")
 
