@@ -23,36 +23,6 @@ _NEXT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH_DAY = re.compile(
-    r"""
-    ^ \s* (?P<month> [A-Za-z]{3,9} ) \.? \s+ (?P<day> \d{1,2} ) (?: st | nd | rd | th )?
-    (?: \s* [-–&] \s* (?P<last_day> \d{1,2} ) )?      # Jun 10-11
-    (?: ,? \s+ (?P<year> \d{4} ) )?                   # June 8, 2021
-    (?! \d )
-    """,
-    re.VERBOSE,
-)
 
 
 # Rust meetups began in 2013; a date outside these bounds is a typo or an attack, and
@@ -136,7 +106,7 @@ def parse_iso_dates(text: str) -> tuple[DateRange, int] | None:
     return _ordered(start, days[-1], text.strip()), position
 
 
-def _nearest_year(month: int, day: int, issue_date: date) -> date:
+def nearest_year(month: int, day: int, issue_date: date) -> date:
     """The year that puts the day closest to the issue's four weeks."""
     middle = issue_date + timedelta(days=14)
     candidates = []
@@ -147,23 +117,6 @@ def _nearest_year(month: int, day: int, issue_date: date) -> date:
     if not candidates:
         raise InvalidDate(f"{month:02}-{day:02} is not a date")
     return min(candidates, key=lambda d: abs(d - middle))
-
-
-def parse_month_day(text: str, issue_date: date | None) -> tuple[DateRange, int] | None:
-    """`June 8, 2021` / `Jun 10.` at the start of text, and where the date ends."""
-    match = _MONTH_DAY.match(text)
-    month = _MONTHS.get(match["month"].lower()) if match else None
-    if not match or not month:
-        return None
-    day, last_day = int(match["day"]), int(match["last_day"] or match["day"])
-    if match["year"]:
-        start = _make(int(match["year"]), month, day)
-    elif issue_date:
-        start = _nearest_year(month, day, issue_date)
-    else:
-        return None
-    end = _make(start.year, month, last_day)
-    return _ordered(start, end, match.group().strip()), match.end()
 
 
 def _with_year(day: date, year: int) -> date | None:

@@ -44,7 +44,6 @@ _EXTRA_LINK_LABEL = re.compile(
 _GROUP_SEPARATOR = re.compile(r"\s+[+&]\s+|;")  # between unlinked names; ` and ` is part of names
 _GROUP_EDGES = EdgeStripper(r"\s+&;,|/()$\-–—", ("and", "plus"))
 _WORD = re.compile(r"\w")
-_LEGACY_DASH = re.compile(r"\s+[-–—]\s+")
 _FIELD_EDGES = " \t.,:;|$-–—"
 _STARTS_WITH_DATE = re.compile(r"^\W*\d{4}-\d")  # `2024-`, `$2024-`, `**2024-`
 

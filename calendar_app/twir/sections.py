@@ -26,7 +26,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # editor put out of use, and ending the section there would drop the entries after it.
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 # `Upcoming Meetups` and `Meetups` head the section in 2014.
-_EVENTS_HEADING = re.compile(r"^upcoming\s+(?:events|meetups)\b|^meetups\s*$", re.IGNORECASE)
+_EVENTS_HEADING = re.compile(
+    r"^upcoming\s+(?:rust\s+)?(?:events|meetups)\b|^(?:rust\s+)?meetups\s*$", re.IGNORECASE
+)
 # Up to one space of indentation (a known slip), an optional stray `$`, then the bullet.
 _TOP_BULLET = re.compile(r"^ ?(?:\$ ?)?[*+-](?:[ \t]+|$)")
 # A line that starts with a date and a `|` is an entry wherever it stands: its bullet

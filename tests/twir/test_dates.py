@@ -7,7 +7,6 @@ from calendar_app.twir.dates import (
     InvalidDate,
     check_window,
     parse_iso_dates,
-    parse_month_day,
 )
 
 D = date
@@ -92,21 +91,3 @@ def test_a_multi_day_event_overlapping_the_window_is_inside():
 def test_window_edges_are_inside():
     for day in WINDOW:
         assert check_window(DateRange(day, day), WINDOW).problems == []
-
-
-@pytest.mark.parametrize(
-    ("text", "issue", "start", "end"),
-    [
-        ("June 8, 2021, Seattle", D(2021, 6, 2), D(2021, 6, 8), D(2021, 6, 8)),
-        ("Jun 10. Mountain View", D(2015, 6, 1), D(2015, 6, 10), D(2015, 6, 10)),
-        ("Jan 3. Berlin", D(2016, 12, 20), D(2017, 1, 3), D(2017, 1, 3)),  # next year
-        ("Nov 3-4 Paris", D(2018, 10, 30), D(2018, 11, 3), D(2018, 11, 4)),
-    ],
-)
-def test_month_name_dates(text, issue, start, end):
-    dates, _ = parse_month_day(text, issue)
-    assert (dates.start, dates.end) == (start, end)
-
-
-def test_month_name_needs_a_month():
-    assert parse_month_day("Rust 2018 meetup", D(2018, 1, 1)) is None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendar_app.twir import canonical_url, is_event_specific, parse_newsletter
 from calendar_app.twir.records import IN_PERSON, VIRTUAL
@@ -302,7 +304,12 @@ def test_each_era_reads_its_fields_the_right_way_round(day, line, expected):
 
 def test_the_2014_heading_and_meetups_heading():
     line = "* [2014-12-15 Rust Paris](http://www.meetup.com/Rust-Paris)"
-    for heading in ("## Upcoming Meetups", "# Meetups"):
+    for heading in (
+        "## Upcoming Meetups",
+        "# Meetups",
+        "## Upcoming Rust Meetups",
+        "# Rust Meetups",
+    ):
         entry = one("2014-12-08", line, heading)
         assert (entry.start_date, entry.title) == (date(2014, 12, 15), "Rust Paris")
 
@@ -459,3 +466,138 @@ def test_old_links_have_the_canonical_form_of_modern_ones(old, modern):
 
 def test_a_two_letter_meetup_group_is_no_locale():
     assert canonical_url("https://www.meetup.com/js/events/1/") == "https://meetup.com/js/events/1"
+
+
+# --- any day of each era, written the era's way, reads back --------------------------------
+
+MONTH_NAMES = [
+    "January February March April May June July August September October November December"
+][0].split()
+TITLES = [
+    "Hack Night",
+    "Rust 102 -- Choose Your Own Adventure",
+    "C++/Rust: Learning from Each Other",
+    "Async & Await, Part 2",
+]
+GROUPS = ["Rust Berlin", "Columbus Rust Society", "Rust DC", "Berline.rs"]
+PLACES = ["Berlin, DE", "Columbus, OH, US", "Washington, DC, US", "Tokyo, JP"]
+
+
+def _mon(day: date) -> str:
+    return MONTH_NAMES[day.month - 1][:3]
+
+
+def _month(day: date) -> str:
+    return MONTH_NAMES[day.month - 1]
+
+
+# (first and last day of the era, line for (day, title, group, place), fields it has)
+ERA_FORMATS = {
+    "iso_titles": (
+        (date(2014, 11, 29), date(2015, 1, 31)),
+        lambda d, t, g, p: f"* [{d.isoformat()} {t}](https://e.x/1)",
+        "title",
+    ),
+    "references": (
+        (date(2015, 3, 1), date(2015, 8, 31)),
+        lambda d, t, g, p: f"* [{_mon(d)}. {d.day}. {t}][ev]. Free text.\n\n[ev]: https://e.x/1",
+        "title",
+    ),
+    "slash_dates": (
+        (date(2015, 9, 29), date(2017, 2, 28)),
+        lambda d, t, g, p: f"* [{d.month}/{d.day}. {t}](https://e.x/1).",
+        "title",
+    ),
+    "group_title": (
+        (date(2015, 9, 29), date(2017, 5, 31)),
+        lambda d, t, g, p: f"* [{_mon(d)} {d.day:>2}. {g} - {t}](https://e.x/1).",
+        "title group",
+    ),
+    "place_group_title": (
+        (date(2017, 6, 29), date(2020, 9, 30)),
+        lambda d, t, g, p: f"* [{_mon(d)} {d.day:>2}. {p} - {g} - {t}](https://e.x/1).",
+        "title group place",
+    ),
+    "place_title_group": (
+        (date(2020, 10, 29), date(2021, 3, 31)),
+        lambda d, t, g, p: f"* [{_month(d)} {d.day}, {p} - {t} - {g}](https://e.x/1)",
+        "title group place",
+    ),
+    "dated_title_group": (
+        (date(2021, 4, 29), date(2021, 11, 15)),
+        lambda d, t, g, p: f"* [{_month(d)} {d.day}, {d.year}, {p} - {t} - {g}](https://e.x/1)",
+        "title group place",
+    ),
+    "pipes": (
+        (date(2021, 12, 13), date(2022, 2, 28)),
+        lambda d, t, g, p: (
+            f"* [{_month(d)} {d.day}, {d.year} | {p} | **{t}** | {g}](https://e.x/1)"
+        ),
+        "title group place",
+    ),
+}
+
+
+@pytest.mark.parametrize("era", ERA_FORMATS)
+@given(data=st.data())
+def test_any_day_of_an_era_written_its_way_reads_back(era, data):
+    (first, last), write, fields = ERA_FORMATS[era]
+    day = data.draw(st.dates(first, last))
+    issue_day = day - timedelta(days=data.draw(st.integers(0, 27)))
+    title, group, place = (data.draw(st.sampled_from(v)) for v in (TITLES, GROUPS, PLACES))
+    entry = one(issue_day.isoformat(), write(day, title, group, place))
+    assert (entry.start_date, entry.end_date, entry.title) == (day, day, title)
+    assert [g.name for g in entry.groups] == ([group] if "group" in fields else [])
+    assert [p.text for p in entry.places] == ([place] if "place" in fields else [])
+    assert entry.attendance == IN_PERSON
+    assert kinds(entry) == []
+
+
+OLD_SHAPES = st.sampled_from(
+    [
+        "* [{d}. {t}](https://e.x/1).",
+        "* [{d}: {t}][r]\n  {t}\n\n[r]: {t}",
+        "* **[{d} - {d}. {t} - {t}](https://e.x/1).**",
+        "* [{d}, {t} - {t} - {t}](https://e.x/1)",
+        "* [{d}, 2021 | {t} | **{t}** | {t}](https://e.x/1)",
+        "* {d}. {t} at #{t} on irc.{t}.",
+    ]
+)
+DATE_TEXT = st.sampled_from(
+    ["Mar  9", "Dex 6", "10/13", "2/30", "0/0", "June 31", "Sep 30 - Oct 1"]
+)
+
+
+@given(
+    issue_day=st.dates(date(2010, 1, 1), date(2100, 12, 31)),
+    shape=OLD_SHAPES,
+    day=DATE_TEXT,
+    text=st.text(max_size=40),
+)
+def test_old_lines_never_break_the_parser(issue_day, shape, day, text):
+    """Whatever the text, each bullet is an entry (read, or `unparsed` with a reason)."""
+    body = shape.format(d=day, t=text.replace("\n", " "))
+    parsed = parse_newsletter(issue(issue_day.isoformat(), body))
+    for entry in parsed.entries:
+        assert entry.ok or kinds(entry) == ["unparsed"]
+
+
+def test_a_date_on_the_next_unindented_line_belongs_to_the_entry():
+    body = "* [Rust Meetup Paris](http://p.rs/3)\non December 18th\n\nMore text."
+    entry = one("2014-12-08", body, "## Upcoming Meetups")
+    assert (entry.start_date, entry.title) == (date(2014, 12, 18), "Rust Meetup Paris")
+    assert entry.raw.endswith("\non December 18th")  # the whole entry, as written
+
+
+@pytest.mark.parametrize(
+    ("day", "line", "title"),
+    [
+        ("2017-03-07", "* [Mar 16. {g} - Rust and WebAssembly]({u}).", "Rust and WebAssembly"),
+        ("2020-11-11", "* [November 16, Leipzig, DE - Hack Night - {g}]({u})", "Hack Night"),
+    ],
+)
+def test_an_organiser_with_a_dash_in_its_name_stays_whole(day, line, title):
+    group = "Rust - Modern Systems Programming in Leipzig"
+    url = "https://www.meetup.com/de-DE/Rust-Modern-Systems-Programming-in-Leipzig/events/1/"
+    entry = one(day, line.format(g=group, u=url))
+    assert (entry.title, [g.name for g in entry.groups]) == (title, [group])

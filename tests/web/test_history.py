@@ -127,3 +127,8 @@ def test_titles_are_escaped_in_the_chart_and_pages(client, berlin):
     html = client.get(f"/groups/{group.slug}/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_history_page_is_one_query(client, archive, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/history/").status_code == 200

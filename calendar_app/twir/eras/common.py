@@ -121,6 +121,20 @@ def meetup_group(line: OldLine) -> tuple[str, str] | None:
     return match["slug"], f"https://www.meetup.com/{match['slug']}/"
 
 
+def spelled_parts(parts: list[str], line: OldLine, *, trailing: bool = False) -> int:
+    """How many leading (or trailing) parts spell the Meetup group of the line's link:
+    `Rust - Modern Systems Programming in Leipzig` is one organiser, ` - ` and all."""
+    found = meetup_group(line)
+    if not found:
+        return 0
+    slug = _squash(found[0])
+    for n in range(len(parts), 0, -1):
+        chosen = parts[-n:] if trailing else parts[:n]
+        if _squash(" ".join(chosen)) == slug:
+            return n
+    return 0
+
+
 def named_group(name: str, line: OldLine) -> ParsedGroup:
     """An organiser named in the text; with its Meetup group's URL when the names agree."""
     found = meetup_group(line)

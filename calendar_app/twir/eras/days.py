@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from calendar_app.twir.dates import DateRange, InvalidDate, _nearest_year
+from calendar_app.twir.dates import DateRange, InvalidDate, nearest_year
 from calendar_app.twir.records import Problem
 
 MONTHS = (
@@ -85,7 +85,10 @@ def in_year(month: int, day: int, year: int | None, issue_date: date | None) -> 
         return make(year, month, day)
     if issue_date is None:
         return None
-    return _nearest_year(month, day, issue_date)
+    try:
+        return nearest_year(month, day, issue_date)
+    except OverflowError as error:  # an issue dated at the end of time
+        raise InvalidDate(f"{month:02}-{day:02} near {issue_date}") from error
 
 
 def span(first: date, month: int, day: int, text: str) -> DateRange:

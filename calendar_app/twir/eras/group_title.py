@@ -16,10 +16,10 @@ from calendar_app.twir.eras.common import (
     OldLine,
     dated_head,
     lead,
-    meetup_group,
     named_group,
     online_meeting,
     parts_of,
+    spelled_parts,
     untitled_head,
 )
 from calendar_app.twir.eras.days import MONTHS, month_day
@@ -33,20 +33,15 @@ _TITLE_TAIL = re.compile(
 )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
 def group_and_title(parts: list[str], line: OldLine) -> tuple[str, str] | None:
-    """(group, title) of `Group - Title`; None when the parts are one title (or one
-    organiser's name with ` - ` in it, spelled like its Meetup group)."""
-    if len(parts) < 2 or (len(parts) == 2 and _TITLE_TAIL.match(parts[1])):
+    """(group, title) of `Group - Title`; None when the parts are one title, or one
+    organiser's name with ` - ` in it (spelled like its Meetup group)."""
+    named = spelled_parts(parts, line) or 1
+    if named >= len(parts):
         return None
-    whole = " - ".join(parts)
-    found = meetup_group(line)
-    if found and _squash(found[0]) == _squash(whole):
-        return None  # `Rust - Modern Systems Programming in Leipzig`
-    return parts[0], " - ".join(parts[1:])
+    if named == 1 and len(parts) == 2 and _TITLE_TAIL.match(parts[1]):
+        return None  # `Monthly Meetup - March`
+    return " - ".join(parts[:named]), " - ".join(parts[named:])
 
 
 def group_title_head(dated: Dated, parts: list[str], line: OldLine, **place: str) -> Head:

@@ -20,6 +20,7 @@ from calendar_app.twir.eras.common import (
     named_group,
     online_meeting,
     parts_of,
+    spelled_parts,
     untitled_head,
 )
 from calendar_app.twir.eras.days import month_day
@@ -42,7 +43,9 @@ def title_group_head(dated: Dated, line: OldLine) -> Head:
     location = parts[0] if _is_location(parts[0]) else ""
     rest = parts[1:] if location else parts
     if len(rest) >= 2:
-        title, groups = " - ".join(rest[:-1]), [named_group(rest[-1], line)]
+        named = min(spelled_parts(rest, line, trailing=True) or 1, len(rest) - 1)
+        title = " - ".join(rest[:-named])
+        groups = [named_group(" - ".join(rest[-named:]), line)]
     else:
         title = rest[0] if rest else ""
         groups = group_of_link(title, line)

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from calendar_app.twir.sections import Line, RawEntry
+from calendar_app.twir.sections import NESTED, TEXT, Line, RawEntry
 
 MODERN_SINCE = date(2022, 3, 1)  # nested title lines from here on: nothing to join
 _DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*<?(?P<url>[^\s>]+)>?")
@@ -42,6 +42,34 @@ def resolve_references(text: str, urls: dict[str, str]) -> str:
     return _REFERENCE.sub(inline, text) if "[" in text else text
 
 
+def lazy_lines(raw: RawEntry, by_number: dict[int, Line]) -> list[Line]:
+    """Unindented lines that go on the entry's paragraph (no blank line between: Markdown's
+    lazy continuation, `* [Rust Paris](url)` then `December 18th` on the next line)."""
+    number = raw.line + 1
+    while (line := by_number.get(number)) and line.kind == NESTED:
+        number += 1
+    found = []
+    while (line := by_number.get(number)) and line.kind == TEXT:
+        if _DEFINITION.match(line.text) or not line.text.strip(" *_-=+"):
+            break  # a reference definition or a thematic break
+        found.append(line)
+        number += 1
+    return found
+
+
+def _prepared(raw: RawEntry, by_number: dict[int, Line], urls: dict[str, str]) -> RawEntry:
+    lazy = lazy_lines(raw, by_number)
+    wrapped = [text.strip() for text in raw.nested if not _NESTED_BULLET.match(text)]
+    nested = [text for text in raw.nested if _NESTED_BULLET.match(text)]
+    head = " ".join([raw.head.rstrip(), *wrapped, *(line.text.strip() for line in lazy)])
+    return replace(
+        raw,
+        head=resolve_references(head, urls),
+        nested=[resolve_references(text, urls) for text in nested],
+        raw_lines=raw.raw_lines + [line.raw for line in lazy],
+    )
+
+
 def prepare_entries(
     entries: list[RawEntry], lines: list[Line], issue_date: date | None
 ) -> list[RawEntry]:
@@ -50,19 +78,5 @@ def prepare_entries(
     if issue_date is not None and issue_date >= MODERN_SINCE:
         return entries
     urls = definitions(lines)
-    prepared = []
-    for raw in entries:
-        if raw.orphan:
-            prepared.append(raw)
-            continue
-        wrapped = [text.strip() for text in raw.nested if not _NESTED_BULLET.match(text)]
-        nested = [text for text in raw.nested if _NESTED_BULLET.match(text)]
-        head = " ".join([raw.head.rstrip(), *wrapped])
-        prepared.append(
-            replace(
-                raw,
-                head=resolve_references(head, urls),
-                nested=[resolve_references(text, urls) for text in nested],
-            )
-        )
-    return prepared
+    by_number = {line.number: line for line in lines}
+    return [raw if raw.orphan else _prepared(raw, by_number, urls) for raw in entries]
