@@ -9,11 +9,12 @@ bridge the others where editors actually write subdivisions.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pycountry
 
-from calendar_app.geocoding.text import fold
+from calendar_app.geocoding.text import fold, is_not_a_place
 
 # Spellings of countries that pycountry's lookup does not know.
 COUNTRY_ALIASES = {
@@ -416,3 +417,43 @@ def iso_admin1(cc: str, geonames_code: str) -> str:
     if table is not None:
         return table.get(geonames_code, geonames_code)
     return geonames_code
+
+
+def country_named(text: str) -> str:
+    """The country a place text names and nothing else, or "".
+
+    ``Italy``, ``IL``, ``ITA``, ``Switzerland, CH``, ``England`` (-> ``GB``): the
+    country by name, alpha-2 or alpha-3, alone or followed by its own code. A name
+    alone that is also a US state (``Georgia``) is ambiguous and names no country.
+    """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or len(parts) > 2:
+        return ""
+    found = {normalise_country(part) for part in parts}
+    if len(found) != 1 or "" in found:
+        return ""
+    if len(parts) == 1 and len(parts[0]) > 3 and us_state(parts[0]):
+        return ""
+    return found.pop()
+
+
+_AREA_SEPARATORS = re.compile(r"\s*(?:/|&|\+|;|\||\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def names_no_place(text: str) -> bool:
+    """True for texts that name no one place: ``Global``, ``PDT Timezone``, and lists
+    of areas such as ``EU/UK`` or ``US & Canada`` (a zone to suit, not a venue).
+
+    A list that names one country twice (``UK / GB``) is that country, not a list;
+    ``Trinidad and Tobago`` is one country.
+    """
+    if is_not_a_place(text):
+        return True
+    if country_named(text):
+        return False
+    parts = [p for p in _AREA_SEPARATORS.split(text.strip()) if p.strip()]
+    if len(parts) < 2:
+        return False
+    areas = [p for p in parts if is_not_a_place(p)]
+    countries = {normalise_country(p) for p in parts if p not in areas}
+    return "" not in countries and (bool(areas) or len(countries) > 1)
