@@ -55,7 +55,7 @@ def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
         return CalendarFeed(problems=tuple(problems), error=error)
     name = one_line(strip_controls(str(calendar.get("X-WR-CALNAME", "")))[0])
     zone = str(calendar.get("X-WR-TIMEZONE", "")).strip()
-    raws = _screen(calendar, _known_zone(zone), problems)
+    raws = _screen(calendar, _raw_texts(text, calendar), _known_zone(zone), problems)
     calendar = _standard(calendar, problems)
     events: list[CalendarEvent] = []
     for group in _by_uid(calendar):
@@ -166,18 +166,31 @@ class _Source:
     sequence: int  # as written: the expander gives a series' occurrences its highest
 
 
-def _screen(calendar: Calendar, floating_ok: bool, problems: list[Problem]) -> list[_Source]:
+def _raw_texts(text: str, calendar: Calendar) -> list[str]:
+    """Each VEVENT as the feed wrote it, in order; re-serialised by icalendar only when
+    the text and the parse disagree on how many there are (a repaired feed)."""
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    blocks = [m.group(0) for m in _VEVENT_BLOCK.finditer(text)]
+    if len(blocks) != len(events):
+        blocks = [c.to_ical().decode("utf-8", errors="replace") for c in events]
+    return [strip_controls(block)[0] for block in blocks]
+
+
+def _screen(
+    calendar: Calendar, texts: list[str], floating_ok: bool, problems: list[Problem]
+) -> list[_Source]:
     """Drop the VEVENTs that cannot be events (as problems); number the others.
 
     Returns each kept VEVENT's source, by the number it carries.
     """
     raws: list[_Source] = []
     kept: list[Component] = []
+    texts_left = iter(texts)
     for component in calendar.subcomponents:
         if component.name != "VEVENT":
             kept.append(component)
             continue
-        raw = strip_controls(component.to_ical().decode("utf-8", errors="replace"))[0]
+        raw = next(texts_left)
         problem = _unusable(component, floating_ok)
         if problem is not None:
             problems.append(

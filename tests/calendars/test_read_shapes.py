@@ -45,6 +45,7 @@ def test_meetup_feed_reads_zoned_times_and_every_field():
     assert (talk.organizer, talk.organizer_email) == ("", "")
     assert talk.problems == ()
     assert talk.raw.startswith("BEGIN:VEVENT") and "UID:event_312345678@meetup.com" in talk.raw
+    assert "Praha 5\\, Cz\r\n ech Republic" in talk.raw  # as written, folding and all
 
 
 def test_meetup_cancelled_and_online_events():
