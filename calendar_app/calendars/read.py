@@ -46,6 +46,8 @@ _CALENDAR_START = re.compile(r"^\s*BEGIN:VCALENDAR\s*$", re.M | re.I)
 
 def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
     """The events of one feed that fall within the horizon around ``now`` (aware)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")  # a caller's mistake, not the feed's
     text, problems = _decode(data)
     error = _not_a_calendar(text)
     if error:

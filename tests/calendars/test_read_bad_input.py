@@ -188,3 +188,8 @@ def test_no_damage_to_a_feed_raises(which, cut, junk):
 @given(st.binary(max_size=300))
 def test_no_bytes_raise(data):
     assert isinstance(read_calendar(b"BEGIN:VCALENDAR\r\n" + data, now=NOW), CalendarFeed)
+
+
+def test_now_must_be_aware():
+    with pytest.raises(ValueError, match="aware"):
+        read_calendar(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", now=datetime(2026, 11, 25))
