@@ -32,7 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
-MODULES = ["bench_ingest", "bench_geocoding", "bench_pages", "bench_feeds", "bench_load"]
+MODULES = [
+    "bench_ingest",
+    "bench_geocoding",
+    "bench_pages",
+    "bench_feeds",
+    "bench_sources_fetch",
+    "bench_load",
+]
 COLUMNS = [
     ("name", "benchmark"),
     ("median_ms", "median ms"),
