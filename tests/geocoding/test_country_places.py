@@ -172,3 +172,46 @@ def test_a_marker_in_brackets_is_still_a_marker():
 def test_virtual_country_fields_give_the_country_as_place_text():
     assert [p.text for p in parse_location("Virtual (Italy)").places] == ["Italy"]
     assert [p.text for p in parse_location("Virtual (IL)").places] == ["IL"]
+
+
+# --- end to end: what a reader of the site sees ---------------------------------------
+
+_ENTRIES = (
+    "* 2026-12-02 | Virtual (Italy) | [Rust Italia](https://www.meetup.com/rust-italia/)\n"
+    "    * [**Rust in Italia**](https://www.meetup.com/rust-italia/events/310000001/)\n"
+    "* 2026-12-03 | Virtual (IL) | [Rust Israel](https://www.meetup.com/rust-israel/)\n"
+    "    * [**Rust TLV**](https://www.meetup.com/rust-israel/events/310000002/)\n"
+    "* 2026-12-04 | Switzerland, CH | [Rust Schweiz](https://www.meetup.com/rust-ch/)\n"
+    "    * [**Rust Schweiz**](https://www.meetup.com/rust-ch/events/310000003/)\n"
+    "* 2026-12-05 | Frankfurt (Main), DE | [Rust FFM](https://www.meetup.com/rust-ffm/)\n"
+    "    * [**Rust FFM**](https://www.meetup.com/rust-ffm/events/310000004/)\n"
+    "* 2026-12-06 | Virtual (EU/UK) | [Rust EU](https://www.meetup.com/rust-eu/)\n"
+    "    * [**Rust EU/UK**](https://www.meetup.com/rust-eu/events/310000005/)\n"
+)
+
+
+@pytest.mark.django_db
+def test_country_only_meetups_get_their_region(tmp_path):
+    from calendar_app.models import Meetup
+    from calendar_app.services.ingest import ingest_paths
+
+    newsletter = tmp_path / "this-week-in-rust-650.md"
+    newsletter.write_text(
+        "Title: This Week in Rust 650\nNumber: 650\nDate: 2026-11-25\n"
+        "Category: This Week in Rust\n\n## Upcoming Events\n\n"
+        "Rusty Events between 2026-11-25 - 2026-12-23 🦀\n\n### Virtual\n\n"
+        f"{_ENTRIES}\n## Jobs\n\nNone.\n",
+        encoding="utf-8",
+    )
+    ingest_paths([str(newsletter)])
+    seen = {
+        m.title: (m.region, [(p.city, p.country) for p in m.places.all()])
+        for m in Meetup.objects.all()
+    }
+    assert seen == {
+        "Rust in Italia": ("europe", [("", "IT")]),
+        "Rust TLV": ("asia", [("", "IL")]),
+        "Rust Schweiz": ("europe", [("", "CH")]),
+        "Rust FFM": ("europe", [("Frankfurt am Main", "DE")]),
+        "Rust EU/UK": ("", []),  # not a place: no region of its own
+    }
