@@ -60,7 +60,8 @@ def test_geocode_place_fills_the_fields(counting):
         "resolved",
     )
     assert place.timezone == "Europe/Berlin" and place.geocoder == "offline"
-    assert round(place.latitude, 1) == 49.5 and place.raw["name"] == "Nuremberg"
+    assert place.latitude is not None and round(place.latitude, 1) == 49.5
+    assert place.raw["name"] == "Nuremberg"
     assert place.geocoded_at is not None and counting.calls == ["Nürnberg, BY, DE"]
 
 

@@ -250,6 +250,7 @@ def check(result: GeoResult, expected: tuple) -> None:
         assert result.latitude is None and result.longitude is None
         assert result.timezone == ""
     else:
+        assert result.latitude is not None and result.longitude is not None
         distance = km((result.latitude, result.longitude), point)
         assert distance <= 25, f"{distance:.0f} km off"
         assert "/" in result.timezone  # an IANA zone, e.g. Europe/Berlin
