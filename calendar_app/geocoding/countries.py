@@ -306,31 +306,26 @@ def _key(token: str) -> str:
     return fold(token).upper()
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every spelling we accept -> alpha-2: ISO codes, ISO names (``Czechia``,
+    ``Korea, Republic of``), common names, and the aliases above. Exact after folding:
+    a fuzzy search would turn city names into countries (and costs 0.1 s a call)."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table.setdefault(_key(value), country.alpha_2)
+    table.update(COUNTRY_ALIASES)
+    return table
+
+
 @lru_cache(maxsize=4096)
 def normalise_country(token: str) -> str:
     """``UK`` -> ``GB``, ``aus`` -> ``AU``, ``Israel`` -> ``IL``; "" if not a country."""
     key = _key(token)
-    if not key:
-        return ""
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
-    try:
-        country = pycountry.countries.lookup(key if len(key) <= 3 else token.strip())
-    except LookupError:
-        if len(key) > 3:
-            try:
-                country = pycountry.countries.search_fuzzy(token.strip())[0]
-            except LookupError:
-                return ""
-            # search_fuzzy also matches subdivision names; accept only exact names.
-            names = {
-                fold(getattr(country, a, "")) for a in ("name", "common_name", "official_name")
-            }
-            if fold(token) not in names:
-                return ""
-        else:
-            return ""
-    return country.alpha_2
+    return _country_names().get(key, "") if key else ""
 
 
 def us_state(token: str) -> str:
