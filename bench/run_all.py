@@ -39,6 +39,7 @@ MODULES = [
     "bench_geocoding",
     "bench_pages",
     "bench_feeds",
+    "bench_sources_fetch",
     "bench_load",
 ]
 COLUMNS = [

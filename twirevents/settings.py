@@ -178,6 +178,8 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 
 # Public base URL used in feeds when there is no request (export_events).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An address the owners of the calendars we fetch can write to (in our User-Agent).
+SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
 
 LOGGING = {
     "version": 1,

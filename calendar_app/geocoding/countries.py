@@ -9,11 +9,12 @@ bridge the others where editors actually write subdivisions.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pycountry
 
-from calendar_app.geocoding.text import fold
+from calendar_app.geocoding.text import fold, is_not_a_place
 
 # Spellings of countries that pycountry's lookup does not know.
 COUNTRY_ALIASES = {
@@ -305,31 +306,26 @@ def _key(token: str) -> str:
     return fold(token).upper()
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every spelling we accept -> alpha-2: ISO codes, ISO names (``Czechia``,
+    ``Korea, Republic of``), common names, and the aliases above. Exact after folding:
+    a fuzzy search would turn city names into countries (and costs 0.1 s a call)."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table.setdefault(_key(value), country.alpha_2)
+    table.update(COUNTRY_ALIASES)
+    return table
+
+
 @lru_cache(maxsize=4096)
 def normalise_country(token: str) -> str:
     """``UK`` -> ``GB``, ``aus`` -> ``AU``, ``Israel`` -> ``IL``; "" if not a country."""
     key = _key(token)
-    if not key:
-        return ""
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
-    try:
-        country = pycountry.countries.lookup(key if len(key) <= 3 else token.strip())
-    except LookupError:
-        if len(key) > 3:
-            try:
-                country = pycountry.countries.search_fuzzy(token.strip())[0]
-            except LookupError:
-                return ""
-            # search_fuzzy also matches subdivision names; accept only exact names.
-            names = {
-                fold(getattr(country, a, "")) for a in ("name", "common_name", "official_name")
-            }
-            if fold(token) not in names:
-                return ""
-        else:
-            return ""
-    return country.alpha_2
+    return _country_names().get(key, "") if key else ""
 
 
 def us_state(token: str) -> str:
@@ -416,3 +412,43 @@ def iso_admin1(cc: str, geonames_code: str) -> str:
     if table is not None:
         return table.get(geonames_code, geonames_code)
     return geonames_code
+
+
+def country_named(text: str) -> str:
+    """The country a place text names and nothing else, or "".
+
+    ``Italy``, ``IL``, ``ITA``, ``Switzerland, CH``, ``England`` (-> ``GB``): the
+    country by name, alpha-2 or alpha-3, alone or followed by its own code. A name
+    alone that is also a US state (``Georgia``) is ambiguous and names no country.
+    """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or len(parts) > 2:
+        return ""
+    found = {normalise_country(part) for part in parts}
+    if len(found) != 1 or "" in found:
+        return ""
+    if len(parts) == 1 and len(parts[0]) > 3 and us_state(parts[0]):
+        return ""
+    return found.pop()
+
+
+_AREA_SEPARATORS = re.compile(r"\s*(?:/|&|\+|;|\||\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def names_no_place(text: str) -> bool:
+    """True for texts that name no one place: ``Global``, ``PDT Timezone``, and lists
+    of areas such as ``EU/UK`` or ``US & Canada`` (a zone to suit, not a venue).
+
+    A list that names one country twice (``UK / GB``) is that country, not a list;
+    ``Trinidad and Tobago`` is one country.
+    """
+    if is_not_a_place(text):
+        return True
+    if country_named(text):
+        return False
+    parts = [p for p in _AREA_SEPARATORS.split(text.strip()) if p.strip()]
+    if len(parts) < 2:
+        return False
+    areas = [p for p in parts if is_not_a_place(p)]
+    countries = {normalise_country(p) for p in parts if p not in areas}
+    return "" not in countries and (bool(areas) or len(countries) > 1)

@@ -28,7 +28,7 @@ from calendar_app.geocoding.base import (
     MemoGeocoder,
 )
 from calendar_app.geocoding.offline import readings
-from calendar_app.geocoding.text import clean, has_link, is_not_a_place, strip_attendance
+from calendar_app.geocoding.text import clean, has_link, strip_attendance
 from calendar_app.geocoding.timezones import timezone_at
 
 # geopy rejects these (its docs' examples); we say so before it does.
@@ -95,7 +95,7 @@ class NominatimGeocoder(MemoGeocoder):
         inner = strip_attendance(written)
         if has_link(written):
             return self._fail(f"{written!r} is a link, not a place")
-        if is_not_a_place(inner):
+        if c.names_no_place(inner):
             return GeoResult(status=NOT_A_PLACE, geocoder=self.name)
         # One query per reading ("Boulder, CO": Colombia, then Colorado), then the
         # city without its subdivision, which may be wrong ("Charlottesville, NC").

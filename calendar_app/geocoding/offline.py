@@ -33,9 +33,9 @@ from calendar_app.geocoding.text import (
     clean,
     fold,
     has_link,
-    is_not_a_place,
     name_variants,
     split_aliases,
+    split_qualifier,
     strip_attendance,
 )
 
@@ -47,6 +47,12 @@ FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: Aukland/Auckland 93, Darmstadr/Darmstadt
 ALT_OVERRIDE_FACTOR = 20
 ALT_OVERRIDE_MIN_POPULATION = 100_000
 COUNTRY_CORRECTION_MIN_POPULATION = 100_000
+# A fuzzy match below FUZZY_SURE is trusted only for a town of some size: "Moravia"
+# (a region) is 86% like the village Morávka, while typos are of places meetups are in.
+FUZZY_SURE = 90.0
+FUZZY_MIN_POPULATION = 10_000
+# A country whose towns are (nearly) all in one zone has that zone.
+COUNTRY_ZONE_SHARE = 0.99
 
 # How good a reading is; the best reading of a text wins, population breaks ties.
 RANK_EXACT_ADMIN1 = 6
@@ -78,41 +84,49 @@ class Match:
     city_blank: bool = False  # the text names a subdivision, not a city
 
 
-def readings(text: str) -> list[Reading]:  # noqa: C901
+def readings(text: str) -> list[Reading]:
     """All plausible readings of ``City[, SUB][, CC]``, tolerant of missing commas."""
-    parts = [p.strip() for p in clean(text).split(",") if p.strip()]
+    parts = _parts(text)
     if not parts:
         return []
-    # "Minneapolis, MN US" / "Phillip ACT": trailing code tokens without commas.
+    if len(parts) == 1:
+        return _single_part_readings(parts[0])
+    if len(parts) >= 3:
+        cc = c.normalise_country(parts[-1])
+        if cc:
+            return [Reading(", ".join(parts[:-2]), parts[-2], cc, True)]
+        # Not a country last: "Springfield, Sangamon, IL"? read the tail as SUB.
+    return _tail_readings(", ".join(parts[:-1]), parts[-1])
+
+
+def _parts(text: str) -> list[str]:
+    """The comma-separated parts; "Minneapolis, MN US" / "Phillip ACT" have trailing
+    code tokens without commas."""
+    parts = [p.strip() for p in clean(text).split(",") if p.strip()]
     if len(parts) >= 2 and " " in parts[-1]:
         tokens = parts[-1].split()
         if all(_CODE_TOKEN.match(t) for t in tokens) and len(tokens) <= 2:
             parts = parts[:-1] + tokens
+    return parts
+
+
+def _single_part_readings(part: str) -> list[Reading]:
+    """``Phillip ACT`` / ``Minneapolis MN US``: the codes may be peeled off the end."""
+    out = [Reading(part)]
+    tokens = part.split()
+    if len(tokens) >= 2 and _CODE_TOKEN.match(tokens[-1]):
+        if len(tokens) >= 3 and _CODE_TOKEN.match(tokens[-2]):
+            out.extend(readings(", ".join([" ".join(tokens[:-2]), *tokens[-2:]])))
+        out.extend(readings(", ".join([" ".join(tokens[:-1]), tokens[-1]])))
+    return out
+
+
+def _tail_readings(city: str, last: str) -> list[Reading]:
+    """``City, X`` where X is a country, a US state, or another country's subdivision."""
     out: list[Reading] = []
-    if len(parts) == 1:
-        out.append(Reading(parts[0]))
-        tokens = parts[0].split()
-        if len(tokens) >= 2 and _CODE_TOKEN.match(tokens[-1]):
-            peeled = [" ".join(tokens[:-1]), tokens[-1]]
-            if len(tokens) >= 3 and _CODE_TOKEN.match(tokens[-2]):
-                out.extend(readings(", ".join([" ".join(tokens[:-2]), *tokens[-2:]])))
-            out.extend(readings(", ".join(peeled)))
-        return out
-    city = ", ".join(parts[:-2]) if len(parts) >= 3 else parts[0]
-    if len(parts) >= 3:
-        sub, last = parts[-2], parts[-1]
-        cc = c.normalise_country(last)
-        if cc:
-            out.append(Reading(city, sub, cc, True))
-            return out
-        # Not a country last: "Springfield, Sangamon, IL"? read the tail as SUB.
-        city = ", ".join(parts[:-1])
-    last = parts[-1]
-    key = fold(last).upper()
     cc = c.normalise_country(last)
     if cc:
-        sub = c.COUNTRY_NAME_SUBDIVISION.get(key, "")
-        out.append(Reading(city, sub, cc, True))
+        out.append(Reading(city, c.COUNTRY_NAME_SUBDIVISION.get(fold(last).upper(), ""), cc, True))
     state = c.us_state(last)
     if state:
         out.append(Reading(city, state, "US", False))
@@ -120,9 +134,7 @@ def readings(text: str) -> list[Reading]:  # noqa: C901
         out.extend(
             Reading(city, last, other, False) for other in c.countries_with_subdivision(last)
         )
-    if not out:
-        out.append(Reading(city))
-    return out
+    return out or [Reading(city)]
 
 
 class OfflineGeocoder(MemoGeocoder):
@@ -134,6 +146,7 @@ class OfflineGeocoder(MemoGeocoder):
         super().__init__()
         self._cache_path = cache_path
         self._gazetteer = gazetteer
+        self._zones: dict[str, str] = {}  # country -> its one time zone, or ""
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -148,16 +161,75 @@ class OfflineGeocoder(MemoGeocoder):
         if has_link(written):
             return self._fail(f"{written!r} is a link, not a place")
         inner = strip_attendance(written)
-        if is_not_a_place(inner):
+        if c.names_no_place(inner):
             return GeoResult(status=NOT_A_PLACE, geocoder=self.name)
+        cc = c.country_named(inner)
+        if cc and not self._city_state(inner, cc):
+            return self._country_result(cc, inner)
         options = readings(inner)
         # Exact readings first; the slower guesses only when no reading matches.
-        best = self._best(self._match(r) for r in options)
-        if best is None:
-            best = self._best(self._fallback(r) for r in options)
-        if best is None:
-            return self._fail(f"{written!r} not found in the gazetteer")
-        return self._result(best, written)
+        best = self._best(self._match(r) for r in options) or self._guess(options)
+        if best is not None:
+            return self._result(best, written)
+        given = next((r for r in options if r.country_given), None)
+        if given is not None and _LOOKS_LIKE_A_NAME.match(given.city):
+            return self._country_result(
+                given.country,
+                inner,
+                problem=f"{written!r}: no town of that name in {given.country}; "
+                "placed in the country",
+            )
+        return self._fail(f"{written!r} not found in the gazetteer")
+
+    def _guess(self, options: list[Reading]) -> Match | None:
+        """Region, typo or wrong country, for texts with no exact match.
+
+        A country written as such (``X, AR``: Argentina) is searched before one only
+        inferred from a subdivision code (``X, AR``: Arkansas), so that a guess never
+        leaves the country the text gives when that country has one.
+        """
+        given = [r for r in options if r.country_given]
+        inferred = [r for r in options if not r.country_given]
+        return self._best(self._fallback(r) for r in given) or self._best(
+            self._fallback(r) for r in inferred
+        )
+
+    def _city_state(self, text: str, cc: str) -> bool:
+        """``Singapore``, ``Luxembourg``: the country's largest city bears its name."""
+        g = self.gazetteer
+        slots = [s for s in g.lookup_names(fold(text)) if g.countries[s] == cc]
+        return bool(slots) and self._largest(g.in_country(cc)) in slots
+
+    def _country_result(self, cc: str, text: str, problem: str = "") -> GeoResult:
+        """A place that is a whole country: no city, no point (the country's capital
+        would put it on the map where it is not), the zone when the country has one."""
+        name = text.split(",")[0].strip()
+        result = GeoResult(
+            status=FUZZY if problem else RESOLVED,
+            admin1="" if problem else c.COUNTRY_NAME_SUBDIVISION.get(fold(name).upper(), ""),
+            country=cc,
+            timezone=self._country_zone(cc),
+            geocoder=self.name,
+            raw={"source": "pycountry", "country": cc},
+        )
+        if problem:
+            result.problems.append((GEOCODE_FUZZY, problem))
+        return result
+
+    def _country_zone(self, cc: str) -> str:
+        """The zone of (nearly) all the country's towns, weighted by population; ""
+        for countries across zones (US, Argentina, Malaysia)."""
+        zone = self._zones.get(cc)
+        if zone is None:
+            g = self.gazetteer
+            weights: dict[str, int] = {}
+            for slot in g.in_country(cc):
+                weights[g.timezones[slot]] = weights.get(g.timezones[slot], 0) + g.populations[slot]
+            total = sum(weights.values())
+            top = max(weights, key=weights.__getitem__, default="")
+            zone = top if total and weights[top] >= COUNTRY_ZONE_SHARE * total else ""
+            self._zones[cc] = zone
+        return zone
 
     def _best(self, matches) -> Match | None:
         best: Match | None = None
@@ -187,6 +259,21 @@ class OfflineGeocoder(MemoGeocoder):
         seen = set(by_name)
         return _unique(by_name), _unique(s for s in by_alt if s not in seen)
 
+    def _qualified_candidates(self, city: str, cc: str) -> tuple[list[int], list[int]]:
+        """``Frankfurt (Main)``: the towns called Frankfurt, those with Main in their
+        name first (Frankfurt am Main, not Frankfurt (Oder))."""
+        base, qualifier = split_qualifier(city)
+        if not base:
+            return [], []
+        by_name, by_alt = self._candidates(split_aliases(base), cc)
+        word = f" {fold(qualifier)} "
+        names = self.gazetteer.names
+        named = [s for s in by_name if word in f" {fold(names[s])} "]
+        alt = [s for s in by_alt if word in f" {fold(names[s])} "]
+        if named or alt:
+            return named, alt
+        return by_name, by_alt
+
     def _largest(self, slots: list[int]) -> int:
         pops = self.gazetteer.populations
         return max(slots, key=lambda s: (pops[s], -s))
@@ -212,30 +299,32 @@ class OfflineGeocoder(MemoGeocoder):
         aliases = split_aliases(reading.city)
         cc = reading.country
         by_name, by_alt = self._candidates(aliases, cc)
+        if not by_name and not by_alt:
+            by_name, by_alt = self._qualified_candidates(reading.city, cc)
         admin1 = ""
         if reading.subdivision and cc:
             admin1 = c.geonames_admin1(cc, reading.subdivision, g.admin1_codes.get(cc, frozenset()))
         if reading.subdivision and not reading.country_given and not admin1:
             return None  # the country was guessed from a code that means nothing there
-        if by_name or by_alt:
-            if admin1:
-                same = self._pick(
-                    [s for s in by_name if g.admin1[s] == admin1],
-                    [s for s in by_alt if g.admin1[s] == admin1],
-                )
-                if same is not None:
-                    return Match(RANK_EXACT_ADMIN1, same, reading)
-                return Match(RANK_EXACT_MISMATCH, self._pick(by_name, by_alt), reading, "mismatch")
-            slot = self._pick(by_name, by_alt)
-            if not by_name and cc:
-                # "Selangor, MY": a state whose name is only an alternate name of a
-                # small town in it (Kuala Selangor); the state is what was meant,
-                # unless that town is the state's main city (Ciudad de México).
-                region = self._subdivision_as_city(reading)
-                if region is not None and region.slot != slot:
-                    return region
-            return Match(RANK_EXACT, slot, reading)
-        return None
+        slot = self._pick(by_name, by_alt)
+        if slot is None:
+            return None
+        if admin1:
+            same = self._pick(
+                [s for s in by_name if g.admin1[s] == admin1],
+                [s for s in by_alt if g.admin1[s] == admin1],
+            )
+            if same is not None:
+                return Match(RANK_EXACT_ADMIN1, same, reading)
+            return Match(RANK_EXACT_MISMATCH, slot, reading, "mismatch")
+        if not by_name and cc:
+            # "Selangor, MY": a state whose name is only an alternate name of a
+            # small town in it (Kuala Selangor); the state is what was meant,
+            # unless that town is the state's main city (Ciudad de México).
+            region = self._subdivision_as_city(reading)
+            if region is not None and region.slot != slot:
+                return region
+        return Match(RANK_EXACT, slot, reading)
 
     def _fallback(self, reading: Reading) -> Match | None:
         """Guesses for a reading with no exact match: region, typo, other country."""
@@ -263,7 +352,8 @@ class OfflineGeocoder(MemoGeocoder):
         """Typos (``Aukland``): closest name or alternate name within the country.
 
         When the country was only inferred (``X, DE`` read as Delaware), the search
-        stays within that subdivision: a typo must not carry a place abroad.
+        stays within that subdivision and its towns' main names: a typo must not
+        carry a place abroad.
         """
         if not _LOOKS_LIKE_A_NAME.match(reading.city):
             return None  # a link or markup in the field is no typo of a city
@@ -278,7 +368,9 @@ class OfflineGeocoder(MemoGeocoder):
         # alternate name (about a second to build) only when no main name is close.
         names = g.name_choices(cc)
         best = self._closest(reading, names, list(names), within)
-        if best is None:
+        if best is None and reading.country_given:
+            # Alternate names hold old names too (North Little Rock was "Argentina"):
+            # only for a country the text gives, not for one guessed from a code.
             best = self._closest(reading, g.fuzzy_choices(cc), g.fuzzy_keys(cc), within)
         if best is None:
             return None
@@ -301,6 +393,8 @@ class OfflineGeocoder(MemoGeocoder):
                 if not slots:
                     continue
                 slot = self._largest(slots)
+                if score < FUZZY_SURE and g.populations[slot] < FUZZY_MIN_POPULATION:
+                    continue
                 cand = (score, g.populations[slot], slot)
                 if best is None or cand[:2] > best[:2]:
                     best = cand

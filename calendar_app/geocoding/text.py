@@ -249,3 +249,15 @@ def split_aliases(city: str) -> list[str]:
     if "/" in city:
         out.extend(p.strip() for p in city.split("/") if p.strip())
     return out
+
+
+_QUALIFIER = re.compile(r"^(?P<base>[^()]+?)\s*\((?P<qualifier>[^()]+)\)$")
+
+
+def split_qualifier(city: str) -> tuple[str, str]:
+    """``Frankfurt (Main)`` -> (``Frankfurt``, ``Main``): one town, told apart from
+    another of its name by the word in brackets; ("", "") without brackets."""
+    match = _QUALIFIER.match(clean(city))
+    if match is None:
+        return "", ""
+    return match.group("base"), match.group("qualifier").strip()

@@ -27,6 +27,10 @@ _MARKERS = (_HYBRID, _VIRTUAL, _IN_PERSON)
 _JOINED = re.compile(r"[+&]|\band\b|\s/\s", re.IGNORECASE)
 _EDGES = EdgeStripper(r"\s+&/:;,|$\-–—", ("and", "plus"))
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
+# `Frankfurt (Main), DE`: brackets inside a town's name (a word before, a comma after)
+# are part of that one place; kept aside as private-use characters while splitting.
+_QUALIFIER = re.compile(r"(?<=\w)(\s*)\(([^(),]+)\)(?=\s*,)")
+_KEEP_OPEN, _KEEP_CLOSE = "\ue000", "\ue001"
 # ` / ` separates places only when both sides are full places (`Berlin, DE / Hamburg, DE`);
 # `Biel/Bienne, CH` and `Praha / Prague, CZ` are one place with two names.
 _PLACE_SEPARATORS = (re.compile(r"\s+(?:/|\+|&|and)\s+", re.IGNORECASE), re.compile(r"/"))
@@ -70,6 +74,16 @@ def _place_texts(chunk: str) -> list[str]:
     return [t for t in texts if t]
 
 
+def _keep_qualifier(match: re.Match[str]) -> str:
+    if any(marker.search(match[2]) for marker in _MARKERS):
+        return match[0]  # `Munich (virtual), DE`: a marker, not a name
+    return f"{match[1]}{_KEEP_OPEN}{match[2]}{_KEEP_CLOSE}"
+
+
+def _restore_qualifiers(text: str) -> str:
+    return text.replace(_KEEP_OPEN, "(").replace(_KEEP_CLOSE, ")")
+
+
 def parse_place(text: str) -> ParsedPlace:
     """`City`, `City, CC`, `City, ST, CC`; the country as written, `UK` and `Israel` too."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
@@ -88,6 +102,7 @@ def parse_place(text: str) -> ParsedPlace:
 
 
 def parse_location(text: str) -> Location:
+    text = _QUALIFIER.sub(_keep_qualifier, text)
     outside = _PARENTHESES.sub(" ", text)
     outside_places = _place_texts(outside)
     place_texts = outside_places + [
@@ -102,4 +117,5 @@ def parse_location(text: str) -> Location:
     else:
         attendance = IN_PERSON
     marked = virtual or in_person or attendance == HYBRID
-    return Location(attendance, [parse_place(t) for t in place_texts], marked)
+    places = [parse_place(_restore_qualifiers(t)) for t in place_texts]
+    return Location(attendance, places, marked)

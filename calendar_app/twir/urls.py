@@ -101,6 +101,18 @@ def _redirect_target(host: str, path: str, query: list[tuple[str, str]]) -> str 
     return None
 
 
+def unwrap_redirect(url: str) -> str:
+    """``https://www.google.com/url?q=<real>&sa=D`` -> ``<real>``; others as written."""
+    try:
+        parts = _parts(url)
+        host = _host(parts.netloc)
+    except ValueError:
+        return url.strip()
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    target = _redirect_target(host, parts.path, query)
+    return unwrap_redirect(target) if target and target != url else url.strip()
+
+
 @lru_cache(maxsize=65536)  # pure, and called for every link of every issue
 def canonical_url(url: str) -> str:
     """https, bare lower-case host, no Meetup locale, no tracking, no trailing slash."""

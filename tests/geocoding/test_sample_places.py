@@ -221,7 +221,7 @@ MORE_PLACES: dict[str, tuple] = {
     "Online": NOT_A_PLACE,
     "UTC+2": NOT_A_PLACE,
     "Americas / EMEA": NOT_A_PLACE,
-    "Nowhereville, DE": ("not_found", "", "", "", None, ("geocode_failed",)),
+    "Nowhereville": ("not_found", "", "", "", None, ("geocode_failed",)),
     # the parser's split of `[Scylla](https://www.scylladb.com/)`
     "[Scylla]": ("not_found", "", "", "", None, ("geocode_failed",)),
     "https://www.scylladb.com": ("not_found", "", "", "", None, ("geocode_failed",)),

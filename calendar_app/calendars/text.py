@@ -1,0 +1,79 @@
+"""Untrusted feed text made safe to keep: control characters out, links checked.
+
+Feeds are written by anyone who can create an event; nothing here trusts them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from calendar_app.twir.urls import canonical_url, is_event_specific, is_safe_url, unwrap_redirect
+
+# C0 except tab/newline/return, DEL, C1, and the bidirectional overrides that can make
+# text read differently from what it is.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+_URL = re.compile(r"https?://[^\s<>\"'\\]+", re.IGNORECASE)
+_URL_TAIL = ".,;:!?)]}>"
+# Luma writes its event page into the description, there is usually no URL property.
+_LUMA_PAGE = re.compile(r"get up-to-date information at:\s*(https?://\S+)", re.IGNORECASE)
+_ONLINE = re.compile(r"^(?:online|virtual)(?:\s+(?:event|meeting|meetup))?\b", re.IGNORECASE)
+
+
+def strip_controls(text: str) -> tuple[str, bool]:
+    """The text without control characters, and whether there were any."""
+    cleaned = _CONTROL.sub("", text)
+    return cleaned, cleaned != text
+
+
+def one_line(text: str) -> str:
+    """Titles, places and names: one line, single spaces."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_link(text: str) -> bool:
+    return bool(re.match(r"^\s*[a-z][a-z0-9+.-]*://", text, re.IGNORECASE))
+
+
+def is_online_location(location: str) -> bool:
+    """``Online event`` (Meetup), a link (Luma puts the event page there), ``Virtual``."""
+    return is_link(location) or bool(_ONLINE.match(location.strip()))
+
+
+def links_in(description: str) -> list[str]:
+    """http(s) links in a description, HTML entities decoded (Google writes HTML)."""
+    text = html.unescape(description)
+    return [match.rstrip(_URL_TAIL) for match in _URL.findall(text)]
+
+
+def luma_page(description: str) -> str:
+    """The page after Luma's "Get up-to-date information at:", or ""."""
+    match = _LUMA_PAGE.search(html.unescape(description))
+    return match.group(1).rstrip(_URL_TAIL) if match else ""
+
+
+def safe_link(url: str) -> str:
+    """The link with redirect wrappers removed (``google.com/url?q=``), or "" if it
+    is not http(s)."""
+    url = unwrap_redirect(url.strip())
+    return url if is_safe_url(url) else ""
+
+
+def event_links(description: str) -> list[str]:
+    """Links in a description that name one event (a Meetup or Luma page), the kind
+    that identifies the event; other links (slides, a code of conduct) are not kept."""
+    out = []
+    for link in links_in(description):
+        target = safe_link(link)
+        if target and is_event_specific(target):
+            out.append(target)
+    return out
+
+
+def unique_links(links: list[str]) -> tuple[str, ...]:
+    """First spelling of each link, by canonical form."""
+    seen: dict[str, str] = {}
+    for link in links:
+        seen.setdefault(canonical_url(link), link)
+    return tuple(seen.values())
