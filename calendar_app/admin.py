@@ -34,6 +34,7 @@ from calendar_app.models import (
     Place,
     Sighting,
     Status,
+    zone_or_none,
 )
 from calendar_app.services.export_twir import render_twir
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
@@ -184,11 +185,27 @@ class MeetupForm(forms.ModelForm):
 
     class Meta:
         model = Meetup
-        fields = ("title", "start_date", "end_date", "attendance", "region", "status")
+        fields = (
+            "title",
+            "start_date",
+            "end_date",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "attendance",
+            "region",
+            "status",
+        )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unlock"].choices = [(f, f) for f in self.instance.locked_fields or []]
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data.get("timezone", "").strip()
+        if name and zone_or_none(name) is None:
+            raise forms.ValidationError("Not an IANA time zone name (e.g. Europe/Berlin).")
+        return name
 
 
 class HasOpenFlagsFilter(admin.SimpleListFilter):
@@ -272,7 +289,19 @@ class MeetupAdmin(SimpleHistoryAdmin):
         "updated",
     )
     fieldsets = (
-        (None, {"fields": ("title", ("start_date", "end_date"), "attendance", "region", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    ("start_date", "end_date"),
+                    ("starts_at", "ends_at", "timezone"),
+                    "attendance",
+                    "region",
+                    "status",
+                )
+            },
+        ),
         ("Locks", {"fields": ("locked", "unlock")}),
         (
             "Identity",
