@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from calendar_app import admin_sources  # noqa: F401 - registers the calendars' admin
 from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (
     Flag,

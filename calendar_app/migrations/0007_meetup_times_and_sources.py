@@ -3,7 +3,35 @@
 import datetime
 import django.db.models.deletion
 import django.utils.timezone
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Curators follow calendars: add them, enable or disable them, sync them; read what they gave.
+CURATOR_PERMISSIONS = ("view_source", "change_source", "add_source", "view_sourceevent")
+
+
+def grant_curators(apps, schema_editor):
+    app_config = apps.get_app_config("calendar_app")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="calendar_app", codename__in=CURATOR_PERMISSIONS
+    )
+    for group in Group.objects.filter(name="curators"):
+        group.permissions.add(*permissions)
+
+
+def revoke_curators(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="calendar_app", codename__in=CURATOR_PERMISSIONS
+    )
+    for group in Group.objects.filter(name="curators"):
+        group.permissions.remove(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -112,4 +140,5 @@ class Migration(migrations.Migration):
             model_name='sourceevent',
             constraint=models.UniqueConstraint(fields=('source', 'uid', 'recurrence_id'), name='sourceevent_unique_occurrence'),
         ),
+        migrations.RunPython(grant_curators, revoke_curators),
     ]
