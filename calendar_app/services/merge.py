@@ -8,6 +8,8 @@ link with the same canonical URL, the same group or place) stay where they were.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -86,7 +88,7 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
 
 def _move_to(other: Meetup, survivor: Meetup) -> dict:
     """Move `other`'s rows to `survivor`; return what moved, for unmerge."""
-    record = {
+    record: dict[str, Any] = {
         "sightings": list(other.sightings.values_list("id", flat=True)),
         "source_events": list(other.source_events.values_list("id", flat=True)),
         "flags": list(other.flags.values_list("id", flat=True)),
