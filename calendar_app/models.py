@@ -194,6 +194,12 @@ class MeetupQuerySet(models.QuerySet):
     def overlapping(self, start: date, end: date) -> MeetupQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
 
+    def chronological(self) -> MeetupQuerySet:
+        """By day, then by start time (meetups known by date only first), then title."""
+        return self.order_by(
+            "start_date", models.F("starts_at").asc(nulls_first=True), "title", "id"
+        )
+
     def with_open_flag_count(self) -> MeetupQuerySet:
         return self.annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from urllib.parse import quote
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
@@ -22,6 +23,7 @@ from calendar_app.models import (
     Meetup,
     MeetupGroup,
     MeetupPlace,
+    MeetupQuerySet,
     Place,
     Sighting,
     Status,
@@ -113,7 +115,7 @@ def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
     if filterset.form.cleaned_data.get("near"):
         rows = list(queryset.values_list("id", "distance_km"))
         return MeetupList(filterset, [pk for pk, _ in rows], dict(rows), params)
-    ids = list(queryset.order_by("start_date", "title", "id").values_list("id", flat=True))
+    ids = list(cast(MeetupQuerySet, queryset).chronological().values_list("id", flat=True))
     return MeetupList(filterset, ids, {}, params)
 
 
@@ -381,7 +383,7 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     filterset, queryset = filtered_meetups(params, past_days=past_days)
     rows = list(
         queryset.overlapping(grid_start, grid_end)
-        .order_by("start_date", "title", "id")
+        .chronological()
         .values_list(
             "id",
             "title",
@@ -549,7 +551,7 @@ def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:
     if group is None:
         return None
     meetups = Meetup.objects.published().filter(groups=group)
-    upcoming = list(meetups.upcoming(today).order_by("start_date", "title", "id").for_display())
+    upcoming = list(meetups.upcoming(today).chronological().for_display())
     past_qs = meetups.filter(end_date__lt=today)
     past = list(past_qs.order_by("-start_date", "-id").for_display()[:PAST_LIMIT])
     past_total = past_qs.count() if len(past) == PAST_LIMIT else len(past)

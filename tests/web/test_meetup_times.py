@@ -91,3 +91,17 @@ def test_month_grid_shows_the_time(client, timed):
 def test_list_shows_the_time(client, timed):
     html = client.get("/events/?include_past=1").content.decode()
     assert "21:00</time> CEST, Europe/Berlin" in html
+
+
+def test_a_days_meetups_are_listed_by_their_start_time(client):
+    late = make_meetup(
+        "Evening", start=DAY, starts_at=datetime.combine(DAY, time(19), tzinfo=BERLIN)
+    )
+    early = make_meetup(
+        "Lunch", start=DAY, starts_at=datetime.combine(DAY, time(12), tzinfo=BERLIN)
+    )
+    undated = make_meetup("All day", start=DAY)
+    html = client.get("/calendar/2025/07/").content.decode()
+    assert html.index("All day") < html.index("Lunch") < html.index("Evening")
+    response = client.get("/events/?include_past=1")
+    assert [m.pk for m in response.context["page"].object_list] == [undated.pk, early.pk, late.pk]
