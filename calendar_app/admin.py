@@ -34,6 +34,7 @@ from calendar_app.models import (
     Newsletter,
     Place,
     Sighting,
+    SourceEvent,
     Status,
     zone_or_none,
 )
@@ -167,6 +168,16 @@ class SightingInline(SightingLinesInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("newsletter")
+
+
+class SourceEventInline(ReadOnlyInline):
+    model = SourceEvent
+    fields = ("source", "uid", "recurrence_id", "first_seen", "last_seen", "gone")
+    readonly_fields = fields
+    verbose_name_plural = "calendar events (the calendars behind this meetup)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
 
 
 class MeetupFlagInline(ReadOnlyInline):
@@ -314,6 +325,7 @@ class MeetupAdmin(SimpleHistoryAdmin):
         MeetupGroupInline,
         MeetupPlaceInline,
         SightingInline,
+        SourceEventInline,
         MeetupFlagInline,
     )
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")

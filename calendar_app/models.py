@@ -617,10 +617,6 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name or self.url
 
-    @property
-    def is_file(self) -> bool:
-        return self.url.startswith("file://")
-
     def next_due(self) -> datetime | None:
         """When the next fetch is due; None when due now (never tried).
 

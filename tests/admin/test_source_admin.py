@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.models import Source
+from calendar_app.models import Source, SourceEvent
 from tests.admin.conftest import action_data
+from tests.factories import make_meetup
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,14 @@ def test_a_file_source_can_still_be_renamed(curator_client, sources):
     assert curator_client.post(url, data).status_code == 302
     source.refresh_from_db()
     assert source.name == "Renamed"
+
+
+def test_a_meetups_page_shows_the_calendar_events_behind_it(curator_client, sources):
+    meetup = make_meetup("Rust Hack and Learn")
+    SourceEvent.objects.create(
+        source=sources["healthy"], uid="event_280440185@meetup.com", meetup=meetup
+    )
+    url = reverse("admin:calendar_app_meetup_change", args=[meetup.pk])
+    html = curator_client.get(url).content.decode()
+    assert "Calendar events (the calendars behind this meetup)" in html
+    assert "event_280440185@meetup.com" in html and "Rust Berlin" in html
