@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLES := tests/fixtures/samples
+SAMPLE_CALENDARS := $(wildcard calendar_app/data/sample_calendars/sample-*.ics)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install migrate ingest-samples superuser test test-browser test-postgres lint bench serve clean
+.PHONY: demo install migrate ingest-samples sample-sources superuser test test-browser test-postgres lint bench serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,15 @@ migrate: install
 ingest-samples: migrate
 	$(PY) manage.py ingest_twir $(SAMPLES)
 
-## Set everything up, load the sample newsletters and run the site on http://127.0.0.1:8000/
-demo: ingest-samples
+## Follow the bundled sample calendars (weekly and monthly series without an end, so there
+## are always upcoming timed meetups); adding them again changes nothing
+sample-sources: migrate
+	for calendar in $(SAMPLE_CALENDARS); do \
+		$(PY) manage.py add_source "$$calendar" --name "$$(basename "$$calendar" .ics)" || exit 1; \
+	done
+
+## Set everything up, load the sample newsletters and calendars, run the site on http://127.0.0.1:8000/
+demo: ingest-samples sample-sources
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The test suite (no browser). SQLite by default; on DATABASE_URL=postgres://... it also runs

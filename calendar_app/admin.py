@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from calendar_app import admin_sources  # noqa: F401 - registers the calendars' admin
 from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (
     Flag,
@@ -33,7 +34,9 @@ from calendar_app.models import (
     Newsletter,
     Place,
     Sighting,
+    SourceEvent,
     Status,
+    zone_or_none,
 )
 from calendar_app.services.export_twir import render_twir
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
@@ -167,6 +170,16 @@ class SightingInline(SightingLinesInline):
         return super().get_queryset(request).select_related("newsletter")
 
 
+class SourceEventInline(ReadOnlyInline):
+    model = SourceEvent
+    fields = ("source", "uid", "recurrence_id", "first_seen", "last_seen", "gone")
+    readonly_fields = fields
+    verbose_name_plural = "calendar events (the calendars behind this meetup)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
 class MeetupFlagInline(ReadOnlyInline):
     model = Flag
     fields = ("kind", "message", "resolved")
@@ -184,11 +197,27 @@ class MeetupForm(forms.ModelForm):
 
     class Meta:
         model = Meetup
-        fields = ("title", "start_date", "end_date", "attendance", "region", "status")
+        fields = (
+            "title",
+            "start_date",
+            "end_date",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "attendance",
+            "region",
+            "status",
+        )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unlock"].choices = [(f, f) for f in self.instance.locked_fields or []]
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data.get("timezone", "").strip()
+        if name and zone_or_none(name) is None:
+            raise forms.ValidationError("Not an IANA time zone name (e.g. Europe/Berlin).")
+        return name
 
 
 class HasOpenFlagsFilter(admin.SimpleListFilter):
@@ -272,7 +301,19 @@ class MeetupAdmin(SimpleHistoryAdmin):
         "updated",
     )
     fieldsets = (
-        (None, {"fields": ("title", ("start_date", "end_date"), "attendance", "region", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    ("start_date", "end_date"),
+                    ("starts_at", "ends_at", "timezone"),
+                    "attendance",
+                    "region",
+                    "status",
+                )
+            },
+        ),
         ("Locks", {"fields": ("locked", "unlock")}),
         (
             "Identity",
@@ -284,6 +325,7 @@ class MeetupAdmin(SimpleHistoryAdmin):
         MeetupGroupInline,
         MeetupPlaceInline,
         SightingInline,
+        SourceEventInline,
         MeetupFlagInline,
     )
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")

@@ -31,7 +31,16 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from calendar_app.filters import MeetupFilter
-from calendar_app.models import Flag, Group, Meetup, MeetupQuerySet, Newsletter, Place, Status
+from calendar_app.models import (
+    Flag,
+    Group,
+    Meetup,
+    MeetupQuerySet,
+    Newsletter,
+    Place,
+    SourceEvent,
+    Status,
+)
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import for_json, meetup_to_dict
 from calendar_app.services.ical import (
@@ -114,6 +123,10 @@ def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = Fa
         flags = Flag.objects.aggregate(c=Max("created"), r=Max("resolved_at"), n=Count("id"))
         stamps += [flags["c"], flags["r"]]
         key += f"|flags={flags['n']}"
+        # the JSON lists each meetup's sources: a calendar event seen for the first time
+        seen = SourceEvent.objects.aggregate(f=Max("first_seen"), n=Count("id"))
+        stamps.append(seen["f"])
+        key += f"|source_events={seen['n']}"
     generation = "|".join([RENDER_VERSION, *(s.isoformat() if s else "-" for s in stamps[1:])])
     parts = [generation, kind, key, str(summary["n"]), str(summary["ids"]), str(stamps[0])]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import models
 from django.db.models import Count, Q
@@ -12,6 +13,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 
@@ -192,6 +194,12 @@ class MeetupQuerySet(models.QuerySet):
     def overlapping(self, start: date, end: date) -> MeetupQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
 
+    def chronological(self) -> MeetupQuerySet:
+        """By day, then by start time (meetups known by date only first), then title."""
+        return self.order_by(
+            "start_date", models.F("starts_at").asc(nulls_first=True), "title", "id"
+        )
+
     def with_open_flag_count(self) -> MeetupQuerySet:
         return self.annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
 
@@ -215,6 +223,9 @@ class Meetup(models.Model):
         "title",
         "start_date",
         "end_date",
+        "starts_at",
+        "ends_at",
+        "timezone",
         "attendance",
         "region",
         "status",
@@ -222,12 +233,23 @@ class Meetup(models.Model):
         "groups",
         "links",
     )
-    SEQUENCE_FIELDS = ("start_date", "end_date", "status")
+    SEQUENCE_FIELDS = ("start_date", "end_date", "starts_at", "ends_at", "status")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=500, blank=True)
     start_date = models.DateField(db_index=True)
     end_date = models.DateField(db_index=True)
+    starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="Start instant; empty when only the date is known."
+    )
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="End instant; empty when only the date is known."
+    )
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA zone of the event (the calendar's TZID, else its place's zone).",
+    )
     attendance = models.CharField(
         max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON, db_index=True
     )
@@ -254,7 +276,8 @@ class Meetup(models.Model):
     groups = models.ManyToManyField(Group, through="MeetupGroup", related_name="meetups")
     places = models.ManyToManyField(Place, through="MeetupPlace", related_name="meetups")
     created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(default=timezone.now, db_index=True)
+    # `now`, not `timezone.now`: in this class body `timezone` is the field above
+    updated = models.DateTimeField(default=now, db_index=True)
     history = HistoricalRecords(excluded_fields=["updated", "source_date", "fallback_key"])
 
     objects = MeetupQuerySet.as_manager()
@@ -281,6 +304,16 @@ class Meetup(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(region__in=["", *Region.values]), name="meetup_region_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gte=models.F("starts_at")),
+                name="meetup_ends_at_after_starts_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False),
+                name="meetup_ends_at_needs_starts_at",
             ),
         ]
 
@@ -315,6 +348,33 @@ class Meetup(models.Model):
     def is_multi_day(self) -> bool:
         return self.end_date > self.start_date
 
+    @property
+    def all_day(self) -> bool:
+        """Only the dates are known (as from a newsletter): no time of day to show."""
+        return self.starts_at is None
+
+    @property
+    def event_timezone(self) -> str:
+        """The event's own zone name: its own (the calendar's TZID), else its place's."""
+        if self.timezone:
+            return self.timezone
+        place = self.primary_place
+        return place.timezone if place else ""
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The event's own zone, or None when it has no (valid) name."""
+        return zone_or_none(self.event_timezone)
+
+    @property
+    def local_start(self) -> datetime | None:
+        """The start in the event's own zone (UTC when the zone is unknown)."""
+        return None if self.starts_at is None else _local(self.starts_at, self.zone)
+
+    @property
+    def local_end(self) -> datetime | None:
+        return None if self.ends_at is None else _local(self.ends_at, self.zone)
+
     def ordered_groups(self) -> list[Group]:
         return [mg.group for mg in self.meetupgroup_set.all()]
 
@@ -338,6 +398,20 @@ class Meetup(models.Model):
     def url(self) -> str:
         link = self.primary_link
         return link.url if link else ""
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The IANA zone called `name`, or None for an empty or unknown name."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local(moment: datetime, zone: ZoneInfo | None) -> datetime:
+    return moment.astimezone(zone or ZoneInfo("UTC"))
 
 
 class MeetupGroup(models.Model):
@@ -487,3 +561,106 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message[:80]}"
+
+
+class SourceKind(models.TextChoices):
+    ICS = "ics", "iCalendar feed"
+
+
+class SourceQuerySet(models.QuerySet):
+    def enabled(self) -> SourceQuerySet:
+        return self.filter(enabled=True)
+
+
+class Source(models.Model):
+    """A calendar the site follows, with the health of its last fetches.
+
+    `url` is an http(s) URL, or a `file://` URL with an absolute path for a calendar
+    bundled with the project or exported by hand (only the operator's command adds those).
+    """
+
+    DEFAULT_INTERVAL = timedelta(hours=6)
+    # After repeated failures the wait doubles per failure, up to this many intervals.
+    MAX_BACKOFF_FACTOR = 8
+
+    url = models.CharField(max_length=1000, unique=True)
+    name = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.ICS)
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources"
+    )
+    enabled = models.BooleanField(default=True, db_index=True)
+    etag = models.CharField(max_length=500, blank=True, help_text="ETag of the last answer.")
+    last_modified = models.CharField(
+        max_length=100, blank=True, help_text="Last-Modified of the last answer, as sent."
+    )
+    last_attempt = models.DateTimeField(null=True, blank=True)
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    events_seen = models.PositiveIntegerField(
+        default=0, help_text="Events (occurrences) in the feed at the last successful read."
+    )
+    interval = models.DurationField(default=DEFAULT_INTERVAL, help_text="Time between fetches.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+    def next_due(self) -> datetime | None:
+        """When the next fetch is due; None when due now (never tried).
+
+        After n failures in a row the wait is interval x 2^n (capped), so a feed that keeps
+        failing is asked less and less often until it answers again.
+        """
+        if self.last_attempt is None:
+            return None
+        factor = min(2**self.consecutive_failures, self.MAX_BACKOFF_FACTOR)
+        return self.last_attempt + self.interval * factor
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        due = self.next_due()
+        return self.enabled and (due is None or due <= (now or timezone.now()))
+
+
+class SourceEvent(models.Model):
+    """One event (one occurrence of a series) as one calendar gave it: the provenance of
+    what a source says about a meetup, like a Sighting for a newsletter entry."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
+    uid = models.CharField(max_length=1000)
+    recurrence_id = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The occurrence's original start (ISO); empty if single.",
+    )
+    raw = models.TextField(blank=True, help_text="The VEVENT as the feed wrote it.")
+    values = models.JSONField(default=dict, blank=True, help_text="What the reader made of it.")
+    meetup = models.ForeignKey(
+        Meetup, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_events"
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    gone = models.BooleanField(default=False, help_text="No longer in the feed.")
+
+    class Meta:
+        ordering = ["source", "uid", "recurrence_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "uid", "recurrence_id"], name="sourceevent_unique_occurrence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        occurrence = f" @ {self.recurrence_id}" if self.recurrence_id else ""
+        return f"{self.uid}{occurrence}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from urllib.parse import quote
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
@@ -22,9 +23,11 @@ from calendar_app.models import (
     Meetup,
     MeetupGroup,
     MeetupPlace,
+    MeetupQuerySet,
     Place,
     Sighting,
     Status,
+    zone_or_none,
 )
 
 MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
@@ -112,13 +115,32 @@ def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
     if filterset.form.cleaned_data.get("near"):
         rows = list(queryset.values_list("id", "distance_km"))
         return MeetupList(filterset, [pk for pk, _ in rows], dict(rows), params)
-    ids = list(queryset.order_by("start_date", "title", "id").values_list("id", flat=True))
+    ids = list(cast(MeetupQuerySet, queryset).chronological().values_list("id", flat=True))
     return MeetupList(filterset, ids, {}, params)
 
 
 # What a list row (partials/meetup_item.html) shows: no links, no JSON, no history fields.
-LIST_FIELDS = ("id", "title", "start_date", "end_date", "attendance", "status")
-PLACE_FIELDS = ("text", "written", "city", "admin1", "country", "latitude", "longitude")
+LIST_FIELDS = (
+    "id",
+    "title",
+    "start_date",
+    "end_date",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "attendance",
+    "status",
+)
+PLACE_FIELDS = (
+    "text",
+    "written",
+    "city",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "timezone",
+)
 
 
 def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> list[Meetup]:
@@ -261,17 +283,26 @@ class CalendarItem:
     end_date: date
     attendance: str
     status: str
+    starts_at: datetime | None = None
+    timezone: str = ""
     city: str = ""
     url: str = ""
     display_title: str = ""
     attendance_label: str = ""
     cancelled: bool = False
+    time: str = ""
+    start_iso: str = ""
 
     def __post_init__(self) -> None:
         self.url = f"{EVENTS_PATH}{self.id}/"
         self.display_title = self.title or "Rust meetup"
         self.attendance_label = ATTENDANCE_LABELS.get(self.attendance, self.attendance)
         self.cancelled = self.status == Status.CANCELLED
+        if self.starts_at is not None:
+            # the event's own local time (meetup_set_times always names a zone it can)
+            local = self.starts_at.astimezone(zone_or_none(self.timezone) or UTC)
+            self.time = local.strftime("%H:%M")
+            self.start_iso = local.isoformat()
 
 
 @dataclass(slots=True)
@@ -352,8 +383,17 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     filterset, queryset = filtered_meetups(params, past_days=past_days)
     rows = list(
         queryset.overlapping(grid_start, grid_end)
-        .order_by("start_date", "title", "id")
-        .values_list("id", "title", "start_date", "end_date", "attendance", "status")
+        .chronological()
+        .values_list(
+            "id",
+            "title",
+            "start_date",
+            "end_date",
+            "attendance",
+            "status",
+            "starts_at",
+            "timezone",
+        )
     )
     days = {d: Day(d, d.month == month, d == today) for week in dates for d in week}
     one_day = timedelta(days=1)
@@ -511,7 +551,7 @@ def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:
     if group is None:
         return None
     meetups = Meetup.objects.published().filter(groups=group)
-    upcoming = list(meetups.upcoming(today).order_by("start_date", "title", "id").for_display())
+    upcoming = list(meetups.upcoming(today).chronological().for_display())
     past_qs = meetups.filter(end_date__lt=today)
     past = list(past_qs.order_by("-start_date", "-id").for_display()[:PAST_LIMIT])
     past_total = past_qs.count() if len(past) == PAST_LIMIT else len(past)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from calendar_app.models import (
     Place,
     Sighting,
 )
+from calendar_app.services.times import meetup_set_times
 
 _counter = itertools.count(1)
 
@@ -71,8 +72,13 @@ def make_meetup(
     places: list[Place] | None = None,
     groups: list[Group] | None = None,
     links: list[tuple[str, str]] | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    tz: str = "",
 ) -> Meetup:
-    """A meetup with its places, groups and links ((url, label); the first is primary)."""
+    """A meetup with its places, groups and links ((url, label); the first is primary).
+
+    With `starts_at` it gets times through the service (zone `tz`, else the place's)."""
     start = start or timezone.localdate() + timedelta(days=3)
     meetup = Meetup.objects.create(
         title=title,
@@ -97,6 +103,8 @@ def make_meetup(
             primary=position == 0,
             position=position,
         )
+    if starts_at is not None:
+        meetup_set_times(meetup=meetup, starts_at=starts_at, ends_at=ends_at, timezone=tz)
     return meetup
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from calendar_app.models import Meetup, MeetupQuerySet
+from django.db.models import Prefetch
+
+from calendar_app.models import Meetup, MeetupQuerySet, SourceEvent
 
 
 def for_json(queryset: MeetupQuerySet) -> MeetupQuerySet:
     """Everything `meetup_to_dict` reads, in a fixed number of queries."""
-    return queryset.for_display().prefetch_related("sightings__newsletter", "flags")
+    return queryset.for_display().prefetch_related(
+        "sightings__newsletter",
+        "flags",
+        Prefetch("source_events", queryset=SourceEvent.objects.select_related("source")),
+    )
 
 
 def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
@@ -24,6 +30,7 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
         "attendance": meetup.attendance,
         "region": meetup.region,
         "status": meetup.status,
+        **times_to_dict(meetup),
         "url": meetup.url,
         "links": [{"url": link.url, "label": link.label} for link in meetup.ordered_links()],
         "groups": [
@@ -54,12 +61,30 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
             }
             for sighting in meetup.sightings.all()
         ],
+        "sources": sources_to_list(meetup),
         "flags": [
             {"kind": flag.kind, "message": flag.message}
             for flag in meetup.flags.all()
             if not flag.resolved
         ],
     }
+
+
+def times_to_dict(meetup: Meetup) -> dict[str, Any]:
+    """`start`/`end` in the event's own zone with its UTC offset; null when only dates."""
+    start, end = meetup.local_start, meetup.local_end
+    return {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "all_day": meetup.all_day,
+        "timezone": meetup.event_timezone or None,
+    }
+
+
+def sources_to_list(meetup: Meetup) -> list[dict[str, str]]:
+    """The calendars that list the meetup, one item per (feed, UID) however many occurrences."""
+    pairs = {(event.source.url, event.uid): None for event in meetup.source_events.all()}
+    return [{"url": url, "uid": uid} for url, uid in pairs]
 
 
 def export_json(queryset: MeetupQuerySet) -> str:

@@ -6,6 +6,7 @@ renders to identical bytes and calendar clients see no spurious updates.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, transaction
 from django.db.models import F, QuerySet
@@ -32,6 +34,7 @@ from calendar_app.models import (
     RenderedEvent,
     Sighting,
     Status,
+    zone_or_none,
 )
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
@@ -71,6 +74,9 @@ class FeedMeetup:
     title: str
     start_date: date
     end_date: date
+    starts_at: datetime | None
+    ends_at: datetime | None
+    timezone: str
     attendance: str
     region: str
     status: str
@@ -110,6 +116,9 @@ MEETUP_COLUMNS = (
     "title",
     "start_date",
     "end_date",
+    "starts_at",
+    "ends_at",
+    "timezone",
     "attendance",
     "region",
     "status",
@@ -202,7 +211,33 @@ def render_calendar(
         events = kept_events(queryset, meetups, builder)
     else:
         events = [builder.event(meetup).to_ical() for meetup in meetups]
-    return header + b"".join(events) + CALENDAR_END
+    return header + timezones(meetups) + b"".join(events) + CALENDAR_END
+
+
+def event_zone(meetup: FeedMeetup) -> ZoneInfo:
+    """The zone a timed VEVENT is written in: its own, UTC when it has none (or a bad one)."""
+    return zone_or_none(meetup.timezone) or ZoneInfo("UTC")
+
+
+def timezones(meetups: list[FeedMeetup]) -> bytes:
+    """The VTIMEZONEs the timed meetups' TZIDs need, by name (UTC needs none)."""
+    names = {event_zone(m).key for m in meetups if m.starts_at is not None} - {"UTC"}
+    return b"".join(vtimezone(name) for name in sorted(names))
+
+
+@functools.lru_cache(maxsize=512)
+def vtimezone(name: str) -> bytes:
+    """One VTIMEZONE as `Calendar.add_missing_timezones` writes it (1970 to 2038).
+
+    Called one zone at a time: that method adds the zones of a calendar in set order,
+    which changes between processes, and the feed's bytes must not.
+    """
+    scratch = Calendar()
+    event = Event()
+    event["DTSTART"] = vDDDTypes(datetime(2000, 1, 1, tzinfo=ZoneInfo(name)))
+    scratch.add_component(event)
+    scratch.add_missing_timezones()
+    return b"".join(zone.to_ical() for zone in scratch.timezones)
 
 
 def feed_events(queryset: QuerySet, *, site_url: str) -> list[Event]:
@@ -295,7 +330,8 @@ _PK_MARK = 987654321  # stands for the pk in the reversed meetup URL
 
 
 class _EventBuilder:
-    """Builds all-day VEVENTs from FeedMeetups with icalendar's own property types.
+    """Builds VEVENTs (all-day, or timed in the event's zone) from FeedMeetups with
+    icalendar's own property types.
 
     Properties are set with the types `Event.add()` would choose (vText, vDDDTypes, vInt,
     vCategory, vUri with VALUE=URI), skipping its per-call type inference; a test checks
@@ -331,7 +367,7 @@ class _EventBuilder:
         return value
 
     def event(self, meetup: FeedMeetup) -> Event:
-        """One all-day VEVENT; DTSTAMP is the meetup's last change so output is reproducible."""
+        """One VEVENT; DTSTAMP is the meetup's last change so output is reproducible."""
         changed = vDDDTypes(meetup.updated.astimezone(UTC))
         cancelled = meetup.status == Status.CANCELLED
         event = Event()
@@ -339,8 +375,14 @@ class _EventBuilder:
         event["DTSTAMP"] = changed
         event["LAST-MODIFIED"] = changed
         event["CREATED"] = vDDDTypes(meetup.created.astimezone(UTC)) if meetup.created else changed
-        event["DTSTART"] = self._date(meetup.start_date)
-        event["DTEND"] = self._date(meetup.end_date + timedelta(days=1))  # the day after
+        if meetup.starts_at is None:
+            event["DTSTART"] = self._date(meetup.start_date)
+            event["DTEND"] = self._date(meetup.end_date + timedelta(days=1))  # the day after
+        else:
+            zone = event_zone(meetup)
+            event["DTSTART"] = vDDDTypes(meetup.starts_at.astimezone(zone))
+            if meetup.ends_at is not None:
+                event["DTEND"] = vDDDTypes(meetup.ends_at.astimezone(zone))
         event["SEQUENCE"] = vInt(meetup.sequence)
         groups = meetup.groups
         event["SUMMARY"] = vText(meetup.title or (groups[0] if groups else "Rust meetup"))

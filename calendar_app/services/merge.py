@@ -8,6 +8,8 @@ link with the same canonical URL, the same group or place) stay where they were.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -20,6 +22,7 @@ from calendar_app.models import (
     MeetupLink,
     MeetupPlace,
     Sighting,
+    SourceEvent,
 )
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 
@@ -60,6 +63,10 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
     record = meetup.merge_record or {}
     Sighting.objects.filter(id__in=record.get("sightings", [])).update(meetup=meetup)
+    SourceEvent.objects.filter(id__in=record.get("source_events", [])).update(meetup=meetup)
+    if record.get("times"):  # the survivor had no time of day before the merge
+        survivor.starts_at = survivor.ends_at = None
+        survivor.timezone = ""
     Flag.objects.filter(id__in=record.get("flags", [])).update(meetup=meetup)
     for model, key in ((MeetupLink, "links"), (MeetupGroup, "groups"), (MeetupPlace, "places")):
         for row_id, position, primary in record.get(key, []):
@@ -81,8 +88,9 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
 
 def _move_to(other: Meetup, survivor: Meetup) -> dict:
     """Move `other`'s rows to `survivor`; return what moved, for unmerge."""
-    record = {
+    record: dict[str, Any] = {
         "sightings": list(other.sightings.values_list("id", flat=True)),
+        "source_events": list(other.source_events.values_list("id", flat=True)),
         "flags": list(other.flags.values_list("id", flat=True)),
         "repointed": list(Meetup.objects.filter(duplicate_of=other).values_list("id", flat=True)),
         "links": _move_rows(
@@ -105,6 +113,8 @@ def _move_to(other: Meetup, survivor: Meetup) -> dict:
         ),
     }
     Sighting.objects.filter(id__in=record["sightings"]).update(meetup=survivor)
+    SourceEvent.objects.filter(id__in=record["source_events"]).update(meetup=survivor)
+    record["times"] = _adopt_times(other, survivor)
     other.flags.update(meetup=survivor)
     Meetup.objects.filter(id__in=record["repointed"]).update(duplicate_of=survivor)
     changed = [lock for key, lock in _RELATION_LOCKS.items() if record[key]]
@@ -112,6 +122,18 @@ def _move_to(other: Meetup, survivor: Meetup) -> dict:
         changed += ["start_date", "end_date"]
     record["locked"] = lock_changed_fields(survivor, changed)
     return record
+
+
+def _adopt_times(other: Meetup, survivor: Meetup) -> bool:
+    """A survivor known by date only takes the time of day of a merged meetup on its day
+    (typically one a calendar gave): whether it did, for unmerge."""
+    if survivor.starts_at is not None or other.starts_at is None:
+        return False
+    if other.start_date != survivor.start_date:
+        return False
+    survivor.starts_at, survivor.ends_at = other.starts_at, other.ends_at
+    survivor.timezone = other.timezone
+    return True
 
 
 def _move_rows(rows, survivor: Meetup) -> list[list]:

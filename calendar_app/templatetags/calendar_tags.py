@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from calendar_app.models import Meetup
@@ -42,18 +43,59 @@ def external_link(url, label: str = "") -> str:
 
 @register.filter
 def google_event_url(meetup: Meetup, page_url: str = "") -> str:
-    """Google Calendar's "add event" link: an all-day event with an exclusive end date."""
+    """Google Calendar's "add event" link: UTC start/end instants (`ctz` names the event's
+    zone) for a timed meetup, else an all-day event with an exclusive end date."""
     place = meetup.primary_place
     location = place.display_name if place else ""
     if not location and meetup.attendance != "in_person":
         location = "Online"
     details = "\n".join(part for part in (meetup.url, page_url) if part)
-    dates = f"{meetup.start_date:%Y%m%d}/{meetup.end_date + timedelta(days=1):%Y%m%d}"
     query = {
         "action": "TEMPLATE",
         "text": meetup.title or "Rust meetup",
-        "dates": dates,
+        "dates": _google_dates(meetup),
         "details": details,
         "location": location,
     }
+    if meetup.starts_at is not None and meetup.zone is not None:
+        query["ctz"] = meetup.event_timezone
     return GOOGLE_EVENT + urlencode(query)
+
+
+def _google_dates(meetup: Meetup) -> str:
+    if meetup.starts_at is None:
+        return f"{meetup.start_date:%Y%m%d}/{meetup.end_date + timedelta(days=1):%Y%m%d}"
+    start = meetup.starts_at.astimezone(UTC)
+    end = (meetup.ends_at or meetup.starts_at).astimezone(UTC)  # no end known: an instant
+    return f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"
+
+
+@register.simple_tag
+def meetup_time(meetup: Meetup) -> str:
+    """The event's local time with its zone, '18:30–21:00 CET, Europe/Berlin'; "" for a
+    meetup known by date only. An online meetup also gets the visitor's own time, filled
+    in by static/js/local-time.js (hidden without JavaScript)."""
+    start, end = meetup.local_start, meetup.local_end
+    if start is None:
+        return ""
+    html = _time(start, "H:i")
+    if end is not None and end != start:
+        html += format_html("–{}", _time(end, "H:i" if end.date() == start.date() else "j M H:i"))
+    zone_name = meetup.event_timezone if meetup.zone is not None else "UTC"
+    html = format_html(
+        '<span class="event-time">{} {}, {}</span>', html, start.strftime("%Z"), zone_name
+    )
+    if meetup.attendance != "in_person":
+        html += format_html(
+            ' <span class="visitor-time" hidden>(your time: <time datetime="{}"'
+            ' data-visitor-time data-event-zone="{}"></time>)</span>',
+            start.isoformat(),
+            zone_name,
+        )
+    return html
+
+
+def _time(moment: datetime, fmt: str) -> str:
+    return format_html(
+        '<time datetime="{}">{}</time>', moment.isoformat(), date_format(moment, fmt)
+    )

@@ -22,6 +22,8 @@ ADMIN_PAGES = [
     "admin:calendar_app_groupalias_changelist",
     "admin:calendar_app_newsletter_changelist",
     "admin:calendar_app_sighting_changelist",
+    "admin:calendar_app_source_changelist",
+    "admin:calendar_app_sourceevent_changelist",
 ]
 
 
@@ -57,6 +59,10 @@ def test_curators_group_has_exactly_the_curation_permissions():
         "view_newsletter",
         "change_newsletter",
         "view_sighting",
+        "view_source",
+        "change_source",
+        "add_source",
+        "view_sourceevent",
     }
 
 

@@ -7,6 +7,7 @@ icalendar itself picks each value type; `_EventBuilder` sets the same types dire
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from icalendar import Event
@@ -41,8 +42,14 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
     event.add("DTSTAMP", changed)
     event.add("LAST-MODIFIED", changed)
     event.add("CREATED", (meetup.created or meetup.updated).astimezone(UTC))
-    event.add("DTSTART", meetup.start_date)
-    event.add("DTEND", meetup.end_date + timedelta(days=1))
+    if meetup.starts_at is None:
+        event.add("DTSTART", meetup.start_date)
+        event.add("DTEND", meetup.end_date + timedelta(days=1))
+    else:
+        zone = ZoneInfo(meetup.timezone or "UTC")
+        event.add("DTSTART", meetup.starts_at.astimezone(zone))
+        if meetup.ends_at is not None:
+            event.add("DTEND", meetup.ends_at.astimezone(zone))
     event.add("SEQUENCE", meetup.sequence)
     event.add("SUMMARY", meetup.title or (groups[0].name if groups else "Rust meetup"))
     where = location(meetup)

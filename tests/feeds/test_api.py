@@ -18,11 +18,16 @@ ITEM_KEYS = {
     "attendance",
     "region",
     "status",
+    "start",
+    "end",
+    "all_day",
+    "timezone",
     "url",
     "links",
     "groups",
     "places",
     "sightings",
+    "sources",
     "flags",
 }
 

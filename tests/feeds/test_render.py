@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import OperationalError
@@ -55,6 +56,19 @@ def odd(sample) -> list[Meetup]:
             "Not a web link",
             start=today + timedelta(days=1),
             links=[("mailto:x@example.org", "Mail")],
+        ),
+        make_meetup(
+            "Timed, in its place's zone",
+            start=today,
+            places=[zurich],
+            starts_at=datetime.combine(today, time(18, 30), tzinfo=ZoneInfo("Europe/Zurich")),
+            ends_at=datetime.combine(today, time(21), tzinfo=ZoneInfo("Europe/Zurich")),
+        ),
+        make_meetup(
+            "Timed in UTC, no end",
+            start=today,
+            places=[],
+            starts_at=datetime.combine(today, time(17), tzinfo=UTC),
         ),
     ]
     MeetupLink.objects.filter(meetup=meetups[4]).update(primary=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -250,3 +250,19 @@ def test_round_trip_through_ingest():
     assert sorted(got) == sorted(expected)
     for key, values in expected.items():
         assert got[key] == values, key
+
+
+def test_a_timed_meetup_keeps_the_newsletters_date_format_on_its_local_day():
+    tokyo = make_place("Tokyo, JP", city="Tokyo", country="JP", timezone_name="Asia/Tokyo")
+    make_meetup(
+        "Rust Tokyo",
+        start=date(2030, 3, 6),
+        region="asia",
+        places=[tokyo],
+        groups=[make_group("Rust Tokyo", url="https://rust.tokyo/")],
+        links=[("https://rust.tokyo/2030/03/", "Rust Tokyo")],
+        starts_at=datetime(2030, 3, 6, 16, tzinfo=UTC),  # 01:00 on the 7th in Tokyo
+    )
+    text = render_twir(start=START, end=END)
+    assert "* 2030-03-07 | Tokyo, JP | [Rust Tokyo](https://rust.tokyo/)\n" in text
+    assert "01:00" not in text and "16:00" not in text

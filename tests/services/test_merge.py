@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from calendar_app.models import Flag, GroupAlias, Meetup, MeetupLink
+from calendar_app.models import Flag, GroupAlias, Meetup, MeetupLink, Source, SourceEvent
 from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
 from tests.factories import (
     make_group,
@@ -150,3 +151,23 @@ def test_merge_groups_moves_aliases_and_meetups():
     assert GroupAlias.objects.get(key="name:rust berlin e.v.").group == keep
     assert shared.ordered_groups() == [keep]
     assert own.ordered_groups() == [keep]
+
+
+def test_a_merge_brings_the_calendars_provenance_and_time_and_unmerge_takes_them_back():
+    listed = make_meetup("Rust Hack and Learn", start=DAY)
+    starts = datetime.combine(DAY, time(18, 30), tzinfo=ZoneInfo("Europe/Berlin"))
+    from_calendar = make_meetup("Hack and Learn", start=DAY, starts_at=starts)
+    source = Source.objects.create(url="https://www.meetup.com/rust-berlin/events/ical/")
+    seen = SourceEvent.objects.create(source=source, uid="event_1@meetup.com", meetup=from_calendar)
+
+    merge_meetups(survivor=listed, others=[from_calendar])
+    listed.refresh_from_db()
+    seen.refresh_from_db()
+    assert seen.meetup == listed
+    assert (listed.starts_at, listed.timezone) == (starts, "Europe/Berlin")
+
+    unmerge_meetup(meetup=Meetup.objects.get(pk=from_calendar.pk))
+    listed.refresh_from_db()
+    seen.refresh_from_db()
+    assert seen.meetup_id == from_calendar.pk
+    assert (listed.starts_at, listed.timezone) == (None, "")

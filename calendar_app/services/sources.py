@@ -1,0 +1,368 @@
+"""Calendars the site follows: adding them, their health, and syncing them (fetch, then merge).
+
+A sync asks each source's feed through a `Fetch` callable (a few at a time, in threads:
+fetching never touches the database) and hands each new body to a `Merge` callable in this
+one thread, then records the source's health. A source that fails is recorded and skipped;
+it never stops the others and never removes what is already known.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.http import http_date
+
+from calendar_app.models import Group, GroupAlias, Source
+from calendar_app.twir import canonical_url
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+HTTP_SCHEMES = frozenset({"http", "https"})
+MAX_BYTES = 10 * 1024 * 1024  # a calendar larger than this is refused, not read
+FETCH_WORKERS = 4  # fetches at a time: polite to the hosts, enough to hide their latency
+MAX_ERROR_LENGTH = 2000
+
+
+class SourceURLError(ValueError):
+    """Not something the site can follow: neither an http(s) URL nor a readable file."""
+
+
+def http_source_url(value: str) -> str:
+    """`value` if it is an http(s) URL with a host, else SourceURLError (the admin's rule)."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in HTTP_SCHEMES or not parts.hostname:
+        raise SourceURLError(f"Not an http(s) URL: {value!r}")
+    if any(ord(char) < 33 for char in url):
+        raise SourceURLError(f"A URL has no spaces or control characters: {value!r}")
+    return url
+
+
+def source_url(value: str) -> str:
+    """The URL to store for what an operator typed: an http(s) URL as it is; a local file
+    (a path or a `file:` URL) as a `file://` URL with its absolute path, if it exists."""
+    text = value.strip()
+    scheme = urlsplit(text).scheme.lower()
+    if scheme in HTTP_SCHEMES:
+        return http_source_url(text)
+    if scheme == "file":
+        text = url2pathname(unquote(urlsplit(text).path))
+    elif len(scheme) > 1:  # "c:" is a Windows drive, anything longer a scheme we refuse
+        raise SourceURLError(f"Only http(s) URLs and local files can be followed: {value!r}")
+    path = Path(text).expanduser().resolve()
+    if not path.is_file():
+        raise SourceURLError(f"No such file: {path}")
+    return path.as_uri()
+
+
+def source_add(*, url: str, name: str = "", group: Group | None = None) -> tuple[Source, bool]:
+    """Follow the calendar at `url` (already checked: see `source_url`); idempotent by URL.
+
+    A source already followed keeps its state; a name or group given again replaces the
+    stored one. Returns the source and whether it was created.
+    """
+    source, created = Source.objects.get_or_create(
+        url=url, defaults={"name": name.strip()[:300], "group": group}
+    )
+    changed = []
+    if not created and name.strip() and source.name != name.strip()[:300]:
+        source.name = name.strip()[:300]
+        changed.append("name")
+    if not created and group is not None and source.group_id != group.pk:
+        source.group = group
+        changed.append("group")
+    if changed:
+        source.save(update_fields=changed)
+    return source, created
+
+
+def sources_set_enabled(*, sources: QuerySet[Source], enabled: bool) -> int:
+    """Enable or disable sources; a re-enabled source is due at once, failures forgotten."""
+    changing = sources.exclude(enabled=enabled)
+    if enabled:
+        return changing.update(enabled=True, consecutive_failures=0, last_attempt=None)
+    return changing.update(enabled=False)
+
+
+# --- the editors' lists -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedCalendar:
+    """A calendar from one of the editors' lists, with the page that names its organiser."""
+
+    url: str
+    name: str
+    page: str
+    enabled: bool
+
+
+def meetup_calendar(group_page: str, *, enabled: bool) -> ListedCalendar:
+    """`https://www.meetup.com/<group>/events/` -> the group's public iCalendar feed."""
+    parts = urlsplit(group_page.strip())
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if "meetup.com" not in (parts.hostname or "") or not segments:
+        raise SourceURLError(f"Not a Meetup group page: {group_page!r}")
+    slug = segments[0]
+    return ListedCalendar(
+        url=f"https://www.meetup.com/{slug}/events/ical/",
+        name=slug,
+        page=f"https://www.meetup.com/{slug}/",
+        enabled=enabled,
+    )
+
+
+def luma_calendar(item: dict[str, str]) -> ListedCalendar:
+    return ListedCalendar(
+        url=http_source_url(item["ics"]),
+        name=item.get("name", ""),
+        page=item.get("page", ""),
+        enabled=True,
+    )
+
+
+def editors_calendars(data_dir: Path = DATA_DIR) -> list[ListedCalendar]:
+    """The calendars the newsletter's editors follow (copies of their lists, in data/):
+    Meetup groups always included, Luma calendars, and the "maybe" Meetup groups (only
+    occasional Rust events) disabled until a curator enables one."""
+
+    def read(name: str) -> list:
+        return json.loads((data_dir / name).read_text(encoding="utf-8"))
+
+    return [
+        *(meetup_calendar(page, enabled=True) for page in read("rust-meetups.json")),
+        *(luma_calendar(item) for item in read("luma-calendars.json")),
+        *(meetup_calendar(page, enabled=False) for page in read("maybe-rust-meetups.json")),
+    ]
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    existing: int = 0
+    linked_to_groups: int = 0
+
+
+def sources_load(*, calendars: Iterable[ListedCalendar]) -> LoadReport:
+    """Follow the listed calendars; idempotent (a calendar already followed is left as a
+    curator set it: enabled or not, its name, its group)."""
+    report = LoadReport()
+    calendars = list(calendars)
+    groups = _groups_by_page([calendar.page for calendar in calendars])
+    known = set(
+        Source.objects.filter(url__in=[c.url for c in calendars]).values_list("url", flat=True)
+    )
+    new = []
+    for calendar in calendars:
+        if calendar.url in known:
+            report.existing += 1
+            continue
+        known.add(calendar.url)
+        group = groups.get(calendar.page)
+        report.linked_to_groups += group is not None
+        new.append(
+            Source(url=calendar.url, name=calendar.name, enabled=calendar.enabled, group=group)
+        )
+    Source.objects.bulk_create(new, ignore_conflicts=True)
+    report.created = len(new)
+    return report
+
+
+def _groups_by_page(pages: list[str]) -> dict[str, Group]:
+    """The organisers already known by these pages (their `url:` alias), in one query."""
+    keys = {f"url:{canonical_url(page)}": page for page in pages if page}
+    aliases = GroupAlias.objects.filter(key__in=keys).select_related("group")
+    return {keys[alias.key]: alias.group for alias in aliases}
+
+
+# --- health -----------------------------------------------------------------------------
+
+
+def source_record_success(
+    *,
+    source: Source,
+    at: datetime,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    events_seen: int | None = None,
+) -> None:
+    """The feed answered (with a calendar, or 304): clear the error and the back-off.
+
+    None keeps the stored value: a 304 without new validators keeps the old ones, and
+    keeps the number of events read last time.
+    """
+    source.last_attempt = source.last_success = at
+    source.last_error = ""
+    source.consecutive_failures = 0
+    fields = ["last_attempt", "last_success", "last_error", "consecutive_failures"]
+    for name, value in (
+        ("etag", etag),
+        ("last_modified", last_modified),
+        ("events_seen", events_seen),
+    ):
+        if value is not None:
+            setattr(source, name, value)
+            fields.append(name)
+    source.save(update_fields=fields)
+
+
+def source_record_failure(*, source: Source, at: datetime, error: str) -> None:
+    """The feed failed: say why, count it (the next fetch waits longer); keep the rest."""
+    source.last_attempt = at
+    source.last_error = " ".join(error.split())[:MAX_ERROR_LENGTH] or "Failed."
+    source.consecutive_failures += 1
+    source.save(update_fields=["last_attempt", "last_error", "consecutive_failures"])
+
+
+# --- fetching and syncing ---------------------------------------------------------------
+
+
+class FetchStatus(enum.StrEnum):
+    FETCHED = "fetched"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What asking a feed gave: a body with its validators, a 304, or an error."""
+
+    status: FetchStatus
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str = ""
+
+
+Fetch = Callable[[Source], FetchResult]
+# Reads a fetched body and merges its events into the meetups; returns how many it read.
+Merge = Callable[[Source, bytes], int]
+
+
+def fetch_file(source: Source) -> FetchResult:
+    """Read a `file://` source; its modification time stands in for Last-Modified, so an
+    unchanged file is "not modified" as an unchanged feed would be."""
+    path = Path(url2pathname(unquote(urlsplit(source.url).path)))
+    try:
+        stat = path.stat()
+        stamp = http_date(int(stat.st_mtime))
+        if source.last_modified == stamp and source.last_success is not None:
+            return FetchResult(FetchStatus.NOT_MODIFIED)
+        if stat.st_size > MAX_BYTES:
+            return FetchResult(FetchStatus.FAILED, error=f"Larger than {MAX_BYTES} bytes.")
+        body = path.read_bytes()
+    except OSError as exc:
+        return FetchResult(FetchStatus.FAILED, error=f"Cannot read {path}: {exc.strerror}")
+    return FetchResult(FetchStatus.FETCHED, body=body, last_modified=stamp)
+
+
+# Fetchers by URL scheme; the HTTP fetcher (conditional GET, limits) registers for http(s).
+FETCHERS: dict[str, Fetch] = {"file": fetch_file}
+
+
+def fetch_source(source: Source) -> FetchResult:
+    """Ask the source's feed with the fetcher for its URL's scheme."""
+    scheme = urlsplit(source.url).scheme.lower()
+    fetcher = FETCHERS.get(scheme)
+    if fetcher is None:
+        return FetchResult(FetchStatus.FAILED, error=f"No fetcher for {scheme or 'these'} URLs.")
+    return fetcher(source)
+
+
+@dataclass
+class SyncReport:
+    sources: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    events: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # by source URL
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sources_due(*, now: datetime | None = None) -> list[Source]:
+    """Enabled sources whose interval (lengthened after failures) has passed."""
+    now = now or timezone.now()
+    return [source for source in Source.objects.enabled() if source.is_due(now)]
+
+
+def sources_sync(
+    *,
+    sources: Iterable[Source],
+    fetch: Fetch = fetch_source,
+    merge: Merge | None = None,
+    workers: int = FETCH_WORKERS,
+) -> SyncReport:
+    """Fetch `sources` (`workers` at a time) and merge what changed, one source at a time.
+
+    Each merge runs in its own transaction: one that fails is rolled back and recorded on
+    its source, and the next source goes on. Without `merge` the bodies are only fetched
+    and the sources' health recorded.
+    """
+    sources = list(sources)
+    report = SyncReport(sources=len(sources))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for source, result in zip(sources, pool.map(_fetch_safely(fetch), sources), strict=True):
+            _apply(source, result, merge, report)
+    return report
+
+
+def _fetch_safely(fetch: Fetch) -> Fetch:
+    def run(source: Source) -> FetchResult:
+        try:
+            return fetch(source)
+        except Exception as exc:  # a fetcher's bug is one source's failure, not the sync's
+            logger.exception("fetching %s failed", source.url)
+            return FetchResult(FetchStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+
+    return run
+
+
+def _apply(source: Source, result: FetchResult, merge: Merge | None, report: SyncReport) -> None:
+    now = timezone.now()
+    if result.status is FetchStatus.FAILED:
+        _failed(source, now, result.error, report)
+        return
+    if result.status is FetchStatus.NOT_MODIFIED:
+        report.not_modified += 1
+        source_record_success(source=source, at=now, etag=result.etag)
+        return
+    events = None
+    if merge is not None:
+        try:
+            with transaction.atomic():
+                events = merge(source, result.body)
+        except Exception as exc:  # recorded on the source; the other sources go on
+            logger.exception("merging %s failed", source.url)
+            _failed(source, now, f"{type(exc).__name__}: {exc}", report)
+            return
+        report.events += events
+    report.fetched += 1
+    source_record_success(
+        source=source,
+        at=now,
+        etag=result.etag or "",
+        last_modified=result.last_modified or "",
+        events_seen=events,
+    )
+
+
+def _failed(source: Source, now: datetime, error: str, report: SyncReport) -> None:
+    report.failed += 1
+    report.errors[source.url] = error
+    source_record_failure(source=source, at=now, error=error)

@@ -1,0 +1,37 @@
+// The visitor's own time for online meetups: fills <time datetime data-visitor-time>
+// elements (rendered hidden) with Intl.DateTimeFormat in the browser's zone, and shows
+// them when that zone differs from the event's.
+(function () {
+  "use strict";
+
+  function visitorZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function fillVisitorTimes() {
+    if (typeof Intl === "undefined" || !Intl.DateTimeFormat) return;
+    var zone = visitorZone();
+    var format = new Intl.DateTimeFormat(undefined, {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short"
+    });
+    document.querySelectorAll("time[data-visitor-time]").forEach(function (element) {
+      var moment = new Date(element.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) return;
+      if (zone && zone === element.getAttribute("data-event-zone")) return;
+      element.textContent = format.format(moment);
+      var wrapper = element.closest(".visitor-time");
+      if (wrapper) wrapper.hidden = false;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", fillVisitorTimes);
+})();

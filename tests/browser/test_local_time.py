@@ -1,0 +1,60 @@
+"""The visitor's own time for an online meetup, filled in by static/js/local-time.js."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_meetup
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def online():
+    day = timezone.localdate() + timedelta(days=5)
+    return make_meetup(
+        "Rust online",
+        start=day,
+        attendance="virtual",
+        region="",
+        starts_at=datetime.combine(day, time(17), tzinfo=UTC),
+        tz="Europe/Berlin",
+    )
+
+
+def _open(browser, live_server, settings, zone: str, path: str):
+    settings.MAP_TILE_URL = ""
+    context = browser.new_context(base_url=live_server.url, timezone_id=zone, locale="en-GB")
+    page = context.new_page()
+    page.goto(path)
+    return context, page
+
+
+def test_a_visitor_elsewhere_sees_the_time_in_their_own_zone(
+    browser, live_server, settings, online
+):
+    context, page = _open(
+        browser, live_server, settings, "America/New_York", online.get_absolute_url()
+    )
+    visitor = page.locator(".visitor-time")
+    visitor.wait_for(state="visible")
+    there = online.starts_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"{there:%H:%M} GMT{int(there.utcoffset().total_seconds() // 3600)}" in (
+        visitor.inner_text()
+    )
+    here = online.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{here:%H:%M}" in page.locator(".event-time").inner_text()
+    context.close()
+
+
+def test_a_visitor_in_the_events_zone_sees_it_once(browser, live_server, settings, online):
+    context, page = _open(
+        browser, live_server, settings, "Europe/Berlin", online.get_absolute_url()
+    )
+    page.wait_for_load_state("load")
+    assert page.locator(".visitor-time").is_hidden()
+    context.close()
