@@ -14,15 +14,20 @@ if TYPE_CHECKING:
     from calendar_app.services.ingest.report import IngestReport
     from calendar_app.services.ingest.run import (
         COMMIT_EVERY,
+        Refused,
         ingest_newsletter,
         ingest_one,
         ingest_parsed,
         ingest_paths,
         refresh_meetups,
     )
+    from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 
 _HOMES = {
     "IngestReport": "report",
+    "StorageFailure": "storage",
+    "storage_failure": "storage",
+    "Refused": "run",
     "expand_paths": "read",
     "read_source": "read",
     "COMMIT_EVERY": "run",
@@ -35,6 +40,8 @@ _HOMES = {
 __all__ = [
     "COMMIT_EVERY",
     "IngestReport",
+    "Refused",
+    "StorageFailure",
     "expand_paths",
     "ingest_newsletter",
     "ingest_one",
@@ -42,6 +49,7 @@ __all__ = [
     "ingest_paths",
     "read_source",
     "refresh_meetups",
+    "storage_failure",
 ]
 
 

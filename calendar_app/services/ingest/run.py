@@ -23,15 +23,16 @@ from calendar_app.services.ingest.entries import (
     links_for_two_dates,
     sighted,
 )
-from calendar_app.services.ingest.match import Issue, Plan, match, refresh
+from calendar_app.services.ingest.match import Issue, Plan, Sighted, match, refresh
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
 from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivors
+from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
 from calendar_app.twir import parse_newsletter
-from calendar_app.twir.records import ParsedEntry, ParsedNewsletter
+from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
 logger = logging.getLogger(__name__)
 # An import commits every this many newsletters, each one a savepoint: a commit writes
@@ -83,7 +84,11 @@ def ingest_one(
     """One new or changed file of many; a failure rolls back this file only and is reported."""
     try:
         return ingest_newsletter(text=text, source=source, force=force, parse=parse, checked=True)
+    except Refused as exc:
+        return IngestReport(files=1, errors=[f"{source}: {exc}"])
     except Exception as exc:  # a broken file must not stop the others
+        if storage_failure(exc):
+            raise StorageFailure(storage_failure(exc)) from None
         logger.exception("ingest of %s failed", source)
         return IngestReport(errors=[f"{source}: not ingested: {type(exc).__name__}: {exc}"])
 
@@ -133,6 +138,8 @@ def ingest_newsletter(
         if newsletter and newsletter.content_hash == text_hash and not force:
             report.skipped_unchanged = 1
             return report
+        if not force:
+            check_safe(parsed, newsletter.sightings.count() if newsletter else 0)
         resolved = resolved_flags(newsletter) if newsletter else set()
         touched = (
             set(newsletter.sightings.values_list("meetup_id", flat=True)) if newsletter else set()
@@ -143,6 +150,26 @@ def ingest_newsletter(
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
+
+
+class Refused(ValueError):
+    """A file ingest will not apply without --force: it would lose what is stored."""
+
+
+# A re-read keeping fewer than this share of an issue's sightings is taken for a damaged copy.
+KEEP_AT_LEAST = 0.5
+
+
+def check_safe(parsed: ParsedNewsletter, stored: int) -> None:
+    """Refuse a file with no readable header, or one that would drop most of an issue."""
+    if parsed.number is None and parsed.date is None:
+        raise Refused("no readable header (no issue number or date); refused, --force accepts it")
+    readable = sum(entry.ok for entry in parsed.entries)
+    if stored and readable < stored * KEEP_AT_LEAST:
+        raise Refused(
+            f"would replace the issue's {stored} stored entries with {readable}; "
+            "refused as a damaged copy, --force accepts it"
+        )
 
 
 def take_ingest_lock() -> None:
@@ -211,17 +238,7 @@ def ingest_parsed(
     issue = Issue(
         newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
     )
-    entries = [
-        sighted(
-            e,
-            issue,
-            generic=generic,
-            group_ids=groups.id_for,
-            place_ids=places.usable_id,
-            region_of=places.regions,
-        )
-        for e in readable
-    ]
+    entries, readable = _sighted(readable, issue, generic, places, groups, flags, newsletter)
     known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
@@ -244,6 +261,37 @@ def ingest_parsed(
     report.flagged = len(flags)
     report.meetups_created = written.created
     report.meetups_updated = written.updated
+
+
+def _sighted(
+    readable: list[ParsedEntry],
+    issue: Issue,
+    generic: frozenset[str],
+    places: PlaceResolver,
+    groups: GroupResolver,
+    flags: list[Flag],
+    newsletter: Newsletter,
+) -> tuple[list[Sighted], list[ParsedEntry]]:
+    """Entries as matching sees them; one that cannot be read so is flagged, never fatal."""
+    entries: list[Sighted] = []
+    kept: list[ParsedEntry] = []
+    for entry in readable:
+        try:
+            value = sighted(
+                entry,
+                issue,
+                generic=generic,
+                group_ids=groups.id_for,
+                place_ids=places.usable_id,
+                region_of=places.regions,
+            )
+        except (ArithmeticError, ValueError) as exc:  # e.g. a date at the calendar's end
+            entry.problems.append(Problem(FlagKind.UNPARSED, f"cannot be stored: {exc}"))
+            flags.append(unparsed_flag(newsletter, entry))
+            continue
+        entries.append(value)
+        kept.append(entry)
+    return entries, kept
 
 
 def refresh_meetups(ids: Iterable[int]) -> Plan:

@@ -8,6 +8,7 @@ and relations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -35,7 +36,7 @@ def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
     days = {e.start_date for e in entries}
     links = {link.canonical: link.specific for e in entries for link in e.links}
     specific = [url for url, is_specific in links.items() if is_specific]
-    reach = (min(days) - MAX_MOVE, max(days) + MAX_MOVE)
+    reach = (shifted(min(days), -MAX_MOVE), shifted(max(days), MAX_MOVE))
     ids = set(
         MeetupLink.objects.filter(canonical_url__in=list(links))
         .filter(
@@ -55,6 +56,14 @@ def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
             ).values_list("meetup_id", flat=True)
         )
     return ids
+
+
+def shifted(day: date, by: timedelta) -> date:
+    """`day + by`, held at the calendar's ends (an extreme date must not fail a file)."""
+    try:
+        return day + by
+    except OverflowError:
+        return date.max if by > timedelta(0) else date.min
 
 
 def survivors(ids: Iterable[int]) -> set[int]:
