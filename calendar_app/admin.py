@@ -378,6 +378,8 @@ class MeetupAdmin(SimpleHistoryAdmin):
         unlock_fields(obj, form.cleaned_data.get("unlock") or [])
         if change:
             lock_changed_fields(obj, form.changed_data)
+            if {"start_date", "end_date", "status"} & set(form.changed_data):
+                obj.note_calendar_change()  # the form set them; calendar clients must update
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
@@ -445,7 +447,7 @@ class MeetupAdmin(SimpleHistoryAdmin):
         """Set and lock the status, one save per meetup so each lands in its history."""
         count = 0
         for meetup in queryset:
-            meetup.status = status
+            meetup.set_status(status)
             lock_changed_fields(meetup, ["status"])
             meetup._history_user = request.user
             meetup._change_reason = f"Status set to {status}"

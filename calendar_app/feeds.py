@@ -41,6 +41,7 @@ from calendar_app.models import (
     SourceEvent,
     Status,
 )
+from calendar_app.rules import FEED_PAST_WINDOW
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import for_json, meetup_to_dict
 from calendar_app.services.ical import (
@@ -51,7 +52,6 @@ from calendar_app.services.ical import (
     render_calendar,
 )
 
-FEED_PAST_DAYS = 30
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # An hour: short enough that an edit reaches browsers and proxies the same day, long enough
 # to absorb refresh storms; clients revalidate cheaply with the ETag afterwards.
@@ -154,7 +154,7 @@ def site_root(request: HttpRequest) -> str:
 @require_safe
 def events_ics(request: HttpRequest) -> HttpResponse:
     """The subscription feed: no Content-Disposition, or Google refuses to subscribe."""
-    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_DAYS)
+    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return filter_errors(filterset)
     source = feed_url(site_root(request), request.GET)
@@ -202,7 +202,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def events_json(request: HttpRequest) -> HttpResponse:
     """The list as JSON items, `page`/`page_size` paginated, with the same validators."""
-    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_DAYS)
+    filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
     try:

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from calendar_app.rules import FlagKind
+
 
 class Attendance(models.TextChoices):
     IN_PERSON = "in_person", "In person"
@@ -67,7 +69,10 @@ class Group(models.Model):
     name = models.CharField(max_length=300)
     url = models.URLField(max_length=1000, blank=True)
     slug = models.SlugField(max_length=200, unique=True)
-    history = HistoricalRecords()
+    source_date = models.DateField(
+        null=True, blank=True, help_text="Date of the newest newsletter its name comes from."
+    )
+    history = HistoricalRecords(excluded_fields=["source_date"])
 
     class Meta:
         ordering = ["name"]
@@ -187,10 +192,6 @@ class MeetupQuerySet(models.QuerySet):
     def upcoming(self, today: date | None = None) -> MeetupQuerySet:
         return self.filter(end_date__gte=today or timezone.localdate())
 
-    def in_feed_window(self, today: date | None = None) -> MeetupQuerySet:
-        """Feeds keep 30 days of the past so clients see cancellations and recent events."""
-        return self.filter(end_date__gte=(today or timezone.localdate()) - timedelta(days=30))
-
     def overlapping(self, start: date, end: date) -> MeetupQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
 
@@ -233,7 +234,6 @@ class Meetup(models.Model):
         "groups",
         "links",
     )
-    SEQUENCE_FIELDS = ("start_date", "end_date", "starts_at", "ends_at", "status")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=500, blank=True)
@@ -321,25 +321,32 @@ class Meetup(models.Model):
         return f"{self.start_date} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        """Raise SEQUENCE when dates or status change, so calendar clients update the event."""
-        loaded = getattr(self, "_loaded", None)
-        if loaded and any(getattr(self, f) != v for f, v in loaded.items()):
-            self.sequence += 1
         self.updated = timezone.now()
         super().save(*args, **kwargs)
-        self._loaded = {f: getattr(self, f) for f in self.SEQUENCE_FIELDS}
 
     def get_absolute_url(self) -> str:
         return reverse("meetup_detail", args=[self.pk])
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        """Remember the loaded dates and status, so save() sees what changed."""
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = {
-            f: getattr(instance, f) for f in cls.SEQUENCE_FIELDS if f in field_names
-        }
-        return instance
+    def note_calendar_change(self) -> None:
+        """Something calendar clients must pick up changed: SEQUENCE goes up (RFC 5545)."""
+        self.sequence += 1
+        self.updated = timezone.now()
+
+    def reschedule(self, *, start_date: date, end_date: date) -> bool:
+        """Move the meetup; True when its dates changed (then SEQUENCE goes up)."""
+        if (start_date, end_date) == (self.start_date, self.end_date):
+            return False
+        self.start_date, self.end_date = start_date, end_date
+        self.note_calendar_change()
+        return True
+
+    def set_status(self, status: str) -> bool:
+        """Publish, hide or cancel; True when the status changed (then SEQUENCE goes up)."""
+        if status == self.status:
+            return False
+        self.status = status
+        self.note_calendar_change()
+        return True
 
     def is_locked(self, field: str) -> bool:
         return field in (self.locked_fields or [])
@@ -515,15 +522,10 @@ class RenderedEvent(models.Model):
         return f"VEVENT of meetup {self.meetup_id}"
 
 
-class FlagQuerySet(models.QuerySet):
-    def open(self) -> FlagQuerySet:
-        return self.filter(resolved=False)
-
-
 class Flag(models.Model):
     """Something a curator should look at; unparsed lines live here with their raw text."""
 
-    kind = models.CharField(max_length=40, db_index=True)
+    kind = models.CharField(max_length=40, choices=FlagKind.choices, db_index=True)
     message = models.TextField(blank=True)
     newsletter = models.ForeignKey(
         Newsletter, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
@@ -546,15 +548,13 @@ class Flag(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = FlagQuerySet.as_manager()
-
     class Meta:
         ordering = ["resolved", "kind", "-created"]
         constraints = [
             # Every unreadable entry line is kept exactly once.
             models.UniqueConstraint(
                 fields=["newsletter", "line"],
-                condition=Q(kind="unparsed"),
+                condition=Q(kind=FlagKind.UNPARSED),
                 name="flag_one_unparsed_per_line",
             ),
         ]

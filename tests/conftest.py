@@ -5,9 +5,14 @@ from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
-def _no_network_geocoder(settings):
-    """Tests never reach the internet: always the offline geocoder."""
-    settings.GEOCODER = "offline"
+def _no_network_geocoder(request):
+    """Tests never reach the internet: always the offline geocoder.
+
+    Without pytest-django (`-p no:django`, the pure tests in tests/ingest) there are no
+    settings to change.
+    """
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").GEOCODER = "offline"
 
 
 # Property tests are reproducible in CI (the same examples every run); explore new ones with

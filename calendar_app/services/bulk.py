@@ -12,6 +12,7 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -35,7 +36,7 @@ _AS_IS: dict[str, tuple[type, ...]] = (
 )
 
 
-def _converter(field: models.Field, connection) -> Callable[[object], object]:
+def _converter(field: Any, connection: Any) -> Callable[[object], object]:
     prep = field.get_db_prep_save
     kind = (field.target_field if field.is_relation else field).get_internal_type()
     as_is = _AS_IS.get(kind)
@@ -45,7 +46,7 @@ def _converter(field: models.Field, connection) -> Callable[[object], object]:
     return lambda value: value if type(value) in as_is else prep(value, connection)
 
 
-def _prepared(fields: Sequence[models.Field], rows: list[Sequence]) -> list[list]:
+def _prepared(fields: Sequence[Any], rows: list[Sequence]) -> list[list]:
     connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-call proxy
     converters = [_converter(field, connection) for field in fields]
     return [
@@ -65,7 +66,7 @@ def insert_rows(
     if not rows:
         return
     names = list(rows[0])
-    fields = [model._meta.get_field(name) for name in names]
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     values = ", ".join(["%s"] * len(fields))
@@ -74,7 +75,7 @@ def insert_rows(
     _execute(sql, _prepared(fields, [[row[name] for name in names] for row in rows]))
 
 
-def insert_objects(objs: list[models.Model], *, key: str) -> None:
+def insert_objects(objs: Sequence[models.Model], *, key: str) -> None:
     """INSERT unsaved instances of one model and give them their primary keys.
 
     Many rows per statement, each statement returning the keys it made, matched back by
@@ -86,14 +87,14 @@ def insert_objects(objs: list[models.Model], *, key: str) -> None:
     model = type(objs[0])
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    key_field = model._meta.get_field(key)
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
+    key_field: Any = model._meta.get_field(key)
     rows = _prepared(fields, [[f.pre_save(obj, add=True) for f in fields] for obj in objs])
     head = (
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(f.column) for f in fields)}) VALUES "
     )
-    returning = f" RETURNING {quote(model._meta.pk.column)}, {quote(key_field.column)}"
+    returning = f" RETURNING {quote(str(model._meta.pk.column))}, {quote(key_field.column)}"
     one_row = f"({', '.join(['%s'] * len(fields))})"
     per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
     by_key = {getattr(obj, key): obj for obj in objs}
@@ -111,19 +112,19 @@ def insert_objects(objs: list[models.Model], *, key: str) -> None:
                 obj._state.db = DEFAULT_DB_ALIAS
 
 
-def update_objects(objs: list[models.Model], names: list[str]) -> None:
+def update_objects(objs: Sequence[models.Model], names: list[str]) -> None:
     """UPDATE the fields `names` of saved instances of one model, by primary key."""
     if not objs:
         return
     model = type(objs[0])
-    fields = [model._meta.get_field(name) for name in names]
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = (
         f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+        f"WHERE {quote(str(model._meta.pk.column))} = %s"
     )
-    pk = model._meta.pk
+    pk: Any = model._meta.pk
     _execute(
         sql,
         _prepared([*fields, pk], [[getattr(o, f.attname) for f in fields] + [o.pk] for o in objs]),

@@ -19,6 +19,7 @@ from calendar_app.models import (
     Region,
     Status,
 )
+from calendar_app.rules import section_region
 
 VIRTUAL = "Virtual"
 # Countries whose editors write a subdivision: `Austin, TX, US`, `Sydney, NSW, AU`.
@@ -27,7 +28,6 @@ SUBDIVISION_COUNTRIES = {"US", "CA", "AU"}
 EDITORS_COUNTRY = {"GB": "UK"}
 # Places whose fields a curator or the geocoder corrected: write the fields, not the typo.
 CORRECTED_STATUSES = {PlaceStatus.CORRECTED, PlaceStatus.FUZZY}
-SECTION_REGIONS = {label.casefold(): value for value, label in Region.choices}
 
 CLOSING = """\
 If you are running a Rust event please add it to the [calendar] to get
@@ -41,7 +41,8 @@ Email the [Rust Community Team][community] for access.
 
 def render_twir(*, start: date, end: date, meetups: MeetupQuerySet | None = None) -> str:
     """The section for the window start..end: published meetups only, cancelled ones left out."""
-    queryset = (meetups if meetups is not None else Meetup.objects.all()).published()
+    base: MeetupQuerySet = meetups if meetups is not None else Meetup.objects.all()  # type: ignore[assignment]
+    queryset = base.published()
     queryset = queryset.exclude(status=Status.CANCELLED).overlapping(start, end).for_display()
     sections: dict[str, list[tuple]] = {}
     for meetup in queryset:
@@ -68,8 +69,7 @@ def _headings(meetup: Meetup) -> list[str]:
 def _section_written(meetup: Meetup) -> str:
     """No region (the place was not found): keep the continent the editors last filed it under."""
     sighting = meetup.sightings.order_by("-newsletter__date", "-line").first()
-    section = sighting.section.strip().rstrip(":").casefold() if sighting else ""
-    return dict(Region.choices).get(SECTION_REGIONS.get(section, ""), "")
+    return dict(Region.choices).get(section_region(sighting.section) if sighting else "", "")
 
 
 def _entry(meetup: Meetup, heading: str) -> tuple[tuple, str]:

@@ -24,8 +24,14 @@ from calendar_app.models import (
     PlaceStatus,
     normalise_country_code,
 )
+from calendar_app.rules import FlagKind
 
-PLACE_FLAG_KINDS = ("admin1_mismatch", "geocode_fuzzy", "geocode_failed", "country_corrected")
+PLACE_FLAG_KINDS = (
+    FlagKind.ADMIN1_MISMATCH,
+    FlagKind.GEOCODE_FUZZY,
+    FlagKind.GEOCODE_FAILED,
+    FlagKind.COUNTRY_CORRECTED,
+)
 _RESULT_FIELDS = (
     "city",
     "admin1",

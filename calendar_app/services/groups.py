@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from datetime import date
 
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from calendar_app.models import Group, GroupAlias
-from calendar_app.twir import canonical_url, is_safe_url
+from calendar_app.rules import group_alias_keys
+from calendar_app.services.bulk import update_objects
+from calendar_app.services.merge import merge_groups
+from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
 
 def alias_keys(group: ParsedGroup) -> tuple[str, ...]:
-    """`url:` first (a URL identifies an organiser better than a name), then `name:`."""
-    return _alias_keys(group.name, group.url)
-
-
-@lru_cache(maxsize=8192)  # an archive names the same few hundred organisers again and again
-def _alias_keys(name: str, url: str) -> tuple[str, ...]:
-    keys = []
-    if url and is_safe_url(url):
-        keys.append(f"url:{canonical_url(url)}"[:1100])
-    if name.strip():
-        keys.append(f"name:{' '.join(name.split()).casefold()}"[:1100])
-    return tuple(keys)
+    return group_alias_keys(group.name, group.url)
 
 
 class GroupResolver:
@@ -33,18 +26,24 @@ class GroupResolver:
         self.ids: dict[str, int] = {}
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
-        wanted = {key for group in groups for key in alias_keys(group)}
-        owners: dict[str, int | Group] = dict(
-            GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id")
-        )  # alias key -> organiser id, or a new organiser not saved yet
+        keys_given = {key for group in groups for key in alias_keys(group)}
+        wanted = keys_given - set(self.ids)  # the others are known from an earlier call
+        if not wanted:
+            return
+        # alias key -> organiser id, or a new organiser not saved yet
+        owners: dict[str, int | Group] = {k: self.ids[k] for k in keys_given if k in self.ids}
+        owners.update(GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id"))
         new_groups: list[Group] = []
         new_keys: list[str] = []
         owner: Group | int | None
         taken: set[str] | None = None  # read only when a new organiser needs a slug
         for group in groups:
             keys = alias_keys(group)
+            if not keys:
+                continue
+            self._join_owners(keys, owners)
             owner = next((owners[k] for k in keys if k in owners), None)
-            if owner is None and keys:
+            if owner is None:
                 if taken is None:
                     taken = set(Group.objects.values_list("slug", flat=True))
                 slug = Group.unique_slug(group.name, taken)
@@ -60,11 +59,64 @@ class GroupResolver:
                     new_keys.append(key)
         if new_groups:  # one query for them, one for their history (their ids come back)
             bulk_create_with_history(new_groups, Group)
-        self.ids = {k: o if isinstance(o, int) else o.pk for k, o in owners.items()}
+        self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
         GroupAlias.objects.bulk_create(
             [GroupAlias(group_id=self.ids[key], key=key) for key in new_keys],
             ignore_conflicts=True,
         )
+
+    def _join_owners(self, keys: tuple[str, ...], owners: dict[str, int | Group]) -> None:
+        """A listing whose name and URL belong to two stored organisers: they are one.
+
+        Merged whatever the order the listings came in, so organisers do not depend on it;
+        the survivor keeps the newest listing's name.
+        """
+        stored = sorted({o for k in keys if isinstance(o := owners.get(k), int)})
+        if len(stored) < 2:
+            return
+        rows = sorted(
+            Group.objects.filter(pk__in=stored), key=lambda g: (g.source_date or date.min, -g.pk)
+        )
+        survivor = min(rows, key=lambda g: g.pk)
+        newest = rows[-1]
+        merge_groups(survivor=survivor, others=[g for g in rows if g.pk != survivor.pk])
+        survivor.name, survivor.url, survivor.source_date = (
+            newest.name,
+            newest.url,
+            newest.source_date,
+        )
+        update_objects([survivor], ["name", "url", "source_date"])
+        for key, owner in list(owners.items()):
+            if owner in stored:
+                owners[key] = survivor.pk
+        for key, group_id in list(self.ids.items()):
+            if group_id in stored:
+                self.ids[key] = survivor.pk
+
+    def follow_newest(self, groups: list[ParsedGroup], issued: date | None) -> None:
+        """Show each organiser as its newest listing (by issue date) names it.
+
+        Newer issues win whatever the order they are read in, as for meetups; the slug,
+        a URL, stays as first made.
+        """
+        if issued is None:
+            return
+        listed: dict[int, ParsedGroup] = {}
+        for group in groups:
+            group_id = self.id_for(group)
+            if group_id is not None:
+                listed.setdefault(group_id, group)
+        stale = Group.objects.filter(pk__in=listed).filter(
+            Q(source_date__isnull=True) | Q(source_date__lt=issued)
+        )
+        changed = []
+        for row in stale.only("pk", "name", "url", "source_date"):
+            group = listed[row.pk]
+            url = group.url if is_safe_url(group.url) else ""
+            row.name, row.url = (group.name.strip()[:300] or url), url[:1000]
+            row.source_date = issued
+            changed.append(row)
+        update_objects(changed, ["name", "url", "source_date"])
 
     def id_for(self, group: ParsedGroup) -> int | None:
         return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)

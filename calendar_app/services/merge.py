@@ -24,6 +24,7 @@ from calendar_app.models import (
     Sighting,
     SourceEvent,
 )
+from calendar_app.rules import group_alias_keys
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
@@ -49,10 +50,24 @@ def merge_meetups(*, survivor: Meetup, others: list[Meetup], user=None) -> Meetu
         other.merge_record = record
         _save(other, user, f"Merged into meetup #{survivor.pk}")
     if any(other.merge_record["places"] for other in others):
-        survivor.sequence += 1
+        survivor.note_calendar_change()
     if others:
         _save(survivor, user, "Merged " + ", ".join(f"#{other.pk}" for other in others))
     return survivor
+
+
+@transaction.atomic
+def join_meetups(*, survivor: Meetup, other: Meetup, reason: str) -> None:
+    """Ingest's merge: `other` is the same event as `survivor` (see ingest.match).
+
+    Like a curator's merge, but it locks nothing (later issues keep updating the survivor)
+    and records why, so a curator can see it and unmerge it.
+    """
+    record = _move_to(other, survivor, lock=False)
+    record["reason"] = reason
+    other.duplicate_of = survivor
+    other.merge_record = record
+    _save(other, None, f"Joined with meetup #{survivor.pk} by ingest ({reason})")
 
 
 @transaction.atomic
@@ -79,14 +94,19 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     )
     unlock_fields(survivor, record.get("locked", []))
     if record.get("places"):
-        survivor.sequence += 1
+        survivor.note_calendar_change()
     _save(survivor, user, f"Unmerged meetup #{meetup.pk}")
     meetup.duplicate_of = None
-    meetup.merge_record = {}
+    # A curator said these are two events: ingest never joins them again by title.
+    meetup.merge_record = {"apart": [survivor.pk]}
     _save(meetup, user, f"Unmerged from meetup #{survivor.pk}")
+    # Each shows what its own sightings say again (what was not locked).
+    from calendar_app.services.ingest.run import refresh_meetups  # ingest merges too
+
+    refresh_meetups([meetup.pk, survivor.pk])
 
 
-def _move_to(other: Meetup, survivor: Meetup) -> dict:
+def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
     """Move `other`'s rows to `survivor`; return what moved, for unmerge."""
     record: dict[str, Any] = {
         "sightings": list(other.sightings.values_list("id", flat=True)),
@@ -117,10 +137,10 @@ def _move_to(other: Meetup, survivor: Meetup) -> dict:
     record["times"] = _adopt_times(other, survivor)
     other.flags.update(meetup=survivor)
     Meetup.objects.filter(id__in=record["repointed"]).update(duplicate_of=survivor)
-    changed = [lock for key, lock in _RELATION_LOCKS.items() if record[key]]
+    changed = [field for key, field in _RELATION_LOCKS.items() if record[key]]
     if (other.start_date, other.end_date) != (survivor.start_date, survivor.end_date):
         changed += ["start_date", "end_date"]
-    record["locked"] = lock_changed_fields(survivor, changed)
+    record["locked"] = lock_changed_fields(survivor, changed) if lock else []
     return record
 
 
@@ -153,8 +173,8 @@ def _move_rows(rows, survivor: Meetup) -> list[list]:
 def _save(meetup: Meetup, user, reason: str) -> None:
     """Save with the curator and the reason recorded in the meetup's history."""
     if user is not None:
-        meetup._history_user = user
-    meetup._change_reason = reason
+        meetup._history_user = user  # type: ignore[attr-defined]  # django-simple-history
+    meetup._change_reason = reason  # type: ignore[attr-defined]
     meetup.save()
 
 
@@ -166,7 +186,7 @@ def merge_groups(*, survivor: Group, others: list[Group]) -> Group:
             continue
         GroupAlias.objects.filter(group=other).update(group=survivor)
         GroupAlias.objects.update_or_create(
-            key=f"name:{other.name.casefold()}", defaults={"group": survivor}
+            key=group_alias_keys(other.name)[-1], defaults={"group": survivor}
         )
         for row in MeetupGroup.objects.filter(group=other):
             if MeetupGroup.objects.filter(meetup_id=row.meetup_id, group=survivor).exists():

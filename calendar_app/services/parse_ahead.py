@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from calendar_app.geocoding import OfflineGeocoder
 from calendar_app.services.geocode import default_geocoder
-from calendar_app.services.parse_worker import Answers, parse_in_worker
+from calendar_app.services.parse_worker import Answers, parse_in_worker, watch_parent
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedNewsletter
 
@@ -44,7 +44,10 @@ class ParseAhead:
         if len(texts) >= MIN_FILES and usable_cores() > 1:
             # spawn, not fork: the child must not inherit this process's database connection.
             self.pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,  # no orphan when this process is killed
+                initargs=(os.getpid(),),
             )
             for text in texts:
                 if text not in self.futures:

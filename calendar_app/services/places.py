@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from calendar_app.geocoding import normalise_location, region_for_country
-from calendar_app.models import Flag, Newsletter, Place, PlaceStatus
+from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
 
 
@@ -30,6 +30,7 @@ class PlaceResolver:
     def __init__(self) -> None:
         self.by_key: dict[str, KnownPlace] = {}
         self.by_id: dict[int, KnownPlace] = {}
+        self.regions: dict[int, str] = {}  # place id -> region slug ("" when unknown)
         self.problems: list[tuple[Place, str, str]] = []
 
     def prepare(self, texts: Iterable[str]) -> None:
@@ -37,6 +38,10 @@ class PlaceResolver:
         for text in texts:
             written.setdefault(place_key(text), text.strip()[:500])
         written.pop("", None)
+        for key in self.by_key:  # known from an earlier call
+            written.pop(key, None)
+        if not written:
+            return
         rows = self._read(written)
         missing = [
             Place(text=key, written=text) for key, text in written.items() if key not in rows
@@ -58,10 +63,9 @@ class PlaceResolver:
             for kind, message in geocode_place(place):
                 self.problems.append((place, kind, message))
             rows[place.text] = (place.pk, place.status, place.locked, place.country)
-        self.by_key = {
-            key: KnownPlace(pk, status, country) for key, (pk, status, _, country) in rows.items()
-        }
-        self.by_id = {place.pk: place for place in self.by_key.values()}
+        for key, (pk, status, _, country) in rows.items():
+            self.by_key[key] = self.by_id[pk] = KnownPlace(pk, status, country)
+            self.regions[pk] = region_for_country(country) if country else ""
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
@@ -70,12 +74,17 @@ class PlaceResolver:
         )
         return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
 
-    def flags(self, newsletter: Newsletter) -> list[Flag]:
-        """One flag per doubtful place, raised when it is first geocoded (not per entry)."""
-        return [
-            Flag(kind=kind, message=message, place=place, newsletter=newsletter)
-            for place, kind, message in self.problems
+    def flags(self) -> list[Flag]:
+        """One flag per doubtful place, raised when it is first geocoded (not per entry).
+
+        It concerns the place, not the newsletter that happened to name it first (which
+        depends on the order of ingestion).
+        """
+        flags = [
+            Flag(kind=kind, message=message, place=place) for place, kind, message in self.problems
         ]
+        self.problems = []
+        return flags
 
     def usable_id(self, text: str) -> int | None:
         """The place to attach to a meetup; none for texts that are not places."""
@@ -83,7 +92,3 @@ class PlaceResolver:
         if place is None or place.status == PlaceStatus.NOT_A_PLACE:
             return None
         return place.pk
-
-    def region(self, place_id: int) -> str:
-        place = self.by_id.get(place_id)
-        return region_for_country(place.country) if place and place.country else ""

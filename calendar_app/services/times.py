@@ -29,13 +29,21 @@ def meetup_set_times(
         raise ValidationError("ends_at needs an aware starts_at and must be aware itself.")
     if starts_at is not None and ends_at is not None and ends_at < starts_at:
         raise ValidationError("ends_at is before starts_at.")
+    before = _when(meetup)
     if not _locked(meetup):
         meetup.starts_at, meetup.ends_at, meetup.timezone = starts_at, ends_at, ""
         if starts_at is not None:
             meetup.timezone = (timezone if zone_or_none(timezone) else "") or _place_zone(meetup)
             _set_local_dates(meetup)
+    if _when(meetup) != before:
+        meetup.note_calendar_change()
     meetup.save()
     return meetup
+
+
+def _when(meetup: Meetup) -> tuple:
+    """What calendar clients show of the meetup's time: a change raises SEQUENCE."""
+    return (meetup.starts_at, meetup.ends_at, meetup.start_date, meetup.end_date)
 
 
 def _locked(meetup: Meetup) -> bool:

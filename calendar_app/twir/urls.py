@@ -140,6 +140,8 @@ def canonical_url(url: str) -> str:
         for k, v in query
         if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith("utm_")
     )
+    if host == "meetup.com" and _EVENT_PATHS["meetup.com"].search(path):
+        kept = []  # `?slug=pdxrust&eventId=...`: the path already names the event
     return urlunsplit(("https", host, path, urlencode(kept), ""))
 
 

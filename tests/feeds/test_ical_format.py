@@ -170,7 +170,8 @@ def test_sequence_rises_after_a_date_change(client, sample):
 
     before = sequence()
     sample.berlin.refresh_from_db()
-    sample.berlin.start_date = sample.berlin.end_date = sample.berlin.start_date + timedelta(1)
+    day = sample.berlin.start_date + timedelta(1)
+    assert sample.berlin.reschedule(start_date=day, end_date=day)
     sample.berlin.save()
     assert sequence() == before + 1
 

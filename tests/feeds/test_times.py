@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from calendar_app.models import Source, SourceEvent
+from calendar_app.services.times import meetup_set_times
 from tests.factories import make_meetup, make_place
 from tests.feeds.helpers import parse_strictly, values
 
@@ -136,6 +137,9 @@ def test_feed_writes_timed_meetups_with_tzid_and_vtimezone(client, timed, luma, 
 
 def test_a_time_change_raises_the_sequence(timed):
     before = timed.sequence
-    timed.starts_at += timedelta(hours=1)
-    timed.save()
+    meetup_set_times(
+        meetup=timed, starts_at=timed.starts_at + timedelta(hours=1), ends_at=timed.ends_at
+    )
     assert timed.sequence == before + 1
+    meetup_set_times(meetup=timed, starts_at=timed.starts_at, ends_at=timed.ends_at)
+    assert timed.sequence == before + 1  # the same times again: nothing for clients to pick up

@@ -21,7 +21,8 @@ SAMPLES = Path(__file__).parents[1] / "fixtures" / "samples"
 def as_newsletter(section: str, day: date) -> str:
     """Wrap a rendered section in an issue, as the editors would paste it."""
     return (
-        f"Title: This Week in Rust (round trip {day})\nDate: {day.isoformat()}\n"
+        f"Title: This Week in Rust (round trip {day})\nNumber: {day:%Y%m%d}\n"
+        f"Date: {day.isoformat()}\n"
         f"Category: This Week in Rust\n\n## Upcoming Events\n\n{section}\n## Jobs\n"
     )
 

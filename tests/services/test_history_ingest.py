@@ -83,7 +83,7 @@ def test_old_organisers_and_places_reach_the_pages():
 
 def test_a_berlin_meetup_group_is_one_organiser_from_2015_on():
     run_ingest(*HISTORY)
-    berlin = Group.objects.get(name="RustBerlin")  # first named so in 2015
+    berlin = Group.objects.get(url__iexact="https://www.meetup.com/rust-berlin/")
     assert sorted(str(m.start_date) for m in berlin.meetups.all()) == [
         "2015-10-14",
         "2016-06-08",

@@ -273,16 +273,16 @@ def test_a_changed_newsletter_keeps_what_a_curator_resolved():
 
 
 def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatch):
-    from calendar_app.services import ingest
+    from calendar_app.services.ingest import run
 
-    real = ingest.NewsletterIngest.run
+    real = run.ingest_parsed
 
-    def broken(self):
-        if self.newsletter.number == 532:
+    def broken(newsletter, *args, **kwargs):
+        if newsletter.number == 532:
             raise RuntimeError("boom")
-        return real(self)
+        return real(newsletter, *args, **kwargs)
 
-    monkeypatch.setattr(ingest.NewsletterIngest, "run", broken)
+    monkeypatch.setattr(run, "ingest_parsed", broken)
     report = ingest_paths([str(SEEDS[0]), str(SEEDS[1])])
     assert report.errors == [f"{SEEDS[0]}: not ingested: RuntimeError: boom"]
     assert list(Newsletter.objects.values_list("number", flat=True)) == [481]

@@ -98,7 +98,7 @@ def test_unmerge_restores_what_moved(pair):
 
     survivor.refresh_from_db()
     other.refresh_from_db()
-    assert other.duplicate_of is None and other.merge_record == {}
+    assert other.duplicate_of is None and other.merge_record == {"apart": [survivor.pk]}
     assert set(survivor.links.values_list("id", flat=True)) == before["survivor_links"]
     assert set(other.links.values_list("id", flat=True)) == before["other_links"]
     assert [p.pk for p in other.ordered_places()] == before["other_places"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import Meetup
+from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 from calendar_app.services.export_json import export_json
 from calendar_app.services.ical import feed_url, render_calendar
 
-FEED_PAST_DAYS = 30
-TWIR_WINDOW = timedelta(days=28)
 # option name -> query parameter, so the export goes through the same FilterSet as the site
 FILTER_OPTIONS = {
     "start": "start",
@@ -73,7 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(export_json(filterset.qs))
 
     def filterset(self, data: dict[str, str], queryset) -> MeetupFilter:
-        filterset = MeetupFilter(data, queryset=queryset, past_days=FEED_PAST_DAYS)
+        filterset = MeetupFilter(data, queryset=queryset, past_days=FEED_PAST_WINDOW.days)
         if not filterset.is_valid():
             raise CommandError(f"Invalid filter: {filterset.errors.as_text()}")
         return filterset
@@ -85,7 +84,7 @@ class Command(BaseCommand):
         except ImportError as exc:
             raise CommandError("--format twir needs calendar_app.services.export_twir") from exc
         start = _date(data.get("start")) or timezone.localdate()
-        end = _date(data.get("end")) or start + TWIR_WINDOW
+        end = _date(data.get("end")) or start + NEWSLETTER_WINDOW
         data.update(start=start.isoformat(), end=end.isoformat())
         filterset = self.filterset(data, Meetup.objects.published())
         return render_twir(start=start, end=end, meetups=filterset.qs)

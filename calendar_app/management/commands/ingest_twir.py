@@ -4,8 +4,9 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from calendar_app.services.ingest import ingest_paths
+from calendar_app.services.ingest import StorageFailure, ingest_paths, storage_failure
 
 PROGRESS_MIN_FILES = 5
 
@@ -17,11 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--json", action="store_true", help="Print a JSON summary last.")
         parser.add_argument(
-            "--force", action="store_true", help="Ingest again even when a file is unchanged."
+            "--force",
+            action="store_true",
+            help="Ingest again even when a file is unchanged, or looks damaged (a re-read "
+            "that would drop most of an issue's entries, a file with no readable header).",
         )
 
     def handle(self, *args, **options):
-        report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)
+        try:
+            report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)
+        except StorageFailure as exc:
+            raise CommandError(f"ingest stopped: {exc}", returncode=1) from None
+        except (DatabaseError, OSError) as exc:
+            reason = storage_failure(exc)
+            if not reason:
+                raise
+            raise CommandError(f"ingest stopped: {reason}", returncode=1) from None
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if options["json"]:

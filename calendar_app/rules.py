@@ -1,0 +1,69 @@
+"""Rules with one home each, shared by ingest, feeds, exports and the admin.
+
+Plain values only (no models): the pure matching step and the readers' callers use them
+without a database.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+
+from django.db import models
+
+from calendar_app.twir import canonical_url, is_safe_url
+
+# Feeds (and `export_events --format ics`) keep this much of the past, so calendar
+# clients see cancellations and recent events.
+FEED_PAST_WINDOW = timedelta(days=30)
+# A newsletter's "Upcoming Events" cover four weeks from its date.
+NEWSLETTER_WINDOW = timedelta(days=28)
+
+SECTION_REGIONS = {
+    "africa": "africa",
+    "asia": "asia",
+    "europe": "europe",
+    "north america": "north-america",
+    "oceania": "oceania",
+    "south america": "south-america",
+}
+
+
+def section_region(section: str) -> str:
+    """The region a newsletter's section heading names (`North America:` -> north-america)."""
+    return SECTION_REGIONS.get(section.strip().rstrip(":").casefold(), "")
+
+
+@lru_cache(maxsize=8192)  # an archive names the same few hundred organisers again and again
+def group_alias_keys(name: str, url: str = "") -> tuple[str, ...]:
+    """An organiser's GroupAlias keys: `url:` first (a URL identifies it better), `name:`."""
+    keys = []
+    if url and is_safe_url(url):
+        keys.append(f"url:{canonical_url(url)}"[:1100])
+    if name.strip():
+        keys.append(f"name:{' '.join(name.split()).casefold()}"[:1100])
+    return tuple(keys)
+
+
+class FlagKind(models.TextChoices):
+    """Every kind of Flag; the readers (pure Python, no Django) write the same values."""
+
+    UNPARSED = "unparsed", "Unparsed line"
+    DATE_OUTSIDE_WINDOW = "date_outside_window", "Date outside the window"
+    YEAR_CORRECTED = "year_corrected", "Year corrected"
+    NO_TITLE = "no_title", "No title"
+    SECTION_MISMATCH = "section_mismatch", "Section and place disagree"
+    ADMIN1_MISMATCH = "admin1_mismatch", "Region code mismatch"
+    COUNTRY_CORRECTED = "country_corrected", "Country corrected"
+    GEOCODE_FUZZY = "geocode_fuzzy", "Fuzzy geocode"
+    GEOCODE_FAILED = "geocode_failed", "Geocoding failed"
+    POSSIBLE_DUPLICATE = "possible_duplicate", "Possible duplicate"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    NO_EVENTS_SECTION = "no_events_section", "No events section"
+    NO_ISSUE_DATE = "no_issue_date", "No issue date"
+    NO_GROUP = "no_group", "No organiser"
+    NO_LOCATION = "no_location", "No location"
+    UNCLEAR_DATES = "unclear_dates", "Unclear dates"
+    END_BEFORE_START = "end_before_start", "End before start"
+    MALFORMED = "malformed", "Malformed"
+    UNSAFE_URL = "unsafe_url", "Unsafe link"

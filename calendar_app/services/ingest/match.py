@@ -1,0 +1,571 @@
+"""Matching: which meetup each entry line belongs to, as a pure function of values.
+
+In: the entries of one newsletter (`Sighted`) and a snapshot of the meetups they could
+name (`KnownMeetup`, each with all its stored sightings). Out: a `Plan` (meetups to create,
+field and relation changes, merges, flags) that `write.apply_plan` carries out.
+
+Two sightings are one event when a rule below says so; the rules look at the two sightings
+only, never at the order they were read in, so the meetups that come out are the same
+whatever the order of the newsletters (docs/ARCHITECTURE.md, "Deduplication"):
+
+- strong identity (`same_event`): a shared link and the same date; a shared event link
+  and a date that reads as a move (`is_move`); the same link-less fallback key;
+- weak identity (`same_by_title`): one organiser, one day, similar titles. Meetups joined
+  this way are kept as separate rows merged into the survivor, so unmerge can undo it.
+
+A meetup's values are a function of all its sightings (`meetup_values`): the newest issue
+(by newsletter date) gives dates, title, places and organisers; links are the union;
+attendance is the union of every sighting's (virtual in one issue and in person in
+another is hybrid, so a later listing never turns a virtual meetup into an in-person one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz
+
+from calendar_app.rules import FlagKind
+from calendar_app.services.survivor import pick_survivor
+
+IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
+RESCHEDULED = FlagKind.RESCHEDULED
+JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
+DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE)  # recomputed from a meetup's sightings
+# An event moved, or its date corrected, lands within this of where it was listed (the
+# archive's moves are days or weeks, a wrong year is one year); a link seen again further
+# away is a reused page, never the same event.
+MAX_MOVE = timedelta(days=400)
+Day = date  # `date` is also a field name below
+TITLE_SIMILARITY = 88  # rapidfuzz token_sort_ratio of folded titles, 0-100
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issue:
+    """The newsletter a sighting comes from: `key` is unique, `date` orders them."""
+
+    key: str
+    date: Day | None
+    label: str  # "TWIR 531 (2024-01-24)", for flag messages
+
+    @property
+    def order(self) -> tuple[Day, str]:
+        return (self.date or date.min, self.key)
+
+
+@dataclass(frozen=True)
+class LinkValue:
+    url: str
+    canonical: str
+    label: str
+    primary: bool
+    specific: bool  # names one event (and was not listed for two dates in its issue)
+
+
+@dataclass(frozen=True)
+class Sighted:
+    """One entry line as matching needs it, from the newsletter being read or stored."""
+
+    issue: Issue
+    line: int
+    start_date: date
+    end_date: date
+    title: str
+    name: str  # what to call it when untitled: its first organiser, else its location
+    attendance: str
+    links: tuple[LinkValue, ...] = ()
+    fallback: str = ""  # identity of a link-less entry: date, organiser, location
+    organisers: tuple[int, ...] = ()  # group ids, in order
+    places: tuple[int, ...] = ()  # usable place ids, in order
+    region: str = ""  # of its first place
+
+    @property
+    def order(self) -> tuple[tuple[date, str], int]:
+        return (self.issue.order, self.line)
+
+    @property
+    def canonicals(self) -> frozenset[str]:
+        return frozenset(link.canonical for link in self.links)
+
+    @property
+    def specific(self) -> frozenset[str]:
+        return frozenset(link.canonical for link in self.links if link.specific)
+
+
+@dataclass(frozen=True)
+class MeetupValues:
+    """What a meetup shows that comes from its sightings."""
+
+    title: str
+    start_date: date
+    end_date: date
+    attendance: str
+    region: str
+    places: tuple[int, ...]
+    groups: tuple[int, ...]
+    links: tuple[LinkValue, ...]
+    source_date: date | None
+
+
+@dataclass(frozen=True)
+class KnownMeetup:
+    """A stored meetup (a survivor: merges already followed) with all its sightings."""
+
+    id: int
+    values: MeetupValues
+    sequence: int = 0
+    locked: frozenset[str] = frozenset()
+    sightings: tuple[Sighted, ...] = ()
+    apart: frozenset[int] = frozenset()  # meetups a curator unmerged from it: never by title
+
+
+@dataclass(frozen=True)
+class New:
+    """A meetup the plan creates; `index` into `Plan.new`."""
+
+    index: int
+
+
+MeetupRef = int | New
+
+
+@dataclass
+class NewMeetup:
+    values: MeetupValues
+    fallback_key: str
+
+
+@dataclass
+class Change:
+    """What changes on a stored meetup; fields absent from `fields` stay as they are."""
+
+    id: int
+    fields: dict[str, object] = field(default_factory=dict)
+    places: tuple[int, ...] | None = None
+    groups: tuple[int, ...] | None = None
+    links: tuple[LinkValue, ...] | None = None
+    source_date: date | None = None
+
+    @property
+    def visible(self) -> bool:
+        """Does anyone see it (not only which issue speaks for the meetup)?"""
+        return bool(self.fields) or any(
+            value is not None for value in (self.places, self.groups, self.links)
+        )
+
+
+@dataclass(frozen=True)
+class Merge:
+    survivor: MeetupRef
+    other: MeetupRef
+    reason: str  # "link" (one event after all) or "title" (organiser, day and title)
+
+
+@dataclass(frozen=True)
+class FlagValue:
+    kind: str
+    message: str
+
+
+@dataclass
+class Plan:
+    new: list[NewMeetup] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    assigned: list[MeetupRef] = field(default_factory=list)  # per entry, in input order
+    # derived flags (DERIVED_FLAG_KINDS) every survivor touched should carry, all of them
+    flags: dict[MeetupRef, list[FlagValue]] = field(default_factory=dict)
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def is_move(a: Sighted, b: Sighted) -> bool:
+    """Do two sightings of one event link with different dates describe one moved event?
+
+    Yes when the older issue's date was still ahead when the newer issue came out, or was
+    impossible (before its own issue: a typo). A date that had passed by then means the
+    link is reused for a new occurrence. Symmetric: only the issues' dates order them.
+    """
+    if abs((a.start_date - b.start_date).days) > MAX_MOVE.days or a.issue == b.issue:
+        return False
+    older, newer = sorted((a, b), key=lambda s: s.order)
+    if older.issue.date is None or newer.issue.date is None:
+        return True
+    return older.start_date >= newer.issue.date or older.start_date < older.issue.date
+
+
+def same_event(a: Sighted, b: Sighted) -> bool:
+    """Strong identity: a shared link on one date, a shared event link moved, one fallback."""
+    if a.fallback and a.fallback == b.fallback:
+        return True
+    shared = a.canonicals & b.canonicals
+    if not shared:
+        return False
+    if a.start_date == b.start_date:
+        return True
+    return bool(shared & a.specific & b.specific) and is_move(a, b)
+
+
+def fold_title(title: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", title.casefold()).split())
+
+
+def similar_titles(a: str, b: str) -> bool:
+    folded_a, folded_b = fold_title(a), fold_title(b)
+    if not folded_a or not folded_b:
+        return False
+    return folded_a == folded_b or fuzz.token_sort_ratio(folded_a, folded_b) >= TITLE_SIMILARITY
+
+
+def same_by_title(a: Sighted, b: Sighted) -> bool:
+    """Weak identity: one organiser, one day, similar titles (links may differ)."""
+    return (
+        a.start_date == b.start_date
+        and bool(set(a.organisers) & set(b.organisers))
+        and similar_titles(a.title, b.title)
+    )
+
+
+def attendance_of(sightings: Iterable[Sighted]) -> str:
+    kinds = {s.attendance for s in sightings}
+    if HYBRID in kinds or {VIRTUAL, IN_PERSON} <= kinds:
+        return HYBRID
+    return kinds.pop() if kinds else IN_PERSON
+
+
+def _unique(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
+    """Every link, first-seen first (oldest issue first); the first primary one is primary."""
+    links: dict[str, LinkValue] = {}
+    for sighting in sorted(sightings, key=lambda s: s.order):
+        for link in sighting.links:
+            links.setdefault(link.canonical, link)
+    primary = next((c for c, link in links.items() if link.primary), None)
+    return tuple(
+        LinkValue(link.url, c, link.label, c == primary, link.specific) for c, link in links.items()
+    )
+
+
+def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> MeetupValues:
+    """A meetup's values from all its sightings: the newest issue wins (see module doc)."""
+    newest_issue = max(s.issue.order for s in sightings)
+    newest = sorted((s for s in sightings if s.issue.order == newest_issue), key=lambda s: s.line)
+    first = newest[0]
+    places = _unique(p for s in newest for p in s.places)
+    return MeetupValues(
+        title=next((s.title for s in newest if s.title), first.name)[:500],
+        start_date=first.start_date,
+        end_date=max(first.end_date, first.start_date),
+        attendance=attendance_of(sightings),
+        region=region_of.get(places[0], "") if places else "",
+        places=places,
+        groups=_unique(g for s in newest for g in s.organisers),
+        links=merged_links(sightings),
+        source_date=first.issue.date,
+    )
+
+
+def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """One `rescheduled` flag per issue that gives the event another date than the one before."""
+    by_issue: dict[Issue, Sighted] = {}
+    for sighting in sorted(sightings, key=lambda s: s.order):
+        by_issue.setdefault(sighting.issue, sighting)
+    flags, previous = [], None
+    for issue, sighting in by_issue.items():
+        if previous is not None and sighting.start_date != previous:
+            flags.append(
+                FlagValue(
+                    RESCHEDULED,
+                    f"{issue.label} lists it on {sighting.start_date}; it was on {previous}.",
+                )
+            )
+        previous = sighting.start_date
+    return flags
+
+
+def title_join_flag(components: Sequence[Sequence[Sighted]]) -> FlagValue:
+    """Say which listings were taken for one event by organiser, day and title alone."""
+    named = sorted(
+        {
+            min(s.canonicals) if s.canonicals else f"{s.issue.label} line {s.line}"
+            for part in components
+            for s in sorted(part, key=lambda s: s.order)[:1]
+        }
+    )
+    return FlagValue(
+        JOINED_BY_TITLE,
+        "Joined as one event (same organiser, day and title; different links): " + ", ".join(named),
+    )
+
+
+def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
+    """The sightings split into events by link, move and fallback (not by title)."""
+    union = _Union()
+    index: dict[tuple[str, object], list[int]] = {}
+    for n, sighting in enumerate(sightings):
+        union.find(n)
+        for key in _keys(sighting):
+            index.setdefault(key, []).append(n)
+    for members in index.values():
+        for i, n in enumerate(members):
+            for m in members[i + 1 :]:
+                if same_event(sightings[n], sightings[m]):
+                    union.union(n, m)
+    parts: dict[object, list[Sighted]] = {}
+    for n, sighting in enumerate(sightings):
+        parts.setdefault(union.find(n), []).append(sighting)
+    return list(parts.values())
+
+
+def derived_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """The flags a meetup's sightings call for: its moves, and a join by title."""
+    flags = reschedule_flags(sightings)
+    parts = strong_parts(sightings)
+    if len(parts) > 1:
+        flags.append(title_join_flag(parts))
+    return flags
+
+
+def with_locks(meetup: KnownMeetup, wanted: MeetupValues) -> Change:
+    """The changes `wanted` makes to a stored meetup, leaving what a curator locked."""
+    current, locked = meetup.values, meetup.locked
+    change = Change(id=meetup.id)
+    start, end = wanted.start_date, wanted.end_date
+    if "start_date" in locked:
+        start = current.start_date
+        end = max(end, start) if "end_date" not in locked else current.end_date
+    elif "end_date" in locked:
+        end = current.end_date
+        start = min(start, end)
+    values = {
+        "title": wanted.title,
+        "start_date": start,
+        "end_date": end,
+        "attendance": wanted.attendance,
+        "region": current.region if "places" in locked else wanted.region,
+    }
+    change.fields = {
+        name: value
+        for name, value in values.items()
+        if name not in locked and getattr(current, name) != value
+    }
+    for relation in ("places", "groups", "links"):
+        value = getattr(wanted, relation)
+        if relation not in locked and value != getattr(current, relation):
+            setattr(change, relation, value)
+    if wanted.source_date != current.source_date:
+        change.source_date = wanted.source_date
+    return change
+
+
+# --- grouping ----------------------------------------------------------------------------
+
+
+class _Union:
+    """Union-find over hashable nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, node: object) -> object:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a: object, b: object) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _keys(sighting: Sighted) -> list[tuple[str, object]]:
+    keys: list[tuple[str, object]] = [("link", c) for c in sighting.canonicals]
+    if sighting.fallback:
+        keys.append(("fallback", sighting.fallback))
+    return keys
+
+
+def _title_keys(sighting: Sighted) -> list[tuple[int, date]]:
+    return [(g, sighting.start_date) for g in sighting.organisers] if sighting.title else []
+
+
+@dataclass
+class _Node:
+    """A new entry (index) or a stored meetup (id), with the sightings it stands for."""
+
+    entry: int | None
+    meetup: KnownMeetup | None
+    sightings: tuple[Sighted, ...]
+
+
+def _nodes(entries: Sequence[Sighted], known: Sequence[KnownMeetup]) -> list[_Node]:
+    return [_Node(i, None, (e,)) for i, e in enumerate(entries)] + [
+        _Node(None, m, m.sightings) for m in known
+    ]
+
+
+def _pairs(nodes: list[_Node], keys_of) -> Iterable[tuple[int, int, Sighted, Sighted]]:
+    """Pairs of sightings sharing a key, at least one of them new (stored ones are matched)."""
+    index: dict[object, list[tuple[int, Sighted]]] = {}
+    for n, node in enumerate(nodes):
+        for sighting in node.sightings:
+            for key in keys_of(sighting):
+                index.setdefault(key, []).append((n, sighting))
+    for bucket in index.values():
+        for i, (n, a) in enumerate(bucket):
+            for m, b in bucket[i + 1 :]:
+                if n != m and (nodes[n].entry is not None or nodes[m].entry is not None):
+                    yield n, m, a, b
+
+
+def _components(nodes: list[_Node]) -> tuple[_Union, _Union]:
+    strong, weak = _Union(), _Union()
+    for n in range(len(nodes)):
+        strong.find(n)
+    for n, m, a, b in _pairs(nodes, _keys):
+        if same_event(a, b):
+            strong.union(n, m)
+    kept = _KeptApart(nodes, strong)
+    for n, m, a, b in _pairs(nodes, _title_keys):
+        x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
+        if x != y and same_by_title(a, b) and not kept.between(x, y):
+            weak.union(x, y)
+            kept.joined(x, y)
+    return strong, weak
+
+
+class _KeptApart:
+    """Stored meetups per weak group, so that a curator's unmerge is not joined again."""
+
+    def __init__(self, nodes: list[_Node], strong: _Union) -> None:
+        self.members: dict[object, set[int]] = {}
+        self.apart: dict[int, frozenset[int]] = {}
+        for n, node in enumerate(nodes):
+            if node.meetup is not None:
+                self.members.setdefault(strong.find(n), set()).add(node.meetup.id)
+                self.apart[node.meetup.id] = node.meetup.apart
+
+    def between(self, x: object, y: object) -> bool:
+        ours, theirs = self.members.get(x, set()), self.members.get(y, set())
+        return any(self.apart[i] & theirs for i in ours) or any(
+            self.apart[i] & ours for i in theirs
+        )
+
+    def joined(self, x: object, y: object) -> None:
+        """`x` now belongs to `y`'s group (union makes y the root)."""
+        self.members.setdefault(y, set()).update(self.members.pop(x, set()))
+
+
+# --- the plan ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """One strong component: the nodes that are one event by link or fallback."""
+
+    nodes: list[_Node]
+
+    @property
+    def sightings(self) -> list[Sighted]:
+        return [s for node in self.nodes for s in node.sightings]
+
+    @property
+    def known(self) -> list[KnownMeetup]:
+        return [node.meetup for node in self.nodes if node.meetup is not None]
+
+    @property
+    def first(self) -> tuple:
+        return min(s.order for s in self.sightings)
+
+
+def match(
+    entries: Sequence[Sighted],
+    known: Sequence[KnownMeetup],
+    *,
+    region_of: dict[int, str],
+) -> Plan:
+    """The plan for `entries` (one newsletter, in line order) given the stored `known`.
+
+    `known` may hold meetups no entry names (a query's wider net): they are left alone.
+    `region_of`: place id -> region slug, for the places of every sighting.
+    """
+    nodes = _nodes(entries, known)
+    strong, weak = _components(nodes)
+    groups: dict[object, dict[object, _Part]] = {}
+    for n, node in enumerate(nodes):
+        root = strong.find(n)
+        part = groups.setdefault(weak.find(root), {}).setdefault(root, _Part([]))
+        part.nodes.append(node)
+    planner = _Planner(len(entries), region_of)
+    for parts in groups.values():
+        if any(node.entry is not None for part in parts.values() for node in part.nodes):
+            planner.add_group(sorted(parts.values(), key=lambda p: p.first))
+    return planner.plan
+
+
+class _Planner:
+    def __init__(self, entries: int, region_of: dict[int, str]) -> None:
+        self.plan = Plan(assigned=[New(-1)] * entries)
+        self.region_of = region_of
+
+    def add_group(self, parts: list[_Part]) -> None:
+        """One real event: its parts become one meetup each, merged into the survivor."""
+        refs = [self.part_meetup(part) for part in parts]
+        known = [m for part in parts for m in part.known]
+        # The rule that picks each part's meetup picks the group's among them.
+        survivor: MeetupRef = (
+            pick_survivor((m.id, len(m.locked)) for m in known) if known else refs[0]
+        )
+        sightings = [s for part in parts for s in part.sightings]
+        values = meetup_values(sightings, self.region_of)
+        for ref in refs:
+            if ref != survivor:
+                self.plan.merges.append(Merge(survivor, ref, "title"))
+        stored = next((m for m in known if m.id == survivor), None)
+        if stored is not None:
+            change = with_locks(stored, values)
+            if change.visible or change.source_date is not None:
+                self.plan.changes.append(change)
+        elif isinstance(survivor, New) and len(parts) > 1:
+            self.plan.new[survivor.index].values = values
+        self.plan.flags[survivor] = derived_flags(sightings)
+
+    def part_meetup(self, part: _Part) -> MeetupRef:
+        """The meetup a strong component is: stored (others merged into it) or new."""
+        known = part.known
+        if known:
+            ref: MeetupRef = pick_survivor((m.id, len(m.locked)) for m in known)
+            for other in known:
+                if other.id != ref:
+                    self.plan.merges.append(Merge(ref, other.id, "link"))
+        else:
+            sightings = part.sightings
+            fallback = next((s.fallback for s in sorted(sightings, key=lambda s: s.order)), "")
+            self.plan.new.append(NewMeetup(meetup_values(sightings, self.region_of), fallback))
+            ref = New(len(self.plan.new) - 1)
+        for node in part.nodes:
+            if node.entry is not None:
+                self.plan.assigned[node.entry] = ref
+        return ref
+
+
+def refresh(known: Sequence[KnownMeetup], *, region_of: dict[int, str]) -> Plan:
+    """The plan that brings stored meetups back in line with their own sightings."""
+    plan = Plan()
+    for meetup in known:
+        change = with_locks(meetup, meetup_values(meetup.sightings, region_of))
+        if change.visible or change.source_date is not None:
+            plan.changes.append(change)
+        plan.flags[meetup.id] = derived_flags(meetup.sightings)
+    return plan

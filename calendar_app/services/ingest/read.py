@@ -1,0 +1,71 @@
+"""Reading newsletters: paths (directories recursively), http(s) URLs and `-` (stdin)."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+NEWSLETTER_SUFFIXES = {".md", ".markdown", ".txt"}
+MAX_BYTES = 5 * 1024 * 1024  # the largest real issue is under 100 KB
+
+
+class TooLarge(ValueError):
+    """A file over MAX_BYTES: refused before it is read into memory and parsed."""
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Files, directories (recursive), URLs and `-`; returns (sources, errors)."""
+    sources: list[str] = []
+    errors: list[str] = []
+    for raw in paths:
+        if raw == "-" or raw.startswith(("http://", "https://")):
+            sources.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            sources += sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.suffix.lower() in NEWSLETTER_SUFFIXES and p.is_file()
+            )
+        elif path.is_file():
+            sources.append(str(path))
+        else:
+            errors.append(f"{raw}: no such file or directory")
+    return sources, errors
+
+
+def _checked(size: int) -> None:
+    if size > MAX_BYTES:
+        raise TooLarge(f"larger than {MAX_BYTES // (1024 * 1024)} MB; refused")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8, else Windows-1252 (old issues were saved that way)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_source(source: str) -> str:
+    """The text of one source; raises OSError/ValueError with a readable message."""
+    if source == "-":
+        text = sys.stdin.read(MAX_BYTES + 1)
+        _checked(len(text))
+        return text
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 (http(s) only)
+            data = response.read(MAX_BYTES + 1)
+            _checked(len(data))
+            return decode(data)
+    path = Path(source)
+    _checked(path.stat().st_size)
+    return decode(path.read_bytes())
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

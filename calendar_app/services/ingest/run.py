@@ -1,0 +1,306 @@
+"""Ingest: newsletter text -> parsed entries -> matched -> Meetups, Sightings and Flags.
+
+One newsletter is one atomic block (a savepoint when many are committed together), done in
+bulk (a fixed number of queries per newsletter, not per entry), under a lock so that two
+ingests running at once leave what one would. Read (`read`), match (`match`, pure) and
+write (`write`) are separate steps; this module runs them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.services.bulk import bulk_session
+from calendar_app.services.groups import GroupResolver
+from calendar_app.services.ingest.entries import (
+    entry_as_json,
+    issue_label,
+    links_for_two_dates,
+    sighted,
+)
+from calendar_app.services.ingest.match import Issue, Plan, Sighted, match, refresh
+from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
+from calendar_app.services.ingest.report import IngestReport
+from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivors
+from calendar_app.services.ingest.storage import StorageFailure, storage_failure
+from calendar_app.services.ingest.write import PlanWriter, write_sightings
+from calendar_app.services.parse_ahead import ParseAhead
+from calendar_app.services.places import PlaceResolver
+from calendar_app.twir import parse_newsletter
+from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
+
+logger = logging.getLogger(__name__)
+# An import commits every this many newsletters, each one a savepoint: a commit writes
+# every page it changed, and consecutive newsletters change the same index pages
+# (252 issues: 0.3 s less than a commit each).
+COMMIT_EVERY = 16
+INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
+
+Resolved = set[tuple[str, int | None, str]]
+
+
+def ingest_paths(
+    paths: Iterable[str],
+    *,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Ingest every newsletter under `paths`; one bad path never stops the others."""
+    report = IngestReport()
+    sources, report.errors = expand_paths(paths)
+    texts: list[str | OSError | ValueError] = []
+    for source in sources:
+        try:
+            texts.append(read_source(source))
+        except (OSError, ValueError) as exc:
+            texts.append(exc)
+    readable = [text for text in texts if isinstance(text, str)]
+    unchanged = set() if force else unchanged_texts(readable)
+    work = list(enumerate(zip(sources, texts, strict=True), 1))
+    with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
+        for start in range(0, len(work), COMMIT_EVERY):
+            with transaction.atomic():  # each newsletter is a savepoint within it
+                for index, (source, text) in work[start : start + COMMIT_EVERY]:
+                    if progress:
+                        progress(index, len(sources), source)
+                    if not isinstance(text, str):
+                        report.errors.append(f"{source}: cannot read: {text}")
+                    elif text in unchanged:
+                        report.add(IngestReport(files=1, skipped_unchanged=1))
+                    else:
+                        report.add(ingest_one(text, source, force=force, parse=ahead.parse))
+    report.meetups_total = Meetup.objects.canonical().count()
+    return report
+
+
+def ingest_one(
+    text: str, source: str, *, force: bool, parse: Callable[[str], ParsedNewsletter]
+) -> IngestReport:
+    """One new or changed file of many; a failure rolls back this file only and is reported."""
+    try:
+        return ingest_newsletter(text=text, source=source, force=force, parse=parse, checked=True)
+    except Refused as exc:
+        return IngestReport(files=1, errors=[f"{source}: {exc}"])
+    except Exception as exc:  # a broken file must not stop the others
+        if storage_failure(exc):
+            raise StorageFailure(storage_failure(exc)) from None
+        logger.exception("ingest of %s failed", source)
+        return IngestReport(errors=[f"{source}: not ingested: {type(exc).__name__}: {exc}"])
+
+
+def unchanged_texts(texts: list[str]) -> set[str]:
+    """The texts already ingested as they are, found in one query: they need no parsing."""
+    by_hash = {content_hash(text): text for text in texts}
+    known = Newsletter.objects.filter(content_hash__in=by_hash).values_list(
+        "content_hash", flat=True
+    )
+    return {by_hash[text_hash] for text_hash in known}
+
+
+def newsletter_key(parsed: ParsedNewsletter, source: str) -> str:
+    if parsed.number:
+        return str(parsed.number)
+    if parsed.date:
+        return f"date:{parsed.date.isoformat()}"
+    return f"source:{source}"[:300]
+
+
+def ingest_newsletter(
+    *,
+    text: str,
+    source: str,
+    force: bool = False,
+    parse: Callable[[str], ParsedNewsletter] = parse_newsletter,
+    checked: bool = False,
+) -> IngestReport:
+    """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
+
+    `parse` may hand back a result parsed ahead in another process (ParseAhead);
+    `checked`: the caller already found that this text is not ingested as it is.
+    """
+    report = IngestReport(files=1)
+    text_hash = content_hash(text)
+    if not (force or checked) and Newsletter.objects.filter(content_hash=text_hash).exists():
+        report.skipped_unchanged = 1  # the cheap path: no parsing for unchanged files
+        return report
+    parsed = parse(text)
+    key = newsletter_key(parsed, source)
+    if not parsed.has_events_section:
+        report.warnings.append(f"{source}: no Upcoming Events section")
+    with transaction.atomic():
+        take_ingest_lock()
+        newsletter = Newsletter.objects.filter(key=key).first()
+        if newsletter and newsletter.content_hash == text_hash and not force:
+            report.skipped_unchanged = 1
+            return report
+        if not force:
+            check_safe(parsed, newsletter.sightings.count() if newsletter else 0)
+        resolved = resolved_flags(newsletter) if newsletter else set()
+        touched = (
+            set(newsletter.sightings.values_list("meetup_id", flat=True)) if newsletter else set()
+        )
+        newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
+        report.newsletters = 1
+        ingest_parsed(newsletter, parsed, report, resolved=resolved)
+        if touched:  # meetups that lost sightings of the text read before: values again
+            refresh_meetups(touched)
+    return report
+
+
+class Refused(ValueError):
+    """A file ingest will not apply without --force: it would lose what is stored."""
+
+
+# A re-read keeping fewer than this share of an issue's sightings is taken for a damaged copy.
+KEEP_AT_LEAST = 0.5
+
+
+def check_safe(parsed: ParsedNewsletter, stored: int) -> None:
+    """Refuse a file with no readable header, or one that would drop most of an issue."""
+    if parsed.number is None and parsed.date is None:
+        raise Refused("no readable header (no issue number or date); refused, --force accepts it")
+    readable = sum(entry.ok for entry in parsed.entries)
+    if stored and readable < stored * KEEP_AT_LEAST:
+        raise Refused(
+            f"would replace the issue's {stored} stored entries with {readable}; "
+            "refused as a damaged copy, --force accepts it"
+        )
+
+
+def take_ingest_lock() -> None:
+    """Serialise ingests: PostgreSQL advisory lock; SQLite's IMMEDIATE transactions do it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK_ID])
+
+
+def resolved_flags(newsletter: Newsletter) -> Resolved:
+    """What a curator already resolved in a newsletter read again: it stays resolved."""
+    return set(newsletter.flags.filter(resolved=True).values_list("kind", "line", "message"))
+
+
+def save_newsletter(
+    newsletter: Newsletter | None,
+    parsed: ParsedNewsletter,
+    key: str,
+    source: str,
+    text_hash: str,
+) -> Newsletter:
+    if newsletter is None:
+        newsletter = Newsletter(key=key)
+    else:
+        # Changed text: its entries are read again from scratch (the old sightings go once
+        # the new entries are matched: they tell which meetups the lines were).
+        newsletter.flags.all().delete()
+    newsletter.number = parsed.number
+    newsletter.date = parsed.date
+    newsletter.title = parsed.title[:300]
+    newsletter.source = source[:1000]
+    newsletter.content_hash = text_hash
+    newsletter.window_start = parsed.window_start
+    newsletter.window_end = parsed.window_end
+    newsletter.repaired = parsed.repaired
+    newsletter.ingested_at = timezone.now()
+    newsletter.save()
+    return newsletter
+
+
+def unparsed_flag(newsletter: Newsletter, entry: ParsedEntry) -> Flag:
+    why = "; ".join(p.message for p in entry.problems) or "not an entry"
+    return Flag(
+        kind=FlagKind.UNPARSED,
+        newsletter=newsletter,
+        line=entry.line,
+        raw=entry.raw,
+        message=f"{newsletter.source}:{entry.line}: {why}",
+    )
+
+
+def ingest_parsed(
+    newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport, *, resolved: Resolved
+) -> None:
+    """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
+    report.entries = len(parsed.entries)
+    flags = [Flag(kind=p.kind, message=p.message, newsletter=newsletter) for p in parsed.problems]
+    readable = [entry for entry in parsed.entries if entry.ok]
+    flags += [unparsed_flag(newsletter, e) for e in parsed.entries if not e.ok]
+    places, groups = PlaceResolver(), GroupResolver()
+    places.prepare(p.text for e in readable for p in e.places)
+    flags += places.flags()
+    groups.prepare([g for e in readable for g in e.groups])
+    groups.follow_newest([g for e in readable for g in e.groups], newsletter.date)
+    generic = links_for_two_dates(readable)
+    issue = Issue(
+        newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
+    )
+    entries, readable = _sighted(readable, issue, generic, places, groups, flags, newsletter)
+    known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
+    flags += places.flags()
+    plan = match(entries, known, region_of=places.regions)
+    newsletter.sightings.all().delete()  # a text read before: replaced by these
+    writer = PlanWriter(plan, known)
+    written = writer.apply_new()
+    flags += write_sightings(
+        newsletter,
+        [
+            (e, writer.id_of(ref), s.region, entry_as_json(e, generic))
+            for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
+        ],
+    )
+    writer.apply_rest(written)
+    flags += written.flags
+    for flag in flags:
+        flag.resolved = (flag.kind, flag.line, flag.message) in resolved
+    Flag.objects.bulk_create(flags)
+    report.sightings = len(readable)
+    report.flagged = len(flags)
+    report.meetups_created = written.created
+    report.meetups_updated = written.updated
+
+
+def _sighted(
+    readable: list[ParsedEntry],
+    issue: Issue,
+    generic: frozenset[str],
+    places: PlaceResolver,
+    groups: GroupResolver,
+    flags: list[Flag],
+    newsletter: Newsletter,
+) -> tuple[list[Sighted], list[ParsedEntry]]:
+    """Entries as matching sees them; one that cannot be read so is flagged, never fatal."""
+    entries: list[Sighted] = []
+    kept: list[ParsedEntry] = []
+    for entry in readable:
+        try:
+            value = sighted(
+                entry,
+                issue,
+                generic=generic,
+                group_ids=groups.id_for,
+                place_ids=places.usable_id,
+                region_of=places.regions,
+            )
+        except (ArithmeticError, ValueError) as exc:  # e.g. a date at the calendar's end
+            entry.problems.append(Problem(FlagKind.UNPARSED, f"cannot be stored: {exc}"))
+            flags.append(unparsed_flag(newsletter, entry))
+            continue
+        entries.append(value)
+        kept.append(entry)
+    return entries, kept
+
+
+def refresh_meetups(ids: Iterable[int]) -> Plan:
+    """Values of these meetups again from their sightings (after a re-read or an unmerge)."""
+    places, groups = PlaceResolver(), GroupResolver()
+    known = Snapshot(places, groups).load(survivors(ids))
+    plan = refresh([m for m in known if m.sightings], region_of=places.regions)
+    writer = PlanWriter(plan, known)
+    written = writer.apply_new()
+    writer.apply_rest(written)
+    Flag.objects.bulk_create(written.flags)
+    return plan

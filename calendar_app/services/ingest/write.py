@@ -1,0 +1,311 @@
+"""The write side: a matching `Plan` applied with the bulk helpers, in a few queries.
+
+Order matters: new meetups (and their relations) first, then the sightings, then merges
+(which move rows to the survivor), then the survivors' changes, diffed against what the
+merges left, then flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from calendar_app.models import (
+    Flag,
+    FlagKind,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Newsletter,
+    Region,
+    Sighting,
+)
+from calendar_app.rules import section_region
+from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
+from calendar_app.services.ingest.match import (
+    DERIVED_FLAG_KINDS,
+    Change,
+    FlagValue,
+    KnownMeetup,
+    LinkValue,
+    MeetupRef,
+    New,
+    Plan,
+)
+from calendar_app.services.merge import join_meetups
+from calendar_app.twir.records import ParsedEntry
+
+CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
+
+
+@dataclass
+class Written:
+    """What applying a plan did, for the report."""
+
+    created: int = 0
+    updated: int = 0
+    flags: list[Flag] = field(default_factory=list)
+
+
+class PlanWriter:
+    """Applies one plan; `ids` maps each planned meetup to its row once it exists."""
+
+    def __init__(self, plan: Plan, known: Sequence[KnownMeetup]) -> None:
+        self.plan = plan
+        self.known = {m.id: m for m in known}
+        self.ids: dict[MeetupRef, int] = {m.id: m.id for m in known}
+
+    def id_of(self, ref: MeetupRef) -> int:
+        return self.ids[ref]
+
+    def apply_new(self) -> Written:
+        """The new meetups: the sightings can point at them next."""
+        return Written(created=self.create())
+
+    def apply_rest(self, written: Written) -> None:
+        """Merges, changes to stored meetups, their derived flags (to save with the others)."""
+        self.merge()
+        written.updated = self.change()
+        written.flags = self.derived_flags()
+
+    def create(self) -> int:
+        now = timezone.now()
+        meetups = [
+            Meetup(
+                title=new.values.title,
+                start_date=new.values.start_date,
+                end_date=new.values.end_date,
+                attendance=new.values.attendance,
+                region=new.values.region,
+                source_date=new.values.source_date,
+                fallback_key=new.fallback_key,
+                updated=now,
+            )
+            for new in self.plan.new
+        ]
+        insert_objects(meetups, key="uid")
+        relations = Relations()
+        for index, (new, meetup) in enumerate(zip(self.plan.new, meetups, strict=True)):
+            self.ids[New(index)] = meetup.pk
+            relations.replace(meetup.pk, new.values.places, new.values.groups, replace=False)
+            relations.links(meetup.pk, new.values.links, current=[])
+        relations.save()
+        return len(meetups)
+
+    def merge(self) -> None:
+        for merge in self.plan.merges:
+            survivor = Meetup.objects.get(pk=self.id_of(merge.survivor))
+            other = Meetup.objects.get(pk=self.id_of(merge.other))
+            join_meetups(survivor=survivor, other=other, reason=merge.reason)
+
+    def change(self) -> int:
+        """Fields and relations of stored meetups; returns how many changed visibly."""
+        changed: list[Meetup] = []
+        dated: list[Meetup] = []
+        relations = Relations()
+        link_changes = [c for c in self.plan.changes if c.links is not None]
+        current = current_links([c.id for c in link_changes])
+        for change in self.plan.changes:
+            meetup = self.meetup(change)
+            if change.places is not None or change.groups is not None:
+                relations.replace(change.id, change.places, change.groups, replace=True)
+                if change.places is not None:
+                    meetup.note_calendar_change()  # a new place: calendar clients must see it
+            if change.links is not None:
+                relations.links(change.id, change.links, current=current.get(change.id, []))
+            if change.visible:
+                changed.append(meetup)
+            elif change.source_date is not None:
+                dated.append(meetup)
+        relations.save()
+        update_objects(changed, [*CHANGED_FIELDS, "source_date", "updated"])
+        update_objects(dated, ["source_date"])  # which issue speaks for it: no one sees it
+        return len(changed)
+
+    def meetup(self, change: Change) -> Meetup:
+        """A stored meetup as an instance (no query), with the change applied in memory."""
+        known = self.known[change.id]
+        values = known.values
+        meetup = Meetup(
+            pk=known.id,
+            title=values.title,
+            start_date=values.start_date,
+            end_date=values.end_date,
+            attendance=values.attendance,
+            region=values.region,
+            sequence=known.sequence,
+            source_date=change.source_date or values.source_date,
+        )
+        fields = dict(change.fields)
+        start = fields.pop("start_date", meetup.start_date)
+        end = fields.pop("end_date", meetup.end_date)
+        meetup.reschedule(start_date=start, end_date=end)  # type: ignore[arg-type]
+        for name, value in fields.items():
+            setattr(meetup, name, value)
+        if fields:
+            meetup.updated = timezone.now()
+        return meetup
+
+    def derived_flags(self) -> list[Flag]:
+        """Flags recomputed from a survivor's sightings: stale ones go, missing ones come."""
+        wanted = {self.id_of(ref): flags for ref, flags in self.plan.flags.items()}
+        if not wanted:
+            return []
+        existing: dict[int, dict[FlagValue, list[int]]] = {}
+        for pk, meetup_id, kind, message in Flag.objects.filter(
+            meetup_id__in=wanted, kind__in=DERIVED_FLAG_KINDS
+        ).values_list("id", "meetup_id", "kind", "message"):
+            existing.setdefault(meetup_id, {}).setdefault(FlagValue(kind, message), []).append(pk)
+        stale: list[int] = []
+        new: list[Flag] = []
+        for meetup_id, flags in wanted.items():
+            have = existing.get(meetup_id, {})
+            for value, ids in have.items():
+                stale += ids if value not in flags else ids[1:]
+            new += [
+                Flag(kind=v.kind, message=v.message, meetup_id=meetup_id)
+                for v in dict.fromkeys(flags)
+                if v not in have
+            ]
+        if stale:
+            Flag.objects.filter(id__in=stale).delete()
+        return new
+
+
+def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int]]]:
+    """meetup id -> its link rows (id, canonical, primary, position), in their order."""
+    rows: dict[int, list[tuple[int, str, bool, int]]] = {}
+    if ids:
+        for meetup_id, *row in (
+            MeetupLink.objects.filter(meetup_id__in=ids)
+            .order_by("position", "id")
+            .values_list("meetup_id", "id", "canonical_url", "primary", "position")
+        ):
+            rows.setdefault(meetup_id, []).append(tuple(row))  # type: ignore[arg-type]
+    return rows
+
+
+class Relations:
+    """Places, organisers and links of many meetups, written in a few queries."""
+
+    def __init__(self) -> None:
+        self.replaced: dict[type[models.Model], set[int]] = {MeetupPlace: set(), MeetupGroup: set()}
+        self.rows: dict[type[models.Model], list[dict]] = {MeetupPlace: [], MeetupGroup: []}
+        self.new_links: list[dict] = []
+        self.moved_links: list[MeetupLink] = []
+
+    def replace(
+        self,
+        meetup_id: int,
+        places: Sequence[int] | None,
+        groups: Sequence[int] | None,
+        *,
+        replace: bool,
+    ) -> None:
+        for model, column, ids in ((MeetupPlace, "place", places), (MeetupGroup, "group", groups)):
+            if ids is None:
+                continue
+            if replace:
+                self.replaced[model].add(meetup_id)
+            self.rows[model] += [
+                {"meetup": meetup_id, column: pk, "position": i} for i, pk in enumerate(ids)
+            ]
+
+    def links(
+        self,
+        meetup_id: int,
+        links: Sequence[LinkValue],
+        *,
+        current: list[tuple[int, str, bool, int]],
+    ) -> None:
+        """Links in `links` order; rows kept (a curator's unmerge gives them back)."""
+        rows = {canonical: (pk, primary, position) for pk, canonical, primary, position in current}
+        for position, link in enumerate(links):
+            if link.canonical not in rows:
+                self.new_links.append(
+                    {
+                        "meetup": meetup_id,
+                        "url": link.url[:1000],
+                        "canonical_url": link.canonical[:1000],
+                        "label": link.label[:300],
+                        "primary": link.primary,
+                        "event_specific": link.specific,
+                        "position": position,
+                    }
+                )
+                continue
+            pk, primary, at = rows[link.canonical]
+            if (primary, at) != (link.primary, position):
+                self.moved_links.append(
+                    MeetupLink(pk=pk, meetup_id=meetup_id, primary=link.primary, position=position)
+                )
+
+    def save(self) -> None:
+        for model, meetup_ids in self.replaced.items():
+            if meetup_ids:
+                model._default_manager.filter(meetup_id__in=meetup_ids).delete()
+        for model, rows in self.rows.items():
+            insert_rows(model, rows)
+        # no primary link at all for a moment: a meetup has at most one
+        losing = [link for link in self.moved_links if not link.primary]
+        update_objects(losing, ["primary", "position"])
+        update_objects([link for link in self.moved_links if link.primary], ["primary", "position"])
+        insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
+
+
+def write_sightings(
+    newsletter: Newsletter,
+    pairs: list[tuple[ParsedEntry, int, str, dict]],
+) -> list[Flag]:
+    """Sightings (entry, meetup id, its place's region, parsed values), then their flags."""
+    insert_rows(
+        Sighting,
+        [
+            {
+                "newsletter": newsletter.pk,
+                "line": entry.line,
+                "section": entry.section[:100],
+                "raw": entry.raw,
+                "parsed": parsed,
+                "meetup": meetup_id,
+            }
+            for entry, meetup_id, _, parsed in pairs
+        ],
+    )
+    flags: list[Flag] = []
+    for entry, meetup_id, region, _ in pairs:
+        for problem in entry.problems:
+            flags.append(
+                Flag(
+                    kind=problem.kind,
+                    message=problem.message,
+                    newsletter=newsletter,
+                    line=entry.line,
+                    meetup_id=meetup_id,
+                )
+            )
+        listed = section_region(entry.section)
+        if listed and region and listed != region:
+            flags.append(
+                Flag(
+                    kind=FlagKind.SECTION_MISMATCH,
+                    newsletter=newsletter,
+                    line=entry.line,
+                    meetup_id=meetup_id,
+                    message=f"Listed under {entry.section}, but {entry.location_text} is in "
+                    f"{region_label(region)}.",
+                )
+            )
+    if flags:  # each points at its line's sighting; most newsletters need none
+        ids = dict(newsletter.sightings.values_list("line", "id"))
+        for flag in flags:
+            flag.sighting_id = ids[flag.line or 0]
+    return flags
+
+
+def region_label(region: str) -> str:
+    return str(Region(region).label) if region in Region.values else region
