@@ -24,6 +24,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from calendar_app.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
     Flag,
     FlagQuerySet,
     Group,
@@ -36,6 +38,8 @@ from calendar_app.models import (
     Place,
     Sighting,
     Status,
+    Submission,
+    SubmissionStatus,
 )
 from calendar_app.services import curation
 from calendar_app.services.export_twir import render_twir
@@ -526,6 +530,138 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
             "markdown": markdown,
         }
         return TemplateResponse(request, "admin/calendar_app/meetup/draft_twir.html", context)
+
+
+# --- Duplicate candidates ------------------------------------------------------------------
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    """The queue of look-alike pairs; a pair's page shows both side by side to decide."""
+
+    Media = CuratorAssets
+    list_display = ("pair", "reason", "score", "status", "decided_by")
+    list_filter = ("status", "reason")
+    list_select_related = ("first", "second", "decided_by")
+    search_fields = ("first__title", "second__title")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="pair")
+    def pair(self, candidate: DuplicateCandidate) -> str:
+        return format_html("{} / {}", str(candidate.first), str(candidate.second))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Side by side, with "merge" (choosing fields) and "not a duplicate"."""
+        candidate = self.get_object(request, object_id)
+        if candidate is None:
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, candidate):
+                raise PermissionDenied
+            return self._decide(request, candidate)
+        pair = list(
+            Meetup.objects.filter(pk__in=[candidate.first_id, candidate.second_id])
+            .annotate(sighting_count=Count("sightings", distinct=True))
+            .for_display()
+            .order_by("pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Duplicate? {candidate.reason}",
+            "opts": self.model._meta,
+            "candidate": candidate,
+            "records": pair,
+            "suggested": max(pair, key=lambda m: (m.sighting_count, -m.pk)),
+            "field_choices": merge_field_choices(pair),
+            "open": candidate.status == DuplicateStatus.OPEN
+            and all(m.duplicate_of_id is None for m in pair),
+        }
+        return TemplateResponse(
+            request, "admin/calendar_app/duplicatecandidate/side_by_side.html", context
+        )
+
+    def _decide(self, request: HttpRequest, candidate: DuplicateCandidate) -> HttpResponse:
+        if request.POST.get("decision") == "not_duplicate":
+            curation.duplicate_dismiss(candidate=candidate, user=request.user)
+            self.message_user(request, "Remembered as not a duplicate.")
+            return HttpResponseRedirect(reverse("admin:calendar_app_duplicatecandidate_changelist"))
+        pair = {str(m.pk): m for m in (candidate.first, candidate.second)}
+        survivor = pair.get(request.POST.get("survivor", ""))
+        if survivor is None:
+            self.message_user(request, "Pick the meetup that survives.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        choices = {
+            name: pair[request.POST[f"choose_{name}"]]
+            for name in MERGE_CHOICES
+            if request.POST.get(f"choose_{name}") in pair
+        }
+        curation.duplicate_merge(
+            candidate=candidate, survivor=survivor, user=request.user, choices=choices
+        )
+        self.message_user(request, f"Merged into “{survivor}”.")
+        return HttpResponseRedirect(reverse("admin:calendar_app_meetup_change", args=[survivor.pk]))
+
+
+# --- Submissions -------------------------------------------------------------------------
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Proposals from `/submit/`: nothing is public until accepted here."""
+
+    list_display = ("kind", "title", "start_date", "group_name", "status", "created", "meetup_link")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "group_name", "url", "calendar_url", "email")
+    readonly_fields = (
+        "kind",
+        "title",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "timezone",
+        "url",
+        "location",
+        "attendance",
+        "group_name",
+        "group_url",
+        "calendar_url",
+        "email",
+        "status",
+        "meetup_link",
+        "created",
+        "decided_at",
+        "decided_by",
+    )
+    fields = (*readonly_fields, "note")
+    actions = ("accept", "reject")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="meetup")
+    def meetup_link(self, submission: Submission) -> str:
+        return admin_link(submission.meetup) if submission.meetup_id else ""
+
+    @admin.action(description="Accept selected submissions (publish)", permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
+        pending = list(queryset.filter(status=SubmissionStatus.PENDING))
+        for submission in pending:
+            curation.submission_accept(submission=submission, user=request.user)
+            self.log_change(request, submission, "Accepted.")
+        self.message_user(request, f"Accepted {len(pending)} submission(s).")
+
+    @admin.action(
+        description="Reject selected submissions (kept on record)", permissions=["change"]
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        pending = list(queryset.filter(status=SubmissionStatus.PENDING))
+        for submission in pending:
+            curation.submission_reject(submission=submission, user=request.user)
+            self.log_change(request, submission, "Rejected.")
+        self.message_user(request, f"Rejected {len(pending)} submission(s).")
 
 
 # --- Flags ------------------------------------------------------------------------------

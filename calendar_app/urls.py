@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from calendar_app import feeds, views
+from calendar_app import feeds, submit, views
 
 
 class FourDigitYear:
@@ -39,4 +39,6 @@ urlpatterns = [
     path("api/events.json", feeds.events_json, name="events_json"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+    path("submit/", submit.submit, name="submit"),
+    path("submit/thanks/", submit.submit_thanks, name="submit_thanks"),
 ]

@@ -2,13 +2,38 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Curators work both new queues: look-alike pairs and proposals from the public form.
+CURATOR_PERMISSIONS = [
+    "view_duplicatecandidate",
+    "change_duplicatecandidate",
+    "view_submission",
+    "change_submission",
+]
+
+
+def grant_curators(apps, schema_editor):
+    app_config = apps.get_app_config("calendar_app")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="curators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="calendar_app", codename__in=CURATOR_PERMISSIONS
+        )
+    )
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('calendar_app', '0006_rendered_events'),
+        ('calendar_app', '0003_curators_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -64,4 +89,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('first', 'second'), name='duplicate_pair_unique'), models.CheckConstraint(condition=models.Q(('first__lt', models.F('second'))), name='duplicate_pair_ordered')],
             },
         ),
+        migrations.RunPython(grant_curators, migrations.RunPython.noop),
     ]

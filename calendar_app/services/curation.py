@@ -20,9 +20,15 @@ from calendar_app.models import (
     Flag,
     Group,
     Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
     Place,
     PlaceStatus,
     Status,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
 )
 from calendar_app.services.geocode import (
     geocode_place,
@@ -30,9 +36,13 @@ from calendar_app.services.geocode import (
     raise_place_flags,
     refresh_regions,
 )
+from calendar_app.services.groups import GroupResolver
 from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services.places import PlaceResolver
+from calendar_app.twir import canonical_url, is_event_specific
+from calendar_app.twir.records import ParsedGroup
 
 User = Any  # django.contrib.auth's user (or None for a command)
 PLACE_LOCATION_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "status")
@@ -202,3 +212,106 @@ def flags_resolve(*, flags: Iterable[Flag], user: User, resolved: bool = True) -
 
 def _user_or_none(user: User):
     return user if user is not None and getattr(user, "pk", None) else None
+
+
+# --- Duplicate candidates -----------------------------------------------------------------
+
+
+def duplicate_dismiss(*, candidate: DuplicateCandidate, user: User) -> DuplicateCandidate:
+    """ "Not a duplicate": remembered, so the pair is never proposed again."""
+    candidate.status = DuplicateStatus.NOT_DUPLICATE
+    candidate.decided_at = timezone.now()
+    candidate.decided_by = _user_or_none(user)
+    candidate.save(update_fields=["status", "decided_at", "decided_by"])
+    return candidate
+
+
+def duplicate_merge(
+    *,
+    candidate: DuplicateCandidate,
+    survivor: Meetup,
+    user: User,
+    choices: Mapping[str, Meetup] | None = None,
+) -> Meetup:
+    """Merge the pair into `survivor` (one of the two), taking the chosen values."""
+    pair = [candidate.first, candidate.second]
+    if survivor.pk not in {m.pk for m in pair}:
+        raise ValueError("The survivor must be one of the pair.")
+    others = [m for m in pair if m.pk != survivor.pk]
+    return meetups_merge(survivor=survivor, others=others, user=user, choices=choices)
+
+
+# --- Submissions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_accept(*, submission: Submission, user: User) -> Meetup | None:
+    """Accept a proposal: an event becomes a published meetup (its place and organiser found
+    or created as ingest does); a calendar is recorded as a source to follow."""
+    if submission.status != SubmissionStatus.PENDING:
+        raise ValueError(f"Submission #{submission.pk} was already decided.")
+    meetup = None
+    if submission.kind == SubmissionKind.EVENT:
+        meetup = _meetup_from(submission, user)
+        submission.note = submission.note or f"Published as meetup #{meetup.pk}."
+    else:
+        submission.note = submission.note or (
+            f"Calendar to follow: manage.py add_source {submission.calendar_url}"
+        )
+    submission.meetup = meetup
+    _decide(submission, SubmissionStatus.ACCEPTED, user)
+    return meetup
+
+
+def submission_reject(*, submission: Submission, user: User, note: str = "") -> Submission:
+    """Reject a proposal; the record is kept (with the curator's note)."""
+    if note:
+        submission.note = note
+    _decide(submission, SubmissionStatus.REJECTED, user)
+    return submission
+
+
+def _decide(submission: Submission, status: str, user: User) -> None:
+    submission.status = status
+    submission.decided_at = timezone.now()
+    submission.decided_by = _user_or_none(user)
+    submission.save()
+
+
+def _meetup_from(submission: Submission, user: User) -> Meetup:
+    start = submission.start_date or timezone.localdate()
+    meetup = Meetup(
+        title=submission.title,
+        start_date=start,
+        end_date=max(submission.end_date or start, start),
+        attendance=submission.attendance,
+        status=Status.PUBLISHED,
+    )
+    history_save(meetup, user=user, reason=f"Accepted submission #{submission.pk}")
+    if submission.location:
+        places = PlaceResolver()
+        places.prepare([submission.location])
+        Flag.objects.bulk_create(places.flags(None))  # type: ignore[arg-type]
+        place_id = places.usable_id(submission.location)
+        if place_id:
+            MeetupPlace.objects.create(meetup=meetup, place_id=place_id, position=0)
+    if submission.group_name or submission.group_url:
+        parsed = ParsedGroup(
+            name=submission.group_name or submission.group_url, url=submission.group_url
+        )
+        groups = GroupResolver()
+        groups.prepare([parsed])
+        group_id = groups.id_for(parsed)
+        if group_id:
+            MeetupGroup.objects.create(meetup=meetup, group_id=group_id, position=0)
+    if submission.url:
+        MeetupLink.objects.create(
+            meetup=meetup,
+            url=submission.url,
+            canonical_url=canonical_url(submission.url),
+            event_specific=is_event_specific(submission.url),
+            primary=True,
+        )
+    if meetup_derive(meetup=meetup):
+        history_save(meetup, user=user, reason="Region from its place")
+    return meetup

@@ -4,7 +4,10 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from calendar_app.models import Meetup
+from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_paths
 
 PROGRESS_MIN_FILES = 5
@@ -21,7 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        started = timezone.now()
         report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)
+        touched = Meetup.objects.filter(updated__gte=started).values_list("pk", flat=True)
+        duplicates_refresh(meetup_ids=list(touched))
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if options["json"]:
