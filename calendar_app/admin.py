@@ -42,7 +42,7 @@ from calendar_app.models import (
     SubmissionStatus,
 )
 from calendar_app.services import curation
-from calendar_app.services.export_twir import render_twir
+from calendar_app.services.export_twir import draft_twir, markdown_preview
 from calendar_app.services.merge import MERGE_CHOICES
 from calendar_app.twir.urls import canonical_url, is_event_specific
 
@@ -519,15 +519,17 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         today = timezone.localdate()
         form = DraftForm(request.GET or {"start": today, "end": today + timedelta(DRAFT_DAYS)})
-        markdown = ""
+        draft = None
         if form.is_valid():
-            markdown = render_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+            draft = draft_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
         context = {
             **self.admin_site.each_context(request),
             "title": "Draft next issue's events",
             "opts": self.model._meta,
             "form": form,
-            "markdown": markdown,
+            "draft": draft,
+            "markdown": draft.markdown if draft else "",
+            "preview": markdown_preview(draft.markdown) if draft else "",
         }
         return TemplateResponse(request, "admin/calendar_app/meetup/draft_twir.html", context)
 
