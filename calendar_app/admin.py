@@ -34,6 +34,7 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
+    MeetupQuerySet,
     Newsletter,
     Place,
     Sighting,
@@ -71,7 +72,7 @@ class CuratorAssets:
     js = ("js/admin.js",)
 
 
-class MergeMixin:
+class MergeMixin(admin.ModelAdmin):
     """The confirm-then-merge flow of meetups and groups: pick records, confirm, merge.
 
     Subclasses say how to check the selection (`merge_problem`), which record to suggest,
@@ -100,7 +101,7 @@ class MergeMixin:
         records = list(self.merge_queryset(queryset))
         problem = self.merge_problem(records)
         if problem:
-            self.message_user(request, problem, messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, problem, messages.ERROR)
             return None
         chosen = request.POST.get("survivor")
         survivor = next((r for r in records if str(r.pk) == chosen), None)
@@ -108,16 +109,17 @@ class MergeMixin:
             others = [r for r in records if r.pk != survivor.pk]
             self.merge_records(request, survivor, others)
             names = ", ".join(str(other) for other in others)
-            self.log_change(request, survivor, f"Merged into it: {names}.")  # type: ignore[attr-defined]
-            self.message_user(request, f"Merged {len(others)} into “{survivor}”.")  # type: ignore[attr-defined]
             opts = survivor._meta
+            self.log_change(request, survivor, f"Merged into it: {names}.")
+            self.message_user(
+                request, f"Merged {len(others)} {opts.verbose_name}(s) into “{survivor}”."
+            )
             return HttpResponseRedirect(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[survivor.pk])
             )
-        admin_site = self.admin_site  # type: ignore[attr-defined]
-        opts = self.model._meta  # type: ignore[attr-defined]
+        opts = self.model._meta
         context = {
-            **admin_site.each_context(request),
+            **self.admin_site.each_context(request),
             "title": f"Merge {opts.verbose_name_plural}",
             "opts": opts,
             "records": records,
@@ -387,13 +389,8 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .with_open_flag_count()
-            .select_related("duplicate_of")
-            .for_display()
-        )
+        meetups = cast(MeetupQuerySet, super().get_queryset(request))
+        return meetups.with_open_flag_count().select_related("duplicate_of").for_display()
 
     def get_urls(self):
         draft = path(
