@@ -77,10 +77,14 @@ def meetup_save(
 ) -> Meetup:
     """A curator's edit of a meetup's own fields: what changed is locked, `unlock` unlocked."""
     changed = list(changed)
-    unlock_fields(meetup, unlock)
+    unlocked = unlock_fields(meetup, unlock)
+    if not adding and not changed and not unlocked:
+        return meetup  # only its rows (links, places, ...) changed: recorded after them
     if not adding:
         lock_changed_fields(meetup, changed)
-    reason = "Added in the admin" if adding else "Changed " + (", ".join(changed) or "nothing")
+    parts = [f"Changed {', '.join(changed)}"] if changed else []
+    parts += [f"unlocked {', '.join(unlocked)}"] if unlocked else []
+    reason = "Added in the admin" if adding else "; ".join(parts).capitalize()
     history_save(meetup, user=user, reason=reason)
     return meetup
 

@@ -220,3 +220,43 @@ def test_labels_read_well(curator_client):
     row = MeetupPlace.objects.get(meetup=meetup)
     assert f"{meetup.pk} #0: {row.place_id}" not in html
     assert 'size="90"' in html
+
+
+def test_typed_coordinates_give_the_place_its_zone_and_its_meetups_their_region(curator_client):
+    place = make_place(
+        "Somewhere",
+        city="",
+        country="",
+        timezone_name="",
+        latitude=None,
+        longitude=None,
+        status="not_found",
+    )
+    meetup = make_meetup("Rust Tokyo", places=[place], region="")
+    url = reverse("admin:calendar_app_place_change", args=[place.pk])
+    data = change_form_data(curator_client.get(url))
+    data.update(
+        city="Tokyo", country="jp", latitude="35.68", longitude="139.76", status="corrected"
+    )
+
+    assert curator_client.post(url, data).status_code == 302
+
+    place.refresh_from_db()
+    meetup.refresh_from_db()
+    assert (place.country, place.timezone, place.locked) == ("JP", "Asia/Tokyo", True)
+    assert meetup.region == "asia"
+    assert meetup.history.latest().history_change_reason.startswith("Region from place")
+
+
+def test_an_inline_only_edit_records_one_history_row_with_its_reason(curator_client):
+    meetup = make_meetup()
+    tokyo = make_place("Tokyo, JP", city="Tokyo", country="JP", timezone_name="Asia/Tokyo")
+    before = meetup.history.count()
+    data = change_form_data(curator_client.get(change_url(meetup)))
+    data["meetupplace_set-0-place"] = tokyo.pk
+
+    curator_client.post(change_url(meetup), data)
+
+    reasons = list(meetup.history.values_list("history_change_reason", flat=True)[:1])
+    assert meetup.history.count() == before + 1
+    assert reasons == ["Changed places; derived region"]
