@@ -20,6 +20,7 @@ from markdown import Markdown
 from calendar_app.models import (
     Attendance,
     Meetup,
+    MeetupGroup,
     MeetupQuerySet,
     Newsletter,
     Place,
@@ -107,11 +108,12 @@ def draft_twir(*, start: date, end: date, meetups: QuerySet | None = None) -> Dr
     listed = set(previous.sightings.values_list("meetup_id", flat=True)) if previous else set()
     sections: dict[str, list[tuple]] = {}
     entries, warnings = [], []
+    known = _organisers_listed(queryset)
     for meetup in queryset:
         written, changes = _as_published(meetup)
         state = "new" if meetup.pk not in listed else ("changed" if changes else "as published")
         entries.append(DraftEntry(meetup=meetup, state=state, changes=changes))
-        warnings += [(meetup, warning) for warning in _warnings(meetup)]
+        warnings += [(meetup, warning) for warning in _warnings(meetup, known)]
         for heading in _headings(meetup):
             text = _written_for(written, heading) if written and not changes else None
             key, generated = _entry(meetup, heading)
@@ -175,8 +177,20 @@ def _section_heading(section: str) -> str:
     return section.strip().rstrip(":").casefold()
 
 
-def _warnings(meetup: Meetup) -> list[str]:
-    found = []
+def _organisers_listed(meetups: QuerySet) -> set[int]:
+    """Organisers (of these meetups) the editors ever listed in an issue: the others came
+    from a form or a calendar, and an editor looks at them before they go in."""
+    groups = MeetupGroup.objects.filter(meetup__in=meetups).values("group_id")
+    listed = MeetupGroup.objects.filter(group_id__in=groups, meetup__sightings__isnull=False)
+    return set(listed.values_list("group_id", flat=True).distinct())
+
+
+def _warnings(meetup: Meetup, listed_organisers: set[int]) -> list[str]:
+    found = [
+        f"organiser {group.name} never listed in an issue"
+        for group in meetup.ordered_groups()
+        if group.pk not in listed_organisers
+    ]
     open_flags = getattr(meetup, "open_flags", 0)
     if open_flags:
         found.append(f"{open_flags} open flag(s)")

@@ -19,7 +19,7 @@ def test_the_draft_marks_new_changed_and_cancelled_and_warns(curator_client):
 
     from calendar_app.models import Flag, Meetup
     from calendar_app.services.curation import meetup_set_status
-    from tests.factories import make_meetup
+    from tests.factories import make_group, make_meetup
 
     ingest_paths([str(SAMPLES / JAN_17)])
     window = (date(2024, 1, 24), date(2024, 2, 21))
@@ -30,7 +30,12 @@ def test_the_draft_marks_new_changed_and_cancelled_and_warns(curator_client):
     renamed.save()
     meetup_set_status(meetups=[cancelled], status="cancelled", user=None)
     Flag.objects.create(kind="geocode_fuzzy", message="check", meetup=flagged)
-    fresh = make_meetup("Brand new <script>alert(1)</script>", start=date(2024, 2, 1), links=[])
+    fresh = make_meetup(
+        "Brand new <script>alert(1)</script>",
+        start=date(2024, 2, 1),
+        links=[],
+        groups=[make_group("Rust Nowhere")],
+    )
 
     draft = draft_twir(start=window[0], end=window[1])
 
@@ -45,6 +50,8 @@ def test_the_draft_marks_new_changed_and_cancelled_and_warns(curator_client):
     assert squash(cancelled.sightings.get().raw) not in squash(draft.markdown)
     warnings = {(m.pk, w) for m, w in draft.warnings}
     assert (flagged.pk, "1 open flag(s)") in warnings and (fresh.pk, "no link") in warnings
+    assert (fresh.pk, "organiser Rust Nowhere never listed in an issue") in warnings
+    assert not any(w.startswith("organiser") for pk, w in warnings if pk != fresh.pk)
     assert draft.previous.date == date(2024, 1, 17)
     assert "+* 2024-02-01 | Berlin, DE" in draft.diff
     assert any(
