@@ -700,11 +700,11 @@ class FlagAdmin(admin.ModelAdmin):
         "concerns",
         "short_message",
         "raw_text",
+        "row_actions",
         "newsletter",
         "line",
         "created",
         "resolved",
-        "row_actions",
     )
     list_filter = (FlagStateFilter, "kind")
     search_fields = ("message", "raw", "kind")

@@ -150,6 +150,8 @@ def _as_published(meetup: Meetup) -> tuple[list[Sighting], list[str]]:
 
 def _changes(meetup: Meetup, parsed: dict) -> list[str]:
     """Date, title, place or attendance a curator (or a later source) changed since."""
+    if not parsed:
+        return []  # nothing read to compare with
     changes = []
     dates = (meetup.start_date.isoformat(), meetup.end_date.isoformat())
     if parsed.get("start_date") and (parsed["start_date"], parsed.get("end_date")) != dates:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from calendar_app.models import DuplicateCandidate, DuplicateStatus, Meetup, Submission
+from calendar_app.models import DuplicateCandidate, DuplicateStatus, Flag, Meetup, Submission
 from calendar_app.services.duplicates import duplicates_refresh
 from tests.browser.test_admin_flow import PASSWORD, make_curator
 from tests.factories import make_group, make_meetup, make_newsletter, make_sighting
@@ -38,8 +38,9 @@ def log_in(page) -> None:
 
 def test_editor_drafts_next_weeks_section_from_the_defaults(page):
     day = timezone.localdate() + timedelta(days=6)
-    meetup = make_meetup("Rust Hack and Learn", start=day)
-    make_sighting(meetup, make_newsletter())
+    published = make_meetup("Rust Hack and Learn", start=day)
+    as_written = make_sighting(published, make_newsletter()).raw
+    make_meetup("Rust and Tell", start=day + timedelta(days=1))
     log_in(page)
 
     page.click("text=Draft next issue's events")
@@ -49,9 +50,11 @@ def test_editor_drafts_next_weeks_section_from_the_defaults(page):
 
     markdown = page.input_value("#twir-markdown")
     assert markdown.startswith(f"Rusty Events between {start}")
-    assert f"* {day.isoformat()} | Berlin, DE |" in markdown
+    assert as_written in markdown  # published before: exactly as the editors wrote it
+    assert "[**Rust and Tell**]" in markdown  # new: written from the curated fields
     assert page.locator("#draft-preview h3").first.inner_text() == "Europe"
-    assert "Rust Hack and Learn" in page.locator("#draft-preview").inner_text()
+    assert "Rust and Tell" in page.locator("#draft-preview").inner_text()
+    assert "new" in page.inner_text("#draft-notes")
 
 
 def test_editor_reviews_a_duplicate_pair_side_by_side_and_merges_choosing_fields(page):
@@ -120,3 +123,25 @@ def test_a_proposal_accepted_by_a_curator_appears_on_the_public_page(page, brows
     visitor.goto("/events/")
     assert "Rust Munich Meetup #42" in visitor.content()
     visitor.context.close()
+
+
+def test_editor_resolves_flags_from_the_queue_one_after_the_other(page):
+    meetup = make_meetup("Rust Hack and Learn")
+    sighting = make_sighting(meetup, make_newsletter())
+    first = Flag.objects.create(
+        kind="a_rescheduled", message="moved", meetup=meetup, sighting=sighting
+    )
+    second = Flag.objects.create(kind="b_geocode_fuzzy", message="check", meetup=meetup)
+    log_in(page)
+
+    page.click("text=Review open flags")
+    assert page.locator("pre.raw-lines").first.inner_text().startswith(f"* {meetup.start_date}")
+    page.locator("tr", has_text="a_rescheduled").locator("text=Resolve and next").click()
+    page.wait_for_selector("text=Resolve and next")
+    assert page.url.endswith(f"/admin/calendar_app/flag/{second.pk}/change/")
+    page.click("button.default:has-text('Resolve')")
+    page.wait_for_selector("text=Select flag to change")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.resolved and second.resolved
