@@ -8,9 +8,11 @@ next issue's events section can be drafted from the curated data.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -22,25 +24,30 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from calendar_app import admin_sources  # noqa: F401 - registers the calendars' admin
-from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
     Flag,
+    FlagQuerySet,
     Group,
     GroupAlias,
     Meetup,
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
+    MeetupQuerySet,
     Newsletter,
     Place,
     Sighting,
     SourceEvent,
     Status,
+    Submission,
+    SubmissionStatus,
     zone_or_none,
 )
-from calendar_app.services.export_twir import render_twir
-from calendar_app.services.locking import lock_changed_fields, unlock_fields
-from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services import curation
+from calendar_app.services.export_twir import draft_twir, markdown_preview
+from calendar_app.services.merge import MERGE_CHOICES
 from calendar_app.twir.urls import canonical_url, is_event_specific
 
 # Inline model -> the Meetup field its edits lock.
@@ -58,7 +65,74 @@ def admin_link(obj, text: str | None = None) -> str:
 
 
 def raw_lines(text: str) -> str:
-    return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)
+    return format_html('<pre class="raw-lines">{}</pre>', text) if text else "-"
+
+
+class CuratorAssets:
+    """The admin's own CSS and JS, as static files (the CSP allows no inline code)."""
+
+    css = {"all": ("css/admin.css",)}
+    js = ("js/admin.js",)
+
+
+class MergeMixin(admin.ModelAdmin):
+    """The confirm-then-merge flow of meetups and groups: pick records, confirm, merge.
+
+    Subclasses say how to check the selection (`merge_problem`), which record to suggest,
+    which template shows them, and call their service in `merge_records`.
+    """
+
+    merge_template = ""
+
+    def merge_problem(self, records: list) -> str:
+        return "" if len(records) >= 2 else "Select at least two records."
+
+    def merge_suggested(self, records: list):
+        return records[0]
+
+    def merge_records(self, request: HttpRequest, survivor, others: list) -> None:
+        raise NotImplementedError
+
+    def merge_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def merge_context(self, records: list) -> dict:
+        return {}
+
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
+    def merge_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        records = list(self.merge_queryset(queryset))
+        problem = self.merge_problem(records)
+        if problem:
+            self.message_user(request, problem, messages.ERROR)
+            return None
+        chosen = request.POST.get("survivor")
+        survivor = next((r for r in records if str(r.pk) == chosen), None)
+        if request.POST.get("confirm") == "yes" and survivor:
+            others = [r for r in records if r.pk != survivor.pk]
+            self.merge_records(request, survivor, others)
+            names = ", ".join(str(other) for other in others)
+            opts = survivor._meta
+            self.log_change(request, survivor, f"Merged into it: {names}.")
+            self.message_user(
+                request, f"Merged {len(others)} {opts.verbose_name}(s) into “{survivor}”."
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[survivor.pk])
+            )
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {opts.verbose_name_plural}",
+            "opts": opts,
+            "records": records,
+            opts.model_name + "s": records,
+            "suggested": self.merge_suggested(records),
+            **self.merge_context(records),
+            "action": "merge_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, self.merge_template, context)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -91,9 +165,9 @@ class MeetupLinkForm(forms.ModelForm):
         """Row by row, against the database, the one-primary rule would refuse moving the
         primary mark from one link to another; the formset checks it across all links."""
         try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())  # type: ignore[attr-defined]
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
 
     def save(self, commit: bool = True) -> MeetupLink:
         self.instance.canonical_url = canonical_url(self.instance.url)
@@ -208,10 +282,12 @@ class MeetupForm(forms.ModelForm):
             "region",
             "status",
         )
+        widgets = {"title": forms.TextInput(attrs={"size": 90, "class": "vTextField title-wide"})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unlock"].choices = [(f, f) for f in self.instance.locked_fields or []]
+        unlock: Any = self.fields["unlock"]
+        unlock.choices = [(f, f) for f in self.instance.locked_fields or []]
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data.get("timezone", "").strip()
@@ -248,20 +324,44 @@ class MergedFilter(admin.SimpleListFilter):
         return queryset
 
 
+def merge_field_choices(meetups: list[Meetup]) -> list[dict]:
+    """Rows of the merge page's field-by-field choice: field, and each meetup's value."""
+    shown = {
+        "title": lambda m: m.title or "(no title)",
+        "dates": lambda m: (
+            f"{m.start_date} – {m.end_date}" if m.is_multi_day else str(m.start_date)
+        ),
+        "attendance": lambda m: m.get_attendance_display(),
+        "places": lambda m: "; ".join(str(p) for p in m.ordered_places()) or "(none)",
+        "links": lambda m: " | ".join(link.url for link in m.ordered_links()) or "(none)",
+    }
+    return [
+        {
+            "name": name,
+            "values": [(meetup, shown[name](meetup)) for meetup in meetups],
+            "differ": len({shown[name](meetup) for meetup in meetups}) > 1,
+        }
+        for name in MERGE_CHOICES
+    ]
+
+
 class DraftForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # type="date" inputs take ISO dates only (a locale format makes them look empty).
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("The end comes before the start.")
         return data
 
 
 @admin.register(Meetup)
-class MeetupAdmin(SimpleHistoryAdmin):
+class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
     form = MeetupForm
+    merge_template = "admin/calendar_app/meetup/merge_confirmation.html"
+    Media = CuratorAssets
     list_display = (
         "start_date",
         "title",
@@ -331,13 +431,8 @@ class MeetupAdmin(SimpleHistoryAdmin):
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .with_open_flag_count()
-            .select_related("duplicate_of")
-            .for_display()
-        )
+        meetups = cast(MeetupQuerySet, super().get_queryset(request))
+        return meetups.with_open_flag_count().select_related("duplicate_of").for_display()
 
     def get_urls(self):
         draft = path(
@@ -355,7 +450,7 @@ class MeetupAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="open flags", ordering="open_flags")
     def open_flag_count(self, meetup: Meetup) -> int:
-        return meetup.open_flags
+        return getattr(meetup, "open_flags", 0)
 
     @admin.display(description="merged into")
     def merged_into(self, meetup: Meetup) -> str:
@@ -375,85 +470,65 @@ class MeetupAdmin(SimpleHistoryAdmin):
     # Edits lock what they change.
 
     def save_model(self, request, obj: Meetup, form: MeetupForm, change: bool) -> None:
-        unlock_fields(obj, form.cleaned_data.get("unlock") or [])
-        if change:
-            lock_changed_fields(obj, form.changed_data)
-            if {"start_date", "end_date", "status"} & set(form.changed_data):
-                obj.note_calendar_change()  # the form set them; calendar clients must update
-        super().save_model(request, obj, form, change)
+        curation.meetup_save(
+            meetup=obj,
+            user=request.user,
+            changed=[name for name in form.changed_data if name != "unlock"],
+            unlock=form.cleaned_data.get("unlock") or [],
+            adding=not change,
+        )
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        meetup = form.instance
         touched = [
             INLINE_LOCKS[formset.model]
             for formset in formsets
             if formset.model in INLINE_LOCKS
             and (formset.new_objects or formset.changed_objects or formset.deleted_objects)
         ]
-        if change and touched:
-            lock_changed_fields(meetup, touched)
-            meetup._history_user = request.user
-            meetup._change_reason = "Changed " + ", ".join(touched)
-            meetup.save()
+        curation.meetup_relations_saved(
+            meetup=form.instance, user=request.user, touched=touched, adding=not change
+        )
 
     # Actions.
 
-    @admin.action(description="Merge selected meetups…", permissions=["change"])
-    def merge_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        meetups = list(queryset.annotate(sighting_count=Count("sightings", distinct=True)))
-        merged = [m for m in meetups if m.duplicate_of_id]
-        if len(meetups) < 2 or merged:
-            self.message_user(
-                request,
-                "Select at least two meetups, none of them already merged.",
-                messages.ERROR,
-            )
-            return None
-        chosen = request.POST.get("survivor")
-        survivor = next((m for m in meetups if str(m.pk) == chosen), None)
-        if request.POST.get("confirm") == "yes" and survivor:
-            others = [m for m in meetups if m.pk != survivor.pk]
-            merge_meetups(survivor=survivor, others=others, user=request.user)
-            for other in others:
-                self.log_change(request, other, f"Merged into meetup #{survivor.pk}.")
-            self.message_user(request, f"Merged {len(others)} meetup(s) into “{survivor}”.")
-            return HttpResponseRedirect(
-                reverse("admin:calendar_app_meetup_change", args=[survivor.pk])
-            )
-        suggested = max(meetups, key=lambda m: (m.sighting_count, -m.pk))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge meetups",
-            "opts": self.model._meta,
-            "meetups": meetups,
-            "suggested": suggested,
-            "action": "merge_selected",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    def merge_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(sighting_count=Count("sightings", distinct=True))
+
+    def merge_problem(self, records: list) -> str:
+        if len(records) < 2 or any(m.duplicate_of_id for m in records):
+            return "Select at least two meetups, none of them already merged."
+        return ""
+
+    def merge_suggested(self, records: list) -> Meetup:
+        return max(records, key=lambda m: (m.sighting_count, -m.pk))
+
+    def merge_context(self, records: list) -> dict:
+        """The values a curator may pick field by field, one column per meetup."""
+        return {"field_choices": merge_field_choices(records)}
+
+    def merge_records(self, request: HttpRequest, survivor: Meetup, others: list) -> None:
+        by_pk = {str(m.pk): m for m in [survivor, *others]}
+        choices = {
+            name: by_pk[request.POST[f"choose_{name}"]]
+            for name in MERGE_CHOICES
+            if request.POST.get(f"choose_{name}") in by_pk
         }
-        return TemplateResponse(
-            request, "admin/calendar_app/meetup/merge_confirmation.html", context
-        )
+        curation.meetups_merge(survivor=survivor, others=others, user=request.user, choices=choices)
 
     @admin.action(description="Unmerge selected meetups (list them again)", permissions=["change"])
     def unmerge_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         merged = list(queryset.filter(duplicate_of__isnull=False).select_related("duplicate_of"))
+        count = curation.meetup_unmerge(meetups=merged, user=request.user)
         for meetup in merged:
-            unmerge_meetup(meetup=meetup, user=request.user)
             self.log_change(request, meetup, "Unmerged.")
-        self.message_user(request, f"Unmerged {len(merged)} meetup(s).")
+        self.message_user(request, f"Unmerged {count} meetup(s).")
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
-        """Set and lock the status, one save per meetup so each lands in its history."""
-        count = 0
-        for meetup in queryset:
-            meetup.set_status(status)
-            lock_changed_fields(meetup, ["status"])
-            meetup._history_user = request.user
-            meetup._change_reason = f"Status set to {status}"
-            meetup.save()
+        meetups = list(queryset)
+        count = curation.meetup_set_status(meetups=meetups, status=status, user=request.user)
+        for meetup in meetups:
             self.log_change(request, meetup, f"Status set to {status}.")
-            count += 1
         self.message_user(request, f"{count} meetup(s) now {status}.")
 
     @admin.action(description="Publish selected meetups", permissions=["change"])
@@ -470,11 +545,9 @@ class MeetupAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Unlock all fields (ingest may update them)", permissions=["change"])
     def unlock_all(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for meetup in queryset.exclude(locked_fields=[]):
-            unlocked = unlock_fields(meetup, Meetup.LOCKABLE_FIELDS)
-            meetup._history_user = request.user
-            meetup._change_reason = "Unlocked " + ", ".join(unlocked)
-            meetup.save()
+        meetups = list(queryset.exclude(locked_fields=[]))
+        curation.meetup_unlock(meetups=meetups, user=request.user)
+        for meetup in meetups:
             self.log_change(request, meetup, "Unlocked all fields.")
         self.message_user(request, "Unlocked.")
 
@@ -485,17 +558,151 @@ class MeetupAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         today = timezone.localdate()
         form = DraftForm(request.GET or {"start": today, "end": today + timedelta(DRAFT_DAYS)})
-        markdown = ""
+        draft = None
         if form.is_valid():
-            markdown = render_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+            draft = draft_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
         context = {
             **self.admin_site.each_context(request),
             "title": "Draft next issue's events",
             "opts": self.model._meta,
             "form": form,
-            "markdown": markdown,
+            "draft": draft,
+            "markdown": draft.markdown if draft else "",
+            "preview": markdown_preview(draft.markdown) if draft else "",
         }
         return TemplateResponse(request, "admin/calendar_app/meetup/draft_twir.html", context)
+
+
+# --- Duplicate candidates ------------------------------------------------------------------
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    """The queue of look-alike pairs; a pair's page shows both side by side to decide."""
+
+    Media = CuratorAssets
+    list_display = ("pair", "reason", "score", "status", "decided_by")
+    list_filter = ("status", "reason")
+    list_select_related = ("first", "second", "decided_by")
+    search_fields = ("first__title", "second__title")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="pair")
+    def pair(self, candidate: DuplicateCandidate) -> str:
+        return format_html("{} / {}", str(candidate.first), str(candidate.second))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Side by side, with "merge" (choosing fields) and "not a duplicate"."""
+        candidate = self.get_object(request, object_id)
+        if candidate is None:
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, candidate):
+                raise PermissionDenied
+            return self._decide(request, candidate)
+        pair = list(
+            Meetup.objects.filter(pk__in=[candidate.first_id, candidate.second_id])
+            .annotate(sighting_count=Count("sightings", distinct=True))
+            .for_display()
+            .order_by("pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Duplicate? {candidate.reason}",
+            "opts": self.model._meta,
+            "candidate": candidate,
+            "records": pair,
+            "suggested": max(pair, key=lambda m: (m.sighting_count, -m.pk)),
+            "field_choices": merge_field_choices(pair),
+            "open": candidate.status == DuplicateStatus.OPEN
+            and all(m.duplicate_of_id is None for m in pair),
+        }
+        return TemplateResponse(
+            request, "admin/calendar_app/duplicatecandidate/side_by_side.html", context
+        )
+
+    def _decide(self, request: HttpRequest, candidate: DuplicateCandidate) -> HttpResponse:
+        if request.POST.get("decision") == "not_duplicate":
+            curation.duplicate_dismiss(candidate=candidate, user=request.user)
+            self.message_user(request, "Remembered as not a duplicate.")
+            return HttpResponseRedirect(reverse("admin:calendar_app_duplicatecandidate_changelist"))
+        pair = {str(m.pk): m for m in (candidate.first, candidate.second)}
+        survivor = pair.get(request.POST.get("survivor", ""))
+        if survivor is None:
+            self.message_user(request, "Pick the meetup that survives.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        choices = {
+            name: pair[request.POST[f"choose_{name}"]]
+            for name in MERGE_CHOICES
+            if request.POST.get(f"choose_{name}") in pair
+        }
+        curation.duplicate_merge(
+            candidate=candidate, survivor=survivor, user=request.user, choices=choices
+        )
+        self.message_user(request, f"Merged into “{survivor}”.")
+        return HttpResponseRedirect(reverse("admin:calendar_app_meetup_change", args=[survivor.pk]))
+
+
+# --- Submissions -------------------------------------------------------------------------
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Proposals from `/submit/`: nothing is public until accepted here."""
+
+    list_display = ("kind", "title", "start_date", "group_name", "status", "created", "meetup_link")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "group_name", "url", "calendar_url", "email")
+    readonly_fields = (
+        "kind",
+        "title",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "timezone",
+        "url",
+        "location",
+        "attendance",
+        "group_name",
+        "group_url",
+        "calendar_url",
+        "email",
+        "status",
+        "meetup_link",
+        "created",
+        "decided_at",
+        "decided_by",
+    )
+    fields = (*readonly_fields, "note")
+    actions = ("accept", "reject")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="meetup")
+    def meetup_link(self, submission: Submission) -> str:
+        return admin_link(submission.meetup) if submission.meetup_id else ""
+
+    @admin.action(description="Accept selected submissions (publish)", permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
+        pending = list(queryset.filter(status=SubmissionStatus.PENDING))
+        for submission in pending:
+            curation.submission_accept(submission=submission, user=request.user)
+            self.log_change(request, submission, "Accepted.")
+        self.message_user(request, f"Accepted {len(pending)} submission(s).")
+
+    @admin.action(
+        description="Reject selected submissions (kept on record)", permissions=["change"]
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        pending = list(queryset.filter(status=SubmissionStatus.PENDING))
+        for submission in pending:
+            curation.submission_reject(submission=submission, user=request.user)
+            self.log_change(request, submission, "Rejected.")
+        self.message_user(request, f"Rejected {len(pending)} submission(s).")
 
 
 # --- Flags ------------------------------------------------------------------------------
@@ -528,10 +735,14 @@ class FlagStateFilter(admin.SimpleListFilter):
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
+    Media = CuratorAssets
+    change_form_template = "admin/calendar_app/flag/change_form.html"
     list_display = (
         "kind",
         "concerns",
         "short_message",
+        "raw_text",
+        "row_actions",
         "newsletter",
         "line",
         "created",
@@ -568,6 +779,48 @@ class FlagAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return cast(FlagQuerySet, super().get_queryset(request)).with_context_raw()
+
+    def get_urls(self):
+        resolve = path(
+            "<int:pk>/resolve/",
+            self.admin_site.admin_view(self.resolve_view),
+            name="calendar_app_flag_resolve",
+        )
+        return [resolve, *super().get_urls()]
+
+    def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Resolve one flag (POST); with `next=1`, go on to the next open flag."""
+        flag = self.get_object(request, str(pk))
+        if flag is None or request.method != "POST":
+            raise PermissionDenied
+        if not self.has_change_permission(request, flag):
+            raise PermissionDenied
+        curation.flags_resolve(flags=[flag], user=request.user)
+        self.log_change(request, flag, "Resolved.")
+        self.message_user(request, f"Resolved: {flag}.")
+        following = Flag.objects.open().exclude(pk=flag.pk).order_by("kind", "-created").first()
+        if request.POST.get("next") and following is not None:
+            return HttpResponseRedirect(
+                reverse("admin:calendar_app_flag_change", args=[following.pk])
+            )
+        return HttpResponseRedirect(reverse("admin:calendar_app_flag_changelist"))
+
+    @admin.display(description="")
+    def row_actions(self, flag: Flag) -> str:
+        if flag.resolved:
+            return ""
+        url = reverse("admin:calendar_app_flag_resolve", args=[flag.pk])
+        return format_html(
+            '<button type="submit" class="button flag-resolve" form="flag-resolve-form" '
+            'formaction="{}">Resolve</button> '
+            '<button type="submit" class="button flag-resolve" form="flag-resolve-form" '
+            'formaction="{}" name="next" value="1">Resolve and next</button>',
+            url,
+            url,
+        )
+
     @admin.display(description="concerns")
     def concerns(self, flag: Flag) -> str:
         if flag.meetup_id:
@@ -586,13 +839,13 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.display(description="raw lines")
     def raw_text(self, flag: Flag) -> str:
-        return raw_lines(flag.raw)
+        return raw_lines(flag.raw_lines)
 
     def save_model(self, request, obj: Flag, form, change: bool) -> None:
         if "resolved" in form.changed_data:
-            obj.resolved_at = timezone.now() if obj.resolved else None
-            obj.resolved_by = request.user if obj.resolved else None
-        super().save_model(request, obj, form, change)
+            wanted = obj.resolved
+            obj.resolved = not wanted
+            curation.flags_resolve(flags=[obj], user=request.user, resolved=wanted)
 
     @admin.action(description="Resolve selected flags", permissions=["change"])
     def resolve(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -604,15 +857,11 @@ class FlagAdmin(admin.ModelAdmin):
 
     def _set_resolved(self, request: HttpRequest, queryset: QuerySet, resolved: bool) -> None:
         flags = list(queryset)
-        now = timezone.now()
+        count = curation.flags_resolve(flags=flags, user=request.user, resolved=resolved)
         for flag in flags:
-            flag.resolved = resolved
-            flag.resolved_at = now if resolved else None
-            flag.resolved_by = request.user if resolved else None
-            flag.save(update_fields=["resolved", "resolved_at", "resolved_by"])
             self.log_change(request, flag, "Resolved." if resolved else "Reopened.")
         verb = "Resolved" if resolved else "Reopened"
-        self.message_user(request, f"{verb} {len(flags)} flag(s).")
+        self.message_user(request, f"{verb} {count} flag(s).")
 
 
 # --- Places -----------------------------------------------------------------------------
@@ -638,6 +887,7 @@ class PlaceMeetupInline(ReadOnlyInline):
 
 @admin.register(Place)
 class PlaceAdmin(SimpleHistoryAdmin):
+    Media = CuratorAssets
     LOCATION_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "status")
 
     list_display = (
@@ -675,47 +925,19 @@ class PlaceAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="meetups", ordering="meetup_total")
     def meetup_count(self, place: Place) -> int:
-        return place.meetup_total
+        return getattr(place, "meetup_total", 0)
 
     def save_model(self, request, obj: Place, form, change: bool) -> None:
         """A curator's correction is final: the geocoder never touches the place again."""
-        if "locked" not in form.changed_data and set(form.changed_data) & set(self.LOCATION_FIELDS):
-            obj.locked = True
-        super().save_model(request, obj, form, change)
-        if "country" in form.changed_data:
-            self._refresh_regions(request, obj)
-
-    @staticmethod
-    def _refresh_regions(request: HttpRequest, place: Place) -> None:
-        """Meetups take their region from their primary place, unless a curator locked it."""
-        region = region_for_country(place.country)
-        for row in MeetupPlace.objects.filter(place=place).select_related("meetup"):
-            meetup = row.meetup
-            primary = meetup.meetupplace_set.order_by("position", "id").first()
-            if primary.place_id != place.pk or meetup.is_locked("region"):
-                continue
-            if meetup.region != region:
-                meetup.region = region
-                meetup._history_user = request.user
-                meetup._change_reason = f"Region from corrected place {place}"
-                meetup.save()
+        curation.place_correct(place=obj, user=request.user, changed=form.changed_data)
 
     @admin.action(description="Geocode again (unlocks the place)", permissions=["change"])
     def geocode_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from calendar_app.services.geocode import geocode_place
-
         places = list(queryset)
+        count = curation.place_geocode_again(places=places, user=request.user)
         for place in places:
-            place.locked = False
-            place._history_user = request.user
-            problems = geocode_place(place) or []
-            place.save()
-            Flag.objects.bulk_create(
-                Flag(kind=kind, message=message, place=place) for kind, message in problems
-            )
-            self._refresh_regions(request, place)
             self.log_change(request, place, "Geocoded again.")
-        self.message_user(request, f"Geocoded {len(places)} place(s) again.")
+        self.message_user(request, f"Geocoded {count} place(s) again.")
 
 
 # --- Groups -----------------------------------------------------------------------------
@@ -728,7 +950,8 @@ class GroupAliasInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(MergeMixin, SimpleHistoryAdmin):
+    merge_template = "admin/calendar_app/group/merge_confirmation.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "url", "slug", "meetup_count")
     search_fields = ("name", "url", "slug", "alias_set__key")
@@ -741,37 +964,16 @@ class GroupAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="meetups", ordering="meetup_total")
     def meetup_count(self, group: Group) -> int:
-        return group.meetup_total
+        return getattr(group, "meetup_total", 0)
 
-    @admin.action(description="Merge selected groups…", permissions=["change"])
-    def merge_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        groups = list(queryset)
-        if len(groups) < 2:
-            self.message_user(request, "Select at least two groups.", messages.ERROR)
-            return None
-        chosen = request.POST.get("survivor")
-        survivor = next((g for g in groups if str(g.pk) == chosen), None)
-        if request.POST.get("confirm") == "yes" and survivor:
-            others = [g for g in groups if g.pk != survivor.pk]
-            names = ", ".join(g.name for g in others)
-            merge_groups(survivor=survivor, others=others)
-            self.log_change(request, survivor, f"Merged groups into it: {names}.")
-            self.message_user(request, f"Merged {names} into “{survivor}”.")
-            return HttpResponseRedirect(
-                reverse("admin:calendar_app_group_change", args=[survivor.pk])
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge groups",
-            "opts": self.model._meta,
-            "groups": groups,
-            "suggested": max(groups, key=lambda g: (g.meetup_total, -g.pk)),
-            "action": "merge_selected",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(
-            request, "admin/calendar_app/group/merge_confirmation.html", context
-        )
+    def merge_suggested(self, records: list) -> Group:
+        return max(records, key=lambda g: (g.meetup_total, -g.pk))
+
+    def merge_problem(self, records: list) -> str:
+        return "" if len(records) >= 2 else "Select at least two groups."
+
+    def merge_records(self, request: HttpRequest, survivor: Group, others: list) -> None:
+        curation.groups_merge(survivor=survivor, others=others, user=request.user)
 
 
 @admin.register(GroupAlias)
@@ -804,6 +1006,7 @@ class NewsletterFlagInline(ReadOnlyInline):
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
+    Media = CuratorAssets
     list_display = (
         "__str__",
         "date",
@@ -845,11 +1048,11 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     @admin.display(description="sightings", ordering="sighting_total")
     def sighting_count(self, newsletter: Newsletter) -> int:
-        return newsletter.sighting_total
+        return getattr(newsletter, "sighting_total", 0)
 
     @admin.display(description="open flags", ordering="open_flags")
     def open_flag_count(self, newsletter: Newsletter) -> int:
-        return newsletter.open_flags
+        return getattr(newsletter, "open_flags", 0)
 
     @admin.action(description="Ingest again from its source", permissions=["change"])
     def ingest_again(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -867,6 +1070,7 @@ class NewsletterAdmin(admin.ModelAdmin):
 
 @admin.register(Sighting)
 class SightingAdmin(admin.ModelAdmin):
+    Media = CuratorAssets
     list_display = ("newsletter", "line", "section", "meetup", "short_raw")
     list_filter = ("section",)
     search_fields = ("raw",)

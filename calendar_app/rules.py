@@ -67,3 +67,6 @@ class FlagKind(models.TextChoices):
     END_BEFORE_START = "end_before_start", "End before start"
     MALFORMED = "malformed", "Malformed"
     UNSAFE_URL = "unsafe_url", "Unsafe link"
+    NO_WINDOW = "no_window", "No window announced"
+    DATE_TYPO = "date_typo", "Month name misspelt"
+    UNEXPECTED_LAYOUT = "unexpected_layout", "Layout of another era"

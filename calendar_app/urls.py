@@ -2,7 +2,7 @@
 
 from django.urls import include, path, register_converter
 
-from calendar_app import feeds, views
+from calendar_app import feeds, submit, views
 
 
 class FourDigitYear:
@@ -40,4 +40,6 @@ urlpatterns = [
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
     path("", include("calendar_app.history_urls")),
+    path("submit/", submit.submit, name="submit"),
+    path("submit/thanks/", submit.submit_thanks, name="submit_thanks"),
 ]

@@ -25,6 +25,7 @@ from calendar_app.models import (
     normalise_country_code,
 )
 from calendar_app.rules import FlagKind
+from calendar_app.services.history import history_save
 
 PLACE_FLAG_KINDS = (
     FlagKind.ADMIN1_MISMATCH,
@@ -136,13 +137,13 @@ def geocode_places(
             after = tuple(getattr(place, name) for name in ("city", "admin1", "country", "status"))
             if after != before:
                 report.changed += 1
-                report.meetups_updated += _refresh_regions(place)
-            report.flagged += _raise_flags(place, problems)
+                report.meetups_updated += refresh_regions(place=place)
+            report.flagged += raise_place_flags(place=place, problems=problems)
         report.by_status[place.status] = report.by_status.get(place.status, 0) + 1
     return report
 
 
-def _raise_flags(place: Place, problems: list[tuple[str, str]]) -> int:
+def raise_place_flags(*, place: Place, problems: list[tuple[str, str]]) -> int:
     """One open flag per (place, kind); stale open geocoding flags are closed."""
     kinds = {kind for kind, _ in problems}
     stale = place.flags.filter(resolved=False, kind__in=PLACE_FLAG_KINDS).exclude(kind__in=kinds)
@@ -155,9 +156,16 @@ def _raise_flags(place: Place, problems: list[tuple[str, str]]) -> int:
     return len(new)
 
 
-def _refresh_regions(place: Place) -> int:
+def place_region(place: Place | None) -> str:
+    """The region a meetup takes from its primary place: its country's continent."""
+    if place is None or place.status == PlaceStatus.NOT_A_PLACE or not place.country:
+        return ""
+    return region_for_country(place.country)
+
+
+def refresh_regions(*, place: Place, user=None) -> int:
     """Meetups whose primary place this is get the region of its (new) country."""
-    region = region_for_country(place.country) if place.country else ""
+    region = place_region(place)
     updated = 0
     meetup_ids = MeetupPlace.objects.filter(place=place).values_list("meetup_id", flat=True)
     for meetup in Meetup.objects.filter(pk__in=list(meetup_ids)):
@@ -167,6 +175,11 @@ def _refresh_regions(place: Place) -> int:
         if place.status == PlaceStatus.NOT_A_PLACE or meetup.region == region:
             continue
         meetup.region = region
-        meetup.save(update_fields=["region", "sequence", "updated"])
+        history_save(
+            meetup,
+            user=user,
+            reason=f"Region from place {place}",
+            update_fields=["region", "sequence", "updated"],
+        )
         updated += 1
     return updated

@@ -8,6 +8,7 @@ link with the same canonical URL, the same group or place) stay where they were.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -21,22 +22,49 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
+    Place,
+    PlaceStatus,
     Sighting,
     SourceEvent,
 )
 from calendar_app.rules import group_alias_keys
+from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
+# What a curator may take from another meetup when merging: choice -> the fields it sets.
+MERGE_CHOICES = {
+    "title": ("title",),
+    "dates": ("start_date", "end_date"),
+    "attendance": ("attendance",),
+    "places": ("places",),
+    "links": ("links",),
+}
+_RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}
+
+
+def place_identity(place: Place) -> tuple:
+    """Two place texts geocoded to one city are one place (`Montréal` and `Montreal, QC`)."""
+    if place.status in _RESOLVED and place.city and place.country:
+        return (place.city.casefold(), place.admin1.casefold(), place.country)
+    return ("pk", place.pk)
 
 
 @transaction.atomic
-def merge_meetups(*, survivor: Meetup, others: list[Meetup], user=None) -> Meetup:
+def merge_meetups(
+    *,
+    survivor: Meetup,
+    others: list[Meetup],
+    user=None,
+    choices: Mapping[str, Meetup] | None = None,
+) -> Meetup:
     """Fold `others` into `survivor`; they get `duplicate_of` and vanish from the public site.
 
     The survivor keeps its uid. What moved is locked on it (so the next ingest does not
-    undo the merge), and so are its dates when the others had different ones.
+    undo the merge), and so are its dates when the others had different ones. `choices`
+    (keys of MERGE_CHOICES) name the meetup whose value survives, field by field: its
+    title, dates or attendance are copied; its places or links come first (the primary).
     """
     if survivor.duplicate_of_id:
         raise ValueError(f"{survivor} is merged into another meetup; merge into that one.")
@@ -49,11 +77,54 @@ def merge_meetups(*, survivor: Meetup, others: list[Meetup], user=None) -> Meetu
         other.duplicate_of = survivor
         other.merge_record = record
         _save(other, user, f"Merged into meetup #{survivor.pk}")
+    if others:
+        others[0].merge_record["survivor_before"] = _apply_choices(survivor, others, choices or {})
+        others[0].save(update_fields=["merge_record"])
     if any(other.merge_record["places"] for other in others):
         survivor.note_calendar_change()
     if others:
         _save(survivor, user, "Merged " + ", ".join(f"#{other.pk}" for other in others))
     return survivor
+
+
+def _apply_choices(survivor: Meetup, others: list[Meetup], choices: Mapping[str, Meetup]) -> dict:
+    """Take the chosen meetups' values onto the survivor; return what it had, for unmerge."""
+    before: dict = {}
+    for choice, source in choices.items():
+        if source.pk == survivor.pk or choice not in MERGE_CHOICES:
+            continue
+        if choice in ("places", "links"):
+            before[choice] = _put_first(survivor, source, choice)
+            continue
+        for field in MERGE_CHOICES[choice]:
+            before[field] = str(getattr(survivor, field))
+            setattr(survivor, field, getattr(source, field))
+        lock_changed_fields(survivor, MERGE_CHOICES[choice])
+    return before
+
+
+def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
+    """Order the survivor's rows so those that came from `source` lead; return the old order."""
+    model: type[MeetupPlace] | type[MeetupLink] = (
+        MeetupPlace if relation == "places" else MeetupLink
+    )
+    moved = {row[0] for row in (source.merge_record or {}).get(relation, [])}
+    rows: list[Any] = list(model.objects.filter(meetup=survivor).order_by("position", "id"))
+    old = [[row.id, row.position, getattr(row, "primary", False)] for row in rows]
+    if not moved:
+        return old
+    ordered = [row for row in rows if row.id in moved] + [
+        row for row in rows if row.id not in moved
+    ]
+    if model is MeetupLink:
+        model.objects.filter(meetup=survivor).update(primary=False)
+    for position, row in enumerate(ordered):
+        values: dict[str, Any] = {"position": position}
+        if model is MeetupLink:
+            values["primary"] = position == 0
+        model.objects.filter(id=row.id).update(**values)
+    lock_changed_fields(survivor, [relation])
+    return old
 
 
 @transaction.atomic
@@ -92,6 +163,7 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     Meetup.objects.filter(id__in=record.get("repointed", []), duplicate_of=survivor).update(
         duplicate_of=meetup
     )
+    _restore_survivor(survivor, record.get("survivor_before", {}))
     unlock_fields(survivor, record.get("locked", []))
     if record.get("places"):
         survivor.note_calendar_change()
@@ -104,6 +176,21 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     from calendar_app.services.ingest.run import refresh_meetups  # ingest merges too
 
     refresh_meetups([meetup.pk, survivor.pk])
+
+
+def _restore_survivor(survivor: Meetup, before: dict) -> None:
+    """Give the survivor back the values and row order it had before the merge's choices."""
+    relations: tuple[tuple[str, Any], ...] = (("places", MeetupPlace), ("links", MeetupLink))
+    for relation, model in relations:
+        for row_id, position, primary in before.get(relation, []):
+            values: dict[str, Any] = {"position": position}
+            if model is MeetupLink:
+                values["primary"] = primary
+            model.objects.filter(id=row_id, meetup=survivor).update(**values)
+    for field in ("title", "start_date", "end_date", "attendance"):
+        if field in before:
+            model_field: Any = survivor._meta.get_field(field)
+            setattr(survivor, field, model_field.to_python(before[field]))
 
 
 def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
@@ -126,10 +213,7 @@ def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
             survivor,
         ),
         "places": _move_rows(
-            MeetupPlace.objects.filter(meetup=other).exclude(
-                place__in=survivor.meetupplace_set.values("place")
-            ),
-            survivor,
+            MeetupPlace.objects.filter(pk__in=_new_places(other, survivor)), survivor
         ),
     }
     Sighting.objects.filter(id__in=record["sightings"]).update(meetup=survivor)
@@ -156,6 +240,18 @@ def _adopt_times(other: Meetup, survivor: Meetup) -> bool:
     return True
 
 
+def _new_places(other: Meetup, survivor: Meetup) -> list[int]:
+    """`other`'s place rows whose resolved place the survivor does not have yet (once each)."""
+    seen = {place_identity(row.place) for row in survivor.meetupplace_set.select_related("place")}
+    rows = []
+    for row in MeetupPlace.objects.filter(meetup=other).select_related("place"):
+        identity = place_identity(row.place)
+        if identity not in seen:
+            seen.add(identity)
+            rows.append(row.pk)
+    return rows
+
+
 def _move_rows(rows, survivor: Meetup) -> list[list]:
     """Re-point link/group/place rows to the survivor, after its own (never primary there)."""
     model = rows.model
@@ -172,10 +268,7 @@ def _move_rows(rows, survivor: Meetup) -> list[list]:
 
 def _save(meetup: Meetup, user, reason: str) -> None:
     """Save with the curator and the reason recorded in the meetup's history."""
-    if user is not None:
-        meetup._history_user = user  # type: ignore[attr-defined]  # django-simple-history
-    meetup._change_reason = reason  # type: ignore[attr-defined]
-    meetup.save()
+    history_save(meetup, user=user, reason=reason)
 
 
 @transaction.atomic

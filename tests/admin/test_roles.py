@@ -24,6 +24,8 @@ ADMIN_PAGES = [
     "admin:calendar_app_sighting_changelist",
     "admin:calendar_app_source_changelist",
     "admin:calendar_app_sourceevent_changelist",
+    "admin:calendar_app_duplicatecandidate_changelist",
+    "admin:calendar_app_submission_changelist",
 ]
 
 
@@ -32,6 +34,10 @@ def test_curators_group_has_exactly_the_curation_permissions():
         AuthGroup.objects.get(name="curators").permissions.values_list("codename", flat=True)
     )
     assert codenames == {
+        "view_duplicatecandidate",
+        "change_duplicatecandidate",
+        "view_submission",
+        "change_submission",
         "view_meetup",
         "change_meetup",
         "view_meetuplink",

@@ -126,3 +126,17 @@ def test_bare_city_under_virtual_in_late_july_2022_is_virtual():
 
 def test_bare_city_under_virtual_from_august_2022_is_in_person():
     assert _under_virtual("2022-08-03", "2022-08-31", "2022-08-09").attendance == IN_PERSON
+
+
+def test_every_problem_kind_the_readers_write_is_a_flag_kind():
+    """The readers write plain strings (no Django); each must be a FlagKind the admin knows."""
+    import pathlib
+    import re
+
+    from calendar_app.rules import FlagKind
+
+    source = "\n".join(path.read_text() for path in pathlib.Path("calendar_app/twir").rglob("*.py"))
+    written = set(re.findall(r'Problem\(\s*"([a-z_]+)"', source))
+    written |= set(re.findall(r'^\s+"([a-z_]+)",\s*$', source, re.M)) & {"unexpected_layout"}
+    assert written, "no Problem kinds found: the pattern is stale"
+    assert written <= set(FlagKind.values)

@@ -1,0 +1,327 @@
+"""What a curator does in the admin, as services: the admin only collects input and calls these.
+
+Every change is saved through `history_save` (who, why, and a baseline of the ingested
+state), locks what the curator set by hand, and derives what ingest derives (a meetup's
+region from its primary place, a place's zone from its coordinates) by the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from calendar_app.geocoding import timezone_at
+from calendar_app.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Flag,
+    Group,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Place,
+    PlaceStatus,
+    Status,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from calendar_app.services.geocode import (
+    geocode_place,
+    place_region,
+    raise_place_flags,
+    refresh_regions,
+)
+from calendar_app.services.groups import GroupResolver
+from calendar_app.services.history import history_save
+from calendar_app.services.locking import lock_changed_fields, unlock_fields
+from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services.places import PlaceResolver
+from calendar_app.twir import canonical_url, is_event_specific
+from calendar_app.twir.records import ParsedGroup
+
+User = Any  # django.contrib.auth's user (or None for a command)
+PLACE_LOCATION_FIELDS = ("city", "admin1", "country", "latitude", "longitude", "timezone", "status")
+
+
+# --- Meetups ------------------------------------------------------------------------------
+
+
+def meetup_derive(*, meetup: Meetup) -> list[str]:
+    """Derive what ingest derives, in memory: the region of the primary place (geocoded
+    first if it never was, which also gives it its zone). Returns the fields that changed."""
+    row = meetup.meetupplace_set.select_related("place").order_by("position", "id").first()
+    place = row.place if row else None
+    if place is not None and place.status == PlaceStatus.PENDING and not place.locked:
+        raise_place_flags(place=place, problems=geocode_place(place))
+    if meetup.is_locked("region"):
+        return []
+    region = place_region(place)
+    if region == meetup.region:
+        return []
+    meetup.region = region
+    return ["region"]
+
+
+# What calendar clients show of a meetup: a curator changing one raises its SEQUENCE.
+CALENDAR_FIELDS = {"start_date", "end_date", "starts_at", "ends_at", "timezone", "status"}
+
+
+def meetup_save(
+    *,
+    meetup: Meetup,
+    user: User,
+    changed: Iterable[str] = (),
+    unlock: Iterable[str] = (),
+    adding: bool = False,
+) -> Meetup:
+    """A curator's edit of a meetup's own fields: what changed is locked, `unlock` unlocked."""
+    changed = list(changed)
+    unlocked = unlock_fields(meetup, unlock)
+    if not adding and not changed and not unlocked:
+        return meetup  # only its rows (links, places, ...) changed: recorded after them
+    if not adding:
+        lock_changed_fields(meetup, changed)
+        if CALENDAR_FIELDS & set(changed):
+            meetup.note_calendar_change()  # the form set them: calendar clients must update
+    parts = [f"Changed {', '.join(changed)}"] if changed else []
+    parts += [f"unlocked {', '.join(unlocked)}"] if unlocked else []
+    reason = "Added in the admin" if adding else "; ".join(parts).capitalize()
+    history_save(meetup, user=user, reason=reason)
+    return meetup
+
+
+def meetup_relations_saved(
+    *, meetup: Meetup, user: User, touched: Iterable[str], adding: bool = False
+) -> Meetup:
+    """After a curator edited links, organisers or places: lock them, derive the region."""
+    touched = list(touched)
+    if not adding:
+        lock_changed_fields(meetup, touched)
+    derived = meetup_derive(meetup=meetup)
+    if touched or derived:
+        parts = [f"Changed {', '.join(touched)}"] if touched else []
+        parts += [f"derived {', '.join(derived)}"] if derived else []
+        history_save(meetup, user=user, reason="; ".join(parts).capitalize())
+    return meetup
+
+
+def meetup_set_status(*, meetups: Iterable[Meetup], status: str, user: User) -> int:
+    """Set and lock the status, one save per meetup so each lands in its history."""
+    if status not in Status.values:
+        raise ValueError(f"Unknown status {status!r}.")
+    count = 0
+    for meetup in meetups:
+        meetup.set_status(status)
+        lock_changed_fields(meetup, ["status"])
+        history_save(meetup, user=user, reason=f"Status set to {status}")
+        count += 1
+    return count
+
+
+def meetup_unlock(
+    *, meetups: Iterable[Meetup], user: User, fields: Iterable[str] = Meetup.LOCKABLE_FIELDS
+) -> int:
+    """Hand fields back to ingest."""
+    fields = list(fields)
+    count = 0
+    for meetup in meetups:
+        unlocked = unlock_fields(meetup, fields)
+        if unlocked:
+            history_save(meetup, user=user, reason="Unlocked " + ", ".join(unlocked))
+            count += 1
+    return count
+
+
+@transaction.atomic
+def meetups_merge(
+    *,
+    survivor: Meetup,
+    others: list[Meetup],
+    user: User,
+    choices: Mapping[str, Meetup] | None = None,
+) -> Meetup:
+    """Merge meetups; open duplicate candidates between them are closed as merged."""
+    merge_meetups(survivor=survivor, others=others, user=user, choices=choices)
+    ids = [survivor.pk, *(other.pk for other in others)]
+    DuplicateCandidate.objects.open().filter(first__in=ids, second__in=ids).update(
+        status=DuplicateStatus.MERGED, decided_at=timezone.now(), decided_by=_user_or_none(user)
+    )
+    return survivor
+
+
+def meetup_unmerge(*, meetups: Iterable[Meetup], user: User) -> int:
+    count = 0
+    for meetup in meetups:
+        unmerge_meetup(meetup=meetup, user=user)
+        count += 1
+    return count
+
+
+def groups_merge(*, survivor: Group, others: list[Group], user: User) -> Group:
+    merge_groups(survivor=survivor, others=others)
+    names = ", ".join(other.name for other in others)
+    history_save(survivor, user=user, reason=f"Merged groups into it: {names}")
+    return survivor
+
+
+# --- Places -------------------------------------------------------------------------------
+
+
+def place_correct(*, place: Place, user: User, changed: Iterable[str]) -> Place:
+    """A curator's correction is final (locked); the zone follows typed coordinates, and the
+    meetups whose primary place it is follow its country."""
+    changed = set(changed)
+    if "locked" not in changed and changed & set(PLACE_LOCATION_FIELDS):
+        place.locked = True
+    coordinates_changed = {"latitude", "longitude"} & changed
+    if coordinates_changed and "timezone" not in changed and place.has_coordinates:
+        place.timezone = timezone_at(place.latitude, place.longitude) or place.timezone
+    if changed & set(PLACE_LOCATION_FIELDS) and place.status == PlaceStatus.PENDING:
+        place.status = PlaceStatus.CORRECTED
+    history_save(place, user=user, reason="Corrected " + ", ".join(sorted(changed)))
+    if changed & {"country", "status"}:
+        refresh_regions(place=place, user=user)
+    return place
+
+
+def place_geocode_again(*, places: Iterable[Place], user: User) -> int:
+    """Unlock and geocode again; flags and regions as after any geocoding."""
+    count = 0
+    for place in places:
+        with transaction.atomic():
+            place.locked = False
+            history_save(place, user=user, reason="Unlocked to geocode again")
+            raise_place_flags(place=place, problems=geocode_place(place))
+            refresh_regions(place=place, user=user)
+        count += 1
+    return count
+
+
+# --- Flags --------------------------------------------------------------------------------
+
+
+def flags_resolve(*, flags: Iterable[Flag], user: User, resolved: bool = True) -> int:
+    """Resolve (or reopen) flags, recording who and when."""
+    now = timezone.now()
+    count = 0
+    for flag in flags:
+        if flag.resolved == resolved:
+            continue
+        flag.resolved = resolved
+        flag.resolved_at = now if resolved else None
+        flag.resolved_by = _user_or_none(user) if resolved else None
+        flag.save(update_fields=["resolved", "resolved_at", "resolved_by"])
+        count += 1
+    return count
+
+
+def _user_or_none(user: User):
+    return user if user is not None and getattr(user, "pk", None) else None
+
+
+# --- Duplicate candidates -----------------------------------------------------------------
+
+
+def duplicate_dismiss(*, candidate: DuplicateCandidate, user: User) -> DuplicateCandidate:
+    """ "Not a duplicate": remembered, so the pair is never proposed again."""
+    candidate.status = DuplicateStatus.NOT_DUPLICATE
+    candidate.decided_at = timezone.now()
+    candidate.decided_by = _user_or_none(user)
+    candidate.save(update_fields=["status", "decided_at", "decided_by"])
+    return candidate
+
+
+def duplicate_merge(
+    *,
+    candidate: DuplicateCandidate,
+    survivor: Meetup,
+    user: User,
+    choices: Mapping[str, Meetup] | None = None,
+) -> Meetup:
+    """Merge the pair into `survivor` (one of the two), taking the chosen values."""
+    pair = [candidate.first, candidate.second]
+    if survivor.pk not in {m.pk for m in pair}:
+        raise ValueError("The survivor must be one of the pair.")
+    others = [m for m in pair if m.pk != survivor.pk]
+    return meetups_merge(survivor=survivor, others=others, user=user, choices=choices)
+
+
+# --- Submissions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_accept(*, submission: Submission, user: User) -> Meetup | None:
+    """Accept a proposal: an event becomes a published meetup (its place and organiser found
+    or created as ingest does); a calendar is recorded as a source to follow."""
+    if submission.status != SubmissionStatus.PENDING:
+        raise ValueError(f"Submission #{submission.pk} was already decided.")
+    meetup = None
+    if submission.kind == SubmissionKind.EVENT:
+        meetup = _meetup_from(submission, user)
+        submission.note = submission.note or f"Published as meetup #{meetup.pk}."
+    else:
+        submission.note = submission.note or (
+            f"Calendar to follow: manage.py add_source {submission.calendar_url}"
+        )
+    submission.meetup = meetup
+    _decide(submission, SubmissionStatus.ACCEPTED, user)
+    return meetup
+
+
+def submission_reject(*, submission: Submission, user: User, note: str = "") -> Submission:
+    """Reject a proposal; the record is kept (with the curator's note)."""
+    if note:
+        submission.note = note
+    _decide(submission, SubmissionStatus.REJECTED, user)
+    return submission
+
+
+def _decide(submission: Submission, status: str, user: User) -> None:
+    submission.status = status
+    submission.decided_at = timezone.now()
+    submission.decided_by = _user_or_none(user)
+    submission.save()
+
+
+def _meetup_from(submission: Submission, user: User) -> Meetup:
+    start = submission.start_date or timezone.localdate()
+    meetup = Meetup(
+        title=submission.title,
+        start_date=start,
+        end_date=max(submission.end_date or start, start),
+        attendance=submission.attendance,
+        status=Status.PUBLISHED,
+    )
+    history_save(meetup, user=user, reason=f"Accepted submission #{submission.pk}")
+    if submission.location:
+        places = PlaceResolver()
+        places.prepare([submission.location])
+        Flag.objects.bulk_create(places.flags())
+        place_id = places.usable_id(submission.location)
+        if place_id:
+            MeetupPlace.objects.create(meetup=meetup, place_id=place_id, position=0)
+    if submission.group_name or submission.group_url:
+        parsed = ParsedGroup(
+            name=submission.group_name or submission.group_url, url=submission.group_url
+        )
+        groups = GroupResolver()
+        groups.prepare([parsed])
+        group_id = groups.id_for(parsed)
+        if group_id:
+            MeetupGroup.objects.create(meetup=meetup, group_id=group_id, position=0)
+    if submission.url:
+        MeetupLink.objects.create(
+            meetup=meetup,
+            url=submission.url,
+            canonical_url=canonical_url(submission.url),
+            event_specific=is_event_specific(submission.url),
+            primary=True,
+        )
+    if meetup_derive(meetup=meetup):
+        history_save(meetup, user=user, reason="Region from its place")
+    return meetup

@@ -1,0 +1,41 @@
+"""One way to save a curated record: with who did it, why, and a baseline to compare with.
+
+Ingest writes meetups in bulk, without history rows. Before the first curator edit of such
+a record, its current (ingested) state is recorded as a baseline, so the history page shows
+what the curator changed rather than a first record with nothing to compare it to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+BASELINE_REASON = "Ingested state (before the first curator edit)"
+
+
+def history_baseline(*, model: type[models.Model], pks: list[int]) -> int:
+    """Record the stored state of those rows that have no history yet; return how many."""
+    manager: Any = model.history  # type: ignore[attr-defined]
+    with_history = set(manager.filter(id__in=pks).values_list("id", flat=True).distinct())
+    missing = [pk for pk in pks if pk not in with_history]
+    if not missing:
+        return 0
+    rows = list(model._default_manager.filter(pk__in=missing))
+    manager.bulk_history_create(rows, default_change_reason=BASELINE_REASON)
+    return len(rows)
+
+
+def history_save(
+    obj: models.Model, *, user: Any, reason: str, update_fields: list[str] | None = None
+) -> None:
+    """Save `obj` with its history record naming the user and the reason."""
+    if obj.pk and hasattr(type(obj), "history"):
+        history_baseline(model=type(obj), pks=[obj.pk])
+    if user is not None and getattr(user, "pk", None):
+        obj._history_user = user  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    if update_fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=update_fields)

@@ -1,0 +1,153 @@
+"""Duplicate candidates: what matching left apart but a person would call one event."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from calendar_app.models import DuplicateCandidate, DuplicateStatus, Meetup
+from calendar_app.services.curation import duplicate_dismiss
+from calendar_app.services.duplicates import Candidate, duplicates_refresh, event_page, pair_reason
+from tests.factories import make_group, make_meetup, make_place
+from tests.twir.helpers import ALL_SAMPLES
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(candidate: DuplicateCandidate) -> set[str]:
+    return {candidate.first.title, candidate.second.title}
+
+
+@pytest.fixture
+def samples_ingested():
+    call_command("ingest_twir", *map(str, ALL_SAMPLES), verbosity=0)
+
+
+def test_the_samples_give_the_pairs_a_person_would(samples_ingested):
+    pairs = {frozenset(titles(c)): c.reason for c in DuplicateCandidate.objects.all()}
+
+    assert frozenset({"RustConf 2026", "RustConf 2026, Hosted by the Rust Foundation"}) in pairs
+    assert frozenset({"Rust Melbourne August 2026", "Rust Melbourne Meetup"}) in pairs
+    # A Meetup placeholder id and its numeric id: matching joins them (same organiser, day
+    # and title), so the queue has nothing left to propose there.
+    assert frozenset({"Indy.rs - with Social Distancing"}) not in pairs
+    indy = Meetup.objects.filter(
+        title="Indy.rs - with Social Distancing", start_date=date(2026, 9, 2), duplicate_of=None
+    )
+    assert indy.count() == 1
+
+
+def test_the_samples_never_pair_two_events_of_one_organiser_on_one_day(samples_ingested):
+    proposed = {frozenset(titles(c)) for c in DuplicateCandidate.objects.all()}
+
+    for two_events in (
+        {"Rust Hack and Learn", "Rust and Tell - Title"},
+        {"Indy.rs - Ezra Singh - How Rust Saved My Eyes", "Indy.rs - with Social Distancing"},
+        {"RustConf 2022", "RustConf 2022 PostConf Unconf"},
+        {"RustConf 2026", "RustConf Coffee Break Meetup"},
+    ):
+        assert frozenset(two_events) not in proposed
+    for candidate in DuplicateCandidate.objects.select_related("first", "second"):
+        assert candidate.first.duplicate_of_id is None and candidate.second.duplicate_of_id is None
+
+
+def test_a_second_run_proposes_nothing_new_and_a_dismissed_pair_never_comes_back(
+    samples_ingested,
+):
+    before = DuplicateCandidate.objects.count()
+    assert before > 0
+    candidate = DuplicateCandidate.objects.first()
+    duplicate_dismiss(candidate=candidate, user=None)
+
+    assert duplicates_refresh() == 0
+    call_command("ingest_twir", *map(str, ALL_SAMPLES), "--force", verbosity=0)
+
+    assert DuplicateCandidate.objects.count() == before
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateStatus.NOT_DUPLICATE
+
+
+def test_the_whole_archive_takes_a_fixed_number_of_queries():
+    group = make_group("Rust Berlin")
+    for week in range(28):
+        day = date(2030, 1, 1) + timedelta(weeks=week)
+        make_meetup("Rust Hack and Learn", start=day, groups=[group])
+        make_meetup("Rust and Tell", start=day, groups=[group])
+        make_meetup(
+            "Rust Hack & Learn",
+            start=day,
+            groups=[group],
+            places=[make_place("Berlin-Mitte, DE", city="Berlin", country="DE")],
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        found = duplicates_refresh()
+
+    assert found == 28  # each day's two spellings of Hack and Learn
+    assert len(queries) <= 7
+
+
+def test_refresh_for_some_meetups_looks_at_their_days_only():
+    a = make_meetup("RustConf", start=date(2030, 9, 8), groups=[make_group("RustConf")])
+    make_meetup("RustConf 2030", start=date(2030, 9, 8), groups=[make_group("Other")])
+    make_meetup("RustConf 2031", start=date(2031, 9, 8), groups=[make_group("Other 2")])
+    make_meetup("RustConf", start=date(2031, 9, 8), groups=[make_group("Other 3")])
+
+    assert duplicates_refresh(meetup_ids=[a.pk]) == 1
+    assert duplicates_refresh() == 1
+
+
+def candidate(pk, title, day=date(2030, 1, 1), **sets) -> Candidate:
+    return Candidate(pk=pk, title=title, day=day, **{k: set(v) for k, v in sets.items()})
+
+
+def test_rules_as_values():
+    page = event_page("https://lu.ma/d0rndgyv")
+    assert page == event_page("https://luma.com/d0rndgyv")
+    assert event_page("https://meetup.com/a/events/123") == event_page(
+        "https://meetup.com/b/events/123"
+    )
+
+    same_page = pair_reason(
+        candidate(1, "A", pages=[page]), candidate(2, "B", day=date(2030, 2, 1), pages=[page])
+    )
+    assert same_page == ("same event page", 100.0)
+    two_cities = pair_reason(
+        candidate(1, "Rust Meetup", places=[1], groups=[1]),
+        candidate(2, "Rust Meetup", places=[2], groups=[2]),
+    )
+    assert two_cities is None
+    two_meetup_events = pair_reason(
+        candidate(1, "Rust Hack and Learn", groups=[1], pages=[("meetup.com", "1")]),
+        candidate(2, "Rust Hack and Learn Online", groups=[1], pages=[("meetup.com", "2")]),
+    )
+    assert two_meetup_events is not None and two_meetup_events[0] == "same day and similar title"
+    assert (
+        pair_reason(
+            candidate(1, "Rust Hack and Learn", groups=[1], pages=[("meetup.com", "1")]),
+            candidate(2, "Rust and Tell", groups=[1], pages=[("meetup.com", "2")]),
+        )
+        is None
+    )
+
+
+def test_merging_closes_the_pair():
+    from calendar_app.services.curation import duplicate_merge
+
+    group = make_group("Rust Melbourne")
+    a = make_meetup("Rust Melbourne August", start=date(2030, 8, 27), groups=[group])
+    b = make_meetup("Rust Melbourne Meetup", start=date(2030, 8, 27), groups=[group])
+    duplicates_refresh()
+    pair = DuplicateCandidate.objects.get()
+
+    duplicate_merge(candidate=pair, survivor=a, user=None, choices={"title": b})
+
+    pair.refresh_from_db()
+    a.refresh_from_db()
+    assert pair.status == DuplicateStatus.MERGED
+    assert a.title == "Rust Melbourne Meetup"
+    assert Meetup.objects.get(pk=b.pk).duplicate_of == a
