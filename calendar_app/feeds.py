@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Max, QuerySet, Sum
@@ -40,6 +41,7 @@ from calendar_app.services.ical import (
     location,
     render_calendar,
 )
+from calendar_app.services.plain_text import printable, web_url
 
 FEED_PAST_DAYS = 30
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -133,8 +135,11 @@ def filter_errors(filterset: MeetupFilter) -> HttpResponse:
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
-def site_root(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+def site_root() -> str:
+    """The public base URL. Never the request's Host: a client-chosen host or port would go
+    into SOURCE, links and the ETag, and so into responses cached as public (and force a
+    re-render of every kept VEVENT for each new value)."""
+    return settings.SITE_URL
 
 
 @require_safe
@@ -143,7 +148,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_DAYS)
     if filterset.errors:
         return filter_errors(filterset)
-    source = feed_url(site_root(request), request.GET)
+    source = feed_url(site_root(), request.GET)
     checked = validators("ics", queryset, source)
     if cached := not_modified(request, checked):
         return cached
@@ -153,7 +158,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
             queryset,
             description=filterset.description,
             source_url=source,
-            site_url=site_root(request),
+            site_url=site_root(),
             keep=True,
         )
         rendered_feeds.put(checked.etag, body)
@@ -169,7 +174,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if meetup is None or meetup.status == Status.HIDDEN:
         raise Http404("No such meetup.")
     queryset = Meetup.objects.filter(pk=pk)
-    source = request.build_absolute_uri(reverse("meetup_ics", args=[pk]))
+    source = site_root() + reverse("meetup_ics", args=[pk])
     checked = validators("meetup", queryset, source)
     if cached := not_modified(request, checked):
         return cached
@@ -177,7 +182,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
         queryset,
         description=meetup.title,
         source_url=source,
-        site_url=site_root(request),
+        site_url=site_root(),
         keep=True,
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
@@ -200,7 +205,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
     checked = validators(
         "json",
         queryset,
-        f"{site_root(request)}?{query}&page={number}&size={size}",
+        f"{site_root()}?{query}&page={number}&size={size}",
         with_flags=True,
     )
     if cached := not_modified(request, checked):
@@ -210,7 +215,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         page = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):
         return JsonResponse({"errors": {"page": [{"message": "No such page."}]}}, status=404)
-    base = request.build_absolute_uri(reverse("events_json")) + "?" + query
+    base = site_root() + reverse("events_json") + "?" + query
     base += ("&" if query else "") + f"page_size={size}&page="
     payload = {
         "count": paginator.count,
@@ -230,8 +235,13 @@ class NewMeetupsFeed(Feed):
     feed_type = Atom1Feed
     title = "Rust meetups: newly listed"
     subtitle = "Rust community meetups as they appear in This Week in Rust."
-    link = "/events/"
     limit = 50
+
+    def link(self) -> str:
+        return site_root() + reverse("event_list")
+
+    def feed_url(self) -> str:
+        return site_root() + reverse("new_atom")
 
     def get_object(self, request: HttpRequest) -> MeetupFilter:
         filterset, _ = filtered_meetups(request.GET)
@@ -244,11 +254,16 @@ class NewMeetupsFeed(Feed):
         return newest[: self.limit]
 
     def item_title(self, meetup: Meetup) -> str:
-        return f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})"
+        # XML refuses control characters: stored text is made printable here (plain_text).
+        return printable(f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})")
 
     def item_description(self, meetup: Meetup) -> str:
-        groups = ", ".join(group.name for group in meetup.ordered_groups())
-        return f"{groups} - {meetup.url}" if groups else meetup.url
+        groups = printable(", ".join(group.name for group in meetup.ordered_groups()))
+        url = web_url(meetup.url)
+        return f"{groups} - {url}" if groups else url
+
+    def item_link(self, meetup: Meetup) -> str:
+        return site_root() + meetup.get_absolute_url()
 
     def item_pubdate(self, meetup: Meetup) -> datetime:
         return meetup.created

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.utils.html import format_html
 
 from calendar_app.models import Meetup
+from calendar_app.services.ical import exclusive_end
 
 register = template.Library()
 
@@ -48,7 +48,8 @@ def google_event_url(meetup: Meetup, page_url: str = "") -> str:
     if not location and meetup.attendance != "in_person":
         location = "Online"
     details = "\n".join(part for part in (meetup.url, page_url) if part)
-    dates = f"{meetup.start_date:%Y%m%d}/{meetup.end_date + timedelta(days=1):%Y%m%d}"
+    end = exclusive_end(meetup.start_date, meetup.end_date) or meetup.end_date
+    dates = f"{meetup.start_date:%Y%m%d}/{end:%Y%m%d}"
     query = {
         "action": "TEMPLATE",
         "text": meetup.title or "Rust meetup",
