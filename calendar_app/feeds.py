@@ -33,7 +33,7 @@ from django.views.decorators.http import require_safe
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Status
 from calendar_app.selectors import filtered_meetups
-from calendar_app.services.export_json import for_json, meetup_to_dict
+from calendar_app.services.export_json import json_items
 from calendar_app.services.ical import (
     RENDER_VERSION,
     canonical_query,
@@ -210,7 +210,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
     )
     if cached := not_modified(request, checked):
         return cached
-    paginator = Paginator(for_json(queryset), size)
+    paginator = Paginator(queryset, size)
     try:
         page = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):
@@ -223,7 +223,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         "pages": paginator.num_pages,
         "next": f"{base}{number + 1}" if page.has_next() else None,
         "previous": f"{base}{number - 1}" if page.has_previous() else None,
-        "events": [meetup_to_dict(meetup) for meetup in page.object_list],
+        "events": json_items(page.object_list),  # type: ignore[arg-type]  # a sliced QuerySet
     }
     body = json.dumps(payload, ensure_ascii=False)
     return checked.apply(HttpResponse(body, content_type="application/json"))

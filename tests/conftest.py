@@ -5,6 +5,16 @@ from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Pages are cached under the data version; each test starts with nothing cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_network_geocoder(settings):
     """Tests never reach the internet: always the offline geocoder."""
     settings.GEOCODER = "offline"

@@ -36,6 +36,7 @@ from calendar_app.services.bulk import (
     insert_rows,
     update_objects,
 )
+from calendar_app.services.data_version import data_changed
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
@@ -238,6 +239,7 @@ def ingest_newsletter(
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
         NewsletterIngest(newsletter, parsed, report, resolved=resolved).run()
+        data_changed()  # bulk writes send no signals: pages cached before are stale
     return report
 
 

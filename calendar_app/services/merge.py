@@ -21,6 +21,7 @@ from calendar_app.models import (
     MeetupPlace,
     Sighting,
 )
+from calendar_app.services.data_version import data_changed
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
@@ -34,6 +35,7 @@ def merge_meetups(*, survivor: Meetup, others: list[Meetup], user=None) -> Meetu
     The survivor keeps its uid. What moved is locked on it (so the next ingest does not
     undo the merge), and so are its dates when the others had different ones.
     """
+    data_changed()  # rows move with QuerySet.update: no signals
     if survivor.duplicate_of_id:
         raise ValueError(f"{survivor} is merged into another meetup; merge into that one.")
     others = [other for other in others if other.pk != survivor.pk]
@@ -55,6 +57,7 @@ def merge_meetups(*, survivor: Meetup, others: list[Meetup], user=None) -> Meetu
 @transaction.atomic
 def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     """Undo a merge: the rows that moved go back, and the meetup is listed again."""
+    data_changed()  # rows move with QuerySet.update: no signals
     survivor = meetup.duplicate_of
     if survivor is None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
@@ -139,6 +142,7 @@ def _save(meetup: Meetup, user, reason: str) -> None:
 @transaction.atomic
 def merge_groups(*, survivor: Group, others: list[Group]) -> Group:
     """Fold duplicated organisers into one; their aliases move, so later imports land here."""
+    data_changed()  # rows move with QuerySet.update: no signals
     for other in others:
         if other.pk == survivor.pk:
             continue
