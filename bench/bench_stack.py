@@ -5,12 +5,12 @@
 
 Each URL is measured right after the static file, in the same run, through the same nginx:
 requests per second, the ratio to the static file's rate, median and 99th percentile, errors
-(any status but 200, any socket error). Targets (issue 17): pages and the API at least half
-of the static file's rate, the feed at least a quarter, no errors. The client is Debian's
-`wrk` when installed (apt-get install wrk; this script installs nothing), else the Python
-clients of bench_load.py; client and stack share the machine's cores. Requests send no
-Accept-Encoding (no gzip), as wrk does by default. The table replaces the part of
-bench/RESULTS.md between the `stack` markers.
+(any status but 200, any socket error), once without and once with `Accept-Encoding: gzip`.
+Targets (issue 17): pages and the API at least half of the static file's rate, the feed at
+least a quarter, no errors. The client is Debian's `wrk` when installed (apt-get install
+wrk; this script installs nothing), else the Python clients of bench_load.py; client and
+stack share the machine's cores. The table replaces the part of bench/RESULTS.md between the
+`stack` markers.
 """
 
 from __future__ import annotations
@@ -39,8 +39,12 @@ TARGETS = [
 ]
 
 
-def get(path: str) -> tuple[bytes, dict[str, str]]:
-    with urllib.request.urlopen(STACK_URL + path, timeout=120) as response:
+ENCODINGS = {"identity": {}, "gzip": {"Accept-Encoding": "gzip"}}
+
+
+def get(path: str, headers: dict[str, str] | None = None) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(STACK_URL + path, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=120) as response:
         return response.read(), dict(response.headers)
 
 
@@ -53,12 +57,12 @@ def static_path() -> str:
     return found.group(1).decode()
 
 
-def measure(port: int, path: str) -> dict:
+def measure(port: int, path: str, headers: dict[str, str]) -> dict:
     for _ in range(3):  # warm: Django's page cache and nginx's micro-cache hold it
-        get(path)
+        get(path, headers)
     client = load.run_wrk if shutil.which("wrk") else load.run_python_clients
-    figures = client(port, path, {}, {200})
-    figures["bytes"] = len(get(path)[0])
+    figures = client(port, path, headers, {200})
+    figures["bytes"] = len(get(path, headers)[0])  # as sent: compressed when gzip
     return figures
 
 
@@ -71,13 +75,14 @@ def main() -> int:
     upcoming = json.loads(get("/api/events.json?page_size=1")[0])["count"]
     static = static_path()
     rows = []
-    for path, target in TARGETS:
-        base = measure(port, static)
-        page = measure(port, path)
-        ratio = page["req_s"] / base["req_s"] if base["req_s"] else 0.0
-        met = ratio >= target and page["errors"] == 0 and base["errors"] == 0
-        rows.append((path, page, base, ratio, target, met))
-        print(f"{path}: {page['req_s']} req/s, static {base['req_s']}, ratio {ratio:.2f}")
+    for encoding, headers in ENCODINGS.items():
+        for path, target in TARGETS:
+            base = measure(port, static, headers)
+            page = measure(port, path, headers)
+            ratio = page["req_s"] / base["req_s"] if base["req_s"] else 0.0
+            met = ratio >= target and page["errors"] == 0 and base["errors"] == 0
+            rows.append((path, encoding, page, base, ratio, target, met))
+            print(f"{path} ({encoding}): {page['req_s']} req/s, static {base['req_s']}")
     client = "wrk" if shutil.which("wrk") else "Python clients (bench_load.py)"
     lines = [
         BEGIN,
@@ -86,16 +91,19 @@ def main() -> int:
         f"`make stack` on this machine: nginx, two gunicorn instances "
         f"({os.environ.get('STACK_GUNICORN_WORKERS', '2')} sync workers each), PostgreSQL, "
         f"Redis; {meetups:,} meetups ({upcoming:,} in the default window). {load.CONCURRENCY} "
-        f"connections for {load.SECONDS:.0f} s per URL with {client}, no gzip; each URL right "
-        f"after the static file `{static}` ({rows[0][2]['bytes']:,} bytes) in the same run.",
+        f"connections for {load.SECONDS:.0f} s per URL with {client}, without and with "
+        "`Accept-Encoding: gzip` (as browsers and calendar clients send it); each URL right "
+        f"after the static file `{static}` ({rows[0][3]['bytes']:,} bytes; "
+        f"{rows[-1][3]['bytes']:,} gzipped) with the same headers, in the same run.",
         "",
-        "| URL | req/s | static req/s | ratio | target | met | median ms | p99 ms | errors "
-        "| bytes |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| URL | encoding | req/s | static req/s | ratio | target | met | median ms | p99 ms "
+        "| errors | bytes |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for path, page, base, ratio, target, met in rows:
+    for path, encoding, page, base, ratio, target, met in rows:
         lines.append(
-            f"| `{path}` | {page['req_s']:,.0f} | {base['req_s']:,.0f} | {ratio:.2f} | "
+            f"| `{path}` | {encoding} | {page['req_s']:,.0f} | {base['req_s']:,.0f} "
+            f"| {ratio:.2f} | "
             f"{target:.2f} | {'yes' if met else 'NO'} | {page['median_ms']} | {page['p99_ms']} "
             f"| {page['errors'] + base['errors']} | {page['bytes']:,} |"
         )
@@ -108,7 +116,7 @@ def main() -> int:
         text = text.rstrip("\n") + "\n\n" + table + "\n"
     RESULTS.write_text(text)
     print(table)
-    return 0 if all(row[5] for row in rows) else 1
+    return 0 if all(row[6] for row in rows) else 1
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ the filtered meetups (plus three small MAX lookups), before anything is rendered
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -25,13 +26,14 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Status
+from calendar_app.page_cache import accepts_gzip
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import json_items
 from calendar_app.services.ical import (
@@ -95,6 +97,10 @@ class Validators:
         response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
         return response
 
+    def gzipped(self) -> Validators:
+        """The validators of the gzip representation: the same data, another ETag."""
+        return replace(self, etag=self.etag.removesuffix('"') + '-gzip"')
+
 
 def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = False) -> Validators:
     """A strong ETag and Last-Modified for `queryset` without rendering it.
@@ -149,20 +155,34 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     if filterset.errors:
         return filter_errors(filterset)
     source = feed_url(site_root(), request.GET)
-    checked = validators("ics", queryset, source)
+    plain = validators("ics", queryset, source)
+    # Calendar clients accept gzip: the feed is compressed once per version and kept (a
+    # proxy compressing MBs again for every subscriber costs more than the render did). The
+    # two representations have their own ETags, so a revalidation never mixes them up.
+    packed = accepts_gzip(request)
+    checked = plain.gzipped() if packed else plain
     if cached := not_modified(request, checked):
         return cached
     body = rendered_feeds.get(checked.etag)
     if body is None:
-        body = render_calendar(
-            queryset,
-            description=filterset.description,
-            source_url=source,
-            site_url=site_root(),
-            keep=True,
-        )
-        rendered_feeds.put(checked.etag, body)
-    return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
+        body = rendered_feeds.get(plain.etag)
+        if body is None:
+            body = render_calendar(
+                queryset,
+                description=filterset.description,
+                source_url=source,
+                site_url=site_root(),
+                keep=True,
+            )
+            rendered_feeds.put(plain.etag, body)
+        if packed:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            rendered_feeds.put(checked.etag, body)
+    response = checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
+    if packed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @require_safe

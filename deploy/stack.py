@@ -256,7 +256,9 @@ def prepare_django(env: dict[str, str]) -> None:
 def start_gunicorn(env: dict[str, str]) -> None:
     for port in APP_PORTS:
         pidfile = RUN / f"gunicorn-{port}.pid"
-        if alive(pidfile):
+        if alive(pidfile):  # new workers with the code as it is now
+            log(f"gunicorn {port}: reload")
+            os.kill(int(pidfile.read_text().strip()), signal.SIGHUP)
             continue
         log(f"gunicorn on 127.0.0.1:{port} ({WORKERS} workers)")
         run(
@@ -304,6 +306,11 @@ def render_site(
 
 
 def start_nginx() -> None:
+    # The micro-cache lives a second, but a revalidated entry keeps its old headers: a new
+    # nginx (not a reload, which keeps the cache's index) with an empty cache, so a new
+    # version of the code never serves answers shaped by the old one.
+    stop_pidfile(NGINX / "nginx.pid", "nginx", signal.SIGQUIT)
+    shutil.rmtree(NGINX / "cache", ignore_errors=True)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (NGINX / "tmp" / sub).mkdir(parents=True, exist_ok=True)
     (NGINX / "site.conf").write_text(
@@ -323,12 +330,8 @@ def start_nginx() -> None:
     conf = NGINX / "nginx.conf"
     conf.write_text(main)
     run(["nginx", "-t", "-q", "-p", str(NGINX), "-c", str(conf), "-g", "error_log stderr;"])
-    if alive(NGINX / "nginx.pid"):
-        log("nginx: reload")
-        run(["nginx", "-p", str(NGINX), "-c", str(conf), "-s", "reload"])
-    else:
-        log(f"nginx on http://127.0.0.1:{PORT}/")
-        run(["nginx", "-p", str(NGINX), "-c", str(conf)])
+    log(f"nginx on http://127.0.0.1:{PORT}/")
+    run(["nginx", "-p", str(NGINX), "-c", str(conf)])
     wait_for(lambda: http_ok(f"http://127.0.0.1:{PORT}/healthz"), "nginx")
 
 

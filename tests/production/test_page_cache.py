@@ -114,3 +114,21 @@ def test_a_version_change_is_a_new_key(db, rf):
     key = page_key(request)
     versions.data_version_bump()
     assert page_key(request) != key
+
+
+def test_gzip_variant_compressed_once_and_revalidated(client, db):
+    import gzip
+
+    make_meetup("Compressed meetup")
+    plain = client.get("/events/")
+    packed = client.get("/events/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == plain["ETag"][:-1] + '-gzip"'  # another representation
+    # nginx revalidating its plain copy for a gzip client must not get a 304 for it
+    mixed = client.get("/events/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert mixed.status_code == 200 and mixed["Content-Encoding"] == "gzip"
+    again = client.get("/events/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
