@@ -4,9 +4,9 @@
 #   DATABASE_URL=postgres://... deploy/restore.sh /srv/twirevents/backups/twirevents-X.dump --yes
 #
 # Stop the gunicorn instances and timers first (systemctl stop 'twirevents*'), start them
-# after. One transaction: a failing restore leaves the database as it was. Then clear the
-# shared cache (pages are cached under a version the restore does not bump):
-#   .venv/bin/python manage.py shell -c "from django.core.cache import cache; cache.clear()"
+# after. One transaction: a failing restore leaves the database as it was. Then the pages'
+# data version is bumped (run from the app directory, with its settings in the environment),
+# as the restore wrote past the services that bump it.
 set -euo pipefail
 : "${DATABASE_URL:?DATABASE_URL must be set (postgres://...)}"
 dump="${1:?usage: restore.sh DUMP --yes}"
@@ -19,3 +19,8 @@ pg_restore --list "$dump" >/dev/null
 pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
   --exit-on-error --dbname="$DATABASE_URL" "$dump"
 echo "restored $dump"
+if [ -x .venv/bin/python ] && [ -f manage.py ]; then
+  .venv/bin/python manage.py shell --verbosity 0 -c \
+    "from calendar_app.services.data_version import data_version_bump; data_version_bump()" \
+    || echo "restore.sh: pages cached before the restore stay until the next write" >&2
+fi
