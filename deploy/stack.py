@@ -22,6 +22,7 @@ settings come from the environment as in deploy/systemd (DJANGO_ENV=production).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import secrets
 import shutil
@@ -37,7 +38,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 STACK = Path(os.environ.get("STACK_DIR", ROOT / ".stack")).resolve()
 RUN, LOGS, NGINX = STACK / "run", STACK / "log", STACK / "nginx"
-PG_DATA, PG_RUN = STACK / "pg", STACK / "pg-run"
+AS_ROOT = os.geteuid() == 0
+
+
+def _pg_home() -> Path:
+    """Where PostgreSQL's data lives: .stack/, unless run as root from a folder the
+    `postgres` user cannot enter (a clone under /root): then /var/tmp, named after it."""
+    if AS_ROOT:
+        check = ["runuser", "-u", "postgres", "--", "test", "-x", str(STACK.parent)]
+        if subprocess.run(check, capture_output=True).returncode != 0:
+            digest = hashlib.sha256(str(STACK).encode()).hexdigest()[:10]
+            return Path("/var/tmp") / f"twirevents-stack-{digest}"
+    return STACK
+
+
+PG_DATA, PG_RUN = _pg_home() / "pg", _pg_home() / "pg-run"
 REDIS_DIR, STATIC = STACK / "redis", STACK / "static"
 PORT = int(os.environ.get("STACK_PORT", "8080"))
 APP_PORTS = [int(p) for p in os.environ.get("STACK_APP_PORTS", "8101,8102").split(",")]
@@ -49,7 +64,6 @@ SYNTHETIC = int(os.environ.get("STACK_SYNTHETIC", "0"))
 PY = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
-AS_ROOT = os.geteuid() == 0
 
 
 def log(message: str) -> None:
@@ -115,11 +129,13 @@ def pg_bin(name: str) -> str:
 def start_postgres() -> None:
     owner = "postgres" if AS_ROOT else None
     PG_RUN.mkdir(parents=True, exist_ok=True)
+    if PG_DATA.parent != STACK:
+        log(f"PostgreSQL's data in {PG_DATA} (the postgres user cannot enter {STACK.parent})")
     if AS_ROOT:
         shutil.chown(PG_RUN, "postgres", "postgres")
     if not (PG_DATA / "PG_VERSION").exists():
         PG_DATA.mkdir(parents=True, exist_ok=True)
-        pwfile = STACK / "pg_pwfile"
+        pwfile = PG_RUN / "pwfile"  # readable by the postgres user
         pwfile.write_text(secret("pg_password", 24) + "\n")
         if AS_ROOT:
             shutil.chown(PG_DATA, "postgres", "postgres")
