@@ -7,7 +7,7 @@ SAMPLE_CALENDARS := $(wildcard calendar_app/data/sample_calendars/sample-*.ics)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install migrate ingest-samples sample-sources superuser test test-browser test-postgres lint bench serve clean
+.PHONY: demo install migrate ingest-samples sample-sources superuser test test-browser test-postgres test-stack lint bench serve stack stack-stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ demo: ingest-samples sample-sources
 ## The test suite (no browser). SQLite by default; on DATABASE_URL=postgres://... it also runs
 ## the @postgres tests (parallel ingest), which skip themselves on SQLite.
 test: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not stack"
 
 ## Only the tests that need PostgreSQL (DATABASE_URL=postgres://...); none collected is not an error
 test-postgres: install
@@ -72,6 +72,22 @@ serve: install
 	DJANGO_ENV=production $(VENV)/bin/gunicorn twirevents.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120 \
 		--max-requests 2000 --max-requests-jitter 200 --access-logfile -
+
+## The production stack on loopback (deploy/): PostgreSQL, Redis, two gunicorn instances and
+## nginx on http://127.0.0.1:8080/, all under .stack/ (needs apt's nginx, redis-server and
+## postgresql). STACK_SYNTHETIC=N adds N synthetic meetups once (for load tests).
+stack: install
+	$(PY) deploy/stack.py start
+
+## Stop what `make stack` started (by its pid files)
+stack-stop:
+	@if [ -x $(PY) ]; then $(PY) deploy/stack.py stop; else echo "stack-stop: no .venv"; fi
+
+## Load and browser checks against a running `make stack` (tests/stack, marked @stack; they
+## skip when the stack is not up)
+test-stack: install
+	$(PY) -m pytest -m stack -p no:randomly tests/stack; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "test-stack: no @stack tests collected"; exit 0; fi; exit $$rc
 
 ## All benchmarks (ingest, geocoding, pages, feeds, load) in one table; writes bench/RESULTS.md
 bench: install

@@ -6,13 +6,14 @@ the filtered meetups (plus three small MAX lookups), before anything is rendered
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import cast
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Max, QuerySet, Sum
@@ -25,7 +26,7 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -35,15 +36,15 @@ from calendar_app.models import (
     Flag,
     Group,
     Meetup,
-    MeetupQuerySet,
     Newsletter,
     Place,
     SourceEvent,
     Status,
 )
+from calendar_app.page_cache import accepts_gzip
 from calendar_app.rules import FEED_PAST_WINDOW
 from calendar_app.selectors import filtered_meetups
-from calendar_app.services.export_json import for_json, meetup_to_dict
+from calendar_app.services.export_json import json_items
 from calendar_app.services.ical import (
     RENDER_VERSION,
     canonical_query,
@@ -51,6 +52,7 @@ from calendar_app.services.ical import (
     location,
     render_calendar,
 )
+from calendar_app.services.plain_text import printable, web_url
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # An hour: short enough that an edit reaches browsers and proxies the same day, long enough
@@ -103,6 +105,10 @@ class Validators:
         response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
         return response
 
+    def gzipped(self) -> Validators:
+        """The validators of the gzip representation: the same data, another ETag."""
+        return replace(self, etag=self.etag.removesuffix('"') + '-gzip"')
+
 
 def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = False) -> Validators:
     """A strong ETag and Last-Modified for `queryset` without rendering it.
@@ -147,8 +153,11 @@ def filter_errors(filterset: MeetupFilter) -> HttpResponse:
     return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
-def site_root(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+def site_root() -> str:
+    """The public base URL. Never the request's Host: a client-chosen host or port would go
+    into SOURCE, links and the ETag, and so into responses cached as public (and force a
+    re-render of every kept VEVENT for each new value)."""
+    return settings.SITE_URL
 
 
 @require_safe
@@ -157,21 +166,35 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return filter_errors(filterset)
-    source = feed_url(site_root(request), request.GET)
-    checked = validators("ics", queryset, source)
+    source = feed_url(site_root(), request.GET)
+    plain = validators("ics", queryset, source)
+    # Calendar clients accept gzip: the feed is compressed once per version and kept (a
+    # proxy compressing MBs again for every subscriber costs more than the render did). The
+    # two representations have their own ETags, so a revalidation never mixes them up.
+    packed = accepts_gzip(request)
+    checked = plain.gzipped() if packed else plain
     if cached := not_modified(request, checked):
         return cached
     body = rendered_feeds.get(checked.etag)
     if body is None:
-        body = render_calendar(
-            queryset,
-            description=filterset.description,
-            source_url=source,
-            site_url=site_root(request),
-            keep=True,
-        )
-        rendered_feeds.put(checked.etag, body)
-    return checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
+        body = rendered_feeds.get(plain.etag)
+        if body is None:
+            body = render_calendar(
+                queryset,
+                description=filterset.description,
+                source_url=source,
+                site_url=site_root(),
+                keep=True,
+            )
+            rendered_feeds.put(plain.etag, body)
+        if packed:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            rendered_feeds.put(checked.etag, body)
+    response = checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
+    if packed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @require_safe
@@ -183,7 +206,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if meetup is None or meetup.status == Status.HIDDEN:
         raise Http404("No such meetup.")
     queryset = Meetup.objects.filter(pk=pk)
-    source = request.build_absolute_uri(reverse("meetup_ics", args=[pk]))
+    source = site_root() + reverse("meetup_ics", args=[pk])
     checked = validators("meetup", queryset, source)
     if cached := not_modified(request, checked):
         return cached
@@ -191,7 +214,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
         queryset,
         description=meetup.title,
         source_url=source,
-        site_url=site_root(request),
+        site_url=site_root(),
         keep=True,
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
@@ -214,17 +237,17 @@ def events_json(request: HttpRequest) -> HttpResponse:
     checked = validators(
         "json",
         queryset,
-        f"{site_root(request)}?{query}&page={number}&size={size}",
+        f"{site_root()}?{query}&page={number}&size={size}",
         with_flags=True,
     )
     if cached := not_modified(request, checked):
         return cached
-    paginator = Paginator(for_json(cast(MeetupQuerySet, queryset)), size)
+    paginator = Paginator(queryset, size)
     try:
         page = paginator.page(number)
     except (EmptyPage, PageNotAnInteger):
         return JsonResponse({"errors": {"page": [{"message": "No such page."}]}}, status=404)
-    base = request.build_absolute_uri(reverse("events_json")) + "?" + query
+    base = site_root() + reverse("events_json") + "?" + query
     base += ("&" if query else "") + f"page_size={size}&page="
     payload = {
         "count": paginator.count,
@@ -232,7 +255,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         "pages": paginator.num_pages,
         "next": f"{base}{number + 1}" if page.has_next() else None,
         "previous": f"{base}{number - 1}" if page.has_previous() else None,
-        "events": [meetup_to_dict(meetup) for meetup in page.object_list],
+        "events": json_items(page.object_list),  # type: ignore[arg-type]  # a sliced QuerySet
     }
     body = json.dumps(payload, ensure_ascii=False)
     return checked.apply(HttpResponse(body, content_type="application/json"))
@@ -244,8 +267,13 @@ class NewMeetupsFeed(Feed):
     feed_type = Atom1Feed
     title = "Rust meetups: newly listed"
     subtitle = "Rust community meetups as they appear in This Week in Rust."
-    link = "/events/"
     limit = 50
+
+    def link(self) -> str:
+        return site_root() + reverse("event_list")
+
+    def feed_url(self) -> str:
+        return site_root() + reverse("new_atom")
 
     def get_object(self, request: HttpRequest) -> MeetupFilter:
         filterset, _ = filtered_meetups(request.GET)
@@ -258,11 +286,16 @@ class NewMeetupsFeed(Feed):
         return newest[: self.limit]
 
     def item_title(self, meetup: Meetup) -> str:
-        return f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})"
+        # XML refuses control characters: stored text is made printable here (plain_text).
+        return printable(f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})")
 
     def item_description(self, meetup: Meetup) -> str:
-        groups = ", ".join(group.name for group in meetup.ordered_groups())
-        return f"{groups} - {meetup.url}" if groups else meetup.url
+        groups = printable(", ".join(group.name for group in meetup.ordered_groups()))
+        url = web_url(meetup.url)
+        return f"{groups} - {url}" if groups else url
+
+    def item_link(self, meetup: Meetup) -> str:
+        return site_root() + meetup.get_absolute_url()
 
     def item_pubdate(self, meetup: Meetup) -> datetime:
         return meetup.created

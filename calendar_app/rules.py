@@ -68,5 +68,6 @@ class FlagKind(models.TextChoices):
     MALFORMED = "malformed", "Malformed"
     UNSAFE_URL = "unsafe_url", "Unsafe link"
     NO_WINDOW = "no_window", "No window announced"
+    RENDER_FAILED = "render_failed", "Could not be written in a feed"
     DATE_TYPO = "date_typo", "Month name misspelt"
     UNEXPECTED_LAYOUT = "unexpected_layout", "Layout of another era"

@@ -3,6 +3,7 @@
 from django.urls import include, path, register_converter
 
 from calendar_app import feeds, submit, views
+from calendar_app.page_cache import shared_cache
 
 
 class FourDigitYear:
@@ -29,16 +30,16 @@ register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigitMonth, "mm")
 
 urlpatterns = [
-    path("", views.month_view, name="home"),
-    path("calendar/<yyyy:year>/<mm:month>/", views.month_view, name="month"),
-    path("events/", views.event_list, name="event_list"),
-    path("events/<int:pk>/", views.meetup_detail, name="meetup_detail"),
+    path("", shared_cache(views.month_view), name="home"),
+    path("calendar/<yyyy:year>/<mm:month>/", shared_cache(views.month_view), name="month"),
+    path("events/", shared_cache(views.event_list), name="event_list"),
+    path("events/<int:pk>/", shared_cache(views.meetup_detail), name="meetup_detail"),
     path("events/<int:pk>.ics", feeds.meetup_ics, name="meetup_ics"),
     path("feeds/events.ics", feeds.events_ics, name="events_ics"),
     path("feeds/new.atom", feeds.NewMeetupsFeed(), name="new_atom"),
-    path("api/events.json", feeds.events_json, name="events_json"),
-    path("groups/", views.group_list, name="group_list"),
-    path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+    path("api/events.json", shared_cache(feeds.events_json), name="events_json"),
+    path("groups/", shared_cache(views.group_list), name="group_list"),
+    path("groups/<slug:slug>/", shared_cache(views.group_detail), name="group_detail"),
     path("", include("calendar_app.history_urls")),
     path("submit/", submit.submit, name="submit"),
     path("submit/thanks/", submit.submit_thanks, name="submit_thanks"),

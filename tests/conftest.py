@@ -5,6 +5,19 @@ from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
+def _empty_shared_cache(request):
+    """Pages are cached under the data version; each test starts with nothing cached."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield  # the pure tests (`-p no:django`) have no cache
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_network_geocoder(request):
     """Tests never reach the internet: always the offline geocoder.
 

@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from calendar_app.health import healthz
+
 admin.site.site_header = "twirevents curation"
 admin.site.site_title = "twirevents"
 admin.site.index_title = "Curate the Rust meetup calendar"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("calendar_app.urls")),
 ]

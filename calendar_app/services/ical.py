@@ -24,6 +24,7 @@ from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, 
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import (
     Attendance,
+    Flag,
     Meetup,
     MeetupGroup,
     MeetupLink,
@@ -36,6 +37,7 @@ from calendar_app.models import (
     Status,
     zone_or_none,
 )
+from calendar_app.services.plain_text import printable, url_text, web_url
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
 BASE_NAME = "Rust meetups"
@@ -44,7 +46,8 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+RENDER_FAILED = "render_failed"  # Flag kind: a meetup a feed had to leave out
 logger = logging.getLogger(__name__)
 
 
@@ -140,6 +143,8 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     models' own `display_name` and `__str__`) once per place or newsletter.
     """
     meetups = [FeedMeetup(*row) for row in queryset.values_list(*MEETUP_COLUMNS)]
+    for meetup in meetups:
+        meetup.title = printable(meetup.title, multiline=True)
     by_pk = {meetup.pk: meetup for meetup in meetups}
     if not by_pk:
         return meetups
@@ -147,7 +152,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     ids = queryset.order_by().values("pk")
     groups = MeetupGroup.objects.filter(meetup_id__in=ids).order_by("position", "id")
     for pk, name in groups.values_list("meetup_id", "group__name"):
-        by_pk[pk].groups.append(name)
+        by_pk[pk].groups.append(printable(name, multiline=True))
 
     places = MeetupPlace.objects.filter(meetup_id__in=ids).order_by("position", "id")
     named: dict[int, tuple[str, float | None, float | None]] = {}
@@ -156,12 +161,13 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     ):
         if place_id not in named:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
-            named[place_id] = (place.display_name, place.latitude, place.longitude)
+            name = printable(place.display_name, multiline=True)
+            named[place_id] = (name, place.latitude, place.longitude)
         by_pk[pk].places.append(named[place_id])
 
     links = MeetupLink.objects.filter(meetup_id__in=ids).order_by("position", "id")
     for pk, url, label, primary in links.values_list("meetup_id", "url", "label", "primary"):
-        by_pk[pk].links.append((url, label, primary))
+        by_pk[pk].links.append((url_text(url), printable(label, multiline=True), primary))
 
     # Oldest issue first (undated last, on every database; the id settles ties).
     sightings = Sighting.objects.filter(meetup_id__in=ids).order_by(
@@ -182,6 +188,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
 def _issue(newsletter: Newsletter) -> str:
     """'This Week in Rust 532 (2024-01-31)'."""
     name = f"This Week in Rust {newsletter.number}" if newsletter.number else str(newsletter)
+    name = printable(name, multiline=True)
     return f"{name} ({newsletter.date})" if newsletter.date else name
 
 
@@ -210,7 +217,8 @@ def render_calendar(
     if keep:
         events = kept_events(queryset, meetups, builder)
     else:
-        events = [builder.event(meetup).to_ical() for meetup in meetups]
+        events = [body for meetup in meetups if (body := builder.vevent(meetup)) is not None]
+    flag_render_failures(builder.failed)
     return header + timezones(meetups) + b"".join(events) + CALENDAR_END
 
 
@@ -275,7 +283,9 @@ def kept_events(
         if known is not None and known[0] == digest:
             events.append(bytes(known[1]))  # PostgreSQL gives a memoryview
             continue
-        body = builder.event(meetup).to_ical()
+        body = builder.vevent(meetup)
+        if body is None:
+            continue
         events.append(body)
         written.append(RenderedEvent(meetup_id=meetup.pk, digest=digest, body=body))
     keep_events(written)
@@ -297,6 +307,24 @@ def keep_events(rows: list[RenderedEvent]) -> None:
             )
     except DatabaseError as exc:  # locked, or a meetup deleted meanwhile
         logger.info("%d VEVENTs not kept (%s); they are written again next time", len(rows), exc)
+
+
+def flag_render_failures(pks: list[int]) -> None:
+    """One open `render_failed` flag per meetup a feed left out, so a curator sees it.
+
+    Never fails the feed: a busy database only means the flag is raised on a later render.
+    """
+    if not pks:
+        return
+    message = "A feed had to leave this meetup out: its VEVENT could not be written (see log)."
+    try:
+        with transaction.atomic():
+            for pk in sorted(set(pks)):
+                Flag.objects.get_or_create(
+                    kind=RENDER_FAILED, meetup_id=pk, resolved=False, defaults={"message": message}
+                )
+    except DatabaseError as exc:
+        logger.warning("render_failed flags for meetups %s not raised (%s)", pks, exc)
 
 
 def calendar_header(*, description: str, source_url: str) -> bytes:
@@ -353,6 +381,17 @@ class _EventBuilder:
         self.texts: dict[str, vText] = {}
         self.categories: dict[tuple[str, ...], vCategory] = {}
         self.geos: dict[tuple[float, float], PlainGeo] = {}
+        self.failed: list[int] = []  # meetups whose VEVENT could not be written
+
+    def vevent(self, meetup: FeedMeetup) -> bytes | None:
+        """The VEVENT's bytes; None (logged, remembered in `failed`) when it cannot be written,
+        so that one bad row leaves one meetup out of a feed, never the feed out."""
+        try:
+            return self.event(meetup).to_ical()
+        except Exception:
+            logger.exception("meetup %s left out of a feed: its VEVENT failed", meetup.pk)
+            self.failed.append(meetup.pk)
+            return None
 
     def _date(self, day: date) -> vDDDTypes:
         value = self.dates.get(day)
@@ -377,7 +416,9 @@ class _EventBuilder:
         event["CREATED"] = vDDDTypes(meetup.created.astimezone(UTC)) if meetup.created else changed
         if meetup.starts_at is None:
             event["DTSTART"] = self._date(meetup.start_date)
-            event["DTEND"] = self._date(meetup.end_date + timedelta(days=1))  # the day after
+            end = exclusive_end(meetup.start_date, meetup.end_date)
+            if end is not None:  # else one day long, as RFC 5545 reads a DATE DTSTART alone
+                event["DTEND"] = self._date(end)
         else:
             zone = event_zone(meetup)
             event["DTSTART"] = vDDDTypes(meetup.starts_at.astimezone(zone))
@@ -398,17 +439,15 @@ class _EventBuilder:
             event["GEO"] = (
                 geo_value if geo_value is not None else self.geos.setdefault(geo, PlainGeo(geo))
             )
-        url = meetup.url
-        if url.startswith(("https://", "http://")):
+        url = web_url(meetup.url)
+        if url:
             event["URL"] = vUri(url, params={"VALUE": "URI"})
         event["DESCRIPTION"] = vText(self._description(meetup, cancelled))
         names = tuple(_categories(meetup.region, meetup.attendance, groups))
-        value = self.categories.get(names)
-        event["CATEGORIES"] = (
-            value
-            if value is not None
-            else self.categories.setdefault(names, vCategory(list(names)))
-        )
+        category = self.categories.get(names)
+        if category is None:
+            category = self.categories[names] = vCategory(list(names))
+        event["CATEGORIES"] = category
         event["STATUS"] = self.status[cancelled]
         event["TRANSP"] = self.transparent  # an all-day listing should not block the day
         return event
@@ -424,6 +463,14 @@ class _EventBuilder:
         head, tail = self.details
         lines.append(f"{head}{meetup.pk}{tail}")
         return "\n".join(lines)
+
+
+def exclusive_end(start: date, end: date) -> date | None:
+    """DTEND of an all-day event: the day after `end`; None for a one-day event on the last
+    day Python can represent (no DTEND), and that last day for a longer one reaching it."""
+    if end < date.max:
+        return end + timedelta(days=1)
+    return None if start == end else end
 
 
 def location(meetup: Meetup) -> str:

@@ -28,6 +28,7 @@ from calendar_app.models import (
     SourceEvent,
 )
 from calendar_app.rules import group_alias_keys
+from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 
@@ -66,6 +67,7 @@ def merge_meetups(
     (keys of MERGE_CHOICES) name the meetup whose value survives, field by field: its
     title, dates or attendance are copied; its places or links come first (the primary).
     """
+    data_changed()  # rows move with QuerySet.update: no signals
     if survivor.duplicate_of_id:
         raise ValueError(f"{survivor} is merged into another meetup; merge into that one.")
     others = [other for other in others if other.pk != survivor.pk]
@@ -144,6 +146,7 @@ def join_meetups(*, survivor: Meetup, other: Meetup, reason: str) -> None:
 @transaction.atomic
 def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     """Undo a merge: the rows that moved go back, and the meetup is listed again."""
+    data_changed()  # rows move with QuerySet.update: no signals
     survivor = meetup.duplicate_of
     if survivor is None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
@@ -274,6 +277,7 @@ def _save(meetup: Meetup, user, reason: str) -> None:
 @transaction.atomic
 def merge_groups(*, survivor: Group, others: list[Group]) -> Group:
     """Fold duplicated organisers into one; their aliases move, so later imports land here."""
+    data_changed()  # rows move with QuerySet.update: no signals
     for other in others:
         if other.pk == survivor.pk:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from django import template
@@ -10,6 +10,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from calendar_app.models import Meetup
+from calendar_app.services.ical import exclusive_end
 
 register = template.Library()
 
@@ -64,7 +65,8 @@ def google_event_url(meetup: Meetup, page_url: str = "") -> str:
 
 def _google_dates(meetup: Meetup) -> str:
     if meetup.starts_at is None:
-        return f"{meetup.start_date:%Y%m%d}/{meetup.end_date + timedelta(days=1):%Y%m%d}"
+        end = exclusive_end(meetup.start_date, meetup.end_date) or meetup.end_date
+        return f"{meetup.start_date:%Y%m%d}/{end:%Y%m%d}"
     start = meetup.starts_at.astimezone(UTC)
     end = (meetup.ends_at or meetup.starts_at).astimezone(UTC)  # no end known: an instant
     return f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"

@@ -38,7 +38,7 @@ class InvalidDate(ValueError):
 def plausible_date(year: int, month: int, day: int) -> date | None:
     """The day, if it exists and lies between EARLIEST and LATEST."""
     try:
-        return _make(year, month, day)
+        return make_date(year, month, day)
     except InvalidDate:
         return None
 
@@ -50,7 +50,8 @@ class DateRange:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _make(year: int, month: int, day: int) -> date:
+def make_date(year: int, month: int, day: int) -> date:
+    """The day, or InvalidDate when it does not exist or lies outside EARLIEST..LATEST."""
     try:
         result = date(year, month, day)
     except (ValueError, OverflowError) as error:
@@ -64,15 +65,15 @@ def _following(previous: date, match: re.Match[str]) -> date:
     """A later day of a multi-day event; a partial date continues the previous one."""
     year, month, day = match.groups()
     if year:
-        return _make(int(year), int(month or 0), int(day))
+        return make_date(int(year), int(month or 0), int(day))
     if month:
-        result = _make(previous.year, int(month), int(day))
-        return result if result >= previous else _make(previous.year + 1, int(month), int(day))
-    result = _make(previous.year, previous.month, int(day))
+        result = make_date(previous.year, int(month), int(day))
+        return result if result >= previous else make_date(previous.year + 1, int(month), int(day))
+    result = make_date(previous.year, previous.month, int(day))
     if result >= previous:
         return result
     next_month = previous.replace(day=1) + timedelta(days=32)  # previous <= LATEST: no overflow
-    return _make(next_month.year, next_month.month, int(day))
+    return make_date(next_month.year, next_month.month, int(day))
 
 
 def _ordered(start: date, end: date, text: str) -> DateRange:
@@ -91,7 +92,7 @@ def parse_iso_dates(text: str) -> tuple[DateRange, int] | None:
     first = _FIRST.search(text)
     if not first:
         return None
-    start = _make(*map(int, first.groups()))
+    start = make_date(*map(int, first.groups()))
     days = [start]
     position = first.end()
     while match := _NEXT.match(text, position):

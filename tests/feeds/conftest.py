@@ -39,9 +39,9 @@ def _fresh_render_cache():
     rendered_feeds.clear()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def site(settings) -> str:
-    """Feeds requested with the test client's host give the same SOURCE as export_events."""
+    """Feeds link under SITE_URL (never the request's host): the test client's, here."""
     settings.SITE_URL = "http://testserver"
     return settings.SITE_URL
 

@@ -93,3 +93,16 @@ def test_flag_changes_revalidate(client, sample):
     etag = client.get(API)["ETag"]
     Flag.objects.create(kind="geocode_failed", message="?", meetup=sample.online)
     assert client.get(API, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_items_equal_the_model_based_reference(sample):
+    from calendar_app.models import Flag, Meetup, MeetupLink
+    from calendar_app.services.export_json import json_items
+    from tests.feeds.json_reference import for_json, meetup_to_dict
+
+    Flag.objects.create(kind="geocode_fuzzy", message="check", meetup=sample.berlin)
+    Flag.objects.create(kind="old", message="done", meetup=sample.berlin, resolved=True)
+    MeetupLink.objects.filter(meetup=sample.conference).update(primary=False)
+    queryset = Meetup.objects.order_by("start_date", "pk")
+    assert json_items(queryset) == [meetup_to_dict(m) for m in for_json(queryset)]
+    assert any(item["flags"] for item in json_items(queryset))

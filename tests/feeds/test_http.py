@@ -159,3 +159,25 @@ def test_a_repeated_request_is_served_from_the_rendered_feed(client, django_asse
     with django_assert_max_num_queries(4):  # the validators only
         second = client.get("/feeds/events.ics")
     assert second.content == first.content
+
+
+def test_gzip_for_clients_that_accept_it(client, sample):
+    import gzip
+
+    plain = client.get("/feeds/events.ics")
+    packed = client.get("/feeds/events.ics", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content)
+    assert packed["ETag"] == plain["ETag"][:-1] + '-gzip"'  # another representation
+    mixed = client.get(
+        "/feeds/events.ics", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"]
+    )
+    assert mixed.status_code == 200 and mixed["Content-Encoding"] == "gzip"
+    refused = client.get("/feeds/events.ics", HTTP_ACCEPT_ENCODING="gzip;q=0")
+    assert "Content-Encoding" not in refused
+    again = client.get(
+        "/feeds/events.ics", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+    )
+    assert again.status_code == 304

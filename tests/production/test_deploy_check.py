@@ -110,3 +110,20 @@ def test_collectstatic_and_whitenoise_in_production(tmp_path):
     code = "from django.conf import settings as s; print('whitenoise' in ' '.join(s.MIDDLEWARE))"
     result = manage("shell", "--verbosity", "0", "-c", code, env=env)
     assert result.stdout.strip() == "True", result.stderr
+
+
+CACHE_CASES: list[tuple[dict[str, str | None], str]] = [
+    ({"CACHE_URL": "redis://127.0.0.1:6399/0"}, "django.core.cache.backends.redis.RedisCache"),
+    ({"CACHE_URL": None, "REDIS_URL": "redis://127.0.0.1:6399/1"}, "RedisCache"),
+    ({"CACHE_URL": None, "REDIS_URL": None}, "django.core.cache.backends.locmem.LocMemCache"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"), CACHE_CASES, ids=["cache-url", "redis-url", "unset"]
+)
+def test_cache_url_selects_redis_and_unset_is_local_memory(overrides, expected):
+    code = "from django.conf import settings as s; c = s.CACHES['default']; print(c['BACKEND'])"
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(**overrides))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(expected)

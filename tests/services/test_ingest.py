@@ -335,7 +335,8 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch):
 
 
 def test_ingest_reads_stdin(monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO(SEEDS[0].read_text(encoding="utf-8")))
+    data = SEEDS[0].read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     report = run_ingest("-")
     assert report["newsletters"] == 1 and report["sightings"] == 40
 

@@ -8,6 +8,8 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from calendar_app.twir.text import decode_newsletter
+
 NEWSLETTER_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_BYTES = 5 * 1024 * 1024  # the largest real issue is under 100 KB
 
@@ -43,28 +45,20 @@ def _checked(size: int) -> None:
         raise TooLarge(f"larger than {MAX_BYTES // (1024 * 1024)} MB; refused")
 
 
-def decode(data: bytes) -> str:
-    """UTF-8, else Windows-1252 (old issues were saved that way)."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def read_source(source: str) -> str:
     """The text of one source; raises OSError/ValueError with a readable message."""
     if source == "-":
-        text = sys.stdin.read(MAX_BYTES + 1)
-        _checked(len(text))
-        return text
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        _checked(len(data))
+        return decode_newsletter(data)
     if source.startswith(("http://", "https://")):
         with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 (http(s) only)
             data = response.read(MAX_BYTES + 1)
             _checked(len(data))
-            return decode(data)
+            return decode_newsletter(data)
     path = Path(source)
     _checked(path.stat().st_size)
-    return decode(path.read_bytes())
+    return decode_newsletter(path.read_bytes())
 
 
 def content_hash(text: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
 from calendar_app.services.bulk import bulk_session
+from calendar_app.services.data_version import data_changed
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.entries import (
     entry_as_json,
@@ -225,6 +226,7 @@ def ingest_parsed(
     newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport, *, resolved: Resolved
 ) -> None:
     """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
+    data_changed()  # bulk writes send no signals: pages cached before are stale
     report.entries = len(parsed.entries)
     flags = [Flag(kind=p.kind, message=p.message, newsletter=newsletter) for p in parsed.problems]
     readable = [entry for entry in parsed.entries if entry.ok]

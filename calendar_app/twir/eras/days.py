@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from calendar_app.twir.dates import DateRange, InvalidDate, nearest_year
+from calendar_app.twir.dates import DateRange, InvalidDate, make_date, nearest_year
 from calendar_app.twir.records import Problem
 
 MONTHS = (
@@ -72,17 +72,10 @@ def _day(text: str) -> int:
     return int(re.sub(r"\D", "", text))
 
 
-def make(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError as error:
-        raise InvalidDate(f"{year}-{month:02}-{day:02} is not a date") from error
-
-
 def in_year(month: int, day: int, year: int | None, issue_date: date | None) -> date | None:
     """The day in the year written, else the one nearest the issue (None: no way to tell)."""
     if year:
-        return make(year, month, day)
+        return make_date(year, month, day)
     if issue_date is None:
         return None
     try:
@@ -93,9 +86,9 @@ def in_year(month: int, day: int, year: int | None, issue_date: date | None) -> 
 
 def span(first: date, month: int, day: int, text: str) -> DateRange:
     """First..last day; a last day in an earlier month runs into the next year."""
-    last = make(first.year, month, day)
+    last = make_date(first.year, month, day)
     if last < first:
-        last = make(first.year + 1, month, day)
+        last = make_date(first.year + 1, month, day)
     if (last - first).days > 31:
         message = f"{text!r}: more than a month between the first and last day"
         return DateRange(first, first, [Problem("unclear_dates", message)])
@@ -153,7 +146,7 @@ def iso_day(text: str) -> tuple[DateRange, re.Match[str]] | None:
     match = ISO_DAY.search(text)
     if not match:
         return None
-    day = make(*map(int, match.groups()))
+    day = make_date(*map(int, match.groups()))
     return DateRange(day, day), match
 
 

@@ -1,0 +1,42 @@
+"""Stored text made safe for formats that refuse control characters (iCalendar, Atom XML).
+
+Newsletters and forms are untrusted: a NUL, DEL, form feed, NEL or a bare CR can reach a
+title or a link. Readers strip them on the way in, but rows stored before (or written by
+hand) must still never break a feed, so the writers pass every value through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and line feed, DEL, C1 controls (NEL among them), and the Unicode line
+# and paragraph separators, which some clients treat as line breaks.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACES = re.compile(r"[ \t]+")
+# What a browser drops from a URL before it reads the scheme; never part of a real URL.
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """`text` without control characters: a CR or line break becomes a space (or, with
+    `multiline`, CRLF and CR become one line feed), other controls are dropped."""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return _CONTROLS.sub("", text)
+    return _SPACES.sub(" ", _CONTROLS_AND_NEWLINES.sub(_space_for_break, text))
+
+
+def _space_for_break(match: re.Match[str]) -> str:
+    return " " if match.group() in "\r\n\t\u2028\u2029" else ""
+
+
+def url_text(url: str) -> str:
+    """`url` without whitespace or control characters (a bare CR in a stored link)."""
+    return _URL_JUNK.sub("", url)
+
+
+def web_url(url: str) -> str:
+    """`url_text(url)` if that is an http(s) URL, else '': the only links worth following."""
+    cleaned = url_text(url)
+    return cleaned if cleaned.lower().startswith(("https://", "http://")) else ""
