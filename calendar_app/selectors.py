@@ -327,8 +327,17 @@ class MonthGrid:
     weeks: list[list[Day]]
     filterset: MeetupFilter
     total: int
-    earlier: date | None = None  # for an empty month: the nearest months with meetups
-    later: date | None = None
+    # For an empty month: the most recent meetups before it and the next ones after it.
+    recent: list[Meetup] = field(default_factory=list)
+    coming: list[Meetup] = field(default_factory=list)
+
+    @property
+    def earlier(self) -> date | None:
+        return self.recent[0].start_date if self.recent else None
+
+    @property
+    def later(self) -> date | None:
+        return self.coming[0].start_date if self.coming else None
 
     @property
     def days_with_meetups(self) -> int:
@@ -385,20 +394,27 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
     weeks = [[days[d] for d in week] for week in dates]
     grid = MonthGrid(year, month, weeks, filterset, in_month)
     if not in_month and filterset.is_valid():
-        grid.earlier, grid.later = nearest_meetup_dates(params, first, last)
+        grid.recent, grid.coming = nearest_meetups(params, first, last)
     return grid
 
 
-def nearest_meetup_dates(
-    params: QueryDict, first: date, last: date
-) -> tuple[date | None, date | None]:
-    """The last meetup before and the first after an empty month, so it points somewhere."""
+NEAREST = 3  # an empty month shows this many meetups before it and after it
+
+
+def nearest_meetups(
+    params: QueryDict, first: date, last: date, *, limit: int = NEAREST
+) -> tuple[list[Meetup], list[Meetup]]:
+    """The most recent meetups before an empty month (newest first) and the next ones after.
+
+    So a month with nothing on it (between newsletters, or an archive that ends in the
+    past) still shows meetups, clearly labelled, instead of an empty page.
+    """
     _, everything = filtered_meetups(params, past_days=ALL_THE_PAST)
-    dates = everything.order_by().values_list("start_date", flat=True)
-    return (
-        dates.filter(start_date__lt=first).order_by("-start_date").first(),
-        dates.filter(start_date__gt=last).order_by("start_date").first(),
-    )
+    ids = everything.order_by().values_list("id", flat=True)
+    before = list(ids.filter(start_date__lt=first).order_by("-start_date", "-id")[:limit])
+    after = list(ids.filter(start_date__gt=last).order_by("start_date", "id")[:limit])
+    found = {m.pk: m for m in meetups_by_id(before + after)}
+    return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
 
 
 def _more_query(params: QueryDict) -> str:

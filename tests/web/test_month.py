@@ -125,3 +125,22 @@ def test_an_empty_month_points_to_the_nearest_months_with_meetups(client):
     assert "No meetups in November 2026" in page
     assert 'href="/calendar/2024/02/"' in page and "February 2024" in page
     assert 'href="/calendar/2031/05/"' in page and "May 2031" in page
+
+
+def test_an_empty_month_shows_the_most_recent_and_next_meetups_labelled(client, berlin):
+    make_meetup("Old Rust Night", start=date(2024, 2, 7), places=[berlin])
+    make_meetup("Older Rust Night", start=date(2024, 1, 7), places=[berlin])
+    make_meetup("Future Rust Night", start=date(2031, 5, 3), places=[berlin])
+
+    page = client.get("/calendar/2026/11/").content.decode()
+
+    recent = page.split("Most recent meetups before November 2026", 1)[1]
+    coming = page.split("Next meetups after November 2026", 1)[1].split("Most recent", 1)[0]
+    assert "Future Rust Night" in coming and "Old Rust Night" not in coming
+    assert recent.index("Old Rust Night") < recent.index("Older Rust Night")
+    assert "Future Rust Night" not in recent
+
+
+def test_a_month_with_meetups_shows_no_nearest_block(client, sample):
+    page = client.get("/calendar/2025/03/").content.decode()
+    assert "Most recent meetups before" not in page and "Next meetups after" not in page
