@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from calendar_app.geocoding.names import place_label
+
 
 class Attendance(models.TextChoices):
     IN_PERSON = "in_person", "In person"
@@ -163,10 +165,14 @@ class Place(models.Model):
         self.country = normalise_country_code(self.country)
 
     @property
+    def label(self) -> str:
+        """The place in words ("Vienna, Austria"): pages, feeds and calendar links."""
+        return place_label(self.city, self.admin1, self.country, self.written or self.text)
+
+    @property
     def display_name(self) -> str:
-        if self.city:
-            return ", ".join(part for part in (self.city, self.admin1, self.country) if part)
-        return self.written or self.text
+        """The older name of `label`, kept for callers outside the public pages."""
+        return self.label
 
     @property
     def has_coordinates(self) -> bool:
@@ -300,7 +306,7 @@ class Meetup(models.Model):
         return reverse("meetup_detail", args=[self.pk])
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db, field_names, values):  # type: ignore[override]  # stubs: a newer Django
         """Remember the loaded dates and status, so save() sees what changed."""
         instance = super().from_db(db, field_names, values)
         instance._loaded = {

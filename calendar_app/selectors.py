@@ -215,7 +215,7 @@ def location_markers(places: list[Place]) -> list[dict]:
         {
             "lat": round(place.latitude, 5),
             "lon": round(place.longitude, 5),
-            "city": place.display_name,
+            "city": place.label,
             "count": 0,
             "meetups": [],
         }

@@ -41,7 +41,7 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"  # 2: places in words ("Vienna, Austria")
 logger = logging.getLogger(__name__)
 
 
@@ -128,7 +128,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     links and newsletters of all of them), read with `values_list`: building model
     instances and prefetch caches for thousands of rows costs more than rendering them.
     Places and newsletters repeat across meetups, so their names are worked out (by the
-    models' own `display_name` and `__str__`) once per place or newsletter.
+    models' own `label` and `__str__`) once per place or newsletter.
     """
     meetups = [FeedMeetup(*row) for row in queryset.values_list(*MEETUP_COLUMNS)]
     by_pk = {meetup.pk: meetup for meetup in meetups}
@@ -147,7 +147,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     ):
         if place_id not in named:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
-            named[place_id] = (place.display_name, place.latitude, place.longitude)
+            named[place_id] = (place.label, place.latitude, place.longitude)
         by_pk[pk].places.append(named[place_id])
 
     links = MeetupLink.objects.filter(meetup_id__in=ids).order_by("position", "id")
@@ -382,7 +382,7 @@ class _EventBuilder:
 
 def location(meetup: Meetup) -> str:
     """Place names joined with '; ', 'Online' for a virtual meetup without a place."""
-    return _location(meetup.attendance, [place.display_name for place in meetup.ordered_places()])
+    return _location(meetup.attendance, [place.label for place in meetup.ordered_places()])
 
 
 def _location(attendance: str, place_names: list[str]) -> str:

@@ -44,7 +44,7 @@ def external_link(url, label: str = "") -> str:
 def google_event_url(meetup: Meetup, page_url: str = "") -> str:
     """Google Calendar's "add event" link: an all-day event with an exclusive end date."""
     place = meetup.primary_place
-    location = place.display_name if place else ""
+    location = place.label if place else ""
     if not location and meetup.attendance != "in_person":
         location = "Online"
     details = "\n".join(part for part in (meetup.url, page_url) if part)

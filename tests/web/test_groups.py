@@ -33,7 +33,7 @@ def test_group_detail(client, sample):
         "RustConf Europe",
     ]
     assert [m.title for m in response.context["data"].past] == ["Old Berlin Meetup"]
-    assert "Berlin, DE" in html and "(3 meetups)" in html
+    assert "Berlin, Germany" in html and "(3 meetups)" in html
     assert 'href="/feeds/events.ics?group=rust-berlin"' in html
     assert 'href="webcal://testserver/feeds/events.ics?group=rust-berlin"' in html
     assert "cid=webcal%3A%2F%2Ftestserver%2Ffeeds%2Fevents.ics%3Fgroup%3Drust-berlin" in html
