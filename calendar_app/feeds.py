@@ -30,7 +30,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from calendar_app.filters import MeetupFilter
-from calendar_app.models import Flag, Group, Meetup, Newsletter, Place, Status
+from calendar_app.models import Flag, Group, Meetup, MeetupQuerySet, Newsletter, Place, Status
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import for_json, meetup_to_dict
 from calendar_app.services.ical import (
@@ -233,14 +233,14 @@ class NewMeetupsFeed(Feed):
     link = "/events/"
     limit = 50
 
-    def get_object(self, request: HttpRequest) -> MeetupFilter:
-        filterset, _ = filtered_meetups(request.GET)
+    def get_object(self, request: HttpRequest) -> MeetupQuerySet:
+        filterset, queryset = filtered_meetups(request.GET)
         if filterset.errors:
             raise Http404("Invalid filter.")
-        return filterset
+        return queryset
 
-    def items(self, filterset: MeetupFilter) -> QuerySet:
-        newest = filterset.qs.for_display().order_by("-created", "-id")
+    def items(self, queryset: MeetupQuerySet) -> QuerySet:
+        newest = queryset.for_display().order_by("-created", "-id")
         return newest[: self.limit]
 
     def item_title(self, meetup: Meetup) -> str:

@@ -188,12 +188,16 @@ class MeetupQuerySet(models.QuerySet):
         """What the public sees: not hidden, not merged away (cancelled ones show as such)."""
         return self.canonical().exclude(status=Status.HIDDEN)
 
+    def since(self, day: date) -> MeetupQuerySet:
+        """Meetups still running on or after `day` (the default windows below)."""
+        return self.filter(end_date__gte=day)
+
     def upcoming(self, today: date | None = None) -> MeetupQuerySet:
-        return self.filter(end_date__gte=today or timezone.localdate())
+        return self.since(today or timezone.localdate())
 
     def in_feed_window(self, today: date | None = None) -> MeetupQuerySet:
         """Feeds keep 30 days of the past so clients see cancellations and recent events."""
-        return self.filter(end_date__gte=(today or timezone.localdate()) - timedelta(days=30))
+        return self.since((today or timezone.localdate()) - timedelta(days=30))
 
     def overlapping(self, start: date, end: date) -> MeetupQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
@@ -264,6 +268,7 @@ class Meetup(models.Model):
     history = HistoricalRecords(excluded_fields=["updated", "source_date", "fallback_key"])
 
     objects = MeetupQuerySet.as_manager()
+    distance_km: float | None = None  # set by the near-me list: how far its nearest place is
 
     class Meta:
         ordering = ["start_date", "title", "id"]

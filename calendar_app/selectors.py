@@ -7,9 +7,10 @@ pages stay fast on a large archive (tests pin the counts).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import quote
+from typing import cast
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
@@ -22,66 +23,41 @@ from calendar_app.models import (
     Meetup,
     MeetupGroup,
     MeetupPlace,
+    MeetupQuerySet,
     Place,
     Sighting,
     Status,
 )
+from calendar_app.querystring import filter_query
 
 MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
 
 
-def filtered_meetups(data, *, past_days: int = 0) -> tuple[MeetupFilter, QuerySet]:
+def filtered_meetups(
+    data, *, past_days: int = 0, queryset: QuerySet | None = None
+) -> tuple[MeetupFilter, MeetupQuerySet]:
     """Bind the shared FilterSet to query parameters and apply it to published meetups.
 
-    An invalid filter yields an empty queryset (the FilterSet's form carries the errors),
-    so a bad value is reported instead of being silently ignored.
+    Unless the filter asks for the past (`include_past`, `start`), only meetups running
+    `past_days` ago or later come back (pages: upcoming; feeds keep 30 days). An invalid
+    filter yields an empty queryset (the FilterSet's form carries the errors), so a bad
+    value is reported instead of being silently ignored.
     """
-    filterset = MeetupFilter(data or {}, queryset=Meetup.objects.published(), past_days=past_days)
+    base = Meetup.objects.published() if queryset is None else queryset
+    filterset = MeetupFilter(data or {}, queryset=base)
     if not filterset.is_valid():
         return filterset, Meetup.objects.none()
-    return filterset, filterset.qs
-
-
-# --- near me: a typed city becomes `near=lat,lon` ---------------------------------------
-
-
-def locate_city(name: str) -> tuple[float, float] | None:
-    """Coordinates for a typed city: a known Place first, then the offline geocoder."""
-    name = name.strip()[:200]
-    if not name:
-        return None
-    place = (
-        Place.objects.filter(city__iexact=name, latitude__isnull=False, longitude__isnull=False)
-        .annotate(uses=Count("meetups"))
-        .order_by("-uses", "id")
-        .first()
-    )
-    if place:
-        return place.latitude, place.longitude
-    return _geocode(name)
-
-
-def _geocode(name: str) -> tuple[float, float] | None:
-    try:
-        from calendar_app.geocoding import get_geocoder
-    except ImportError:  # the geocoder package is optional for the pages
-        return None
-    try:
-        result = get_geocoder().geocode(name)
-    except Exception:  # noqa: BLE001 - a geocoder failure must not break the list page
-        return None
-    if result is None or getattr(result, "latitude", None) is None:
-        return None
-    if getattr(result, "status", "resolved") in {"not_found", "not_a_place"}:
-        return None
-    return result.latitude, result.longitude
+    result = cast(MeetupQuerySet, filterset.qs)
+    if filterset.wants_default_window:
+        result = result.since(timezone.localdate() - timedelta(days=past_days))
+    return filterset, result
 
 
 @dataclass
 class MeetupList:
-    """The list page's data: the bound filter, the ordered ids it selects, near-me outcome.
+    """The list page's data: the bound filter, the ordered ids it selects, their distances.
 
     The filter runs once, for ids only; the page's meetups and the map's markers are then
     fetched by id, so a costly filter (near me) is not evaluated three times.
@@ -90,30 +66,23 @@ class MeetupList:
     filterset: MeetupFilter
     ids: list[int]
     distances: dict[int, float]
-    params: QueryDict  # effective filter parameters (a typed city resolved to `near`)
-    city_error: str = ""
 
 
 def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
-    """Filtered meetup ids in display order; `near_city` becomes `near` before filtering."""
-    params = params.copy()
-    params.pop("page", None)
-    city = params.pop("near_city", [""])[-1].strip()
-    city_error = ""
-    if city and not params.get("near"):
-        position = locate_city(city)
-        if position:
-            params["near"] = f"{position[0]:.4f},{position[1]:.4f}"
-        else:
-            city_error = f"We could not find a city called “{city[:80]}”. Try a nearby larger city."
+    """Filtered meetup ids in display order: nearest first near a place, else by date
+    (newest first when past meetups are included: the recent past is what one looks for)."""
     filterset, queryset = filtered_meetups(params, past_days=past_days)
-    if city_error or not filterset.is_valid():
-        return MeetupList(filterset, [], {}, params, city_error)
-    if filterset.form.cleaned_data.get("near"):
+    if not filterset.is_valid():
+        return MeetupList(filterset, [], {})
+    data = filterset.form.cleaned_data
+    if data.get("near"):
         rows = list(queryset.values_list("id", "distance_km"))
-        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows), params)
-    ids = list(queryset.order_by("start_date", "title", "id").values_list("id", flat=True))
-    return MeetupList(filterset, ids, {}, params)
+        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows))
+    order = ("start_date", "title", "id")
+    if data.get("include_past") and not data.get("start"):
+        order = ("-start_date", "title", "-id")
+    ids = list(queryset.order_by(*order).values_list("id", flat=True))
+    return MeetupList(filterset, ids, {})
 
 
 # What a list row (partials/meetup_item.html) shows: no links, no JSON, no history fields.
@@ -155,7 +124,7 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
     the page small.
     """
     order = {pk: n for n, pk in enumerate(ids[:limit])}
-    rows = MeetupPlace.objects.filter(
+    found = MeetupPlace.objects.filter(
         meetup_id__in=list(order),
         place__latitude__isnull=False,
         place__longitude__isnull=False,
@@ -170,7 +139,7 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
         "place__longitude",
         "place__city",
     )
-    rows = sorted(rows, key=lambda row: (order[row["meetup_id"]], row["position"]))
+    rows = sorted(found, key=lambda row: (order[row["meetup_id"]], row["position"]))
     return _group_by_place(
         (
             row["place__latitude"],
@@ -209,12 +178,12 @@ def place_markers(meetups: list[Meetup]) -> list[dict]:
     )
 
 
-def location_markers(places: list[Place]) -> list[dict]:
+def location_markers(places: Sequence[Place]) -> list[dict]:
     """Markers for places themselves (where a group meets)."""
     return [
         {
-            "lat": round(place.latitude, 5),
-            "lon": round(place.longitude, 5),
+            "lat": round(place.latitude or 0.0, 5),
+            "lon": round(place.longitude or 0.0, 5),
             "city": place.label,
             "count": 0,
             "meetups": [],
@@ -382,7 +351,8 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
                 cell.more += 1
             day += one_day
     _add_cities(shown)
-    more_query = _more_query(params)
+    more_query = filter_query(params, without=("start", "end"))
+    more_query = f"&{more_query}" if more_query else ""
     for cell in days.values():
         cell.iso = cell.date.isoformat()
         cell.label = dateformat.format(cell.date, "l j F")
@@ -415,15 +385,6 @@ def nearest_meetups(
     after = list(ids.filter(start_date__gt=last).order_by("start_date", "id")[:limit])
     found = {m.pk: m for m in meetups_by_id(before + after)}
     return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
-
-
-def _more_query(params: QueryDict) -> str:
-    """`&name=value` for each filter but the dates (last value of each, as `items()` gives)."""
-    return "".join(
-        f"&{quote(str(name), safe='/')}={quote(str(value), safe='/')}"
-        for name, value in params.items()
-        if name not in ("start", "end")
-    )
 
 
 def _add_cities(items: dict[int, CalendarItem]) -> None:
@@ -480,6 +441,8 @@ def _survivor(meetup: Meetup) -> Meetup | None:
     seen = {meetup.pk}
     current_id = meetup.duplicate_of_id
     for _ in range(MAX_MERGE_CHAIN):
+        if current_id is None:
+            return None
         current = Meetup.objects.filter(pk=current_id).only("id", "status", "duplicate_of").first()
         if current is None or current.pk in seen:
             return None
@@ -517,7 +480,7 @@ class GroupPage:
     upcoming: list[Meetup]
     past: list[Meetup]
     past_total: int
-    places: list[Place]
+    places: Sequence[Place]
 
 
 def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("feeds/events.ics", feeds.events_ics, name="events_ics"),
     path("feeds/new.atom", feeds.NewMeetupsFeed(), name="new_atom"),
     path("api/events.json", feeds.events_json, name="events_json"),
+    path("map/", views.map_view, name="map"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_safe
 
 from calendar_app import selectors
 from calendar_app.filters import DEFAULT_RADIUS_KM
-from calendar_app.subscribe import subscribe_links
+from calendar_app.subscribe import SubscribeLinks, subscribe_links
 
 PAGE_SIZE = 25
+MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's
 WEEKDAYS = [(name[:3], name) for name in calendar.day_name]  # Monday first
 MIN_YEAR, MAX_YEAR = 1970, 2999  # beyond these a month has no meetups and no neighbours
 
@@ -53,32 +55,80 @@ def month_view(request: HttpRequest, year: int | None = None, month: int | None 
         "is_current": (year, month) == (today.year, today.month),
         "today": today,
         "weekdays": WEEKDAYS,
-        "subscribe": subscribe_links(request, request.GET),
+        "subscribe": _subscribe(request, grid.filterset),
     }
     return render(request, "calendar_app/month.html", context)
 
 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Upcoming meetups matching the filter, a page at a time, grouped by day."""
+    """Meetups matching the filter, a page at a time, grouped by day (nearest first near me)."""
     result = selectors.meetup_list(request.GET)
+    filterset = result.filterset
     page = Paginator(result.ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.meetups_by_id(list(page.object_list), result.distances)
-    near = result.filterset.form.cleaned_data.get("near") if result.filterset.is_valid() else None
-    radius = result.filterset.form.cleaned_data.get("radius_km") if near else None
+    # The page of ids becomes the page of meetups the template shows.
+    page.object_list = selectors.meetups_by_id(  # type: ignore[assignment]
+        list(page.object_list), result.distances
+    )
+    near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
+    radius = filterset.form.cleaned_data.get("radius_km") if near else None
     context = {
-        "filterset": result.filterset,
+        "filterset": filterset,
         "page": page,
         "days": None if near else _by_day(page.object_list),
         "near": near,
         "radius_km": radius or DEFAULT_RADIUS_KM,
-        "city_error": result.city_error,
-        "near_city": request.GET.get("near_city", ""),
+        "city_lookup": filterset.city_lookup,
+        "quick_ranges": quick_ranges(timezone.localdate(), request.GET),
         "has_filter": any(v for k, v in request.GET.items() if k != "page"),
-        "subscribe": subscribe_links(request, result.params),
+        "subscribe": _subscribe(request, filterset),
         **_map_context(selectors.map_markers(result.ids)),
     }
     return render(request, "calendar_app/event_list.html", context)
+
+
+def _subscribe(request: HttpRequest, filterset) -> SubscribeLinks | None:
+    """Feed links for a filter that worked; none for one that failed (its feed would 400)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    return subscribe_links(request, request.GET)
+
+
+@dataclass(frozen=True)
+class QuickRange:
+    label: str
+    start: str
+    end: str
+    active: bool
+
+
+def quick_ranges(today: date, params) -> list[QuickRange]:
+    """ "This week", "This weekend", "Next 30 days": start/end pairs for one click."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    saturday = max(today, sunday - timedelta(days=1))
+    spans = [
+        ("This week", today, sunday),
+        ("This weekend", saturday, sunday),
+        ("Next 30 days", today, today + timedelta(days=30)),
+    ]
+    chosen = (params.get("start"), params.get("end"))
+    return [
+        QuickRange(label, a.isoformat(), b.isoformat(), chosen == (a.isoformat(), b.isoformat()))
+        for label, a, b in spans
+    ]
+
+
+@require_safe
+def map_view(request: HttpRequest) -> HttpResponse:
+    """A full-page map of any filter (the list's parameters), one pin per place."""
+    result = selectors.meetup_list(request.GET)
+    context = {
+        "filterset": result.filterset,
+        "count": len(result.ids),
+        "subscribe": _subscribe(request, result.filterset),
+        **_map_context(selectors.map_markers(result.ids, limit=MAP_PAGE_MARKERS)),
+    }
+    return render(request, "calendar_app/map.html", context)
 
 
 def _by_day(meetups) -> list[tuple[date, list]]:

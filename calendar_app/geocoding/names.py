@@ -67,15 +67,19 @@ def is_ambiguous(city: str, cc: str, admin1: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def place_label(city: str, admin1: str, country: str, written: str = "") -> str:
+def place_label(
+    city: str, admin1: str, country: str, written: str = "", *, with_region: bool = False
+) -> str:
     """A place as people write it: "Vienna, Austria", "Portland, Oregon, US".
 
     Without a city (a place the geocoder could not read) the text as first written.
+    `with_region` names the region even where the country has one such city (to tell
+    Cambridge, England from Cambridge, Massachusetts).
     """
     if not city:
         return written or country_name(country)
     parts = [city]
-    if country and admin1 and is_ambiguous(city, country, admin1):
+    if country and admin1 and (with_region or is_ambiguous(city, country, admin1)):
         region = region_name(country, admin1)
         if region and fold(region) != fold(city):
             parts.append(region)

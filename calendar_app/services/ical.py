@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db import DatabaseError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
 
-from calendar_app.filters import MeetupFilter
 from calendar_app.models import (
     Attendance,
     Meetup,
@@ -33,6 +31,7 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
+from calendar_app.querystring import filter_query
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
 BASE_NAME = "Rust meetups"
@@ -359,10 +358,10 @@ class _EventBuilder:
             event["URL"] = vUri(url, params={"VALUE": "URI"})
         event["DESCRIPTION"] = vText(self._description(meetup, cancelled))
         names = tuple(_categories(meetup.region, meetup.attendance, groups))
-        value = self.categories.get(names)
-        event["CATEGORIES"] = (
-            value if value is not None else self.categories.setdefault(names, vCategory(names))
-        )
+        category = self.categories.get(names)
+        if category is None:
+            category = self.categories.setdefault(names, vCategory(list(names)))
+        event["CATEGORIES"] = category
         event["STATUS"] = self.status[cancelled]
         event["TRANSP"] = self.transparent  # an all-day listing should not block the day
         return event
@@ -405,21 +404,8 @@ def _categories(region: str, attendance: str, groups: list[str]) -> list[str]:
 
 
 def canonical_query(data: Mapping[str, Any]) -> str:
-    """The filter part of a query string, sorted, empty values and unknown keys dropped.
-
-    Used for SOURCE and the ETag, so neither depends on parameter order or on junk such as
-    `utm_source`; accepts a QueryDict (all values of a key) or a plain dict.
-    """
-    known = MeetupFilter.base_filters
-    items = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
-    pairs = sorted(
-        (key, str(value).strip())
-        for key, values in items
-        if key in known
-        for value in values
-        if value is not None and str(value).strip()
-    )
-    return urlencode(pairs)
+    """The filter part of a query string, for SOURCE and the ETag (see querystring.py)."""
+    return filter_query(data)
 
 
 def feed_url(base_url: str, data: Mapping[str, Any]) -> str:
