@@ -13,6 +13,7 @@ from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
 from calendar_app.nearby import CityLookup, find_city
+from calendar_app.search import text_conditions
 
 EARTH_RADIUS_KM = 6371.0
 MAX_RADIUS_KM = 20_000
@@ -183,14 +184,9 @@ class MeetupFilter(django_filters.FilterSet):
         )
 
     def filter_text(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split()[:10]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Exists(
-                    MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__name__icontains=word)
-                )
-                | _has_place(Q(place__city__icontains=word) | Q(place__written__icontains=word))
-            )
+        """Titles, organisers and places, accents and case folded, city aliases known."""
+        for condition in text_conditions(value):
+            qs = qs.filter(condition)
         return qs
 
     def filter_exclude_virtual(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
