@@ -6,19 +6,18 @@ pages stay fast on a large archive (tests pin the counts).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from calendar_app.filters import MeetupFilter
+from calendar_app.geocoding.names import place_label
 from calendar_app.models import (
-    Attendance,
     Group,
     Meetup,
     MeetupGroup,
@@ -28,9 +27,7 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.querystring import filter_query
 
-MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
 
@@ -210,162 +207,24 @@ def _group_by_place(rows) -> list[dict]:
     return list(markers.values())
 
 
-# --- month view ---------------------------------------------------------------------------
+# --- month view (the grid itself is built in calendar_app/month.py) ----------------------
 
-
-ATTENDANCE_LABELS = dict(Attendance.choices)
-
-
-@dataclass(slots=True)
-class CalendarItem:
-    """A meetup as a month cell shows it: plain values, no model instance (cells are many).
-
-    What the template prints is computed once per meetup here, not per cell in the
-    template: the grid has up to 42 x MAX_PER_DAY entries and template lookups are slow.
-    """
-
-    id: int
-    title: str
-    start_date: date
-    end_date: date
-    attendance: str
-    status: str
-    city: str = ""
-    url: str = ""
-    display_title: str = ""
-    attendance_label: str = ""
-    cancelled: bool = False
-
-    def __post_init__(self) -> None:
-        self.url = f"{EVENTS_PATH}{self.id}/"
-        self.display_title = self.title or "Rust meetup"
-        self.attendance_label = ATTENDANCE_LABELS.get(self.attendance, self.attendance)
-        self.cancelled = self.status == Status.CANCELLED
-
-
-@dataclass(slots=True)
-class Entry:
-    """A meetup on one day of the grid; `continued` when it began on an earlier day.
-
-    `css` (the cell's class list) and `note` (the screen-reader suffix) are precomputed.
-    """
-
-    item: CalendarItem
-    continued: bool
-    continues: bool
-    css: str = ""
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        css = f"entry att-{self.item.attendance}"
-        if self.continued:
-            css += " cont-before"
-        if self.continues:
-            css += " cont-after"
-        if self.item.cancelled:
-            css += " is-cancelled"
-        self.css = css
-        self.note = self.item.attendance_label + (", continued" if self.continued else "")
-
-
-@dataclass(slots=True)
-class Day:
-    date: date
-    in_month: bool
-    is_today: bool
-    entries: list[Entry] = field(default_factory=list)
-    more: int = 0
-    iso: str = ""  # 2025-03-14, for <time datetime> and the "+N more" link
-    label: str = ""  # Friday 14 March
-    more_url: str = ""  # the list of this day's meetups, with the month's other filters
-
-    @property
-    def css(self) -> str:
-        return (
-            "day"
-            + ("" if self.in_month else " out")
-            + (" today" if self.is_today else "")
-            + ("" if self.entries else " empty")
-        )
-
-
-@dataclass
-class MonthGrid:
-    year: int
-    month: int
-    weeks: list[list[Day]]
-    filterset: MeetupFilter
-    total: int
-    # For an empty month: the most recent meetups before it and the next ones after it.
-    recent: list[Meetup] = field(default_factory=list)
-    coming: list[Meetup] = field(default_factory=list)
-
-    @property
-    def earlier(self) -> date | None:
-        return self.recent[0].start_date if self.recent else None
-
-    @property
-    def later(self) -> date | None:
-        return self.coming[0].start_date if self.coming else None
-
-    @property
-    def days_with_meetups(self) -> int:
-        return sum(1 for week in self.weeks for day in week if day.in_month and day.entries)
-
-
-EVENTS_PATH = "/events/"
 ALL_THE_PAST = 365 * 100  # days: a filter's default "upcoming only" lifted
+MONTH_COLUMNS = ("id", "title", "start_date", "end_date", "attendance", "status")
 
 
-def month_grid(year: int, month: int, params: QueryDict, *, today: date | None = None) -> MonthGrid:
-    """A Monday-first grid of the month; each meetup sits in every day it spans.
-
-    One query fetches the meetups overlapping the grid; a second fetches the cities of
-    only those shown (a busy day shows MAX_PER_DAY and a "+N more" link).
-    """
-    today = today or timezone.localdate()
-    dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-    grid_start, grid_end = dates[0][0], dates[-1][-1]
+def month_rows(
+    params: QueryDict, grid_start: date, grid_end: date, *, today: date
+) -> tuple[MeetupFilter, list[tuple]]:
+    """The filter and the meetups overlapping the grid's days, as MONTH_COLUMNS tuples."""
     past_days = max(0, (today - grid_start).days)  # the filter's "upcoming" must not hide the month
     filterset, queryset = filtered_meetups(params, past_days=past_days)
     rows = list(
         queryset.overlapping(grid_start, grid_end)
         .order_by("start_date", "title", "id")
-        .values_list("id", "title", "start_date", "end_date", "attendance", "status")
+        .values_list(*MONTH_COLUMNS)
     )
-    days = {d: Day(d, d.month == month, d == today) for week in dates for d in week}
-    one_day = timedelta(days=1)
-    shown: dict[int, CalendarItem] = {}  # only meetups a cell shows become CalendarItems
-    for row in rows:
-        item = None
-        start, end = row[2], row[3]
-        day = max(start, grid_start)
-        last = min(end, grid_end)
-        while day <= last:
-            cell = days[day]
-            if len(cell.entries) < MAX_PER_DAY:
-                if item is None:
-                    item = shown[row[0]] = CalendarItem(*row)
-                cell.entries.append(Entry(item, day > start, day < end))
-            else:
-                cell.more += 1
-            day += one_day
-    _add_cities(shown)
-    more_query = filter_query(params, without=("start", "end"))
-    more_query = f"&{more_query}" if more_query else ""
-    for cell in days.values():
-        cell.iso = cell.date.isoformat()
-        cell.label = dateformat.format(cell.date, "l j F")
-        if cell.more:
-            cell.more_url = f"{EVENTS_PATH}?start={cell.iso}&end={cell.iso}{more_query}"
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    in_month = sum(1 for row in rows if row[2] <= last and row[3] >= first)
-    weeks = [[days[d] for d in week] for week in dates]
-    grid = MonthGrid(year, month, weeks, filterset, in_month)
-    if not in_month and filterset.is_valid():
-        grid.recent, grid.coming = nearest_meetups(params, first, last)
-    return grid
+    return filterset, rows
 
 
 NEAREST = 3  # an empty month shows this many meetups before it and after it
@@ -387,17 +246,21 @@ def nearest_meetups(
     return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
 
 
-def _add_cities(items: dict[int, CalendarItem]) -> None:
-    """The primary place's city of each shown item, in one query."""
-    if not items:
-        return
+def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(city, place in words) of each meetup's primary place, in one query."""
+    if not meetup_ids:
+        return {}
     rows = (
-        MeetupPlace.objects.filter(meetup_id__in=list(items))
+        MeetupPlace.objects.filter(meetup_id__in=meetup_ids)
         .order_by("meetup_id", "-position", "-id")
-        .values_list("meetup_id", "place__city")
+        .values_list(
+            "meetup_id", "place__city", "place__admin1", "place__country", "place__written"
+        )
     )
-    for meetup_id, city in rows:  # the lowest position comes last and wins
-        items[meetup_id].city = city or ""
+    found: dict[int, tuple[str, str]] = {}
+    for meetup_id, city, admin1, country, written in rows:  # the lowest position wins
+        found[meetup_id] = (city or "", place_label(city, admin1, country, written))
+    return found
 
 
 # --- one meetup -------------------------------------------------------------------------

@@ -10,16 +10,19 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from calendar_app import selectors
 from calendar_app.filters import DEFAULT_RADIUS_KM
+from calendar_app.month import month_grid
 from calendar_app.subscribe import SubscribeLinks, subscribe_links
 
 PAGE_SIZE = 25
 MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's
 WEEKDAYS = [(name[:3], name) for name in calendar.day_name]  # Monday first
+MONTH_NAMES = list(enumerate(calendar.month_name))[1:]
 MIN_YEAR, MAX_YEAR = 1970, 2999  # beyond these a month has no meetups and no neighbours
 
 
@@ -41,11 +44,13 @@ def _neighbour(year: int, month: int, step: int) -> tuple[int, int] | None:
 def month_view(request: HttpRequest, year: int | None = None, month: int | None = None):
     """The calendar grid of one month (the current one at `/`), with the list's filters."""
     today = timezone.localdate()
+    if "go_month" in request.GET or "go_year" in request.GET:
+        return _go_to_month(request)
     if year is None or month is None:
         year, month = today.year, today.month
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404("No calendar for that year.")
-    grid = selectors.month_grid(year, month, request.GET, today=today)
+    grid = month_grid(year, month, request.GET, today=today)
     context = {
         "grid": grid,
         "filterset": grid.filterset,
@@ -55,9 +60,26 @@ def month_view(request: HttpRequest, year: int | None = None, month: int | None 
         "is_current": (year, month) == (today.year, today.month),
         "today": today,
         "weekdays": WEEKDAYS,
+        "month_names": MONTH_NAMES,
+        "min_year": MIN_YEAR,
+        "max_year": MAX_YEAR,
         "subscribe": _subscribe(request, grid.filterset),
     }
     return render(request, "calendar_app/month.html", context)
+
+
+def _go_to_month(request: HttpRequest) -> HttpResponse:
+    """The month picker's answer: the month's own URL, the other filters kept."""
+    params = request.GET.copy()
+    try:
+        month = int(params.pop("go_month", [""])[-1])
+        year = int(params.pop("go_year", [""])[-1])
+    except ValueError:
+        raise Http404("Pick a month and a year.") from None
+    if not (1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR):
+        raise Http404("No calendar for that month.")
+    query = params.urlencode()
+    return redirect(reverse("month", args=[year, month]) + (f"?{query}" if query else ""))
 
 
 @require_safe
