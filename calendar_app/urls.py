@@ -38,6 +38,8 @@ urlpatterns = [
     path("feeds/new.atom", feeds.NewMeetupsFeed(), name="new_atom"),
     path("api/events.json", feeds.events_json, name="events_json"),
     path("map/", views.map_view, name="map"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from calendar_app import selectors
 from calendar_app.filters import DEFAULT_RADIUS_KM
 from calendar_app.month import month_grid
+from calendar_app.structured import event_json_ld
 from calendar_app.subscribe import SubscribeLinks, subscribe_links
 
 PAGE_SIZE = 25
@@ -66,6 +68,25 @@ def month_view(request: HttpRequest, year: int | None = None, month: int | None 
         "subscribe": _subscribe(request, grid.filterset),
     }
     return render(request, "calendar_app/month.html", context)
+
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /api/
+Disallow: /feeds/
+"""
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Pages are for everyone; the admin, the API and feed variants are not for crawlers."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: point them at the SVG."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def _go_to_month(request: HttpRequest) -> HttpResponse:
@@ -171,13 +192,15 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meetup = lookup.meetup
     groups = meetup.ordered_groups()
     feed_params = {"group": groups[0].slug} if groups else {}
+    page_url = request.build_absolute_uri(meetup.get_absolute_url())
     context = {
         "meetup": meetup,
+        "json_ld": event_json_ld(meetup, page_url),
         "groups": groups,
         "places": meetup.ordered_places(),
         "links": meetup.ordered_links(),
         "sightings": list(meetup.sightings.all()),
-        "page_url": request.build_absolute_uri(meetup.get_absolute_url()),
+        "page_url": page_url,
         "feed_group": groups[0] if groups else None,
         "subscribe": subscribe_links(request, feed_params),
         **_map_context(selectors.place_markers([meetup])),

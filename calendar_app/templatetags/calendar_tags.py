@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from calendar_app.models import Meetup
 
@@ -14,6 +17,8 @@ register = template.Library()
 
 SAFE_SCHEMES = {"http", "https"}
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render?"
+# As Django's json_script escapes: nothing in the data can end the <script> element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -57,3 +62,13 @@ def google_event_url(meetup: Meetup, page_url: str = "") -> str:
         "location": location,
     }
     return GOOGLE_EVENT + urlencode(query)
+
+
+@register.filter
+def json_ld(value) -> SafeString:
+    """A JSON-LD data block, escaped as `json_script` escapes (`<`, `>`, `&`): data from
+    newsletters can never close the element. Not executed, so CSP lets it be."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+        JSON_SCRIPT_ESCAPES
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

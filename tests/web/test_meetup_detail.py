@@ -35,9 +35,9 @@ def test_shows_everything_about_the_meetup(client, conf):
     response = client.get(f"/events/{conf.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1><span class="detail-title">RustConf Europe</span>' in html
-    assert '<time datetime="2025-04-08">Tuesday 8 April 2025</time>' in html
-    assert '<time datetime="2025-04-10">Thursday 10 April 2025</time>' in html
+    assert '<h1><span class="detail-title p-name">RustConf Europe</span>' in html
+    assert '<time class="dt-start" datetime="2025-04-08">Tuesday 8 April 2025</time>' in html
+    assert '<time class="dt-end" datetime="2025-04-10">Thursday 10 April 2025</time>' in html
     assert "Hybrid" in html
     assert "Berlin, Germany" in html and "München, Germany" in html
     assert 'href="/groups/rust-berlin/"' in html and 'href="/groups/rust-munich/"' in html
