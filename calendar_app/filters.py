@@ -72,6 +72,15 @@ def haversine_km(lat: float, lon: float):
     return Value(EARTH_RADIUS_KM) * ACos(clamped, output_field=FloatField())
 
 
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two points, in Python (the same formula as above)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    cosine = math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(
+        lon2 - lon1
+    )
+    return EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, cosine)))
+
+
 def _has_place(*conditions: Q, **lookups) -> Exists:
     """EXISTS (a place of this meetup matching `conditions` / `place__<lookups>`)."""
     lookups = {f"place__{key}": value for key, value in lookups.items()}

@@ -6,6 +6,7 @@ pages stay fast on a large archive (tests pin the counts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,8 +16,9 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from calendar_app.filters import MeetupFilter
+from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter, distance_km
 from calendar_app.geocoding.names import place_label
+from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (
     Group,
     Meetup,
@@ -24,9 +26,12 @@ from calendar_app.models import (
     MeetupPlace,
     MeetupQuerySet,
     Place,
+    Region,
     Sighting,
     Status,
 )
+from calendar_app.nearby import CityLookup, find_city
+from calendar_app.search import search_pattern
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
@@ -335,6 +340,112 @@ def group_list(*, today: date | None = None) -> QuerySet:
         .filter(total__gt=0)
         .order_by("name")
     )
+
+
+@dataclass
+class GroupRow:
+    """A group as the directory lists it: where it usually meets, its region, how far."""
+
+    group: Group
+    home: Place | None = None
+    region: str = ""
+    distance_km: float | None = None
+
+
+@dataclass
+class GroupDirectory:
+    """The groups page: groups with where they meet, narrowed by a search or near a city."""
+
+    rows: list[GroupRow]
+    q: str = ""
+    near_city: str = ""
+    radius_km: float = DEFAULT_RADIUS_KM
+    lookup: CityLookup | None = None
+
+    @property
+    def error(self) -> str:
+        return self.lookup.error if self.lookup is not None else ""
+
+
+def group_directory(params: QueryDict, *, today: date | None = None) -> GroupDirectory:
+    """Every group with a public meetup, its usual place and region; `q` searches names and
+    places (folded, with city aliases), `near_city` keeps those meeting within `radius_km`."""
+    groups = list(group_list(today=today))
+    homes = group_homes([group.pk for group in groups])
+    rows = [GroupRow(g, homes.get(g.pk), _region_label(homes.get(g.pk))) for g in groups]
+    directory = GroupDirectory(rows, q=params.get("q", "").strip()[:200])
+    if directory.q:
+        directory.rows = [row for row in directory.rows if _group_matches(row, directory.q)]
+    directory.near_city = params.get("near_city", "").strip()[:200]
+    if directory.near_city:
+        _near(directory, params.get("radius_km", ""))
+    return directory
+
+
+def _near(directory: GroupDirectory, radius_text: str) -> None:
+    """Keep the groups whose usual place is within the radius of the city, nearest first."""
+    try:
+        radius = float(radius_text or DEFAULT_RADIUS_KM)
+    except ValueError:
+        radius = DEFAULT_RADIUS_KM
+    directory.radius_km = min(max(radius, 1.0), float(MAX_RADIUS_KM))
+    directory.lookup = lookup = find_city(directory.near_city)
+    near: list[GroupRow] = []
+    for row in directory.rows:
+        if lookup.point is None or row.home is None:
+            continue
+        if row.home.latitude is None or row.home.longitude is None:
+            continue
+        row.distance_km = distance_km(lookup.point, (row.home.latitude, row.home.longitude))
+        if row.distance_km <= directory.radius_km:
+            near.append(row)
+    directory.rows = sorted(near, key=lambda row: row.distance_km or 0.0)
+
+
+def _group_matches(row: GroupRow, query: str) -> bool:
+    """Every word in the name or the usual place (accents, case and city aliases forgiven)."""
+    text = " ".join([row.group.name, row.home.label if row.home else ""])
+    return all(re.search(search_pattern(word), text, re.IGNORECASE) for word in query.split()[:10])
+
+
+def _region_label(place: Place | None) -> str:
+    region = region_for_country(place.country) if place is not None else ""
+    return str(Region(region).label) if region else ""
+
+
+def group_homes(group_ids: list[int]) -> dict[int, Place]:
+    """Each group's usual place: where most of its public meetups were (two queries)."""
+    rows = (
+        MeetupPlace.objects.filter(
+            meetup__groups__in=group_ids, meetup__duplicate_of__isnull=True, position=0
+        )
+        .exclude(meetup__status=Status.HIDDEN)
+        .values_list("meetup__groups", "place_id")
+        .annotate(uses=Count("id"))
+        .order_by("meetup__groups", "-uses", "place_id")
+    )
+    best: dict[int, int] = {}
+    for group_id, place_id, _ in rows:
+        best.setdefault(group_id, place_id)
+    places = Place.objects.in_bulk(set(best.values()))
+    return {group: places[place] for group, place in best.items() if place in places}
+
+
+def group_markers(rows: list[GroupRow]) -> list[dict]:
+    """One marker per place, listing the groups that meet there (links to their pages)."""
+    markers: dict[tuple[float, float], dict] = {}
+    for row in rows:
+        home = row.home
+        if home is None or home.latitude is None or home.longitude is None:
+            continue
+        key = (round(home.latitude, 5), round(home.longitude, 5))
+        marker = markers.setdefault(
+            key, {"lat": key[0], "lon": key[1], "city": home.label, "count": 0, "meetups": []}
+        )
+        marker.setdefault("groups", []).append(
+            {"name": row.group.name, "url": row.group.get_absolute_url()}
+        )
+    return list(markers.values())
 
 
 @dataclass

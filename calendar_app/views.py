@@ -210,9 +210,15 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
-    """Every organiser with a public meetup, with what is coming up."""
-    groups = selectors.group_list()
-    return render(request, "calendar_app/group_list.html", {"groups": groups})
+    """Every organiser with a public meetup: where it meets, what is coming up; a search,
+    near me, and a map."""
+    directory = selectors.group_directory(request.GET)
+    context = {
+        "directory": directory,
+        "groups": directory.rows,
+        **_map_context(selectors.group_markers(directory.rows)),
+    }
+    return render(request, "calendar_app/group_list.html", context)
 
 
 @require_safe

@@ -23,7 +23,15 @@
       if (m.cancelled) item.appendChild(document.createTextNode(" (cancelled)"));
       list.appendChild(item);
     });
-    if (marker.meetups.length) box.appendChild(list);
+    (marker.groups || []).forEach(function (g) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = g.url;
+      link.textContent = g.name;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    if (list.childNodes.length) box.appendChild(list);
     if (marker.count > marker.meetups.length) {
       box.appendChild(document.createTextNode("and " + (marker.count - marker.meetups.length) + " more"));
     }
