@@ -11,11 +11,11 @@ from django import forms
 from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
+from calendar_app.geocoding.distance import EARTH_RADIUS_KM
 from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
-from calendar_app.nearby import CityLookup, find_city
+from calendar_app.nearby import CityLookup, city_near, find_city
 from calendar_app.search import text_conditions
 
-EARTH_RADIUS_KM = 6371.0
 MAX_RADIUS_KM = 20_000
 DEFAULT_RADIUS_KM = 100
 MAX_TEXT = 200
@@ -70,15 +70,6 @@ def haversine_km(lat: float, lon: float):
     # Clamp: rounding can push the cosine just past 1 and make ACOS fail.
     clamped = Greatest(Least(cosine, Value(1.0)), Value(-1.0))
     return Value(EARTH_RADIUS_KM) * ACos(clamped, output_field=FloatField())
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two points, in Python (the same formula as above)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    cosine = math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(
-        lon2 - lon1
-    )
-    return EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, cosine)))
 
 
 def _has_place(*conditions: Q, **lookups) -> Exists:
@@ -242,9 +233,10 @@ def _near_words(data: dict, lookup: CityLookup | None) -> str:
     radius = data.get("radius_km") or DEFAULT_RADIUS_KM
     if lookup is not None and lookup.label:
         where = lookup.label
-    else:
+    else:  # a position ("Use my location"): the big city it is near, if any
         lat, lon = data["near"]
-        where = f"{lat:.2f},{lon:.2f}"
+        city = city_near(round(lat, 2), round(lon, 2))
+        where = f"{lat:.2f},{lon:.2f}" + (f" (near {city})" if city else "")
     return f"within {radius:g} km of {where}"
 
 

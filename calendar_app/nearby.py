@@ -14,6 +14,7 @@ from django.db.models import Count
 from rapidfuzz import fuzz, process
 
 from calendar_app.geocoding import get_offline_gazetteer
+from calendar_app.geocoding.distance import distance_km
 from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.text import fold
 from calendar_app.models import Place
@@ -133,6 +134,29 @@ def _typo(typed: str) -> CityLookup:
     slot = slots[match[2]]
     label = place_label(g.names[slot], g.admin1[slot], g.countries[slot])
     return CityLookup(typed, (g.latitudes[slot], g.longitudes[slot]), label, corrected=True)
+
+
+NAMED_POSITION_KM = 30  # a position this close to a big city is said to be near it
+
+
+@lru_cache(maxsize=1024)
+def city_near(lat: float, lon: float) -> str:
+    """ "Berlin, Germany" for a position within NAMED_POSITION_KM of it ("" if none): words
+    for a position from "Use my location". The biggest such city, not a district of it."""
+    g = get_offline_gazetteer()
+    _, slots = _big_cities()
+    best: int | None = None
+    for slot in slots:
+        # A cheap box first: a degree of latitude is 111 km.
+        if abs(g.latitudes[slot] - lat) > 0.5 or abs(g.longitudes[slot] - lon) > 1:
+            continue
+        if distance_km((lat, lon), (g.latitudes[slot], g.longitudes[slot])) > NAMED_POSITION_KM:
+            continue
+        if best is None or g.populations[slot] > g.populations[best]:
+            best = slot
+    if best is None:
+        return ""
+    return place_label(g.names[best], g.admin1[best], g.countries[best])
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,8 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter, distance_km
+from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
+from calendar_app.geocoding.distance import distance_km
 from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (

@@ -84,3 +84,10 @@ def test_feed_and_api_refuse_a_city_they_cannot_find(client, around_berlin):
     assert client.get("/feeds/events.ics?near_city=Cambridge").status_code == 400
     response = client.get("/api/events.json?near_city=Xyzzyville")
     assert response.status_code == 400 and "near_city" in response.json()["errors"]
+
+
+def test_a_position_is_named_after_the_city_it_is_near(client, around_berlin):
+    html = client.get("/events/?near=52.52,13.40").content.decode()
+    assert "within 100 km of 52.52,13.40 (near Berlin, Germany)" in html
+    far = client.get("/events/?near=0.1,-30.2").content.decode()
+    assert "within 100 km of 0.10,-30.20</span>" in far
