@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from functools import lru_cache
+from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
+
+_SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
+
+
+@lru_cache(maxsize=16)
+def _url_template(name: str, script_prefix: str) -> str:
+    sample = 987654321 if name == "meetup_detail" else _SLOT
+    return reverse(name, args=[sample]).replace(str(sample), "{}")
+
+
+def url_for(name: str, arg: int | str) -> str:
+    """`reverse(name, args=[arg])` for a one-argument URL, resolved once per name: list
+    pages link dozens of meetups and groups, and `reverse` is the slow part of that."""
+    return _url_template(name, get_script_prefix()).format(quote(str(arg)))
 
 
 class Attendance(models.TextChoices):
@@ -76,7 +92,7 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("group_detail", args=[self.slug])
+        return url_for("group_detail", self.slug)
 
     @property
     def aliases(self) -> list[str]:
@@ -308,7 +324,7 @@ class Meetup(models.Model):
         self._loaded = {f: getattr(self, f) for f in self.SEQUENCE_FIELDS}
 
     def get_absolute_url(self) -> str:
-        return reverse("meetup_detail", args=[self.pk])
+        return url_for("meetup_detail", self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values):  # type: ignore[override]  # stubs: a newer Django

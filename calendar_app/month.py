@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.http import QueryDict
 from django.utils import dateformat, timezone
+from django.utils.html import escape
 
 from calendar_app import selectors
 from calendar_app.filters import MeetupFilter
@@ -38,7 +39,7 @@ class CalendarItem:
     attendance: str
     status: str
     city: str = ""
-    where: str = ""  # the place in words, for the tooltip
+    tooltip: str = ""  # full title (cells cut it short), where, how: escaped once per meetup
     url: str = ""
     display_title: str = ""
     attendance_label: str = ""
@@ -63,12 +64,6 @@ class Entry:
     continues: bool
     css: str = ""
     note: str = ""
-
-    @property
-    def tooltip(self) -> str:
-        """The full title (cells cut it short), where, and how to attend."""
-        parts = [self.item.display_title, self.item.where, self.item.attendance_label]
-        return " · ".join(part for part in parts if part)
 
     def __post_init__(self) -> None:
         css = f"entry att-{self.item.attendance}"
@@ -157,8 +152,11 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
             else:
                 cell.more += 1
             day += one_day
-    for meetup_id, (city, where) in selectors.primary_places(list(shown)).items():
-        shown[meetup_id].city, shown[meetup_id].where = city, where
+    places = selectors.primary_places(list(shown))
+    for meetup_id, item in shown.items():
+        item.city, where = places.get(meetup_id, ("", ""))
+        parts = (item.display_title, where, item.attendance_label)
+        item.tooltip = escape(" · ".join(part for part in parts if part))
     more_query = filter_query(params, without=("start", "end"))
     more_query = f"&{more_query}" if more_query else ""
     for cell in days.values():

@@ -128,7 +128,7 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
     """
     order = {pk: n for n, pk in enumerate(ids[:limit])}
     found = MeetupPlace.objects.filter(
-        meetup_id__in=list(order),
+        meetup__pk__in=list(order),  # a plain IN: no per-id normalising
         place__latitude__isnull=False,
         place__longitude__isnull=False,
     ).values(
@@ -265,7 +265,7 @@ def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str]]:
     )
     found: dict[int, tuple[str, str]] = {}
     for meetup_id, city, admin1, country, written in rows:  # the lowest position wins
-        found[meetup_id] = (city or "", place_label(city, admin1, country, written))
+        found[meetup_id] = (city, place_label(city, admin1, country, written))
     return found
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -62,7 +62,7 @@ def month_view(request: HttpRequest, year: int | None = None, month: int | None 
         "is_current": (year, month) == (today.year, today.month),
         "today": today,
         "weekdays": WEEKDAYS,
-        "month_names": MONTH_NAMES,
+        "month_options": [(n, name, n == month) for n, name in MONTH_NAMES],
         "min_year": MIN_YEAR,
         "max_year": MAX_YEAR,
         "subscribe": _subscribe(request, grid.filterset),
@@ -140,13 +140,12 @@ def _subscribe(request: HttpRequest, filterset) -> SubscribeLinks | None:
 @dataclass(frozen=True)
 class QuickRange:
     label: str
-    start: str
-    end: str
+    url: str  # this list with the range as start/end, the other filters kept
     active: bool
 
 
-def quick_ranges(today: date, params) -> list[QuickRange]:
-    """ "This week", "This weekend", "Next 30 days": start/end pairs for one click."""
+def quick_ranges(today: date, params: QueryDict) -> list[QuickRange]:
+    """This week, this weekend, the next 30 days, or the past too: one click each."""
     sunday = today + timedelta(days=6 - today.weekday())
     saturday = max(today, sunday - timedelta(days=1))
     spans = [
@@ -155,10 +154,25 @@ def quick_ranges(today: date, params) -> list[QuickRange]:
         ("Next 30 days", today, today + timedelta(days=30)),
     ]
     chosen = (params.get("start"), params.get("end"))
-    return [
-        QuickRange(label, a.isoformat(), b.isoformat(), chosen == (a.isoformat(), b.isoformat()))
-        for label, a, b in spans
-    ]
+    ranges = []
+    for label, first, last in spans:
+        dates = (first.isoformat(), last.isoformat())
+        url = _with(params, start=dates[0], end=dates[1], include_past=None)
+        ranges.append(QuickRange(label, url, chosen == dates))
+    past = _with(params, start=None, end=None, include_past="1")
+    ranges.append(QuickRange("Past meetups too", past, bool(params.get("include_past"))))
+    return ranges
+
+
+def _with(params: QueryDict, **changes: str | None) -> str:
+    """`?...`: `params` with `changes` applied (None removes) and the page dropped."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return "?" + query.urlencode()
 
 
 @require_safe
