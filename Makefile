@@ -7,17 +7,25 @@ SAMPLE_CALENDARS := $(wildcard calendar_app/data/sample_calendars/sample-*.ics)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install migrate ingest-samples sample-sources superuser test test-browser test-postgres test-stack lint bench serve stack stack-stop clean
+.PHONY: demo site-install install migrate ingest-samples sample-sources superuser test test-browser test-postgres test-stack lint bench serve stack stack-stop clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# What the site needs (make demo, make serve); the test extras come with `make install`
+# (test, lint, bench). pip shows its progress: a first install downloads a while.
+$(VENV)/.site-installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e .
 	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.site-installed
+	$(PY) -m pip install -e '.[test]'
+	touch $@
+
+site-install: $(VENV)/.site-installed
 
 install: $(VENV)/.installed
 
-migrate: install
+migrate: site-install
 	$(PY) manage.py migrate --noinput
 
 ingest-samples: migrate
@@ -65,7 +73,7 @@ lint: install
 ## --timeout 120: a cold render of the whole feed over ~10,000 upcoming meetups takes ~20 s
 ## on one core, longer when every worker renders at once (bench/RESULTS.md).
 WORKERS ?= 3
-serve: install
+serve: site-install
 	DJANGO_ENV=production $(PY) manage.py check --deploy --fail-level ERROR
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput

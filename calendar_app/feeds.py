@@ -36,6 +36,7 @@ from calendar_app.models import (
     Flag,
     Group,
     Meetup,
+    MeetupQuerySet,
     Newsletter,
     Place,
     SourceEvent,
@@ -275,14 +276,14 @@ class NewMeetupsFeed(Feed):
     def feed_url(self) -> str:
         return site_root() + reverse("new_atom")
 
-    def get_object(self, request: HttpRequest) -> MeetupFilter:
-        filterset, _ = filtered_meetups(request.GET)
+    def get_object(self, request: HttpRequest) -> MeetupQuerySet:
+        filterset, queryset = filtered_meetups(request.GET)
         if filterset.errors:
             raise Http404("Invalid filter.")
-        return filterset
+        return queryset
 
-    def items(self, filterset: MeetupFilter) -> QuerySet:
-        newest = filterset.qs.for_display().order_by("-created", "-id")
+    def items(self, queryset: MeetupQuerySet) -> QuerySet:
+        newest = queryset.for_display().order_by("-created", "-id")
         return newest[: self.limit]
 
     def item_title(self, meetup: Meetup) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from collections.abc import Callable
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
-from django.utils import timezone
 
+from calendar_app.geocoding.distance import EARTH_RADIUS_KM
 from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
+from calendar_app.nearby import CityLookup, city_near, find_city
+from calendar_app.search import text_conditions
 
-EARTH_RADIUS_KM = 6371.0
 MAX_RADIUS_KM = 20_000
 DEFAULT_RADIUS_KM = 100
 MAX_TEXT = 200
@@ -76,6 +78,27 @@ def _has_place(*conditions: Q, **lookups) -> Exists:
     return Exists(MeetupPlace.objects.filter(*conditions, meetup=OuterRef("pk"), **lookups))
 
 
+class MeetupFilterForm(forms.Form):
+    """Turns a typed `near_city` into `near`, so every reader of the filter agrees on it.
+
+    An ambiguous or unknown city is a form error: the page asks, the feed and the API
+    answer 400 instead of returning everything.
+    """
+
+    city_lookup: CityLookup | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = (data.get("near_city") or "").strip()
+        if typed and not data.get("near"):
+            self.city_lookup = lookup = find_city(typed)
+            if lookup.point is None:
+                self.add_error("near_city", lookup.error)
+            else:
+                data["near"] = lookup.point
+        return data
+
+
 class MeetupFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         choices=Region.choices, label="Region", empty_label="All regions"
@@ -104,9 +127,20 @@ class MeetupFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     q = django_filters.CharFilter(label="Search", method="filter_text", max_length=MAX_TEXT)
+    near_city = django_filters.CharFilter(  # resolved to `near` by MeetupFilterForm.clean
+        label="City",
+        method="filter_noop",
+        max_length=MAX_TEXT,
+        widget=forms.TextInput(
+            attrs={"placeholder": "e.g. Berlin", "autocomplete": "address-level2"}
+        ),
+    )
     near = LatLonFilter(label="Near (lat,lon)")
     radius_km = django_filters.NumberFilter(
         label="Radius (km)", method="filter_noop", min_value=1, max_value=MAX_RADIUS_KM
+    )
+    exclude_virtual = django_filters.BooleanFilter(
+        label="Leave out online-only meetups", method="filter_exclude_virtual", widget=CheckboxFlag
     )
     include_past = django_filters.BooleanFilter(
         label="Include past meetups", method="filter_noop", widget=CheckboxFlag
@@ -115,11 +149,20 @@ class MeetupFilter(django_filters.FilterSet):
     class Meta:
         model = Meetup
         fields: list[str] = []
+        form = MeetupFilterForm
 
-    def __init__(self, data=None, *args, past_days: int = 0, today: date | None = None, **kw):
-        """`past_days`: how far back the default window reaches (feeds keep 30 days)."""
-        super().__init__(data, *args, **kw)
-        self.since = (today or timezone.localdate()) - timedelta(days=past_days)
+    @property
+    def wants_default_window(self) -> bool:
+        """Upcoming only (the reader's default window), unless past or a start was asked for.
+
+        The window itself is a QuerySet method applied by the selector that reads this.
+        """
+        data = self.form.cleaned_data
+        return not data.get("include_past") and not data.get("start")
+
+    @property
+    def city_lookup(self) -> CityLookup | None:
+        return getattr(self.form, "city_lookup", None)
 
     # Place, group and text filters are EXISTS subqueries, not joins: a meetup with two
     # matching places still comes back once, so the query needs no DISTINCT.
@@ -141,15 +184,13 @@ class MeetupFilter(django_filters.FilterSet):
         )
 
     def filter_text(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split()[:10]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Exists(
-                    MeetupGroup.objects.filter(meetup=OuterRef("pk"), group__name__icontains=word)
-                )
-                | _has_place(Q(place__city__icontains=word) | Q(place__written__icontains=word))
-            )
+        """Titles, organisers and places, accents and case folded, city aliases known."""
+        for condition in text_conditions(value):
+            qs = qs.filter(condition)
         return qs
+
+    def filter_exclude_virtual(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        return qs.exclude(attendance=Attendance.VIRTUAL) if value else qs
 
     def filter_noop(self, qs: QuerySet, name: str, value) -> QuerySet:
         return qs
@@ -157,8 +198,6 @@ class MeetupFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        if not data.get("include_past") and not data.get("start"):
-            queryset = queryset.filter(end_date__gte=self.since)
         near = data.get("near")
         if near:
             return self.filter_near(queryset, near, data.get("radius_km") or DEFAULT_RADIUS_KM)
@@ -179,30 +218,42 @@ class MeetupFilter(django_filters.FilterSet):
         )
 
     @property
-    def description(self) -> str:  # noqa: C901
-        """Words for what the filter selects: 'Europe', 'virtual', 'near 52.52,13.40'."""
+    def description(self) -> str:
+        """Words for what the filter selects: 'Europe', 'within 100 km of Berlin, Germany'."""
         if not self.is_bound or not self.form.is_valid():
             return ""
         data = self.form.cleaned_data
-        parts: list[str] = []
-        if data.get("region"):
-            parts.append(Region(data["region"]).label)
-        if data.get("country"):
-            parts.append(data["country"].upper())
-        if data.get("city"):
-            parts.append(data["city"])
-        if data.get("group"):
-            parts.append(f"group {data['group']}")
-        if data.get("attendance"):
-            parts.append(Attendance(data["attendance"]).label.lower())
-        if data.get("q"):
-            parts.append(f"“{data['q']}”")
-        if data.get("near"):
-            lat, lon = data["near"]
-            radius = data.get("radius_km") or DEFAULT_RADIUS_KM
-            parts.append(f"within {radius:g} km of {lat:.2f},{lon:.2f}")
-        if data.get("start"):
-            parts.append(f"from {data['start']}")
-        if data.get("end"):
-            parts.append(f"until {data['end']}")
-        return ", ".join(parts)
+        parts = (describe(data, self.city_lookup) for describe in DESCRIBERS)
+        return ", ".join(part for part in parts if part)
+
+
+def _near_words(data: dict, lookup: CityLookup | None) -> str:
+    if not data.get("near"):
+        return ""
+    radius = data.get("radius_km") or DEFAULT_RADIUS_KM
+    if lookup is not None and lookup.label:
+        where = lookup.label
+    else:  # a position ("Use my location"): the big city it is near, if any
+        lat, lon = data["near"]
+        city = city_near(round(lat, 2), round(lon, 2))
+        where = f"{lat:.2f},{lon:.2f}" + (f" (near {city})" if city else "")
+    return f"within {radius:g} km of {where}"
+
+
+def _value(name: str, template: str = "{}", words: Callable[[Any], str] = str):
+    return lambda data, lookup: template.format(words(data[name])) if data.get(name) else ""
+
+
+# One describer per filter, in the order the words read.
+DESCRIBERS: tuple[Callable[[dict, CityLookup | None], str], ...] = (
+    _value("region", words=lambda value: str(Region(value).label)),
+    _value("country", words=lambda value: value.upper()),
+    _value("city"),
+    _value("group", "group {}"),
+    _value("attendance", words=lambda value: str(Attendance(value).label).lower()),
+    _value("q", "“{}”"),
+    _near_words,
+    _value("exclude_virtual", words=lambda value: "in person or hybrid"),
+    _value("start", "from {}"),
+    _value("end", "until {}"),
+)

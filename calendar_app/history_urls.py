@@ -3,7 +3,8 @@
 from django.urls import path
 
 from calendar_app import history_views
+from calendar_app.page_cache import shared_cache
 
 urlpatterns = [
-    path("history/", history_views.history, name="history"),
+    path("history/", shared_cache(history_views.history), name="history"),
 ]

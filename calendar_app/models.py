@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Length, Upper
 from django.db.models.lookups import Exact
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from calendar_app.geocoding.names import place_label
 from calendar_app.rules import FlagKind
+
+_SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
+
+
+@lru_cache(maxsize=16)
+def _url_template(name: str, script_prefix: str) -> str:
+    sample = 987654321 if name == "meetup_detail" else _SLOT
+    return reverse(name, args=[sample]).replace(str(sample), "{}")
+
+
+def url_for(name: str, arg: int | str) -> str:
+    """`reverse(name, args=[arg])` for a one-argument URL, resolved once per name: list
+    pages link dozens of meetups and groups, and `reverse` is the slow part of that."""
+    return _url_template(name, get_script_prefix()).format(quote(str(arg)))
 
 
 class Attendance(models.TextChoices):
@@ -81,7 +98,7 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("group_detail", args=[self.slug])
+        return url_for("group_detail", self.slug)
 
     @property
     def aliases(self) -> list[str]:
@@ -162,7 +179,7 @@ class Place(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        return self.label
 
     def save(self, *args, **kwargs) -> None:
         self.country = normalise_country_code(self.country)
@@ -173,10 +190,9 @@ class Place(models.Model):
         self.country = normalise_country_code(self.country)
 
     @property
-    def display_name(self) -> str:
-        if self.city:
-            return ", ".join(part for part in (self.city, self.admin1, self.country) if part)
-        return self.written or self.text
+    def label(self) -> str:
+        """The place in words ("Vienna, Austria"): pages, feeds and calendar links."""
+        return place_label(self.city, self.admin1, self.country, self.written or self.text)
 
     @property
     def has_coordinates(self) -> bool:
@@ -192,17 +208,21 @@ class MeetupQuerySet(models.QuerySet):
         """What the public sees: not hidden, not merged away (cancelled ones show as such)."""
         return self.canonical().exclude(status=Status.HIDDEN)
 
+    def since(self, day: date) -> MeetupQuerySet:
+        """Meetups still running on or after `day` (the default windows below)."""
+        return self.filter(end_date__gte=day)
+
     def upcoming(self, today: date | None = None) -> MeetupQuerySet:
-        return self.filter(end_date__gte=today or timezone.localdate())
+        return self.since(today or timezone.localdate())
 
     def overlapping(self, start: date, end: date) -> MeetupQuerySet:
         return self.filter(start_date__lte=end, end_date__gte=start)
 
-    def chronological(self) -> MeetupQuerySet:
-        """By day, then by start time (meetups known by date only first), then title."""
-        return self.order_by(
-            "start_date", models.F("starts_at").asc(nulls_first=True), "title", "id"
-        )
+    def chronological(self, *, newest_first: bool = False) -> MeetupQuerySet:
+        """By day, then by start time (meetups known by date only first), then title; with
+        `newest_first` the days run backwards, a day's meetups still in the order of the day."""
+        day = "-start_date" if newest_first else "start_date"
+        return self.order_by(day, models.F("starts_at").asc(nulls_first=True), "title", "id")
 
     def with_open_flag_count(self) -> MeetupQuerySet:
         return self.annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
@@ -284,6 +304,7 @@ class Meetup(models.Model):
     history = HistoricalRecords(excluded_fields=["updated", "source_date", "fallback_key"])
 
     objects = MeetupQuerySet.as_manager()
+    distance_km: float | None = None  # set by the near-me list: how far its nearest place is
 
     class Meta:
         ordering = ["start_date", "title", "id"]
@@ -328,7 +349,7 @@ class Meetup(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("meetup_detail", args=[self.pk])
+        return url_for("meetup_detail", self.pk)
 
     def note_calendar_change(self) -> None:
         """Something calendar clients must pick up changed: SEQUENCE goes up (RFC 5545)."""

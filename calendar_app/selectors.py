@@ -6,85 +6,61 @@ pages stay fast on a large archive (tests pin the counts).
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import cast
-from urllib.parse import quote
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-from calendar_app.filters import MeetupFilter
+from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
+from calendar_app.geocoding.distance import distance_km
+from calendar_app.geocoding.names import place_label
+from calendar_app.geocoding.regions import region_for_country
 from calendar_app.models import (
-    Attendance,
     Group,
     Meetup,
     MeetupGroup,
     MeetupPlace,
     MeetupQuerySet,
     Place,
+    Region,
     Sighting,
     Status,
-    zone_or_none,
 )
+from calendar_app.nearby import CityLookup, find_city
+from calendar_app.search import search_pattern
 
-MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
 
 
-def filtered_meetups(data, *, past_days: int = 0) -> tuple[MeetupFilter, QuerySet]:
+def filtered_meetups(
+    data, *, past_days: int = 0, queryset: QuerySet | None = None
+) -> tuple[MeetupFilter, MeetupQuerySet]:
     """Bind the shared FilterSet to query parameters and apply it to published meetups.
 
-    An invalid filter yields an empty queryset (the FilterSet's form carries the errors),
-    so a bad value is reported instead of being silently ignored.
+    Unless the filter asks for the past (`include_past`, `start`), only meetups running
+    `past_days` ago or later come back (pages: upcoming; feeds keep 30 days). An invalid
+    filter yields an empty queryset (the FilterSet's form carries the errors), so a bad
+    value is reported instead of being silently ignored.
     """
-    filterset = MeetupFilter(data or {}, queryset=Meetup.objects.published(), past_days=past_days)
+    base = Meetup.objects.published() if queryset is None else queryset
+    filterset = MeetupFilter(data or {}, queryset=base)
     if not filterset.is_valid():
         return filterset, Meetup.objects.none()
-    return filterset, filterset.qs
-
-
-# --- near me: a typed city becomes `near=lat,lon` ---------------------------------------
-
-
-def locate_city(name: str) -> tuple[float, float] | None:
-    """Coordinates for a typed city: a known Place first, then the offline geocoder."""
-    name = name.strip()[:200]
-    if not name:
-        return None
-    place = (
-        Place.objects.filter(city__iexact=name, latitude__isnull=False, longitude__isnull=False)
-        .annotate(uses=Count("meetups"))
-        .order_by("-uses", "id")
-        .first()
-    )
-    if place:
-        return place.latitude, place.longitude
-    return _geocode(name)
-
-
-def _geocode(name: str) -> tuple[float, float] | None:
-    try:
-        from calendar_app.geocoding import get_geocoder
-    except ImportError:  # the geocoder package is optional for the pages
-        return None
-    try:
-        result = get_geocoder().geocode(name)
-    except Exception:  # noqa: BLE001 - a geocoder failure must not break the list page
-        return None
-    if result is None or getattr(result, "latitude", None) is None:
-        return None
-    if getattr(result, "status", "resolved") in {"not_found", "not_a_place"}:
-        return None
-    return result.latitude, result.longitude
+    result = cast(MeetupQuerySet, filterset.qs)
+    if filterset.wants_default_window:
+        result = result.since(timezone.localdate() - timedelta(days=past_days))
+    return filterset, result
 
 
 @dataclass
 class MeetupList:
-    """The list page's data: the bound filter, the ordered ids it selects, near-me outcome.
+    """The list page's data: the bound filter, the ordered ids it selects, their distances.
 
     The filter runs once, for ids only; the page's meetups and the map's markers are then
     fetched by id, so a costly filter (near me) is not evaluated three times.
@@ -93,30 +69,22 @@ class MeetupList:
     filterset: MeetupFilter
     ids: list[int]
     distances: dict[int, float]
-    params: QueryDict  # effective filter parameters (a typed city resolved to `near`)
-    city_error: str = ""
 
 
 def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
-    """Filtered meetup ids in display order; `near_city` becomes `near` before filtering."""
-    params = params.copy()
-    params.pop("page", None)
-    city = params.pop("near_city", [""])[-1].strip()
-    city_error = ""
-    if city and not params.get("near"):
-        position = locate_city(city)
-        if position:
-            params["near"] = f"{position[0]:.4f},{position[1]:.4f}"
-        else:
-            city_error = f"We could not find a city called “{city[:80]}”. Try a nearby larger city."
+    """Filtered meetup ids in display order: nearest first near a place, else by date
+    (newest first when past meetups are included: the recent past is what one looks for)."""
     filterset, queryset = filtered_meetups(params, past_days=past_days)
-    if city_error or not filterset.is_valid():
-        return MeetupList(filterset, [], {}, params, city_error)
-    if filterset.form.cleaned_data.get("near"):
+    if not filterset.is_valid():
+        return MeetupList(filterset, [], {})
+    data = filterset.form.cleaned_data
+    if data.get("near"):
         rows = list(queryset.values_list("id", "distance_km"))
-        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows), params)
-    ids = list(cast(MeetupQuerySet, queryset).chronological().values_list("id", flat=True))
-    return MeetupList(filterset, ids, {}, params)
+        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows))
+    newest_first = bool(data.get("include_past") and not data.get("start"))
+    ordered = cast(MeetupQuerySet, queryset).chronological(newest_first=newest_first)
+    ids = list(ordered.values_list("id", flat=True))
+    return MeetupList(filterset, ids, {})
 
 
 # What a list row (partials/meetup_item.html) shows: no links, no JSON, no history fields.
@@ -177,8 +145,8 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
     the page small.
     """
     order = {pk: n for n, pk in enumerate(ids[:limit])}
-    rows = MeetupPlace.objects.filter(
-        meetup_id__in=list(order),
+    found = MeetupPlace.objects.filter(
+        meetup__pk__in=list(order),  # a plain IN: no per-id normalising
         place__latitude__isnull=False,
         place__longitude__isnull=False,
     ).values(
@@ -192,7 +160,7 @@ def map_markers(ids: list[int], *, limit: int = MAX_MARKERS) -> list[dict]:
         "place__longitude",
         "place__city",
     )
-    rows = sorted(rows, key=lambda row: (order[row["meetup_id"]], row["position"]))
+    rows = sorted(found, key=lambda row: (order[row["meetup_id"]], row["position"]))
     return _group_by_place(
         (
             row["place__latitude"],
@@ -231,13 +199,13 @@ def place_markers(meetups: list[Meetup]) -> list[dict]:
     )
 
 
-def location_markers(places: list[Place]) -> list[dict]:
+def location_markers(places: Sequence[Place]) -> list[dict]:
     """Markers for places themselves (where a group meets)."""
     return [
         {
-            "lat": round(place.latitude, 5),
-            "lon": round(place.longitude, 5),
-            "city": place.display_name,
+            "lat": round(place.latitude or 0.0, 5),
+            "lon": round(place.longitude or 0.0, 5),
+            "city": place.label,
             "count": 0,
             "meetups": [],
         }
@@ -263,204 +231,67 @@ def _group_by_place(rows) -> list[dict]:
     return list(markers.values())
 
 
-# --- month view ---------------------------------------------------------------------------
+# --- month view (the grid itself is built in calendar_app/month.py) ----------------------
 
-
-ATTENDANCE_LABELS = dict(Attendance.choices)
-
-
-@dataclass(slots=True)
-class CalendarItem:
-    """A meetup as a month cell shows it: plain values, no model instance (cells are many).
-
-    What the template prints is computed once per meetup here, not per cell in the
-    template: the grid has up to 42 x MAX_PER_DAY entries and template lookups are slow.
-    """
-
-    id: int
-    title: str
-    start_date: date
-    end_date: date
-    attendance: str
-    status: str
-    starts_at: datetime | None = None
-    timezone: str = ""
-    city: str = ""
-    url: str = ""
-    display_title: str = ""
-    attendance_label: str = ""
-    cancelled: bool = False
-    time: str = ""
-    start_iso: str = ""
-
-    def __post_init__(self) -> None:
-        self.url = f"{EVENTS_PATH}{self.id}/"
-        self.display_title = self.title or "Rust meetup"
-        self.attendance_label = ATTENDANCE_LABELS.get(self.attendance, self.attendance)
-        self.cancelled = self.status == Status.CANCELLED
-        if self.starts_at is not None:
-            # the event's own local time (meetup_set_times always names a zone it can)
-            local = self.starts_at.astimezone(zone_or_none(self.timezone) or UTC)
-            self.time = local.strftime("%H:%M")
-            self.start_iso = local.isoformat()
-
-
-@dataclass(slots=True)
-class Entry:
-    """A meetup on one day of the grid; `continued` when it began on an earlier day.
-
-    `css` (the cell's class list) and `note` (the screen-reader suffix) are precomputed.
-    """
-
-    item: CalendarItem
-    continued: bool
-    continues: bool
-    css: str = ""
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        css = f"entry att-{self.item.attendance}"
-        if self.continued:
-            css += " cont-before"
-        if self.continues:
-            css += " cont-after"
-        if self.item.cancelled:
-            css += " is-cancelled"
-        self.css = css
-        self.note = self.item.attendance_label + (", continued" if self.continued else "")
-
-
-@dataclass(slots=True)
-class Day:
-    date: date
-    in_month: bool
-    is_today: bool
-    entries: list[Entry] = field(default_factory=list)
-    more: int = 0
-    iso: str = ""  # 2025-03-14, for <time datetime> and the "+N more" link
-    label: str = ""  # Friday 14 March
-    more_url: str = ""  # the list of this day's meetups, with the month's other filters
-
-    @property
-    def css(self) -> str:
-        return (
-            "day"
-            + ("" if self.in_month else " out")
-            + (" today" if self.is_today else "")
-            + ("" if self.entries else " empty")
-        )
-
-
-@dataclass
-class MonthGrid:
-    year: int
-    month: int
-    weeks: list[list[Day]]
-    filterset: MeetupFilter
-    total: int
-    earlier: date | None = None  # for an empty month: the nearest months with meetups
-    later: date | None = None
-
-    @property
-    def days_with_meetups(self) -> int:
-        return sum(1 for week in self.weeks for day in week if day.in_month and day.entries)
-
-
-EVENTS_PATH = "/events/"
 ALL_THE_PAST = 365 * 100  # days: a filter's default "upcoming only" lifted
+MONTH_COLUMNS = (
+    "id",
+    "title",
+    "start_date",
+    "end_date",
+    "attendance",
+    "status",
+    "starts_at",
+    "timezone",
+)
 
 
-def month_grid(year: int, month: int, params: QueryDict, *, today: date | None = None) -> MonthGrid:
-    """A Monday-first grid of the month; each meetup sits in every day it spans.
-
-    One query fetches the meetups overlapping the grid; a second fetches the cities of
-    only those shown (a busy day shows MAX_PER_DAY and a "+N more" link).
-    """
-    today = today or timezone.localdate()
-    dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-    grid_start, grid_end = dates[0][0], dates[-1][-1]
+def month_rows(
+    params: QueryDict, grid_start: date, grid_end: date, *, today: date
+) -> tuple[MeetupFilter, list[tuple]]:
+    """The filter and the meetups overlapping the grid's days, as MONTH_COLUMNS tuples."""
     past_days = max(0, (today - grid_start).days)  # the filter's "upcoming" must not hide the month
     filterset, queryset = filtered_meetups(params, past_days=past_days)
     rows = list(
-        queryset.overlapping(grid_start, grid_end)
-        .chronological()
+        queryset.overlapping(grid_start, grid_end).chronological().values_list(*MONTH_COLUMNS)
+    )
+    return filterset, rows
+
+
+NEAREST = 3  # an empty month shows this many meetups before it and after it
+
+
+def nearest_meetups(
+    params: QueryDict, first: date, last: date, *, limit: int = NEAREST
+) -> tuple[list[Meetup], list[Meetup]]:
+    """The most recent meetups before an empty month (newest first) and the next ones after.
+
+    So a month with nothing on it (between newsletters, or an archive that ends in the
+    past) still shows meetups, clearly labelled, instead of an empty page.
+    """
+    _, everything = filtered_meetups(params, past_days=ALL_THE_PAST)
+    ids = everything.order_by().values_list("id", flat=True)
+    before = list(ids.filter(start_date__lt=first).order_by("-start_date", "-id")[:limit])
+    after = list(ids.filter(start_date__gt=last).order_by("start_date", "id")[:limit])
+    found = {m.pk: m for m in meetups_by_id(before + after)}
+    return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
+
+
+def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(city, place in words) of each meetup's primary place, in one query."""
+    if not meetup_ids:
+        return {}
+    rows = (
+        MeetupPlace.objects.filter(meetup_id__in=meetup_ids)
+        .order_by("meetup_id", "-position", "-id")
         .values_list(
-            "id",
-            "title",
-            "start_date",
-            "end_date",
-            "attendance",
-            "status",
-            "starts_at",
-            "timezone",
+            "meetup_id", "place__city", "place__admin1", "place__country", "place__written"
         )
     )
-    days = {d: Day(d, d.month == month, d == today) for week in dates for d in week}
-    one_day = timedelta(days=1)
-    shown: dict[int, CalendarItem] = {}  # only meetups a cell shows become CalendarItems
-    for row in rows:
-        item = None
-        start, end = row[2], row[3]
-        day = max(start, grid_start)
-        last = min(end, grid_end)
-        while day <= last:
-            cell = days[day]
-            if len(cell.entries) < MAX_PER_DAY:
-                if item is None:
-                    item = shown[row[0]] = CalendarItem(*row)
-                cell.entries.append(Entry(item, day > start, day < end))
-            else:
-                cell.more += 1
-            day += one_day
-    _add_cities(shown)
-    more_query = _more_query(params)
-    for cell in days.values():
-        cell.iso = cell.date.isoformat()
-        cell.label = dateformat.format(cell.date, "l j F")
-        if cell.more:
-            cell.more_url = f"{EVENTS_PATH}?start={cell.iso}&end={cell.iso}{more_query}"
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    in_month = sum(1 for row in rows if row[2] <= last and row[3] >= first)
-    weeks = [[days[d] for d in week] for week in dates]
-    grid = MonthGrid(year, month, weeks, filterset, in_month)
-    if not in_month and filterset.is_valid():
-        grid.earlier, grid.later = nearest_meetup_dates(params, first, last)
-    return grid
-
-
-def nearest_meetup_dates(
-    params: QueryDict, first: date, last: date
-) -> tuple[date | None, date | None]:
-    """The last meetup before and the first after an empty month, so it points somewhere."""
-    _, everything = filtered_meetups(params, past_days=ALL_THE_PAST)
-    dates = everything.order_by().values_list("start_date", flat=True)
-    return (
-        dates.filter(start_date__lt=first).order_by("-start_date").first(),
-        dates.filter(start_date__gt=last).order_by("start_date").first(),
-    )
-
-
-def _more_query(params: QueryDict) -> str:
-    """`&name=value` for each filter but the dates (last value of each, as `items()` gives)."""
-    return "".join(
-        f"&{quote(str(name), safe='/')}={quote(str(value), safe='/')}"
-        for name, value in params.items()
-        if name not in ("start", "end")
-    )
-
-
-def _add_cities(items: dict[int, CalendarItem]) -> None:
-    """The primary place's city of each shown item, in one query."""
-    if not items:
-        return
-    rows = (
-        MeetupPlace.objects.filter(meetup_id__in=list(items))
-        .order_by("meetup_id", "-position", "-id")
-        .values_list("meetup_id", "place__city")
-    )
-    for meetup_id, city in rows:  # the lowest position comes last and wins
-        items[meetup_id].city = city or ""
+    found: dict[int, tuple[str, str]] = {}
+    for meetup_id, city, admin1, country, written in rows:  # the lowest position wins
+        found[meetup_id] = (city, place_label(city, admin1, country, written))
+    return found
 
 
 # --- one meetup -------------------------------------------------------------------------
@@ -504,6 +335,8 @@ def _survivor(meetup: Meetup) -> Meetup | None:
     seen = {meetup.pk}
     current_id = meetup.duplicate_of_id
     for _ in range(MAX_MERGE_CHAIN):
+        if current_id is None:
+            return None
         current = Meetup.objects.filter(pk=current_id).only("id", "status", "duplicate_of").first()
         if current is None or current.pk in seen:
             return None
@@ -536,12 +369,118 @@ def group_list(*, today: date | None = None) -> QuerySet:
 
 
 @dataclass
+class GroupRow:
+    """A group as the directory lists it: where it usually meets, its region, how far."""
+
+    group: Group
+    home: Place | None = None
+    region: str = ""
+    distance_km: float | None = None
+
+
+@dataclass
+class GroupDirectory:
+    """The groups page: groups with where they meet, narrowed by a search or near a city."""
+
+    rows: list[GroupRow]
+    q: str = ""
+    near_city: str = ""
+    radius_km: float = DEFAULT_RADIUS_KM
+    lookup: CityLookup | None = None
+
+    @property
+    def error(self) -> str:
+        return self.lookup.error if self.lookup is not None else ""
+
+
+def group_directory(params: QueryDict, *, today: date | None = None) -> GroupDirectory:
+    """Every group with a public meetup, its usual place and region; `q` searches names and
+    places (folded, with city aliases), `near_city` keeps those meeting within `radius_km`."""
+    groups = list(group_list(today=today))
+    homes = group_homes([group.pk for group in groups])
+    rows = [GroupRow(g, homes.get(g.pk), _region_label(homes.get(g.pk))) for g in groups]
+    directory = GroupDirectory(rows, q=params.get("q", "").strip()[:200])
+    if directory.q:
+        directory.rows = [row for row in directory.rows if _group_matches(row, directory.q)]
+    directory.near_city = params.get("near_city", "").strip()[:200]
+    if directory.near_city:
+        _near(directory, params.get("radius_km", ""))
+    return directory
+
+
+def _near(directory: GroupDirectory, radius_text: str) -> None:
+    """Keep the groups whose usual place is within the radius of the city, nearest first."""
+    try:
+        radius = float(radius_text or DEFAULT_RADIUS_KM)
+    except ValueError:
+        radius = DEFAULT_RADIUS_KM
+    directory.radius_km = min(max(radius, 1.0), float(MAX_RADIUS_KM))
+    directory.lookup = lookup = find_city(directory.near_city)
+    near: list[GroupRow] = []
+    for row in directory.rows:
+        if lookup.point is None or row.home is None:
+            continue
+        if row.home.latitude is None or row.home.longitude is None:
+            continue
+        row.distance_km = distance_km(lookup.point, (row.home.latitude, row.home.longitude))
+        if row.distance_km <= directory.radius_km:
+            near.append(row)
+    directory.rows = sorted(near, key=lambda row: row.distance_km or 0.0)
+
+
+def _group_matches(row: GroupRow, query: str) -> bool:
+    """Every word in the name or the usual place (accents, case and city aliases forgiven)."""
+    text = " ".join([row.group.name, row.home.label if row.home else ""])
+    return all(re.search(search_pattern(word), text, re.IGNORECASE) for word in query.split()[:10])
+
+
+def _region_label(place: Place | None) -> str:
+    region = region_for_country(place.country) if place is not None else ""
+    return str(Region(region).label) if region else ""
+
+
+def group_homes(group_ids: list[int]) -> dict[int, Place]:
+    """Each group's usual place: where most of its public meetups were (two queries)."""
+    rows = (
+        MeetupPlace.objects.filter(
+            meetup__groups__in=group_ids, meetup__duplicate_of__isnull=True, position=0
+        )
+        .exclude(meetup__status=Status.HIDDEN)
+        .values_list("meetup__groups", "place_id")
+        .annotate(uses=Count("id"))
+        .order_by("meetup__groups", "-uses", "place_id")
+    )
+    best: dict[int, int] = {}
+    for group_id, place_id, _ in rows:
+        best.setdefault(group_id, place_id)
+    places = Place.objects.in_bulk(set(best.values()))
+    return {group: places[place] for group, place in best.items() if place in places}
+
+
+def group_markers(rows: list[GroupRow]) -> list[dict]:
+    """One marker per place, listing the groups that meet there (links to their pages)."""
+    markers: dict[tuple[float, float], dict] = {}
+    for row in rows:
+        home = row.home
+        if home is None or home.latitude is None or home.longitude is None:
+            continue
+        key = (round(home.latitude, 5), round(home.longitude, 5))
+        marker = markers.setdefault(
+            key, {"lat": key[0], "lon": key[1], "city": home.label, "count": 0, "meetups": []}
+        )
+        marker.setdefault("groups", []).append(
+            {"name": row.group.name, "url": row.group.get_absolute_url()}
+        )
+    return list(markers.values())
+
+
+@dataclass
 class GroupPage:
     group: Group
     upcoming: list[Meetup]
     past: list[Meetup]
     past_total: int
-    places: list[Place]
+    places: Sequence[Place]
 
 
 def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:

@@ -1,4 +1,5 @@
-"""Subscribe links for a filter: webcal:// for apps, https:// to copy, Google's add-by-URL."""
+"""Subscribe links for a filter: webcal:// for apps, https:// to copy, Google's and
+Outlook.com's add-by-URL pages."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from urllib.parse import quote, urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
-from calendar_app.filters import MeetupFilter
+from calendar_app.querystring import filter_query
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
-FEED_PARAMS = tuple(MeetupFilter.base_filters)
+OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb?"
 
 
 @dataclass(frozen=True)
@@ -19,28 +20,24 @@ class SubscribeLinks:
     webcal: str
     https: str
     google: str
+    outlook: str
+    atom: str  # the newly listed meetups of the same filter, for feed readers
 
 
-def feed_query(params) -> str:
-    """The filter parameters a feed understands, empty ones and paging dropped."""
-    pairs = [
-        (name, value)
-        for name in FEED_PARAMS
-        for value in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)])
-        if value not in (None, "")
-    ]
-    return urlencode(pairs)
-
-
-def subscribe_links(request: HttpRequest, params) -> SubscribeLinks:
+def subscribe_links(request: HttpRequest, params, *, name: str = "Rust meetups") -> SubscribeLinks:
     """Links to the iCalendar feed of `params` (a QueryDict or a dict of filter values).
 
     Google accepts only a webcal:// address as `cid` (an https one fails), so the
-    webcal URL is what gets percent-encoded into its link.
+    webcal URL is what gets percent-encoded into its link; Outlook.com takes the https one.
     """
-    query = feed_query(params)
-    path = reverse("events_ics") + (f"?{query}" if query else "")
-    absolute = request.build_absolute_uri(path)
+    query = filter_query(params)
+    suffix = f"?{query}" if query else ""
+    absolute = request.build_absolute_uri(reverse("events_ics") + suffix)
     webcal = "webcal://" + absolute.split("://", 1)[1]
-    google = GOOGLE_SUBSCRIBE + quote(webcal, safe="")
-    return SubscribeLinks(webcal=webcal, https=absolute, google=google)
+    return SubscribeLinks(
+        webcal=webcal,
+        https=absolute,
+        google=GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
+        outlook=OUTLOOK_SUBSCRIBE + urlencode({"url": absolute, "name": name}),
+        atom=request.build_absolute_uri(reverse("new_atom") + suffix),
+    )

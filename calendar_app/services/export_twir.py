@@ -277,7 +277,7 @@ def place_text(place: Place) -> str:
         if place.country:
             parts.append(EDITORS_COUNTRY.get(place.country, place.country))
         return ", ".join(parts)
-    text = place.written or place.display_name
+    text = place.written or place.label
     head, sep, country = text.rpartition(", ")
     return f"{head}, {EDITORS_COUNTRY[country]}" if sep and country in EDITORS_COUNTRY else text
 

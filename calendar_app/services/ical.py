@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, transaction
@@ -21,7 +20,6 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
 
-from calendar_app.filters import MeetupFilter
 from calendar_app.models import (
     Attendance,
     Flag,
@@ -37,6 +35,8 @@ from calendar_app.models import (
     Status,
     zone_or_none,
 )
+from calendar_app.querystring import filter_query
+from calendar_app.rules import FlagKind
 from calendar_app.services.plain_text import printable, url_text, web_url
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
@@ -46,8 +46,8 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-RENDER_VERSION = "2"
-RENDER_FAILED = "render_failed"  # Flag kind: a meetup a feed had to leave out
+RENDER_VERSION = "3"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
+RENDER_FAILED = FlagKind.RENDER_FAILED  # a meetup a feed had to leave out
 logger = logging.getLogger(__name__)
 
 
@@ -140,7 +140,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     links and newsletters of all of them), read with `values_list`: building model
     instances and prefetch caches for thousands of rows costs more than rendering them.
     Places and newsletters repeat across meetups, so their names are worked out (by the
-    models' own `display_name` and `__str__`) once per place or newsletter.
+    models' own `label` and `__str__`) once per place or newsletter.
     """
     meetups = [FeedMeetup(*row) for row in queryset.values_list(*MEETUP_COLUMNS)]
     for meetup in meetups:
@@ -161,7 +161,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     ):
         if place_id not in named:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
-            name = printable(place.display_name, multiline=True)
+            name = printable(place.label, multiline=True)
             named[place_id] = (name, place.latitude, place.longitude)
         by_pk[pk].places.append(named[place_id])
 
@@ -475,7 +475,7 @@ def exclusive_end(start: date, end: date) -> date | None:
 
 def location(meetup: Meetup) -> str:
     """Place names joined with '; ', 'Online' for a virtual meetup without a place."""
-    return _location(meetup.attendance, [place.display_name for place in meetup.ordered_places()])
+    return _location(meetup.attendance, [place.label for place in meetup.ordered_places()])
 
 
 def _location(attendance: str, place_names: list[str]) -> str:
@@ -498,21 +498,8 @@ def _categories(region: str, attendance: str, groups: list[str]) -> list[str]:
 
 
 def canonical_query(data: Mapping[str, Any]) -> str:
-    """The filter part of a query string, sorted, empty values and unknown keys dropped.
-
-    Used for SOURCE and the ETag, so neither depends on parameter order or on junk such as
-    `utm_source`; accepts a QueryDict (all values of a key) or a plain dict.
-    """
-    known = MeetupFilter.base_filters
-    items = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
-    pairs = sorted(
-        (key, str(value).strip())
-        for key, values in items
-        if key in known
-        for value in values
-        if value is not None and str(value).strip()
-    )
-    return urlencode(pairs)
+    """The filter part of a query string, for SOURCE and the ETag (see querystring.py)."""
+    return filter_query(data)
 
 
 def feed_url(base_url: str, data: Mapping[str, Any]) -> str:

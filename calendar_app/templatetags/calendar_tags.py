@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from calendar_app.models import Meetup
 from calendar_app.services.ical import exclusive_end
@@ -16,6 +19,8 @@ register = template.Library()
 
 SAFE_SCHEMES = {"http", "https"}
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render?"
+# As Django's json_script escapes: nothing in the data can end the <script> element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -47,7 +52,7 @@ def google_event_url(meetup: Meetup, page_url: str = "") -> str:
     """Google Calendar's "add event" link: UTC start/end instants (`ctz` names the event's
     zone) for a timed meetup, else an all-day event with an exclusive end date."""
     place = meetup.primary_place
-    location = place.display_name if place else ""
+    location = place.label if place else ""
     if not location and meetup.attendance != "in_person":
         location = "Online"
     details = "\n".join(part for part in (meetup.url, page_url) if part)
@@ -101,3 +106,13 @@ def _time(moment: datetime, fmt: str) -> str:
     return format_html(
         '<time datetime="{}">{}</time>', moment.isoformat(), date_format(moment, fmt)
     )
+
+
+@register.filter
+def json_ld(value) -> SafeString:
+    """A JSON-LD data block, escaped as `json_script` escapes (`<`, `>`, `&`): data from
+    newsletters can never close the element. Not executed, so CSP lets it be."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+        JSON_SCRIPT_ESCAPES
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -1,5 +1,6 @@
 // The meetup map: Leaflet from static files, tiles from settings.MAP_TILE_URL (optional).
-// Without a tile URL, or when tiles fail to load, the markers still show on a plain background.
+// Under the tiles, country outlines from a vendored Natural Earth 1:110m file (world-atlas),
+// so the map means something offline, without a tile URL, or when tiles fail to load.
 (function () {
   "use strict";
   var COLOURS = { in_person: "#b7410e", virtual: "#2962a8", hybrid: "#6b4fa3" };
@@ -22,11 +23,35 @@
       if (m.cancelled) item.appendChild(document.createTextNode(" (cancelled)"));
       list.appendChild(item);
     });
-    if (marker.meetups.length) box.appendChild(list);
+    (marker.groups || []).forEach(function (g) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = g.url;
+      link.textContent = g.name;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    if (list.childNodes.length) box.appendChild(list);
     if (marker.count > marker.meetups.length) {
       box.appendChild(document.createTextNode("and " + (marker.count - marker.meetups.length) + " more"));
     }
     return box;
+  }
+
+  // Country outlines in their own pane below the tiles (Leaflet's tile pane is at 200).
+  function addOutlines(map, url) {
+    if (!url || typeof topojson === "undefined" || !window.fetch) return;
+    map.createPane("outlines").style.zIndex = 150;
+    fetch(url).then(function (response) {
+      return response.ok ? response.json() : Promise.reject(response.status);
+    }).then(function (topology) {
+      var countries = topojson.feature(topology, topology.objects.countries);
+      L.geoJSON(countries, {
+        pane: "outlines", interactive: false, className: "map-outline",
+        style: { weight: 0.6, fillOpacity: 1 }
+      }).addTo(map);
+      map.getContainer().setAttribute("data-outlines", "loaded");
+    }).catch(function () { /* the markers still show on the plain background */ });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -35,6 +60,7 @@
     if (!element || !data || typeof L === "undefined") return;
     var markers = JSON.parse(data.textContent);
     var map = L.map(element, { scrollWheelZoom: false, worldCopyJump: true });
+    addOutlines(map, element.getAttribute("data-outline-url"));
     var tileUrl = element.getAttribute("data-tile-url");
     if (tileUrl) {
       L.tileLayer(tileUrl, { maxZoom: 18, attribution: element.getAttribute("data-attribution") || "" }).addTo(map);

@@ -187,7 +187,7 @@ def test_cancelled_meetup_stays_with_status_cancelled(client, sample):
 def test_location_url_categories_and_description(client, sample):
     blocks = {b[0]: b for b in event_blocks(feed(client))}
     berlin = blocks["SUMMARY:Rust Hack and Learn"]
-    assert "LOCATION:Berlin\\, DE" in berlin
+    assert "LOCATION:Berlin\\, Germany" in berlin
     assert "URL;VALUE=URI:https://www.meetup.com/rust-berlin/events/1/" in berlin
     assert "CATEGORIES:Europe,In person,Rust Berlin" in berlin
     description = next(line for line in berlin if line.startswith("DESCRIPTION:"))
@@ -196,7 +196,7 @@ def test_location_url_categories_and_description(client, sample):
     assert "Listed in This Week in Rust 532 (2024-01-31)." in description
     assert f"/events/{sample.berlin.pk}/" in description
     assert "LOCATION:Online" in blocks["SUMMARY:Rust Online"]
-    assert "LOCATION:London\\, GB (and online)" in blocks["SUMMARY:RustConf Europe"]
+    assert "LOCATION:London\\, UK (and online)" in blocks["SUMMARY:RustConf Europe"]
     assert "CATEGORIES:Virtual,Rust Gathering" in blocks["SUMMARY:Rust Online"]
 
 
@@ -212,7 +212,7 @@ def test_a_place_change_reaches_the_feed(client, sample):
     MeetupPlace.objects.filter(meetup=sample.berlin).update(place=paris)
     sample.berlin.save()
     blocks = [b for b in event_blocks(feed(client)) if f"UID:{sample.berlin.uid}" in b]
-    assert "LOCATION:Paris\\, FR" in blocks[0]
+    assert "LOCATION:Paris\\, France" in blocks[0]
 
 
 def test_uid_survives_a_merge(client, sample):

@@ -53,7 +53,7 @@ def test_hidden_and_merged_meetups_are_not_listed(client, sample, berlin):
         ("q=seattle+monthly", ["Seattle Monthly"]),
         (
             "include_past=1&group=rust-berlin&end=2025-03-13",
-            ["Old Berlin Meetup", "Rust Hack and Learn"],
+            ["Rust Hack and Learn", "Old Berlin Meetup"],  # past included: newest first
         ),
     ],
 )
@@ -75,7 +75,8 @@ def test_near_city_uses_known_places(client, sample):
     response = client.get("/events/?near_city=seattle&radius_km=50")
     assert titles(response) == ["Seattle Monthly"]
     assert 'value="seattle"' in response.content.decode()
-    assert "near=47.6100%2C-122.3300" in response.context["subscribe"].https
+    # The feed gets the city itself (it resolves it the same way and names it).
+    assert "near_city=seattle" in response.context["subscribe"].https
 
 
 def test_near_city_unknown_is_a_form_error(client, sample):
@@ -187,7 +188,8 @@ def test_query_count_does_not_grow_with_meetups(
     make_meetup("One", start=date(2025, 3, 14), places=[berlin])
     queries = {}
     for url in ("/events/", "/events/?region=europe&q=rust", "/events/?near=52.5,13.4"):
-        with django_assert_max_num_queries(6) as captured:
+        # 6, plus 2 per search word (its organisers and places, matched once each)
+        with django_assert_max_num_queries(8) as captured:
             client.get(url)
         queries[url] = len(captured)
     for n in range(40):

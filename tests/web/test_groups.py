@@ -15,7 +15,7 @@ def test_group_list(client, sample):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'href="/groups/rust-berlin/"' in html and "Nobody Meets" not in html
-    berlin = next(g for g in response.context["groups"] if g.slug == "rust-berlin")
+    berlin = next(r.group for r in response.context["groups"] if r.group.slug == "rust-berlin")
     assert (berlin.upcoming, berlin.total, berlin.next_date) == (3, 4, date(2025, 3, 13))
 
 
@@ -33,7 +33,7 @@ def test_group_detail(client, sample):
         "RustConf Europe",
     ]
     assert [m.title for m in response.context["data"].past] == ["Old Berlin Meetup"]
-    assert "Berlin, DE" in html and "(3 meetups)" in html
+    assert "Berlin, Germany" in html and "(3 meetups)" in html
     assert 'href="/feeds/events.ics?group=rust-berlin"' in html
     assert 'href="webcal://testserver/feeds/events.ics?group=rust-berlin"' in html
     assert "cid=webcal%3A%2F%2Ftestserver%2Ffeeds%2Fevents.ics%3Fgroup%3Drust-berlin" in html
@@ -68,5 +68,36 @@ def test_query_count_does_not_grow(client, berlin, munich, django_assert_max_num
         )
     with django_assert_max_num_queries(11):  # 10, and one for the whole history
         assert client.get(f"/groups/{group.slug}/").status_code == 200
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # groups, their usual places, those places
         assert client.get("/groups/").status_code == 200
+
+
+def test_group_directory_shows_where_each_group_meets(client, sample):
+    response = client.get("/groups/")
+    html = response.content.decode()
+    rows = {row.group.slug: row for row in response.context["groups"]}
+    assert rows["rust-berlin"].home.label == "Berlin, Germany"
+    assert rows["rust-berlin"].region == "Europe"
+    assert "Berlin, Germany" in html and "North America" in html
+    assert len(response.context["markers"]) >= 2
+
+
+@pytest.mark.parametrize("query", ["berlin", "BERLIN", "Berlín"])
+def test_group_search_by_name_or_place(client, sample, query):
+    slugs = [row.group.slug for row in client.get("/groups/", {"q": query}).context["groups"]]
+    assert slugs == ["rust-berlin"]
+
+
+def test_group_search_by_place_alias(client, sample):
+    slugs = [row.group.slug for row in client.get("/groups/", {"q": "Seattle"}).context["groups"]]
+    assert slugs == ["seattle-rust-user-group"]
+
+
+def test_groups_near_a_city(client, sample):
+    response = client.get("/groups/", {"near_city": "Potsdam", "radius_km": "100"})
+    rows = response.context["groups"]
+    assert [row.group.slug for row in rows] == ["rust-berlin"]
+    assert rows[0].distance_km < 100
+    assert "within 100 km of Potsdam, Germany" in response.content.decode()
+    ambiguous = client.get("/groups/", {"near_city": "Cambridge"}).content.decode()
+    assert "Which one did you mean" in ambiguous and ambiguous.count("group-card") == 0

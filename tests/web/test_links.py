@@ -45,13 +45,27 @@ def test_external_link_escapes_and_refuses_other_schemes():
 
 def test_subscribe_links_keep_only_feed_filters():
     request = RequestFactory().get("/events/", secure=True)
-    links = subscribe_links(request, QueryDict("region=europe&page=3&near_city=x&q=&city=Köln"))
+    links = subscribe_links(request, QueryDict("region=europe&page=3&utm_source=x&q=&city=Köln"))
     assert links.https == "https://testserver/feeds/events.ics?region=europe&city=K%C3%B6ln"
     assert links.webcal == "webcal://testserver/feeds/events.ics?region=europe&city=K%C3%B6ln"
     assert links.google == (
         "https://calendar.google.com/calendar/render?cid="
         "webcal%3A%2F%2Ftestserver%2Ffeeds%2Fevents.ics%3Fregion%3Deurope%26city%3DK%25C3%25B6ln"
     )
+    assert links.outlook == (
+        "https://outlook.live.com/calendar/0/addfromweb?url="
+        "https%3A%2F%2Ftestserver%2Ffeeds%2Fevents.ics%3Fregion%3Deurope%26city%3DK%25C3%25B6ln"
+        "&name=Rust+meetups"
+    )
+    assert links.atom == "https://testserver/feeds/new.atom?region=europe&city=K%C3%B6ln"
+
+
+def test_the_same_filter_in_any_order_gives_the_same_feed():
+    request = RequestFactory().get("/")
+    one = subscribe_links(request, QueryDict("city=K%C3%B6ln&region=europe&near_city=Bonn"))
+    two = subscribe_links(request, QueryDict("near_city=Bonn&region=europe&city=K%C3%B6ln"))
+    assert one == two
+    assert one.https.endswith("?region=europe&city=K%C3%B6ln&near_city=Bonn")
 
 
 def test_subscribe_links_without_filter():

@@ -35,11 +35,11 @@ def test_shows_everything_about_the_meetup(client, conf):
     response = client.get(f"/events/{conf.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1><span class="detail-title">RustConf Europe</span>' in html
-    assert '<time datetime="2025-04-08">Tuesday 8 April 2025</time>' in html
-    assert '<time datetime="2025-04-10">Thursday 10 April 2025</time>' in html
+    assert '<h1><span class="detail-title p-name">RustConf Europe</span>' in html
+    assert '<time class="dt-start" datetime="2025-04-08">Tuesday 8 April 2025</time>' in html
+    assert '<time class="dt-end" datetime="2025-04-10">Thursday 10 April 2025</time>' in html
     assert "Hybrid" in html
-    assert "Berlin, DE" in html and "München, BY, DE" in html
+    assert "Berlin, Germany" in html and "München, Germany" in html
     assert 'href="/groups/rust-berlin/"' in html and 'href="/groups/rust-munich/"' in html
     for url, label in [
         ("https://rustconf.eu/2025/", "RustConf"),
@@ -63,7 +63,7 @@ def test_google_calendar_link_has_an_exclusive_end(client, conf):
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert query["dates"] == ["20250408/20250411"]
     assert query["text"] == ["RustConf Europe"]
-    assert query["location"] == ["Berlin, DE"]
+    assert query["location"] == ["Berlin, Germany"]
     assert "https://rustconf.eu/2025/" in query["details"][0]
     assert f"http://testserver/events/{conf.pk}/" in query["details"][0]
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from calendar_app.selectors import MAX_PER_DAY
+from calendar_app.month import MAX_PER_DAY
 from tests.factories import make_meetup
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,42 @@ def test_an_empty_month_points_to_the_nearest_months_with_meetups(client):
     assert "No meetups in November 2026" in page
     assert 'href="/calendar/2024/02/"' in page and "February 2024" in page
     assert 'href="/calendar/2031/05/"' in page and "May 2031" in page
+
+
+def test_an_empty_month_shows_the_most_recent_and_next_meetups_labelled(client, berlin):
+    make_meetup("Old Rust Night", start=date(2024, 2, 7), places=[berlin])
+    make_meetup("Older Rust Night", start=date(2024, 1, 7), places=[berlin])
+    make_meetup("Future Rust Night", start=date(2031, 5, 3), places=[berlin])
+
+    page = client.get("/calendar/2026/11/").content.decode()
+
+    recent = page.split("Most recent meetups before November 2026", 1)[1]
+    coming = page.split("Next meetups after November 2026", 1)[1].split("Most recent", 1)[0]
+    assert "Future Rust Night" in coming and "Old Rust Night" not in coming
+    assert recent.index("Old Rust Night") < recent.index("Older Rust Night")
+    assert "Future Rust Night" not in recent
+
+
+def test_a_month_with_meetups_shows_no_nearest_block(client, sample):
+    page = client.get("/calendar/2025/03/").content.decode()
+    assert "Most recent meetups before" not in page and "Next meetups after" not in page
+
+
+def test_cells_show_the_city_and_a_tooltip_with_the_full_title(client, berlin):
+    long_title = "Rust Hack and Learn: an evening of embedded async with many words"
+    make_meetup(long_title, start=date(2025, 3, 14), places=[berlin])
+    html = client.get("/calendar/2025/03/").content.decode()
+    assert '<span class="entry-city">Berlin</span>' in html
+    assert f'title="{long_title} · Berlin, Germany · In person"' in html
+
+
+def test_the_month_picker_goes_to_that_month_keeping_the_filter(client):
+    response = client.get("/?go_month=7&go_year=2024&region=europe")
+    assert response.status_code == 302
+    assert response["Location"] == "/calendar/2024/07/?region=europe"
+    assert client.get("/?go_month=13&go_year=2024").status_code == 404
+
+
+def test_the_home_page_has_a_near_me_box(client):
+    html = client.get("/").content.decode()
+    assert 'action="/events/"' in html and 'name="near_city"' in html

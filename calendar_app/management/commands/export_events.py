@@ -7,11 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import Meetup
 from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
+from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import export_json
 from calendar_app.services.ical import feed_url, render_calendar
 
@@ -26,6 +28,7 @@ FILTER_OPTIONS = {
     "attendance": "attendance",
     "q": "q",
     "near": "near",
+    "near_city": "near_city",
     "radius_km": "radius_km",
 }
 
@@ -47,6 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--attendance", help="in_person, virtual or hybrid")
         parser.add_argument("--q", help="text search")
         parser.add_argument("--near", help="lat,lon")
+        parser.add_argument("--near-city", dest="near_city", help="a city name, e.g. Berlin")
         parser.add_argument("--radius-km", dest="radius_km")
         parser.add_argument("--include-past", action="store_true")
 
@@ -59,23 +63,26 @@ class Command(BaseCommand):
         if options["include_past"] or not (data.get("start") or data.get("end")):
             data["include_past"] = "1"  # no dates: everything, past and future
         if fmt == "ics":
-            filterset = self.filterset(data, Meetup.objects.published())
+            filterset, queryset = self.filterset(data, Meetup.objects.published())
             body = render_calendar(
-                filterset.qs,
+                queryset,
                 description=filterset.description,
                 source_url=feed_url(settings.SITE_URL, data),
                 site_url=settings.SITE_URL,
             )
             self.stdout.write(body.decode(), ending="")
         else:
-            filterset = self.filterset(data, Meetup.objects.canonical())
-            self.stdout.write(export_json(filterset.qs))
+            _, queryset = self.filterset(data, Meetup.objects.canonical())
+            self.stdout.write(export_json(queryset))
 
-    def filterset(self, data: dict[str, str], queryset) -> MeetupFilter:
-        filterset = MeetupFilter(data, queryset=queryset, past_days=FEED_PAST_WINDOW.days)
+    def filterset(self, data: dict[str, str], queryset) -> tuple[MeetupFilter, QuerySet]:
+        """The shared FilterSet and its result (the feeds' default window: 30 days back)."""
+        filterset, result = filtered_meetups(
+            data, queryset=queryset, past_days=FEED_PAST_WINDOW.days
+        )
         if not filterset.is_valid():
             raise CommandError(f"Invalid filter: {filterset.errors.as_text()}")
-        return filterset
+        return filterset, result
 
     def twir(self, data: dict[str, str]) -> str:
         """A newsletter section for [start, end]; default: the four weeks starting today."""
@@ -86,8 +93,8 @@ class Command(BaseCommand):
         start = _date(data.get("start")) or timezone.localdate()
         end = _date(data.get("end")) or start + NEWSLETTER_WINDOW
         data.update(start=start.isoformat(), end=end.isoformat())
-        filterset = self.filterset(data, Meetup.objects.published())
-        return render_twir(start=start, end=end, meetups=filterset.qs)
+        _, queryset = self.filterset(data, Meetup.objects.published())
+        return render_twir(start=start, end=end, meetups=queryset)
 
 
 def _date(value: str | None) -> date | None:

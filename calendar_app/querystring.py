@@ -1,0 +1,42 @@
+"""The one query-string helper: the filter part of a URL, for feeds, subscribe links,
+the feeds' SOURCE and ETag, and the month grid's "+N more" links.
+
+Only the FilterSet's own parameters survive (no `page`, no `utm_source`), empty values
+are dropped, and the order is fixed (the FilterSet's field order, then each parameter's
+values sorted), so the same filter always gives the same URL whatever order it was typed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from calendar_app.filters import MeetupFilter
+
+FILTER_PARAMS = tuple(MeetupFilter.base_filters)
+
+
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+    return sorted(
+        str(value).strip() for value in values if value is not None and str(value).strip()
+    )
+
+
+def filter_pairs(
+    params: Mapping[str, Any], *, without: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """(name, value) of every non-empty filter parameter, in the fixed order."""
+    skip = set(without)
+    return [
+        (name, value)
+        for name in FILTER_PARAMS
+        if name not in skip
+        for value in _values(params, name)
+    ]
+
+
+def filter_query(params: Mapping[str, Any], *, without: Iterable[str] = ()) -> str:
+    """`region=europe&city=K%C3%B6ln`: the filter of `params` (a QueryDict or a dict)."""
+    return urlencode(filter_pairs(params, without=without))

@@ -1,0 +1,91 @@
+"""Search that forgives: accents, case and a city's other names, on titles, organisers
+and places. Runs on SQLite and, with DATABASE_URL=postgres://..., on PostgreSQL."""
+
+from datetime import date
+
+import pytest
+
+from calendar_app.search import search_pattern, word_pattern
+from tests.factories import make_group, make_meetup, make_place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def places_abroad():
+    montreal = make_place(
+        "Montréal, QC, CA",
+        city="Montréal",
+        admin1="QC",
+        country="CA",
+        latitude=45.5,
+        longitude=-73.6,
+    )
+    munich = make_place(
+        "München, BY, DE", city="München", admin1="BY", country="DE", latitude=48.1, longitude=11.6
+    )
+    prague = make_place("Prague, CZ", city="Prague", country="CZ", latitude=50.1, longitude=14.4)
+    cologne = make_place("Köln, DE", city="Köln", country="DE", latitude=50.9, longitude=6.96)
+    return {
+        "montreal_place": make_meetup(
+            "Rust meetup", start=date(2025, 3, 20), places=[montreal], region="north-america"
+        ),
+        "montreal_title": make_meetup("Rust Montreal night", start=date(2025, 3, 21)),
+        "munich": make_meetup("Rust meetup", start=date(2025, 3, 22), places=[munich]),
+        "munich_title": make_meetup("Munich Rust talks", start=date(2025, 3, 23)),
+        "prague": make_meetup("Rust Praha #4", start=date(2025, 3, 24), places=[prague]),
+        "cologne": make_meetup(
+            "Rust meetup",
+            start=date(2025, 3, 25),
+            places=[cologne],
+            groups=[make_group("Rust Cologne")],
+        ),
+        "zurich_group": make_meetup(
+            "Monthly", start=date(2025, 3, 26), groups=[make_group("Rust Zürich")]
+        ),
+    }
+
+
+def found(client, query: str) -> set[str]:
+    response = client.get("/events/", {"q": query})
+    return {m.pk for m in response.context["page"].object_list}
+
+
+def ids(meetups: dict, *names: str) -> set[int]:
+    return {meetups[name].pk for name in names}
+
+
+@pytest.mark.parametrize("query", ["Montreal", "Montréal", "MONTRÉAL", "montreal"])
+def test_accents_and_case_do_not_matter(client, places_abroad, query):
+    assert found(client, query) == ids(places_abroad, "montreal_place", "montreal_title")
+
+
+@pytest.mark.parametrize("query", ["Munich", "München", "Muenchen", "munchen"])
+def test_a_city_and_its_other_names_find_the_same_meetups(client, places_abroad, query):
+    assert found(client, query) == ids(places_abroad, "munich", "munich_title")
+
+
+@pytest.mark.parametrize("query", ["Prague", "Praha"])
+def test_prague_and_praha(client, places_abroad, query):
+    assert found(client, query) == ids(places_abroad, "prague")
+
+
+@pytest.mark.parametrize("query", ["Cologne", "Köln", "koln"])
+def test_cologne_and_koln(client, places_abroad, query):
+    assert found(client, query) == ids(places_abroad, "cologne")
+
+
+def test_organisers_are_folded_too(client, places_abroad):
+    assert found(client, "zurich") == ids(places_abroad, "zurich_group")
+
+
+def test_every_word_must_match(client, places_abroad):
+    assert found(client, "rust münchen") == ids(places_abroad, "munich", "munich_title")
+    assert found(client, "montreal munich") == set()
+
+
+def test_patterns():
+    assert word_pattern("ole") == "[oòóôõöøōő][lłľĺ][eèéêëēėęě]"
+    assert "(?:ue|ü)" in word_pattern("muenchen")
+    assert search_pattern("rust") == word_pattern("rust")  # not a city: no aliases
+    assert search_pattern("") == ""
