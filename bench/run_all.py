@@ -58,10 +58,11 @@ def run_one(module_name: str, out: Path) -> None:
     class Tee(io.TextIOBase):
         def write(self, text):
             printed.write(text)
-            return sys.__stdout__.write(text)
+            return sys.__stdout__.write(text) if sys.__stdout__ else len(text)
 
         def flush(self):
-            sys.__stdout__.flush()
+            if sys.__stdout__:
+                sys.__stdout__.flush()
 
     with contextlib.redirect_stdout(Tee()):
         rows = module.main()
