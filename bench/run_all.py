@@ -67,10 +67,11 @@ def run_one(module_name: str, out: Path) -> None:
     class Tee(io.TextIOBase):
         def write(self, text):
             printed.write(text)
-            return sys.__stdout__.write(text)
+            return sys.__stdout__.write(text) if sys.__stdout__ else len(text)
 
         def flush(self):
-            sys.__stdout__.flush()
+            if sys.__stdout__:
+                sys.__stdout__.flush()
 
     with contextlib.redirect_stdout(Tee()):
         rows = module.main()
@@ -268,7 +269,16 @@ def write_results(text: str, info: dict[str, str], printed: dict[str, str]) -> N
     for module, output in printed.items():
         if output.strip():
             parts += [f"## {module} (printed)", "", "```", output.rstrip(), "```", ""]
-    RESULTS.write_text("\n".join(parts))
+    RESULTS.write_text("\n".join(parts) + kept_sections())
+
+
+def kept_sections() -> str:
+    """Sections written by hand (`## Recorded: ...`, e.g. a before/after): kept on rewrite."""
+    if not RESULTS.exists():
+        return ""
+    text = RESULTS.read_text(encoding="utf-8")
+    start = text.find("\n## Recorded: ")
+    return text[start:] if start >= 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from calendar_app.models import Group, GroupAlias
@@ -24,6 +23,8 @@ class GroupResolver:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self.taken: set[str] | None = None  # slugs in use, read when a new organiser needs one
+        self.named: dict[int, date | None] = {}  # group id -> date of the issue naming it
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
         keys_given = {key for group in groups for key in alias_keys(group)}
@@ -36,7 +37,6 @@ class GroupResolver:
         new_groups: list[Group] = []
         new_keys: list[str] = []
         owner: Group | int | None
-        taken: set[str] | None = None  # read only when a new organiser needs a slug
         for group in groups:
             keys = alias_keys(group)
             if not keys:
@@ -44,15 +44,13 @@ class GroupResolver:
             self._join_owners(keys, owners)
             owner = next((owners[k] for k in keys if k in owners), None)
             if owner is None:
-                if taken is None:
-                    taken = set(Group.objects.values_list("slug", flat=True))
-                slug = Group.unique_slug(group.name, taken)
-                taken.add(slug)
+                if self.taken is None:
+                    self.taken = set(Group.objects.values_list("slug", flat=True))
+                slug = Group.unique_slug(group.name, self.taken)
+                self.taken.add(slug)
                 url = group.url if is_safe_url(group.url) else ""
                 owner = Group(name=group.name.strip()[:300] or url, url=url[:1000], slug=slug)
                 new_groups.append(owner)
-            if owner is None:
-                continue
             for key in keys:
                 if key not in owners:
                     owners[key] = owner
@@ -86,6 +84,7 @@ class GroupResolver:
             newest.source_date,
         )
         update_objects([survivor], ["name", "url", "source_date"])
+        self.named[survivor.pk] = survivor.source_date
         for key, owner in list(owners.items()):
             if owner in stored:
                 owners[key] = survivor.pk
@@ -106,16 +105,18 @@ class GroupResolver:
             group_id = self.id_for(group)
             if group_id is not None:
                 listed.setdefault(group_id, group)
-        stale = Group.objects.filter(pk__in=listed).filter(
-            Q(source_date__isnull=True) | Q(source_date__lt=issued)
-        )
+        unknown = [pk for pk in listed if pk not in self.named]
+        if unknown:
+            self.named.update(Group.objects.filter(pk__in=unknown).values_list("pk", "source_date"))
         changed = []
-        for row in stale.only("pk", "name", "url", "source_date"):
-            group = listed[row.pk]
+        for pk, group in listed.items():
+            named = self.named.get(pk)
+            if named is not None and named >= issued:
+                continue
             url = group.url if is_safe_url(group.url) else ""
-            row.name, row.url = (group.name.strip()[:300] or url), url[:1000]
-            row.source_date = issued
-            changed.append(row)
+            name = group.name.strip()[:300] or url
+            changed.append(Group(pk=pk, name=name, url=url[:1000], source_date=issued))
+            self.named[pk] = issued
         update_objects(changed, ["name", "url", "source_date"])
 
     def id_for(self, group: ParsedGroup) -> int | None:

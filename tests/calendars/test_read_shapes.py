@@ -178,7 +178,7 @@ def test_events_come_sorted_by_start():
 def test_records_are_frozen_values():
     event = read_fixture("luma_calendar.ics").events[0]
     try:
-        event.title = "changed"  # type: ignore[misc]
+        event.title = "changed"
     except AttributeError:
         pass
     else:  # pragma: no cover - the assertion below explains

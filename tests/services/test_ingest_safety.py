@@ -149,6 +149,7 @@ def test_the_parsing_worker_exits_when_its_parent_is_killed(tmp_path):
     )
     worker = 0
     try:
+        assert parent.stdout is not None
         worker = int(parent.stdout.readline())
         assert alive(worker)
         os.kill(parent.pid, signal.SIGKILL)

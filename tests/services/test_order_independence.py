@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import synthetic_archive
 
-from bench.synthetic import synthetic_archive
 from calendar_app.models import Flag, Meetup
 from calendar_app.services.ingest import ingest_newsletter, ingest_paths
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from calendar_app.filters import MeetupFilter
-from calendar_app.models import Meetup
+from calendar_app.models import Meetup, MeetupQuerySet
 from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import export_json
+from calendar_app.services.export_twir import render_twir
 from calendar_app.services.ical import feed_url, render_calendar
 
 # option name -> query parameter, so the export goes through the same FilterSet as the site
@@ -86,15 +87,11 @@ class Command(BaseCommand):
 
     def twir(self, data: dict[str, str]) -> str:
         """A newsletter section for [start, end]; default: the four weeks starting today."""
-        try:
-            from calendar_app.services.export_twir import render_twir
-        except ImportError as exc:
-            raise CommandError("--format twir needs calendar_app.services.export_twir") from exc
         start = _date(data.get("start")) or timezone.localdate()
         end = _date(data.get("end")) or start + NEWSLETTER_WINDOW
         data.update(start=start.isoformat(), end=end.isoformat())
         _, queryset = self.filterset(data, Meetup.objects.published())
-        return render_twir(start=start, end=end, meetups=queryset)
+        return render_twir(start=start, end=end, meetups=cast(MeetupQuerySet, queryset))
 
 
 def _date(value: str | None) -> date | None:

@@ -45,6 +45,21 @@ INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (Postg
 Resolved = set[tuple[str, int | None, str]]
 
 
+class Lookups:
+    """Places and organisers resolved so far in a run: each is looked up once per run.
+
+    Thrown away when a file fails (its savepoint took back the rows it made).
+    """
+
+    def __init__(self) -> None:
+        self.places = PlaceResolver()
+        self.groups = GroupResolver()
+
+    def reset(self) -> None:
+        self.places = PlaceResolver()
+        self.groups = GroupResolver()
+
+
 def ingest_paths(
     paths: Iterable[str],
     *,
@@ -63,6 +78,7 @@ def ingest_paths(
     readable = [text for text in texts if isinstance(text, str)]
     unchanged = set() if force else unchanged_texts(readable)
     work = list(enumerate(zip(sources, texts, strict=True), 1))
+    lookups = Lookups()
     with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
         for start in range(0, len(work), COMMIT_EVERY):
             with transaction.atomic():  # each newsletter is a savepoint within it
@@ -74,20 +90,32 @@ def ingest_paths(
                     elif text in unchanged:
                         report.add(IngestReport(files=1, skipped_unchanged=1))
                     else:
-                        report.add(ingest_one(text, source, force=force, parse=ahead.parse))
+                        report.add(
+                            ingest_one(
+                                text, source, force=force, parse=ahead.parse, lookups=lookups
+                            )
+                        )
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
 
 def ingest_one(
-    text: str, source: str, *, force: bool, parse: Callable[[str], ParsedNewsletter]
+    text: str,
+    source: str,
+    *,
+    force: bool,
+    parse: Callable[[str], ParsedNewsletter],
+    lookups: Lookups,
 ) -> IngestReport:
     """One new or changed file of many; a failure rolls back this file only and is reported."""
     try:
-        return ingest_newsletter(text=text, source=source, force=force, parse=parse, checked=True)
+        return ingest_newsletter(
+            text=text, source=source, force=force, parse=parse, checked=True, lookups=lookups
+        )
     except Refused as exc:
         return IngestReport(files=1, errors=[f"{source}: {exc}"])
     except Exception as exc:  # a broken file must not stop the others
+        lookups.reset()  # forget what its savepoint took back
         if storage_failure(exc):
             raise StorageFailure(storage_failure(exc)) from None
         logger.exception("ingest of %s failed", source)
@@ -118,6 +146,7 @@ def ingest_newsletter(
     force: bool = False,
     parse: Callable[[str], ParsedNewsletter] = parse_newsletter,
     checked: bool = False,
+    lookups: Lookups | None = None,
 ) -> IngestReport:
     """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
 
@@ -147,7 +176,7 @@ def ingest_newsletter(
         )
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
-        ingest_parsed(newsletter, parsed, report, resolved=resolved)
+        ingest_parsed(newsletter, parsed, report, resolved=resolved, lookups=lookups or Lookups())
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
@@ -223,7 +252,12 @@ def unparsed_flag(newsletter: Newsletter, entry: ParsedEntry) -> Flag:
 
 
 def ingest_parsed(
-    newsletter: Newsletter, parsed: ParsedNewsletter, report: IngestReport, *, resolved: Resolved
+    newsletter: Newsletter,
+    parsed: ParsedNewsletter,
+    report: IngestReport,
+    *,
+    resolved: Resolved,
+    lookups: Lookups,
 ) -> None:
     """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
     data_changed()  # bulk writes send no signals: pages cached before are stale
@@ -231,7 +265,7 @@ def ingest_parsed(
     flags = [Flag(kind=p.kind, message=p.message, newsletter=newsletter) for p in parsed.problems]
     readable = [entry for entry in parsed.entries if entry.ok]
     flags += [unparsed_flag(newsletter, e) for e in parsed.entries if not e.ok]
-    places, groups = PlaceResolver(), GroupResolver()
+    places, groups = lookups.places, lookups.groups
     places.prepare(p.text for e in readable for p in e.places)
     flags += places.flags()
     groups.prepare([g for e in readable for g in e.groups])

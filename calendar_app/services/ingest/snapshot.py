@@ -7,12 +7,22 @@ and relations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Sequence, Sized
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Model
 
-from calendar_app.models import Meetup, MeetupGroup, MeetupLink, MeetupPlace, Sighting
+from calendar_app.models import (
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Newsletter,
+    Sighting,
+)
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.entries import issue_label, sighted, stored_entry
 from calendar_app.services.ingest.match import (
@@ -28,33 +38,72 @@ from calendar_app.services.survivor import follow_merges
 from calendar_app.twir.records import ParsedEntry
 
 
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _select(sql: str, params: Sequence[Any]) -> list[tuple]:
+    """Rows of a plain SELECT: the hot reads skip the ORM's query building (~1 ms each)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
+def _marks(values: Sized) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _day(value: object) -> date:
+    """A date column as SQLite hands it to a plain cursor (text) or PostgreSQL (a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def _json(value: object) -> Any:
+    """A JSON column as a plain cursor hands it over (text), decoded."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
     """Meetups sharing a link (generic: same day; event link: within a move's reach), a
     fallback key, or an organiser and a day with an entry."""
     if not entries:
         return set()
-    days = {e.start_date for e in entries}
+    days = sorted({e.start_date for e in entries})
     links = {link.canonical: link.specific for e in entries for link in e.links}
     specific = [url for url, is_specific in links.items() if is_specific]
-    reach = (shifted(min(days), -MAX_MOVE), shifted(max(days), MAX_MOVE))
-    ids = set(
-        MeetupLink.objects.filter(canonical_url__in=list(links))
-        .filter(
-            Q(meetup__start_date__in=days)
-            | Q(canonical_url__in=specific, event_specific=True, meetup__start_date__range=reach)
+    reach = [shifted(days[0], -MAX_MOVE), shifted(days[-1], MAX_MOVE)]
+    ids: set[int] = set()
+    if links:
+        moved = (
+            f" OR (l.canonical_url IN ({_marks(specific)}) AND l.event_specific = %s"
+            " AND m.start_date BETWEEN %s AND %s)"
+            if specific
+            else ""
         )
-        .values_list("meetup_id", flat=True)
-    )
-    fallbacks = [e.fallback for e in entries if e.fallback]
+        rows = _select(
+            f"SELECT l.meetup_id FROM {_table(MeetupLink)} l "
+            f"JOIN {_table(Meetup)} m ON m.id = l.meetup_id "
+            f"WHERE l.canonical_url IN ({_marks(links)}) "
+            f"AND (m.start_date IN ({_marks(days)}){moved})",
+            [*links, *days, *((*specific, True, *reach) if specific else ())],
+        )
+        ids.update(row[0] for row in rows)
+    fallbacks = sorted({e.fallback for e in entries if e.fallback})
     if fallbacks:
-        ids |= set(Meetup.objects.filter(fallback_key__in=fallbacks).values_list("id", flat=True))
-    organisers = {g for e in entries if e.title for g in e.organisers}
-    if organisers:
-        ids |= set(
-            MeetupGroup.objects.filter(
-                group_id__in=organisers, meetup__start_date__in=days
-            ).values_list("meetup_id", flat=True)
+        rows = _select(
+            f"SELECT id FROM {_table(Meetup)} WHERE fallback_key IN ({_marks(fallbacks)})",
+            fallbacks,
         )
+        ids.update(row[0] for row in rows)
+    organisers = sorted({g for e in entries if e.title for g in e.organisers})
+    if organisers:
+        rows = _select(
+            f"SELECT g.meetup_id FROM {_table(MeetupGroup)} g "
+            f"JOIN {_table(Meetup)} m ON m.id = g.meetup_id "
+            f"WHERE g.group_id IN ({_marks(organisers)}) AND m.start_date IN ({_marks(days)})",
+            [*organisers, *days],
+        )
+        ids.update(row[0] for row in rows)
     return ids
 
 
@@ -71,7 +120,10 @@ def survivors(ids: Iterable[int]) -> set[int]:
     merged_into: dict[int, int | None] = {}
     pending = set(ids)
     while pending:
-        rows = Meetup.objects.filter(id__in=pending).values_list("id", "duplicate_of_id")
+        rows = _select(
+            f"SELECT id, duplicate_of_id FROM {_table(Meetup)} WHERE id IN ({_marks(pending)})",
+            sorted(pending),
+        )
         merged_into.update(rows)
         pending = {t for _, t in rows if t is not None and t not in merged_into}
     return {follow_merges(i, merged_into) for i in merged_into}
@@ -87,19 +139,15 @@ class Snapshot:
     def load(self, ids: set[int]) -> list[KnownMeetup]:
         if not ids:
             return []
-        rows = list(
-            Sighting.objects.filter(meetup_id__in=ids)
-            .order_by()
-            .values_list(
-                "meetup_id",
-                "line",
-                "section",
-                "parsed",
-                "newsletter__key",
-                "newsletter__date",
-                "newsletter__number",
+        rows = [
+            (meetup_id, line, section, _json(values), key, _day(day) if day else None, number)
+            for meetup_id, line, section, values, key, day, number in _select(
+                "SELECT s.meetup_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
+                f"FROM {_table(Sighting)} s JOIN {_table(Newsletter)} n ON n.id = s.newsletter_id "
+                f"WHERE s.meetup_id IN ({_marks(ids)})",
+                sorted(ids),
             )
-        )
+        ]
         parsed = [(row, entry) for row in rows if (entry := readable(row)) is not None]
         self.places.prepare(p.text for _, e in parsed for p in e.places)
         self.groups.prepare([g for _, e in parsed for g in e.groups])
@@ -120,53 +168,48 @@ class Snapshot:
         return self._meetups(ids, sightings)
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
-        places = _ordered(MeetupPlace.objects.filter(meetup_id__in=ids), "place_id")
-        groups = _ordered(MeetupGroup.objects.filter(meetup_id__in=ids), "group_id")
+        keys = sorted(ids)
+        places = _ordered(MeetupPlace, "place_id", keys)
+        groups = _ordered(MeetupGroup, "group_id", keys)
         links: dict[int, list[LinkValue]] = {}
-        for meetup_id, url, canonical, label, primary, specific in (
-            MeetupLink.objects.filter(meetup_id__in=ids)
-            .order_by("position", "id")
-            .values_list("meetup_id", "url", "canonical_url", "label", "primary", "event_specific")
+        for meetup_id, url, canonical, label, primary, specific in _select(
+            'SELECT meetup_id, url, canonical_url, label, "primary", event_specific '
+            f"FROM {_table(MeetupLink)} WHERE meetup_id IN ({_marks(keys)}) "
+            "ORDER BY position, id",
+            keys,
         ):
             links.setdefault(meetup_id, []).append(
-                LinkValue(url, canonical, label, primary, specific)
+                LinkValue(url, canonical, label, bool(primary), bool(specific))
             )
         known = []
-        for row in Meetup.objects.filter(id__in=ids).values(
-            "id",
-            "title",
-            "start_date",
-            "end_date",
-            "attendance",
-            "region",
-            "sequence",
-            "locked_fields",
-            "source_date",
-            "merge_record",
+        for pk, title, start, end, attendance, region, sequence, locked, source, record in _select(
+            "SELECT id, title, start_date, end_date, attendance, region, sequence, "
+            f"locked_fields, source_date, merge_record FROM {_table(Meetup)} "
+            f"WHERE id IN ({_marks(keys)}) ORDER BY id",
+            keys,
         ):
-            pk = row["id"]
             values = MeetupValues(
-                title=row["title"],
-                start_date=row["start_date"],
-                end_date=row["end_date"],
-                attendance=row["attendance"],
-                region=row["region"],
+                title=title,
+                start_date=_day(start),
+                end_date=_day(end),
+                attendance=attendance,
+                region=region,
                 places=tuple(places.get(pk, ())),
                 groups=tuple(groups.get(pk, ())),
                 links=tuple(links.get(pk, ())),
-                source_date=row["source_date"],
+                source_date=_day(source) if source else None,
             )
             known.append(
                 KnownMeetup(
                     id=pk,
                     values=values,
-                    sequence=row["sequence"],
-                    locked=frozenset(row["locked_fields"] or ()),
+                    sequence=sequence,
+                    locked=frozenset(_json(locked) or ()),
                     sightings=tuple(sightings.get(pk, ())),
-                    apart=frozenset((row["merge_record"] or {}).get("apart", ())),
+                    apart=frozenset((_json(record) or {}).get("apart", ())),
                 )
             )
-        return sorted(known, key=lambda m: m.id)
+        return known
 
 
 def readable(row: tuple) -> ParsedEntry | None:
@@ -178,8 +221,12 @@ def readable(row: tuple) -> ParsedEntry | None:
         return None
 
 
-def _ordered(rows, column: str) -> dict[int, list[int]]:
+def _ordered(model: type[Model], column: str, keys: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for meetup_id, value in rows.order_by("position", "id").values_list("meetup_id", column):
+    for meetup_id, value in _select(
+        f"SELECT meetup_id, {column} FROM {_table(model)} WHERE meetup_id IN ({_marks(keys)}) "
+        "ORDER BY position, id",
+        keys,
+    ):
         out.setdefault(meetup_id, []).append(value)
     return out
