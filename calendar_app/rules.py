@@ -67,3 +67,5 @@ class FlagKind(models.TextChoices):
     END_BEFORE_START = "end_before_start", "End before start"
     MALFORMED = "malformed", "Malformed"
     UNSAFE_URL = "unsafe_url", "Unsafe link"
+    CALENDAR_PROBLEM = "calendar_problem", "Calendar event problem"
+    GONE_FROM_CALENDAR = "gone_from_calendar", "Gone from its calendar"

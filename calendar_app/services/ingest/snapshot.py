@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from calendar_app.models import Meetup, MeetupGroup, MeetupLink, MeetupPlace, Sighting
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.ingest.calendar_snapshot import calendar_sightings
 from calendar_app.services.ingest.entries import issue_label, sighted, stored_entry
 from calendar_app.services.ingest.match import (
     MAX_MOVE,
@@ -117,6 +118,8 @@ class Snapshot:
                     region_of=self.places.regions,
                 )
             )
+        for meetup_id, found in calendar_sightings(ids, self.places, self.groups).items():
+            sightings.setdefault(meetup_id, []).extend(found)
         return self._meetups(ids, sightings)
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
