@@ -29,6 +29,7 @@ from django.utils.http import http_date
 from calendar_app.models import Group, GroupAlias, Source
 from calendar_app.services.sources_fetch import (
     MAX_BYTES,
+    TIMEOUT,
     FetchRequest,
     FetchResult,
     fetch_feed,
@@ -266,7 +267,9 @@ def fetch_file(source: Source) -> FetchResult:
     return FetchResult(source.url, 200, body=body, last_modified=stamp)
 
 
-def fetch_source(source: Source, *, client: httpx.Client | None = None) -> FetchResult:
+def fetch_source(
+    source: Source, *, client: httpx.Client | None = None, timeout: float = TIMEOUT
+) -> FetchResult:
     """Ask the source's feed: a conditional GET (`sources_fetch`) for http(s), a file read
     for `file://`. `client`: one shared by a sync's fetches (pooled connections)."""
     scheme = urlsplit(source.url).scheme.lower()
@@ -276,8 +279,8 @@ def fetch_source(source: Source, *, client: httpx.Client | None = None) -> Fetch
         return FetchResult(source.url, None, error=f"no fetcher for {scheme or 'these'} URLs")
     request = FetchRequest(source.url, etag=source.etag, last_modified=source.last_modified)
     if client is not None:
-        return fetch_feed(request, client=client)
-    return fetch_feeds([request], allow_private=True)[0]
+        return fetch_feed(request, client=client, timeout=timeout)
+    return fetch_feeds([request], allow_private=True, timeout=timeout)[0]
 
 
 @dataclass
@@ -330,9 +333,10 @@ def sources_sync(
     fetch: Fetch | None = None,
     merge: Merge | None = None,
     workers: int = FETCH_WORKERS,
+    timeout: float = TIMEOUT,
     progress: Progress | None = None,
 ) -> SyncReport:
-    """Fetch `sources` (`workers` at a time) and merge what changed, one source at a time.
+    """Fetch `sources` (`workers` at a time, `timeout` s each) and merge what changed.
 
     Fetching runs in threads and never touches the database; each merge runs here, in its
     own transaction: one that fails is rolled back and recorded on its source, and the next
@@ -342,8 +346,10 @@ def sources_sync(
     report = SyncReport(sources=len(sources))
     with ExitStack() as stack:
         if fetch is None:
-            client = stack.enter_context(make_client(allow_private=True, workers=workers))
-            fetch = partial(fetch_source, client=client)
+            client = stack.enter_context(
+                make_client(allow_private=True, workers=workers, timeout=timeout)
+            )
+            fetch = partial(fetch_source, client=client, timeout=timeout)
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, workers)))
         results = pool.map(_fetch_safely(fetch), sources)
         for index, (source, result) in enumerate(zip(sources, results, strict=True), 1):

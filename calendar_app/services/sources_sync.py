@@ -40,6 +40,7 @@ from calendar_app.services.sources import (
     SyncReport,
     sources_sync,
 )
+from calendar_app.services.sources_fetch import TIMEOUT
 from calendar_app.services.times import meetup_set_times
 from calendar_app.twir.records import ParsedGroup
 
@@ -50,6 +51,7 @@ def sync_sources(
     *,
     sources: Iterable[Source],
     workers: int = FETCH_WORKERS,
+    timeout: float = TIMEOUT,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> SyncReport:
@@ -59,7 +61,9 @@ def sync_sources(
     def merge(source: Source, body: bytes) -> MergeCounts:
         return merge_feed(source=source, body=body, now=now or timezone.now())
 
-    report = sources_sync(sources=sources, merge=merge, workers=workers, progress=progress)
+    report = sources_sync(
+        sources=sources, merge=merge, workers=workers, timeout=timeout, progress=progress
+    )
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -238,18 +242,22 @@ class FeedMerge:
                 )
 
     def problem_flags(self, ids: list[int]) -> None:
-        """What the reader found wrong: on the meetup when the event survived it."""
-        meetup_of = {event.uid: i for event, i in zip(self.events, ids, strict=True)}
-        for problem in self.feed.problems:
-            what = problem.uid or "the feed"
-            self.flags.append(
+        """What the reader found wrong, once per message: on the meetup when the event
+        survived it (a series' occurrences share their master's problems)."""
+        found: dict[str, Flag] = {}
+        located = [(p, i) for e, i in zip(self.events, ids, strict=True) for p in e.problems]
+        for problem, meetup_id in [*located, *((p, None) for p in self.feed.problems)]:
+            message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
+            found.setdefault(
+                message,
                 Flag(
                     kind=FlagKind.CALENDAR_PROBLEM,
-                    meetup_id=meetup_of.get(problem.uid),
+                    meetup_id=meetup_id,
                     raw=problem.raw[:MAX_RAW],
-                    message=f"{self.label}: {what}: {problem.message}",
-                )
+                    message=message,
+                ),
             )
+        self.flags += found.values()
 
     def save_flags(self) -> None:
         """New flags only: a feed read again raises what it raised before once."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from rapidfuzz import fuzz
@@ -251,7 +251,9 @@ def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
     links: dict[str, LinkValue] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
         for link in sighting.links:
-            links.setdefault(link.canonical, link)
+            have = links.setdefault(link.canonical, link)
+            if not have.label and link.label:  # a calendar's links have none: the editors'
+                links[link.canonical] = replace(have, label=link.label)
     primary = next((c for c, link in links.items() if link.primary), None)
     return tuple(
         LinkValue(link.url, c, link.label, c == primary, link.specific) for c, link in links.items()
