@@ -18,6 +18,8 @@ from typing import Any
 from django.utils import timezone
 
 from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app.calendars.places import place_text
+from calendar_app.geocoding import timezone_at
 from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.calendar_entries import (
@@ -118,19 +120,28 @@ class FeedMerge:
     # --- reading ----------------------------------------------------------------------
 
     def read_values(self) -> list[dict[str, Any]]:
-        """Each event's stored values; a UTC-only event takes its place's zone."""
-        self.places.prepare(e.location for e in self.events if e.location and not e.online)
-        zones = place_zones(self.places.usable_id(e.location) for e in self.events if e.location)
+        """Each event's stored values: its place as the editors write places, and its
+        zone: the TZID, else the zone at its GEO, else its place's (Luma: UTC only)."""
+        texts = {e.location: place_text(e.location) for e in self.events if not e.online}
+        self.places.prepare(text for text in texts.values() if text)
+        zones = place_zones(self.places.usable_id(text) for text in texts.values() if text)
         group = self.source.group
         parsed = ParsedGroup(group.name, group.url) if group is not None else None
         generic = links_for_two_days(self.events)
         values = []
         for event in self.events:
-            place = self.places.usable_id(event.location) if event.location else None
-            zone = event.timezone or zones.get(place or 0, "")
+            place = "" if event.online else texts[event.location]
+            zone = event.timezone or (timezone_at(*event.geo) if event.geo else "")
+            if not zone and place:
+                zone = zones.get(self.places.usable_id(place) or 0, "")
             values.append(
                 event_values(
-                    event, zone=zone, feed_name=self.feed.name, group=parsed, generic=generic
+                    event,
+                    zone=zone,
+                    place=place,
+                    feed_name=self.feed.name,
+                    group=parsed,
+                    generic=generic,
                 )
             )
         self.groups.prepare([g for v in values for g in stored_groups(v)])

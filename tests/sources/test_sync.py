@@ -87,6 +87,9 @@ def test_the_three_shapes_are_read_with_their_times(synced, client):
     ottawa = by_title(items, "Rust Ottawa monthly meeting (December)")
     assert instant(ottawa["start"]) == datetime(2026, 12, 19, 22, 30, tzinfo=UTC)
     assert ottawa["url"] == "https://luma.com/exynnx7d"
+    assert ottawa["timezone"] == "America/Toronto"  # from its GEO: the place's zone
+    assert ottawa["start"] == "2026-12-19T17:30:00-05:00"
+    assert ottawa["places"][0]["city"] == "Ottawa"
     online = by_title(items, "Rust Ottawa online: reading the Rustonomicon")
     assert online["attendance"] == "virtual"
     # Google: a weekly series of six, one skipped (EXDATE), one moved (RECURRENCE-ID)
@@ -274,3 +277,23 @@ def test_the_command_prints_one_json_line_last(synced, capsys):
     ):
         assert key in report
     assert report["not_modified"] == 3 and report["meetups_total"] == Meetup.objects.count()
+
+
+def test_events_known_only_from_calendars_are_exported_as_the_editors_write_them(server):
+    from datetime import date
+
+    from calendar_app.services.export_twir import render_twir
+
+    sync(follow(server, "/meetup_group.ics", "/luma_calendar.ics"))
+    text = render_twir(start=date(2026, 11, 25), end=date(2027, 1, 31))
+    group = "[Rust Prague](https://www.meetup.com/rust-prague/)"
+    assert f"* 2026-12-03 | Smíchov, CZ | {group}\n" in text
+    assert (
+        "    * [**Rust Prague: Async v Praze, díl 3**]"
+        "(https://www.meetup.com/rust-prague/events/312345678/)\n"
+    ) in text
+    assert f"* 2027-01-14 | Virtual (Smíchov, CZ) | {group}\n" in text
+    assert "* 2026-12-19 | Ottawa, ON, CA | " in text
+    assert "Hack night" not in text  # cancelled
+    section = text.split("### ")
+    assert section[1].startswith("Virtual") and "2027-01-14" in section[1]

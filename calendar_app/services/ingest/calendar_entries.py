@@ -90,6 +90,7 @@ def event_values(
     event: CalendarEvent,
     *,
     zone: str,
+    place: str,
     feed_name: str,
     group: ParsedGroup | None,
     generic: frozenset[str],
@@ -97,6 +98,7 @@ def event_values(
     """What a SourceEvent stores of its event: enough to match it again and to time it.
 
     `zone`: the event's TZID, else its place's zone (Luma gives UTC only), else "".
+    `place`: its LOCATION as the editors write places (`calendars.places.place_text`).
     `generic`: links this calendar gives to events on different days (a series' page).
     """
     start, end = local_dates(event, zone)
@@ -111,6 +113,7 @@ def event_values(
         "title": event.title[:500],
         "attendance": VIRTUAL if event.online else IN_PERSON,
         "location": "" if event.online else event.location[:500],
+        "place": "" if event.online else place[:500],
         "status": event.status,
         "links": [[url, "", n == 0] for n, url in enumerate(urls)],
         "generic": sorted(generic & {canonical_url(url) for url in urls}),
@@ -148,7 +151,7 @@ def calendar_sighted(
     )
     groups = [ParsedGroup(**group) for group in values.get("groups", [])]
     organisers = tuple(dict.fromkeys(i for i in map(group_ids, groups) if i is not None))
-    place = place_ids(values["location"]) if values.get("location") else None
+    place = place_ids(values["place"]) if values.get("place") else None
     places = (place,) if place is not None else ()
     start = date.fromisoformat(values["start_date"])
     return Sighted(
@@ -157,7 +160,7 @@ def calendar_sighted(
         start_date=start,
         end_date=max(date.fromisoformat(values["end_date"]), start),
         title=values.get("title", ""),
-        name=groups[0].name if groups else values.get("location", ""),
+        name=groups[0].name if groups else values.get("place", ""),
         attendance=values.get("attendance", IN_PERSON),
         links=links,
         fallback=event_fallback(uid, occurrence),

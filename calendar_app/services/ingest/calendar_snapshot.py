@@ -28,7 +28,7 @@ def calendar_sightings(
     ]
     if not rows:
         return {}
-    places.prepare(values["location"] for *_, values in rows if values.get("location"))
+    places.prepare(values["place"] for *_, values in rows if values.get("place"))
     groups.prepare([group for *_, values in rows for group in stored_groups(values)])
     issues: dict[int, Issue] = {}
     out: dict[int, list[Sighted]] = {}
