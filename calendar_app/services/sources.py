@@ -292,6 +292,8 @@ class MergeCounts:
     meetups_updated: int = 0
     cancelled: int = 0
     flagged: int = 0
+    # the meetups its events belong to (for what runs after a sync: duplicate candidates)
+    meetup_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -309,13 +311,18 @@ class SyncReport:
     cancelled: int = 0
     flagged: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # by source URL
+    meetup_ids: set[int] = field(default_factory=set)  # touched; not in the JSON
 
     def add(self, counts: MergeCounts) -> None:
         for name, value in asdict(counts).items():
-            setattr(self, name, getattr(self, name) + value)
+            if name != "meetup_ids":
+                setattr(self, name, getattr(self, name) + value)
+        self.meetup_ids |= counts.meetup_ids
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["meetup_ids"]
+        return out
 
 
 def sources_due(*, now: datetime | None = None) -> list[Source]:

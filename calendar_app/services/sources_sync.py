@@ -202,6 +202,7 @@ class FeedMerge:
     def apply_calendar(self, values: list[dict[str, Any]], ids: list[int]) -> set[int]:
         """Times and status from the calendar (first event per meetup); changed ids."""
         meetups = current_meetups(ids)
+        self.counts.meetup_ids = {meetup.pk for meetup in meetups.values()}
         changed: set[int] = set()
         done: set[int] = set()
         for value, meetup_id in zip(values, ids, strict=True):

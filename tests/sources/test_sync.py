@@ -78,6 +78,7 @@ def synced(server):
 def test_the_three_shapes_are_read_with_their_times(synced, client):
     _, report = synced
     assert (report.fetched, report.failed, report.not_modified) == (3, 0, 0)
+    assert report.meetup_ids == set(Meetup.objects.values_list("pk", flat=True))
     items = api(client)
     prague = by_title(items, "Rust Prague: Async v Praze, díl 3")
     assert prague["start"] == "2026-12-03T18:30:00+01:00"
