@@ -298,3 +298,37 @@ def test_events_known_only_from_calendars_are_exported_as_the_editors_write_them
     assert "Hack night" not in text  # cancelled
     section = text.split("### ")
     assert section[1].startswith("Virtual") and "2027-01-14" in section[1]
+
+
+def test_a_luma_event_is_one_meetup_with_the_newsletters_lu_ma_link(server):
+    entry = (
+        "* 2026-12-19 | Ottawa, ON, CA | [Rust Ottawa](https://luma.com/rust-ottawa)\n"
+        "    * [**Monthly meeting**](https://lu.ma/exynnx7d)\n"
+    )
+    ingest_newsletter(text=newsletter(entry), source="a")
+    sync(follow(server, "/luma_calendar.ics"))
+    ottawa = [m for m in Meetup.objects.canonical() if m.start_date.isoformat() == "2026-12-19"]
+    assert len(ottawa) == 1
+    assert ottawa[0].title == "Rust Ottawa monthly meeting (December)"
+    assert ottawa[0].timezone == "America/Toronto"
+
+
+@pytest.mark.parametrize("calendar_first", [True, False])
+def test_organiser_day_and_title_join_a_calendar_event_with_other_links(server, calendar_first):
+    entry = (
+        "* 2026-12-03 | Prague, CZ | [Rust Prague](https://www.meetup.com/rust-prague/)\n"
+        "    * [**Rust Prague: Async v Praze, díl 3**](https://rust-prague.example.org/async-3)\n"
+    )
+    steps = [
+        lambda: sync(follow(server, "/meetup_group.ics")),
+        lambda: ingest_newsletter(text=newsletter(entry), source="a"),
+    ]
+    for step in steps if calendar_first else steps[::-1]:
+        step()
+    same_day = Meetup.objects.canonical().filter(start_date="2026-12-03")
+    assert same_day.count() == 1
+    [meetup] = same_day
+    assert meetup.starts_at is not None
+    links = set(meetup.links.values_list("canonical_url", flat=True))
+    assert "https://rust-prague.example.org/async-3" in links
+    assert meetup.flags.filter(kind=FlagKind.POSSIBLE_DUPLICATE).exists()  # said, undoable
