@@ -40,6 +40,7 @@ sample-sources: migrate
 
 ## Set everything up, load the sample newsletters and calendars, run the site on http://127.0.0.1:8000/
 demo: ingest-samples sample-sources
+	$(PY) manage.py sync_sources
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The test suite (no browser). SQLite by default; on DATABASE_URL=postgres://... it also runs

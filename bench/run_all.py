@@ -1,10 +1,10 @@
 """Every benchmark, one table: `make bench` (or .venv/bin/python bench/run_all.py).
 
 Runs bench_ingest, bench_history (the older layouts), bench_geocoding, bench_pages,
-bench_feeds and bench_load, each in a child process of its own (each sets Django up on its
-own database), collects the rows their `main()` returns ({name, median_ms, p95_ms, queries,
-...}), prints one table and rewrites bench/RESULTS.md with it and the machine it ran on. A
-benchmark that fails gets an error row
+bench_feeds, bench_sources_fetch, bench_sync and bench_load, each in a child process of its
+own (each sets Django up on its own database), collects the rows their `main()` returns
+({name, median_ms, p95_ms, queries, ...}), prints one table and rewrites bench/RESULTS.md
+with it and the machine it ran on. A benchmark that fails gets an error row
 and makes the exit status 1; the others still run.
 
     .venv/bin/python bench/run_all.py                  # all, rewrite RESULTS.md
@@ -40,6 +40,7 @@ MODULES = [
     "bench_pages",
     "bench_feeds",
     "bench_sources_fetch",
+    "bench_sync",
     "bench_load",
 ]
 COLUMNS = [

@@ -19,8 +19,8 @@ from calendar_app.services.sources import (
     SourceURLError,
     http_source_url,
     sources_set_enabled,
-    sources_sync,
 )
+from calendar_app.services.sources_sync import sync_sources
 
 
 class SourceForm(forms.ModelForm):
@@ -160,7 +160,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sync now", permissions=["change"])
     def sync_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        report = sources_sync(sources=queryset)
+        report = sync_sources(sources=queryset)
         self.message_user(
             request,
             f"{report.sources} calendars: {report.fetched} read, {report.not_modified} "

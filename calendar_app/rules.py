@@ -71,3 +71,5 @@ class FlagKind(models.TextChoices):
     RENDER_FAILED = "render_failed", "Could not be written in a feed"
     DATE_TYPO = "date_typo", "Month name misspelt"
     UNEXPECTED_LAYOUT = "unexpected_layout", "Layout of another era"
+    CALENDAR_PROBLEM = "calendar_problem", "Calendar event problem"
+    GONE_FROM_CALENDAR = "gone_from_calendar", "Gone from its calendar"

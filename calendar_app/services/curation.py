@@ -8,7 +8,9 @@ region from its primary place, a place's zone from its coordinates) by the same 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,7 @@ from calendar_app.models import (
     Submission,
     SubmissionKind,
     SubmissionStatus,
+    zone_or_none,
 )
 from calendar_app.services.geocode import (
     geocode_place,
@@ -41,6 +44,7 @@ from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.times import meetup_set_times
 from calendar_app.twir import canonical_url, is_event_specific
 from calendar_app.twir.records import ParsedGroup
 
@@ -324,4 +328,26 @@ def _meetup_from(submission: Submission, user: User) -> Meetup:
         )
     if meetup_derive(meetup=meetup):
         history_save(meetup, user=user, reason="Region from its place")
+    place = meetup.primary_place
+    zone = submission.timezone if zone_or_none(submission.timezone) else ""
+    zone = zone or (place.timezone if place else "")
+    starts_at, ends_at = _submitted_times(submission, zone)
+    if starts_at is not None:
+        meetup_set_times(meetup=meetup, starts_at=starts_at, ends_at=ends_at, timezone=zone)
     return meetup
+
+
+def _submitted_times(
+    submission: Submission, zone_name: str
+) -> tuple[datetime | None, datetime | None]:
+    """The organiser's start and end as instants, read in `zone_name` (the zone they gave,
+    else the place's; UTC when neither is known); none without a start time."""
+    if submission.start_date is None or submission.start_time is None:
+        return None, None
+    zone = zone_or_none(zone_name) or ZoneInfo("UTC")
+    starts_at = datetime.combine(submission.start_date, submission.start_time, tzinfo=zone)
+    if submission.end_time is None:
+        return starts_at, None
+    end_day = submission.end_date or submission.start_date
+    ends_at = datetime.combine(end_day, submission.end_time, tzinfo=zone)
+    return starts_at, (ends_at if ends_at >= starts_at else None)

@@ -21,6 +21,7 @@ from calendar_app.models import (
     Attendance,
     Meetup,
     MeetupGroup,
+    MeetupPlace,
     MeetupQuerySet,
     Newsletter,
     Place,
@@ -245,7 +246,7 @@ def _section_written(meetup: Meetup) -> str:
 
 def _entry(meetup: Meetup, heading: str) -> tuple[tuple, str]:
     """(sort key, the entry's Markdown lines)."""
-    places = meetup.ordered_places()
+    places = meetup.ordered_places() or _organiser_home(meetup)
     city = places[0].city or places[0].written if places else ""
     dates = meetup.start_date.isoformat()
     if meetup.is_multi_day:
@@ -255,6 +256,23 @@ def _entry(meetup: Meetup, heading: str) -> tuple[tuple, str]:
     if title_line:
         lines.append(f"    * {title_line}")
     return (meetup.start_date, city.casefold(), meetup.title.casefold()), "\n".join(lines)
+
+
+def _organiser_home(meetup: Meetup) -> list[Place]:
+    """Where the organiser of an online meetup known only from its calendar meets in person
+    (its latest place), for `Virtual (City, CC)`; the editors' own entries stay as written."""
+    groups = meetup.ordered_groups()
+    if meetup.attendance == Attendance.IN_PERSON or not groups:
+        return []
+    if meetup.sightings.exists() or not meetup.source_events.exists():
+        return []
+    home = (
+        MeetupPlace.objects.filter(meetup__groups=groups[0], position=0)
+        .order_by("-meetup__start_date")
+        .select_related("place")
+        .first()
+    )
+    return [home.place] if home else []
 
 
 def location(meetup: Meetup, places: list[Place]) -> str:

@@ -8,32 +8,46 @@ it never stops the others and never removes what is already known.
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import httpx
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import http_date
 
 from calendar_app.models import Group, GroupAlias, Source
+from calendar_app.services.sources_fetch import (
+    MAX_BYTES,
+    TIMEOUT,
+    FetchRequest,
+    FetchResult,
+    fetch_feed,
+    fetch_feeds,
+    make_client,
+)
 from calendar_app.twir import canonical_url
 
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 HTTP_SCHEMES = frozenset({"http", "https"})
-MAX_BYTES = 10 * 1024 * 1024  # a calendar larger than this is refused, not read
 FETCH_WORKERS = 4  # fetches at a time: polite to the hosts, enough to hide their latency
 MAX_ERROR_LENGTH = 2000
+
+
+class FeedError(ValueError):
+    """A fetched body that is no calendar (HTML, garbage): the source's error, as said."""
 
 
 class SourceURLError(ValueError):
@@ -230,69 +244,85 @@ def source_record_failure(*, source: Source, at: datetime, error: str) -> None:
 # --- fetching and syncing ---------------------------------------------------------------
 
 
-class FetchStatus(enum.StrEnum):
-    FETCHED = "fetched"
-    NOT_MODIFIED = "not_modified"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """What asking a feed gave: a body with its validators, a 304, or an error."""
-
-    status: FetchStatus
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    error: str = ""
-
-
 Fetch = Callable[[Source], FetchResult]
-# Reads a fetched body and merges its events into the meetups; returns how many it read.
-Merge = Callable[[Source, bytes], int]
+# Reads a fetched body and merges its events into the meetups, in this process's one
+# writing thread; returns what it did (added to the sync's report).
+Merge = Callable[[Source, bytes], "MergeCounts"]
 
 
 def fetch_file(source: Source) -> FetchResult:
     """Read a `file://` source; its modification time stands in for Last-Modified, so an
-    unchanged file is "not modified" as an unchanged feed would be."""
+    unchanged file is "not modified" (304) as an unchanged feed would be."""
     path = Path(url2pathname(unquote(urlsplit(source.url).path)))
     try:
         stat = path.stat()
         stamp = http_date(int(stat.st_mtime))
         if source.last_modified == stamp and source.last_success is not None:
-            return FetchResult(FetchStatus.NOT_MODIFIED)
+            return FetchResult(source.url, 304, last_modified=stamp)
         if stat.st_size > MAX_BYTES:
-            return FetchResult(FetchStatus.FAILED, error=f"Larger than {MAX_BYTES} bytes.")
+            return FetchResult(source.url, None, error=f"the file is more than {MAX_BYTES:,} bytes")
         body = path.read_bytes()
     except OSError as exc:
-        return FetchResult(FetchStatus.FAILED, error=f"Cannot read {path}: {exc.strerror}")
-    return FetchResult(FetchStatus.FETCHED, body=body, last_modified=stamp)
+        return FetchResult(source.url, None, error=f"cannot read {path}: {exc.strerror}")
+    return FetchResult(source.url, 200, body=body, last_modified=stamp)
 
 
-# Fetchers by URL scheme; the HTTP fetcher (conditional GET, limits) registers for http(s).
-FETCHERS: dict[str, Fetch] = {"file": fetch_file}
-
-
-def fetch_source(source: Source) -> FetchResult:
-    """Ask the source's feed with the fetcher for its URL's scheme."""
+def fetch_source(
+    source: Source, *, client: httpx.Client | None = None, timeout: float = TIMEOUT
+) -> FetchResult:
+    """Ask the source's feed: a conditional GET (`sources_fetch`) for http(s), a file read
+    for `file://`. `client`: one shared by a sync's fetches (pooled connections)."""
     scheme = urlsplit(source.url).scheme.lower()
-    fetcher = FETCHERS.get(scheme)
-    if fetcher is None:
-        return FetchResult(FetchStatus.FAILED, error=f"No fetcher for {scheme or 'these'} URLs.")
-    return fetcher(source)
+    if scheme == "file":
+        return fetch_file(source)
+    if scheme not in HTTP_SCHEMES:
+        return FetchResult(source.url, None, error=f"no fetcher for {scheme or 'these'} URLs")
+    request = FetchRequest(source.url, etag=source.etag, last_modified=source.last_modified)
+    if client is not None:
+        return fetch_feed(request, client=client, timeout=timeout)
+    return fetch_feeds([request], allow_private=True, timeout=timeout)[0]
+
+
+@dataclass
+class MergeCounts:
+    """What merging one feed did."""
+
+    events: int = 0
+    meetups_created: int = 0
+    meetups_updated: int = 0
+    cancelled: int = 0
+    flagged: int = 0
+    # the meetups its events belong to (for what runs after a sync: duplicate candidates)
+    meetup_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
 class SyncReport:
+    """What a sync did: the `--json` output of `sync_sources`."""
+
     sources: int = 0
     fetched: int = 0
     not_modified: int = 0
     failed: int = 0
     events: int = 0
+    meetups_created: int = 0
+    meetups_updated: int = 0
+    meetups_total: int = 0
+    cancelled: int = 0
+    flagged: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # by source URL
+    meetup_ids: set[int] = field(default_factory=set)  # touched; not in the JSON
+
+    def add(self, counts: MergeCounts) -> None:
+        for name, value in asdict(counts).items():
+            if name != "meetup_ids":
+                setattr(self, name, getattr(self, name) + value)
+        self.meetup_ids |= counts.meetup_ids
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["meetup_ids"]
+        return out
 
 
 def sources_due(*, now: datetime | None = None) -> list[Source]:
@@ -301,24 +331,38 @@ def sources_due(*, now: datetime | None = None) -> list[Source]:
     return [source for source in Source.objects.enabled() if source.is_due(now)]
 
 
+Progress = Callable[[int, int, Source], None]
+
+
 def sources_sync(
     *,
     sources: Iterable[Source],
-    fetch: Fetch = fetch_source,
+    fetch: Fetch | None = None,
     merge: Merge | None = None,
     workers: int = FETCH_WORKERS,
+    timeout: float = TIMEOUT,
+    progress: Progress | None = None,
 ) -> SyncReport:
-    """Fetch `sources` (`workers` at a time) and merge what changed, one source at a time.
+    """Fetch `sources` (`workers` at a time, `timeout` s each) and merge what changed.
 
-    Each merge runs in its own transaction: one that fails is rolled back and recorded on
-    its source, and the next source goes on. Without `merge` the bodies are only fetched
-    and the sources' health recorded.
+    Fetching runs in threads and never touches the database; each merge runs here, in its
+    own transaction: one that fails is rolled back and recorded on its source, and the next
+    source goes on. Without `merge` the bodies are only fetched and the health recorded.
     """
     sources = list(sources)
     report = SyncReport(sources=len(sources))
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for source, result in zip(sources, pool.map(_fetch_safely(fetch), sources), strict=True):
+    with ExitStack() as stack:
+        if fetch is None:
+            client = stack.enter_context(
+                make_client(allow_private=True, workers=workers, timeout=timeout)
+            )
+            fetch = partial(fetch_source, client=client, timeout=timeout)
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, workers)))
+        results = pool.map(_fetch_safely(fetch), sources)
+        for index, (source, result) in enumerate(zip(sources, results, strict=True), 1):
             _apply(source, result, merge, report)
+            if progress is not None:
+                progress(index, len(sources), source)
     return report
 
 
@@ -328,36 +372,40 @@ def _fetch_safely(fetch: Fetch) -> Fetch:
             return fetch(source)
         except Exception as exc:  # a fetcher's bug is one source's failure, not the sync's
             logger.exception("fetching %s failed", source.url)
-            return FetchResult(FetchStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+            return FetchResult(source.url, None, error=f"{type(exc).__name__}: {exc}")
 
     return run
 
 
 def _apply(source: Source, result: FetchResult, merge: Merge | None, report: SyncReport) -> None:
     now = timezone.now()
-    if result.status is FetchStatus.FAILED:
-        _failed(source, now, result.error, report)
-        return
-    if result.status is FetchStatus.NOT_MODIFIED:
+    if result.not_modified:
         report.not_modified += 1
-        source_record_success(source=source, at=now, etag=result.etag)
+        source_record_success(source=source, at=now, etag=result.etag or None)
+        return
+    if not result.ok:
+        _failed(source, now, result.error or f"HTTP {result.status}", report)
         return
     events = None
     if merge is not None:
         try:
             with transaction.atomic():
-                events = merge(source, result.body)
+                counts = merge(source, result.body)
+        except FeedError as exc:  # not a calendar: the feed's fault, said as it is
+            _failed(source, now, str(exc), report)
+            return
         except Exception as exc:  # recorded on the source; the other sources go on
             logger.exception("merging %s failed", source.url)
             _failed(source, now, f"{type(exc).__name__}: {exc}", report)
             return
-        report.events += events
+        report.add(counts)
+        events = counts.events
     report.fetched += 1
     source_record_success(
         source=source,
         at=now,
-        etag=result.etag or "",
-        last_modified=result.last_modified or "",
+        etag=result.etag,
+        last_modified=result.last_modified,
         events_seen=events,
     )
 

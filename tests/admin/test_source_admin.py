@@ -12,6 +12,7 @@ from django.utils import timezone
 from calendar_app.models import Source, SourceEvent
 from tests.admin.conftest import action_data
 from tests.factories import make_meetup
+from tests.sources import feed_server
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +82,21 @@ def test_enable_and_disable(curator_client, sources):
     assert not sources["healthy"].enabled
 
 
-def test_sync_now_records_each_sources_answer(curator_client, sources):
+@pytest.fixture
+def server():
+    running = feed_server.start()
+    yield running
+    feed_server.shut(running)
+
+
+def test_sync_now_records_each_sources_answer(curator_client, sources, server):
+    broken = Source.objects.create(url=server.url("/500"), name="Broken")
     response = curator_client.post(
-        CHANGELIST, action_data("sync_now", [sources["file"], sources["healthy"]]), follow=True
+        CHANGELIST, action_data("sync_now", [sources["file"], broken]), follow=True
     )
     texts = [str(message) for message in response.context["messages"]]
     assert texts[0] == "2 calendars: 1 read, 0 unchanged, 1 failed; 0 events."
-    assert any("No fetcher for https URLs" in text for text in texts[1:])
+    assert any("HTTP 500" in text for text in texts[1:])
     sources["file"].refresh_from_db()
     assert sources["file"].last_success is not None and sources["file"].last_error == ""
 

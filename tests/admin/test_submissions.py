@@ -85,7 +85,10 @@ def test_a_curator_accepts_and_the_meetup_appears(curator_client, client):
     assert meetup.region == "europe" and meetup.status == "published"
     assert [g.name for g in meetup.ordered_groups()] == ["Rust Munich"]
     assert meetup.url == "https://www.meetup.com/rust-munich/events/42/"
-    assert "Rust Munich Meetup #42" in client.get(meetup.get_absolute_url()).content.decode()
+    assert meetup.starts_at is not None and meetup.timezone == "Europe/Berlin"
+    assert meetup.starts_at.isoformat() == "2030-05-06T16:30:00+00:00"  # 18:30 in Munich
+    page = client.get(meetup.get_absolute_url()).content.decode()
+    assert "Rust Munich Meetup #42" in page and "18:30" in page
     assert "0 waiting" in curator_client.get(reverse("admin:index")).content.decode()
 
 

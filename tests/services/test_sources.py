@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from calendar_app.models import Meetup, Source
 from calendar_app.services.sources import (
-    FetchResult,
-    FetchStatus,
+    MergeCounts,
     SourceURLError,
     fetch_file,
     fetch_source,
@@ -23,6 +22,7 @@ from calendar_app.services.sources import (
     sources_set_enabled,
     sources_sync,
 )
+from calendar_app.services.sources_fetch import FetchResult
 from tests.factories import make_group, make_meetup
 
 pytestmark = pytest.mark.django_db
@@ -122,18 +122,18 @@ def test_sync_records_health_and_one_failure_does_not_stop_the_others():
 
     def fetch(source: Source) -> FetchResult:
         if source.pk == bad.pk:
-            return FetchResult(FetchStatus.FAILED, error="HTTP 500\nServer Error")
+            return FetchResult(source.url, 500, error="HTTP 500\nServer Error")
         if source.pk == crash.pk:
             raise RuntimeError("connection reset")
         if source.pk == same.pk:
-            return FetchResult(FetchStatus.NOT_MODIFIED)
-        return FetchResult(FetchStatus.FETCHED, body=CALENDAR, etag='"v1"')
+            return FetchResult(source.url, 304)
+        return FetchResult(source.url, 200, body=CALENDAR, etag='"v1"')
 
     merged = []
     report = sources_sync(
         sources=Source.objects.order_by("pk"),
         fetch=fetch,
-        merge=lambda source, body: merged.append((source.pk, body)) or 7,
+        merge=lambda source, body: merged.append((source.pk, body)) or MergeCounts(events=7),
     )
     assert (report.sources, report.fetched, report.not_modified, report.failed) == (4, 1, 1, 2)
     assert report.events == 7 and merged == [(good.pk, CALENDAR)]
@@ -159,13 +159,13 @@ def test_a_merge_that_fails_is_rolled_back_and_recorded():
     source = Source.objects.create(url="https://example.org/a.ics", etag='"v0"')
     meetup = make_meetup("Kept")
 
-    def merge(source: Source, body: bytes) -> int:
+    def merge(source: Source, body: bytes) -> MergeCounts:
         Meetup.objects.filter(pk=meetup.pk).update(title="Half written")
         raise ValueError("not a calendar")
 
     report = sources_sync(
         sources=[source],
-        fetch=lambda s: FetchResult(FetchStatus.FETCHED, body=b"<html>", etag='"v1"'),
+        fetch=lambda s: FetchResult(s.url, 200, body=b"<html>", etag='"v1"'),
         merge=merge,
     )
     assert report.failed == 1 and report.fetched == 0
@@ -178,15 +178,17 @@ def test_a_merge_that_fails_is_rolled_back_and_recorded():
 
 def test_a_file_source_is_read_then_not_modified_until_it_changes(ics):
     source, _ = source_add(url=source_url(str(ics)))
-    report = sources_sync(sources=[source], merge=lambda s, body: body.count(b"VCALENDAR"))
+    report = sources_sync(
+        sources=[source], merge=lambda s, body: MergeCounts(events=body.count(b"VCALENDAR"))
+    )
     assert (report.fetched, report.events) == (1, 2)
     source.refresh_from_db()
     assert source.last_modified and source.events_seen == 2
-    assert fetch_file(source).status is FetchStatus.NOT_MODIFIED
+    assert fetch_file(source).not_modified
     stat = ics.stat()
     ics.write_bytes(CALENDAR + b"\r\n")
     os.utime(ics, (stat.st_atime, stat.st_mtime + 10))
-    assert fetch_file(source).status is FetchStatus.FETCHED
+    assert fetch_file(source).ok
 
 
 def test_a_vanished_file_is_a_recorded_failure(ics):
@@ -194,9 +196,9 @@ def test_a_vanished_file_is_a_recorded_failure(ics):
     ics.unlink()
     report = sources_sync(sources=[source])
     source.refresh_from_db()
-    assert report.failed == 1 and "Cannot read" in source.last_error
+    assert report.failed == 1 and "cannot read" in source.last_error
 
 
 def test_a_scheme_without_a_fetcher_is_a_clear_error():
     result = fetch_source(Source(url="gopher://example.org/a.ics"))
-    assert result.status is FetchStatus.FAILED and "gopher" in result.error
+    assert not result.ok and "gopher" in result.error

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from rapidfuzz import fuzz
@@ -54,6 +54,7 @@ class Issue:
     key: str
     date: Day | None
     label: str  # "TWIR 531 (2024-01-24)", for flag messages
+    calendar: bool = False  # a followed calendar (undated), not a newsletter
 
     @property
     def order(self) -> tuple[Day, str]:
@@ -250,7 +251,9 @@ def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
     links: dict[str, LinkValue] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
         for link in sighting.links:
-            links.setdefault(link.canonical, link)
+            have = links.setdefault(link.canonical, link)
+            if not have.label and link.label:  # a calendar's links have none: the editors'
+                links[link.canonical] = replace(have, label=link.label)
     primary = next((c for c, link in links.items() if link.primary), None)
     return tuple(
         LinkValue(link.url, c, link.label, c == primary, link.specific) for c, link in links.items()
@@ -258,15 +261,24 @@ def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
 
 
 def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> MeetupValues:
-    """A meetup's values from all its sightings: the newest issue wins (see module doc)."""
-    newest_issue = max(s.issue.order for s in sightings)
-    newest = sorted((s for s in sightings if s.issue.order == newest_issue), key=lambda s: s.line)
+    """A meetup's values from all its sightings: the newest issue wins (see module doc).
+
+    A calendar's events come first for the dates and the title (the organiser's own);
+    places and organisers come from the newest newsletter (the editors' corrections),
+    from the calendar only when no newsletter lists the event.
+    """
+    listed = [s for s in sightings if not s.issue.calendar] or list(sightings)
+    newest_issue = max(s.issue.order for s in listed)
+    newest = sorted((s for s in listed if s.issue.order == newest_issue), key=lambda s: s.line)
     first = newest[0]
+    calendar = sorted((s for s in sightings if s.issue.calendar), key=lambda s: s.order)
+    timed = calendar[0] if calendar else first
     places = _unique(p for s in newest for p in s.places)
+    title = next((s.title for s in (*calendar[:1], *newest) if s.title), first.name)
     return MeetupValues(
-        title=next((s.title for s in newest if s.title), first.name)[:500],
-        start_date=first.start_date,
-        end_date=max(first.end_date, first.start_date),
+        title=title[:500],
+        start_date=timed.start_date,
+        end_date=max(timed.end_date, timed.start_date),
         attendance=attendance_of(sightings),
         region=region_of.get(places[0], "") if places else "",
         places=places,

@@ -24,6 +24,7 @@ from calendar_app.models import (
     Sighting,
 )
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.ingest.calendar_snapshot import calendar_sightings
 from calendar_app.services.ingest.entries import issue_label, sighted, stored_entry
 from calendar_app.services.ingest.match import (
     MAX_MOVE,
@@ -117,6 +118,11 @@ def shifted(day: date, by: timedelta) -> date:
 
 def survivors(ids: Iterable[int]) -> set[int]:
     """The meetups `ids` stand for, following `duplicate_of` (a query per chain length)."""
+    return set(survivor_of(ids).values())
+
+
+def survivor_of(ids: Iterable[int]) -> dict[int, int]:
+    """id -> the meetup it stands for now, following `duplicate_of` chains."""
     merged_into: dict[int, int | None] = {}
     pending = set(ids)
     while pending:
@@ -126,7 +132,7 @@ def survivors(ids: Iterable[int]) -> set[int]:
         )
         merged_into.update(rows)
         pending = {t for _, t in rows if t is not None and t not in merged_into}
-    return {follow_merges(i, merged_into) for i in merged_into}
+    return {i: follow_merges(i, merged_into) for i in merged_into}
 
 
 class Snapshot:
@@ -165,6 +171,8 @@ class Snapshot:
                     region_of=self.places.regions,
                 )
             )
+        for meetup_id, found in calendar_sightings(ids, self.places, self.groups).items():
+            sightings.setdefault(meetup_id, []).extend(found)
         return self._meetups(ids, sightings)
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:

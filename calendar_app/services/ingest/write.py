@@ -176,14 +176,14 @@ class PlanWriter:
         return new
 
 
-def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int]]]:
-    """meetup id -> its link rows (id, canonical, primary, position), in their order."""
-    rows: dict[int, list[tuple[int, str, bool, int]]] = {}
+def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int, str]]]:
+    """meetup id -> its link rows (id, canonical, primary, position, label), in order."""
+    rows: dict[int, list[tuple[int, str, bool, int, str]]] = {}
     if ids:
         for meetup_id, *row in (
             MeetupLink.objects.filter(meetup_id__in=ids)
             .order_by("position", "id")
-            .values_list("meetup_id", "id", "canonical_url", "primary", "position")
+            .values_list("meetup_id", "id", "canonical_url", "primary", "position", "label")
         ):
             rows.setdefault(meetup_id, []).append(tuple(row))  # type: ignore[arg-type]
     return rows
@@ -220,10 +220,10 @@ class Relations:
         meetup_id: int,
         links: Sequence[LinkValue],
         *,
-        current: list[tuple[int, str, bool, int]],
+        current: list[tuple[int, str, bool, int, str]],
     ) -> None:
         """Links in `links` order; rows kept (a curator's unmerge gives them back)."""
-        rows = {canonical: (pk, primary, position) for pk, canonical, primary, position in current}
+        rows = {row[1]: (row[0], row[2], row[3], row[4]) for row in current}
         for position, link in enumerate(links):
             if link.canonical not in rows:
                 self.new_links.append(
@@ -238,10 +238,16 @@ class Relations:
                     }
                 )
                 continue
-            pk, primary, at = rows[link.canonical]
-            if (primary, at) != (link.primary, position):
+            pk, primary, at, label = rows[link.canonical]
+            if (primary, at, label) != (link.primary, position, link.label[:300]):
                 self.moved_links.append(
-                    MeetupLink(pk=pk, meetup_id=meetup_id, primary=link.primary, position=position)
+                    MeetupLink(
+                        pk=pk,
+                        meetup_id=meetup_id,
+                        primary=link.primary,
+                        position=position,
+                        label=link.label[:300],
+                    )
                 )
 
     def save(self) -> None:
@@ -252,8 +258,10 @@ class Relations:
             insert_rows(model, rows)
         # no primary link at all for a moment: a meetup has at most one
         losing = [link for link in self.moved_links if not link.primary]
-        update_objects(losing, ["primary", "position"])
-        update_objects([link for link in self.moved_links if link.primary], ["primary", "position"])
+        update_objects(losing, ["primary", "position", "label"])
+        update_objects(
+            [link for link in self.moved_links if link.primary], ["primary", "position", "label"]
+        )
         insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
 
 

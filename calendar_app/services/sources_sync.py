@@ -1,0 +1,333 @@
+"""Syncing the calendars the site follows: fetch (`sources`), read (`calendars`), then the
+newsletters' own match and write (`ingest`), so that a calendar event and a newsletter
+entry for one real event are one meetup, whatever the order they arrive in.
+
+Each feed is merged in its own transaction, in this one process: its events become
+SourceEvents (the provenance, like Sightings), the meetups they match get the calendar's
+title, dates, times and status (a curator's lock first), and what the feed says is wrong
+or no longer lists becomes a flag. Nothing already known is deleted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app.calendars.places import place_text
+from calendar_app.geocoding import timezone_at
+from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
+from calendar_app.services.data_version import data_changed
+from calendar_app.services.duplicates import duplicates_refresh
+from calendar_app.services.groups import GroupResolver
+from calendar_app.services.ingest.calendar_entries import (
+    calendar_issue,
+    calendar_sighted,
+    event_values,
+    links_for_two_days,
+    occurrence_id,
+    stored_groups,
+)
+from calendar_app.services.ingest.match import Issue, KnownMeetup, New, Sighted, match
+from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivor_of, survivors
+from calendar_app.services.ingest.write import PlanWriter
+from calendar_app.services.places import PlaceResolver
+from calendar_app.services.sources import (
+    FETCH_WORKERS,
+    FeedError,
+    MergeCounts,
+    Progress,
+    SyncReport,
+    sources_sync,
+)
+from calendar_app.services.sources_fetch import TIMEOUT
+from calendar_app.services.times import meetup_set_times
+from calendar_app.twir.records import ParsedGroup
+
+MAX_RAW = 20_000  # a VEVENT kept for curators; longer ones are cut
+
+
+def sync_sources(
+    *,
+    sources: Iterable[Source],
+    workers: int = FETCH_WORKERS,
+    timeout: float = TIMEOUT,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Fetch `sources` and merge every feed that changed; one failing feed never stops
+    the others and never removes anything."""
+
+    def merge(source: Source, body: bytes) -> MergeCounts:
+        return merge_feed(source=source, body=body, now=now or timezone.now())
+
+    report = sources_sync(
+        sources=sources, merge=merge, workers=workers, timeout=timeout, progress=progress
+    )
+    report.meetups_total = Meetup.objects.canonical().count()
+    if report.meetup_ids:
+        duplicates_refresh(meetup_ids=report.meetup_ids)
+    return report
+
+
+def merge_feed(*, source: Source, body: bytes, now: datetime) -> MergeCounts:
+    """Read one fetched feed and merge its events; FeedError if it is no calendar."""
+    feed = read_calendar(body, now=now)
+    if not feed.ok:
+        raise FeedError(f"Not a calendar: {feed.error}")
+    return FeedMerge(source, feed, now).run()
+
+
+class FeedMerge:
+    """One feed's events matched and written (see the module doc)."""
+
+    def __init__(self, source: Source, feed: CalendarFeed, now: datetime) -> None:
+        self.source, self.feed, self.now = source, feed, now
+        self.issue: Issue = calendar_issue(source.pk, source.name)
+        self.label = source.name or feed.name or source.url
+        self.places, self.groups = PlaceResolver(), GroupResolver()
+        self.counts = MergeCounts()
+        self.flags: list[Flag] = []
+        unique: dict[tuple[str, str], CalendarEvent] = {}
+        for event in feed.events:
+            if event.uid:
+                unique.setdefault((event.uid, occurrence_id(event)), event)
+        self.events = list(unique.values())
+
+    def run(self) -> MergeCounts:
+        values = self.read_values()
+        entries = [self.sighted(v) for v in values]
+        known = self.known(entries)
+        self.flags += self.places.flags()
+        plan = match(entries, known, region_of=self.places.regions)
+        writer = PlanWriter(plan, known)
+        written = writer.apply_new()
+        ids = [writer.id_of(ref) for ref in plan.assigned]
+        self.save_events(values, ids)
+        writer.apply_rest(written)
+        self.flags += written.flags
+        changed = self.apply_calendar(values, ids)
+        self.counts.events = len(entries)
+        self.counts.meetups_created = written.created
+        counted = {c.id for c in plan.changes if c.visible}
+        counted |= {writer.id_of(ref) for ref in plan.assigned if isinstance(ref, New)}
+        self.counts.meetups_updated = written.updated + len(changed - counted)
+        self.mark_gone()
+        self.problem_flags(ids)
+        self.save_flags()
+        data_changed()  # bulk writes send no signals: pages cached before are stale
+        return self.counts
+
+    # --- reading ----------------------------------------------------------------------
+
+    def read_values(self) -> list[dict[str, Any]]:
+        """Each event's stored values: its place as the editors write places, and its
+        zone: the TZID, else the zone at its GEO, else its place's (Luma: UTC only)."""
+        texts = {e.location: place_text(e.location) for e in self.events if not e.online}
+        self.places.prepare(text for text in texts.values() if text)
+        zones = place_zones(self.places.usable_id(text) for text in texts.values() if text)
+        group = self.source.group
+        parsed = ParsedGroup(group.name, group.url) if group is not None else None
+        generic = links_for_two_days(self.events)
+        values = []
+        for event in self.events:
+            place = "" if event.online else texts[event.location]
+            zone = event.timezone or (timezone_at(*event.geo) if event.geo else "")
+            if not zone and place:
+                zone = zones.get(self.places.usable_id(place) or 0, "")
+            values.append(
+                event_values(
+                    event,
+                    zone=zone,
+                    place=place,
+                    feed_name=self.feed.name,
+                    group=parsed,
+                    generic=generic,
+                )
+            )
+        self.groups.prepare([g for v in values for g in stored_groups(v)])
+        return values
+
+    def sighted(self, values: dict[str, Any]) -> Sighted:
+        return calendar_sighted(
+            values,
+            self.issue,
+            group_ids=self.groups.id_for,
+            place_ids=self.places.usable_id,
+            region_of=self.places.regions,
+        )
+
+    def known(self, entries: Sequence[Sighted]) -> list[KnownMeetup]:
+        """The stored meetups these events could be, with this feed's stored events
+        replaced by what it says now."""
+        ids = candidate_ids(entries)
+        uids = [event.uid[:1000] for event in self.events]
+        ids |= set(
+            SourceEvent.objects.filter(uid__in=uids, meetup__isnull=False).values_list(
+                "meetup_id", flat=True
+            )
+        )
+        known = Snapshot(self.places, self.groups).load(survivors(ids))
+        now = {(s.issue.key, s.line): s for s in entries}
+        return [
+            dataclasses.replace(
+                meetup,
+                sightings=tuple(now.get((s.issue.key, s.line), s) for s in meetup.sightings),
+            )
+            for meetup in known
+        ]
+
+    # --- writing ----------------------------------------------------------------------
+
+    def save_events(self, values: list[dict[str, Any]], ids: list[int]) -> None:
+        SourceEvent.objects.bulk_create(
+            [
+                SourceEvent(
+                    source=self.source,
+                    uid=event.uid[:1000],
+                    recurrence_id=occurrence_id(event)[:40],
+                    raw=event.raw[:MAX_RAW],
+                    values=value,
+                    meetup_id=meetup_id,
+                    first_seen=self.now,
+                    last_seen=self.now,
+                    gone=False,
+                )
+                for event, value, meetup_id in zip(self.events, values, ids, strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["source", "uid", "recurrence_id"],
+            update_fields=["raw", "values", "meetup", "last_seen", "gone"],
+        )
+
+    def apply_calendar(self, values: list[dict[str, Any]], ids: list[int]) -> set[int]:
+        """Times and status from the calendar (first event per meetup); changed ids."""
+        meetups = current_meetups(ids)
+        self.counts.meetup_ids = {meetup.pk for meetup in meetups.values()}
+        changed: set[int] = set()
+        done: set[int] = set()
+        for value, meetup_id in zip(values, ids, strict=True):
+            meetup = meetups[meetup_id]
+            if meetup.pk in done:
+                continue
+            done.add(meetup.pk)
+            if set_times(meetup, value):
+                changed.add(meetup.pk)
+            if self.set_status(meetup, value):
+                changed.add(meetup.pk)
+        return changed
+
+    def set_status(self, meetup: Meetup, value: dict[str, Any]) -> bool:
+        if meetup.is_locked("status") or meetup.status == Status.HIDDEN:
+            return False
+        cancelled = value.get("status") == "CANCELLED"
+        if not meetup.set_status(Status.CANCELLED if cancelled else Status.PUBLISHED):
+            return False
+        meetup.save(update_fields=["status", "sequence", "updated"])
+        self.counts.cancelled += cancelled
+        return True
+
+    def mark_gone(self) -> None:
+        """Events the feed no longer lists: kept (gone); a curator hears of future ones."""
+        listed = {(e.uid[:1000], occurrence_id(e)[:40]) for e in self.events}
+        vanished = [
+            row
+            for row in SourceEvent.objects.filter(source=self.source, gone=False).values_list(
+                "id", "uid", "recurrence_id", "meetup_id", "values"
+            )
+            if (row[1], row[2]) not in listed
+        ]
+        if not vanished:
+            return
+        SourceEvent.objects.filter(id__in=[row[0] for row in vanished]).update(gone=True)
+        today = timezone.localdate(self.now)
+        for _, uid, _, meetup_id, values in vanished:
+            day = (values or {}).get("start_date", "")
+            if meetup_id and day and date.fromisoformat(day) >= today:
+                title = (values or {}).get("title") or uid
+                self.flags.append(
+                    Flag(
+                        kind=FlagKind.GONE_FROM_CALENDAR,
+                        meetup_id=meetup_id,
+                        message=f"{self.label} no longer lists {title!r} on {day}: "
+                        "cancelled, deleted or moved? It stays until a curator decides.",
+                    )
+                )
+
+    def problem_flags(self, ids: list[int]) -> None:
+        """What the reader found wrong, once per message: on the meetup when the event
+        survived it (a series' occurrences share their master's problems)."""
+        found: dict[str, Flag] = {}
+        located = [(p, i) for e, i in zip(self.events, ids, strict=True) for p in e.problems]
+        for problem, meetup_id in [*located, *((p, None) for p in self.feed.problems)]:
+            message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
+            found.setdefault(
+                message,
+                Flag(
+                    kind=FlagKind.CALENDAR_PROBLEM,
+                    meetup_id=meetup_id,
+                    raw=problem.raw[:MAX_RAW],
+                    message=message,
+                ),
+            )
+        self.flags += found.values()
+
+    def save_flags(self) -> None:
+        """New flags only: a feed read again raises what it raised before once."""
+        calendar_kinds = (FlagKind.CALENDAR_PROBLEM, FlagKind.GONE_FROM_CALENDAR)
+        mine = [f for f in self.flags if f.kind in calendar_kinds]
+        seen: set[tuple[str, str, int | None]] = set(
+            Flag.objects.filter(
+                kind__in=calendar_kinds, message__in=[f.message for f in mine]
+            ).values_list("kind", "message", "meetup_id")
+        )
+        new = []
+        for flag in self.flags:
+            key = (flag.kind, flag.message, flag.meetup_id)
+            if flag.kind in calendar_kinds and key in seen:
+                continue
+            seen.add(key)
+            new.append(flag)
+        Flag.objects.bulk_create(new)
+        self.counts.flagged = len(new)
+
+
+def place_zones(ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(
+        Place.objects.filter(pk__in=wanted).exclude(timezone="").values_list("pk", "timezone")
+    )
+
+
+def current_meetups(ids: Iterable[int]) -> dict[int, Meetup]:
+    """id -> the meetup it is now (a meetup merged away stands for its survivor)."""
+    target = survivor_of(i for i in ids if i is not None)
+    meetups = Meetup.objects.in_bulk(set(target.values()))
+    return {pk: meetups[survivor] for pk, survivor in target.items() if survivor in meetups}
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def set_times(meetup: Meetup, value: dict[str, Any]) -> bool:
+    """The calendar's start and end instants and zone on the meetup, if they differ."""
+    starts, ends = _instant(value.get("starts_at")), _instant(value.get("ends_at"))
+    zone = value.get("timezone", "")
+    if ends is not None and starts is not None and ends < starts:
+        ends = None
+    same_zone = not zone or zone == meetup.timezone
+    if (meetup.starts_at, meetup.ends_at) == (starts, ends) and (starts is None or same_zone):
+        return False
+    before = meetup.sequence
+    meetup_set_times(meetup=meetup, starts_at=starts, ends_at=ends, timezone=zone)
+    return meetup.sequence != before
+
+
+__all__ = ["merge_feed", "sync_sources"]
