@@ -135,3 +135,15 @@ def make_sighting(
         section=section,
         raw=f"* {meetup.start_date} | Berlin, DE | [Rust Berlin](https://example.org/)",
     )
+
+
+def clear_ingested() -> None:
+    """Forget every newsletter, meetup, organiser and place (inside the test's transaction:
+    `flush` cannot TRUNCATE there on PostgreSQL while deferred constraints are pending)."""
+    from calendar_app.models import Flag, Group, Meetup, Newsletter, Place
+
+    Flag.objects.all().delete()
+    Meetup.objects.all().delete()
+    Newsletter.objects.all().delete()
+    Group.objects.all().delete()
+    Place.objects.all().delete()

@@ -12,13 +12,16 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from calendar_app.models import Flag, Meetup, MeetupLink
 from calendar_app.services import ical
 from tests.factories import make_group, make_meetup, make_place
 from tests.feeds.helpers import event_blocks, parse_strictly, unfolded_lines, values
 
-CONTROLS = "\x00\x07\x0b\x0c\x1b\x7f\x85\u2028"
+# NUL too where the database stores it (SQLite); PostgreSQL refuses NUL in text, so rows
+# holding one cannot exist there (the readers strip it before anything is stored).
+CONTROLS = ("" if connection.vendor == "postgresql" else "\x00") + "\x07\x0b\x0c\x1b\x7f\x85\u2028"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from calendar_app.models import Flag, Group, Meetup, Newsletter, Sighting
+from tests.factories import clear_ingested
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HISTORY = sorted((FIXTURES / "history").glob("*.md"))
@@ -155,7 +156,7 @@ ORDERS = [
 
 
 def ingest_in_another_order(order: str) -> None:
-    call_command("flush", "--no-input")
+    clear_ingested()
     if order == "interleaved":
         paths = [*HISTORY[::2], *MODERN[::2], *HISTORY[1::2], *MODERN[1::2]]
     else:

@@ -20,6 +20,7 @@ from synthetic import synthetic_archive
 
 from calendar_app.models import Flag, Meetup
 from calendar_app.services.ingest import ingest_newsletter, ingest_paths
+from tests.factories import clear_ingested
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "samples").iterdir())
 # Small, but with every hard case: reschedules, placeholder ids, query strings, hybrids.
@@ -57,16 +58,6 @@ def state() -> tuple[list[dict], list[tuple]]:
     return items, flags
 
 
-def clear() -> None:
-    from calendar_app.models import Group, Newsletter, Place
-
-    Flag.objects.all().delete()
-    Meetup.objects.all().delete()
-    Newsletter.objects.all().delete()
-    Group.objects.all().delete()
-    Place.objects.all().delete()
-
-
 def ingest_texts(texts: list[tuple[str, str]]) -> None:
     for name, text in texts:
         ingest_newsletter(text=text, source=name)
@@ -76,7 +67,7 @@ def reference_of(texts: list[tuple[str, str]]) -> tuple[list[dict], list[tuple]]
     """The state after reading `texts` oldest first, one call each; the database left empty."""
     ingest_texts(texts)
     reference = state()
-    clear()
+    clear_ingested()
     return reference
 
 
@@ -91,7 +82,7 @@ def test_the_synthetic_set_has_the_hard_cases():
 def test_samples_oldest_or_newest_first_give_the_same_calendar(order, tmp_path):
     ingest_paths([str(p) for p in SAMPLES])
     reference = state()
-    clear()
+    clear_ingested()
     paths = SAMPLES if order == "oldest first" else SAMPLES[::-1]
     for path in paths:  # one per call
         ingest_paths([str(path)])
@@ -103,11 +94,11 @@ def test_samples_oldest_or_newest_first_give_the_same_calendar(order, tmp_path):
 def test_any_order_of_the_samples_gives_the_same_calendar(order):
     ingest_paths([str(p) for p in SAMPLES])  # all in one call
     reference = state()
-    clear()
+    clear_ingested()
     for i in order:
         ingest_paths([str(SAMPLES[i])])
     result = state()
-    clear()
+    clear_ingested()
     assert result == reference
 
 
@@ -117,7 +108,7 @@ def test_any_order_of_a_set_with_reschedules_and_changing_links_gives_the_same_c
     reference = reference_of(SYNTHETIC)
     ingest_texts([SYNTHETIC[i] for i in order])
     result = state()
-    clear()
+    clear_ingested()
     assert result == reference
 
 
@@ -127,6 +118,6 @@ def test_a_reschedule_read_newest_first_leaves_no_copy_at_the_old_date():
     newest_first = Meetup.objects.canonical().count()
     dates = Meetup.objects.canonical().values_list("title", "start_date")
     assert len({title for title, _ in dates}) == len(list(dates))  # one meetup per event
-    clear()
+    clear_ingested()
     ingest_texts(moved)
     assert Meetup.objects.canonical().count() == newest_first
