@@ -7,7 +7,7 @@ SAMPLE_CALENDARS := $(wildcard calendar_app/data/sample_calendars/sample-*.ics)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo site-install install migrate ingest-samples sample-sources superuser test test-browser test-postgres test-stack lint bench serve stack stack-stop clean
+.PHONY: demo site-install install migrate ingest-samples sample-sources superuser test test-browser test-postgres test-pure test-stack lint bench serve stack stack-stop clean
 
 # What the site needs (make demo, make serve); the test extras come with `make install`
 # (test, lint, bench). pip shows its progress: a first install downloads a while.
@@ -47,6 +47,11 @@ demo: ingest-samples sample-sources
 ## the @postgres tests (parallel ingest), which skip themselves on SQLite.
 test: install
 	$(PY) -m pytest -m "not browser and not stack"
+
+## The pure tests (readers of calendars, matching) without Django loaded at all: they prove
+## those modules need no database
+test-pure: install
+	$(PY) -m pytest -p no:django -W "ignore::pytest.PytestConfigWarning" tests/ingest tests/calendars
 
 ## Only the tests that need PostgreSQL (DATABASE_URL=postgres://...); none collected is not an error
 test-postgres: install
