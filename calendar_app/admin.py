@@ -271,17 +271,7 @@ class MeetupForm(forms.ModelForm):
 
     class Meta:
         model = Meetup
-        fields = (
-            "title",
-            "start_date",
-            "end_date",
-            "starts_at",
-            "ends_at",
-            "timezone",
-            "attendance",
-            "region",
-            "status",
-        )
+        fields = Meetup.OWN_FIELDS
         widgets = {"title": forms.TextInput(attrs={"size": 90, "class": "vTextField title-wide"})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -656,20 +646,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     search_fields = ("title", "group_name", "url", "calendar_url", "email")
     readonly_fields = (
-        "kind",
-        "title",
-        "start_date",
-        "start_time",
-        "end_date",
-        "end_time",
-        "timezone",
-        "url",
-        "location",
-        "attendance",
-        "group_name",
-        "group_url",
-        "calendar_url",
-        "email",
+        *Submission.FORM_FIELDS,
         "status",
         "meetup_link",
         "created",

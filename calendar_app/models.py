@@ -243,7 +243,9 @@ class MeetupQuerySet(models.QuerySet):
 class Meetup(models.Model):
     """One real-world event, however many times and ways the newsletters listed it."""
 
-    LOCKABLE_FIELDS = (
+    # A curator edits these on the meetup itself; with its relations, ingest never
+    # overwrites one a curator set (locked_fields).
+    OWN_FIELDS = (
         "title",
         "start_date",
         "end_date",
@@ -253,10 +255,8 @@ class Meetup(models.Model):
         "attendance",
         "region",
         "status",
-        "places",
-        "groups",
-        "links",
     )
+    LOCKABLE_FIELDS = (*OWN_FIELDS, "places", "groups", "links")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=500, blank=True)
@@ -694,6 +694,24 @@ class SubmissionQuerySet(models.QuerySet):
 
 class Submission(models.Model):
     """An event or a calendar proposed through the public form; never public by itself."""
+
+    # What an organiser fills in (the contract of /submit/, docs/ARCHITECTURE.md).
+    FORM_FIELDS = (
+        "kind",
+        "title",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "timezone",
+        "url",
+        "location",
+        "attendance",
+        "group_name",
+        "group_url",
+        "calendar_url",
+        "email",
+    )
 
     kind = models.CharField(max_length=10, choices=SubmissionKind.choices)
     title = models.CharField(max_length=300, blank=True)

@@ -65,22 +65,7 @@ class SubmissionForm(forms.ModelForm):
 
     class Meta:
         model = Submission
-        fields = (
-            "kind",
-            "title",
-            "start_date",
-            "start_time",
-            "end_date",
-            "end_time",
-            "timezone",
-            "url",
-            "location",
-            "attendance",
-            "group_name",
-            "group_url",
-            "calendar_url",
-            "email",
-        )
+        fields = Submission.FORM_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
