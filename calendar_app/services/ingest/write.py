@@ -161,10 +161,16 @@ class PlanWriter:
         wanted = {self.id_of(ref): flags for ref, flags in self.plan.flags.items()}
         if not wanted:
             return []
+        # A meetup this plan creates has none yet (only new ones are merged into it).
+        stored = [ref for ref in self.plan.flags if not isinstance(ref, New)]
         existing: dict[int, dict[FlagValue, list[int]]] = {}
-        for pk, meetup_id, kind, message in Flag.objects.filter(
-            meetup_id__in=wanted, kind__in=DERIVED_FLAG_KINDS
-        ).values_list("id", "meetup_id", "kind", "message"):
+        for pk, meetup_id, kind, message in (
+            Flag.objects.filter(meetup_id__in=stored, kind__in=DERIVED_FLAG_KINDS).values_list(
+                "id", "meetup_id", "kind", "message"
+            )
+            if stored
+            else ()
+        ):
             existing.setdefault(meetup_id, {}).setdefault(FlagValue(kind, message), []).append(pk)
         stale: list[int] = []
         new: list[Flag] = []
