@@ -118,6 +118,18 @@ def update_objects(objs: Sequence[models.Model], names: list[str]) -> None:
         return
     model = type(objs[0])
     fields: list[Any] = [model._meta.get_field(name) for name in names]
+    attnames = [field.attname for field in fields]
+    update_values(model, names, [[getattr(o, a) for a in attnames] + [o.pk] for o in objs])
+
+
+def update_values(model: type[models.Model], names: list[str], rows: list[Sequence]) -> None:
+    """UPDATE the fields `names` of `model`'s rows: each row its values, then its key.
+
+    For rows known by key alone: no instance is made (most of the cost of a small update).
+    """
+    if not rows:
+        return
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = (
@@ -125,10 +137,7 @@ def update_objects(objs: Sequence[models.Model], names: list[str]) -> None:
         f"WHERE {quote(str(model._meta.pk.column))} = %s"
     )
     pk: Any = model._meta.pk
-    _execute(
-        sql,
-        _prepared([*fields, pk], [[getattr(o, f.attname) for f in fields] + [o.pk] for o in objs]),
-    )
+    _execute(sql, _prepared([*fields, pk], rows))
 
 
 @contextmanager

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
-from calendar_app.services.bulk import update_objects
+from calendar_app.services.bulk import update_objects, update_values
 from calendar_app.services.merge import merge_groups
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -108,16 +109,16 @@ class GroupResolver:
         unknown = [pk for pk in listed if pk not in self.named]
         if unknown:
             self.named.update(Group.objects.filter(pk__in=unknown).values_list("pk", "source_date"))
-        changed = []
+        changed: list[Sequence] = []  # values, then the key: no instance per organiser
         for pk, group in listed.items():
             named = self.named.get(pk)
             if named is not None and named >= issued:
                 continue
             url = group.url if is_safe_url(group.url) else ""
             name = group.name.strip()[:300] or url
-            changed.append(Group(pk=pk, name=name, url=url[:1000], source_date=issued))
+            changed.append([name, url[:1000], issued, pk])
             self.named[pk] = issued
-        update_objects(changed, ["name", "url", "source_date"])
+        update_values(Group, ["name", "url", "source_date"], changed)
 
     def id_for(self, group: ParsedGroup) -> int | None:
         return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)

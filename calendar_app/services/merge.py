@@ -197,7 +197,10 @@ def _restore_survivor(survivor: Meetup, before: dict) -> None:
 
 
 def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
-    """Move `other`'s rows to `survivor`; return what moved, for unmerge."""
+    """Move `other`'s rows to `survivor`; return what moved, for unmerge.
+
+    Nothing to move, no query to move it (ingest joins a hundred meetups in a cold run).
+    """
     record: dict[str, Any] = {
         "sightings": list(other.sightings.values_list("id", flat=True)),
         "source_events": list(other.source_events.values_list("id", flat=True)),
@@ -219,11 +222,12 @@ def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
             MeetupPlace.objects.filter(pk__in=_new_places(other, survivor)), survivor
         ),
     }
-    Sighting.objects.filter(id__in=record["sightings"]).update(meetup=survivor)
-    SourceEvent.objects.filter(id__in=record["source_events"]).update(meetup=survivor)
+    for model, key in ((Sighting, "sightings"), (SourceEvent, "source_events"), (Flag, "flags")):
+        if record[key]:
+            model.objects.filter(id__in=record[key]).update(meetup=survivor)
     record["times"] = _adopt_times(other, survivor)
-    other.flags.update(meetup=survivor)
-    Meetup.objects.filter(id__in=record["repointed"]).update(duplicate_of=survivor)
+    if record["repointed"]:
+        Meetup.objects.filter(id__in=record["repointed"]).update(duplicate_of=survivor)
     changed = [field for key, field in _RELATION_LOCKS.items() if record[key]]
     if (other.start_date, other.end_date) != (survivor.start_date, survivor.end_date):
         changed += ["start_date", "end_date"]
@@ -245,9 +249,12 @@ def _adopt_times(other: Meetup, survivor: Meetup) -> bool:
 
 def _new_places(other: Meetup, survivor: Meetup) -> list[int]:
     """`other`'s place rows whose resolved place the survivor does not have yet (once each)."""
+    theirs = list(MeetupPlace.objects.filter(meetup=other).select_related("place"))
+    if not theirs:
+        return []
     seen = {place_identity(row.place) for row in survivor.meetupplace_set.select_related("place")}
     rows = []
-    for row in MeetupPlace.objects.filter(meetup=other).select_related("place"):
+    for row in theirs:
         identity = place_identity(row.place)
         if identity not in seen:
             seen.add(identity)
@@ -258,9 +265,12 @@ def _new_places(other: Meetup, survivor: Meetup) -> list[int]:
 def _move_rows(rows, survivor: Meetup) -> list[list]:
     """Re-point link/group/place rows to the survivor, after its own (never primary there)."""
     model = rows.model
+    moving = list(rows.order_by("position", "id"))
+    if not moving:
+        return []
     start = (model.objects.filter(meetup=survivor).aggregate(m=Max("position"))["m"] or 0) + 1
     moved = []
-    for offset, row in enumerate(rows.order_by("position", "id")):
+    for offset, row in enumerate(moving):
         moved.append([row.id, row.position, getattr(row, "primary", False)])
         values = {"meetup": survivor, "position": start + offset}
         if model is MeetupLink:

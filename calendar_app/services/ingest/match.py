@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -87,15 +88,15 @@ class Sighted:
     places: tuple[int, ...] = ()  # usable place ids, in order
     region: str = ""  # of its first place
 
-    @property
+    @cached_property  # sorted and compared many times per match
     def order(self) -> tuple[tuple[date, str], int]:
         return (self.issue.order, self.line)
 
-    @property
+    @cached_property
     def canonicals(self) -> frozenset[str]:
         return frozenset(link.canonical for link in self.links)
 
-    @property
+    @cached_property
     def specific(self) -> frozenset[str]:
         return frozenset(link.canonical for link in self.links if link.specific)
 

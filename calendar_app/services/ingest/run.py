@@ -278,7 +278,8 @@ def ingest_parsed(
     known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
-    newsletter.sightings.all().delete()  # a text read before: replaced by these
+    if newsletter.sightings.exists():  # a text read before: replaced by these
+        newsletter.sightings.all().delete()
     writer = PlanWriter(plan, known)
     written = writer.apply_new()
     flags += write_sightings(

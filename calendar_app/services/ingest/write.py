@@ -25,7 +25,12 @@ from calendar_app.models import (
     Sighting,
 )
 from calendar_app.rules import section_region
-from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
+from calendar_app.services.bulk import (
+    insert_objects,
+    insert_rows,
+    update_objects,
+    update_values,
+)
 from calendar_app.services.ingest.match import (
     DERIVED_FLAG_KINDS,
     Change,
@@ -98,18 +103,22 @@ class PlanWriter:
 
     def merge(self) -> None:
         for merge in self.plan.merges:
-            survivor = Meetup.objects.get(pk=self.id_of(merge.survivor))
-            other = Meetup.objects.get(pk=self.id_of(merge.other))
-            join_meetups(survivor=survivor, other=other, reason=merge.reason)
+            pair = (self.id_of(merge.survivor), self.id_of(merge.other))
+            rows = Meetup.objects.in_bulk(pair)  # one query for both, as stored now
+            join_meetups(survivor=rows[pair[0]], other=rows[pair[1]], reason=merge.reason)
 
     def change(self) -> int:
         """Fields and relations of stored meetups; returns how many changed visibly."""
         changed: list[Meetup] = []
-        dated: list[Meetup] = []
+        dated: list[Sequence] = []
         relations = Relations()
         link_changes = [c for c in self.plan.changes if c.links is not None]
         current = current_links([c.id for c in link_changes])
         for change in self.plan.changes:
+            if not change.visible:
+                if change.source_date is not None:  # most changes: no instance needed
+                    dated.append([change.source_date, change.id])
+                continue
             meetup = self.meetup(change)
             if change.places is not None or change.groups is not None:
                 relations.replace(change.id, change.places, change.groups, replace=True)
@@ -117,13 +126,10 @@ class PlanWriter:
                     meetup.note_calendar_change()  # a new place: calendar clients must see it
             if change.links is not None:
                 relations.links(change.id, change.links, current=current.get(change.id, []))
-            if change.visible:
-                changed.append(meetup)
-            elif change.source_date is not None:
-                dated.append(meetup)
+            changed.append(meetup)
         relations.save()
         update_objects(changed, [*CHANGED_FIELDS, "source_date", "updated"])
-        update_objects(dated, ["source_date"])  # which issue speaks for it: no one sees it
+        update_values(Meetup, ["source_date"], dated)  # which issue speaks for it: unseen
         return len(changed)
 
     def meetup(self, change: Change) -> Meetup:
@@ -155,10 +161,16 @@ class PlanWriter:
         wanted = {self.id_of(ref): flags for ref, flags in self.plan.flags.items()}
         if not wanted:
             return []
+        # A meetup this plan creates has none yet (only new ones are merged into it).
+        stored = [ref for ref in self.plan.flags if not isinstance(ref, New)]
         existing: dict[int, dict[FlagValue, list[int]]] = {}
-        for pk, meetup_id, kind, message in Flag.objects.filter(
-            meetup_id__in=wanted, kind__in=DERIVED_FLAG_KINDS
-        ).values_list("id", "meetup_id", "kind", "message"):
+        for pk, meetup_id, kind, message in (
+            Flag.objects.filter(meetup_id__in=stored, kind__in=DERIVED_FLAG_KINDS).values_list(
+                "id", "meetup_id", "kind", "message"
+            )
+            if stored
+            else ()
+        ):
             existing.setdefault(meetup_id, {}).setdefault(FlagValue(kind, message), []).append(pk)
         stale: list[int] = []
         new: list[Flag] = []
