@@ -50,7 +50,6 @@ from calendar_app.services.ical import (
     RENDER_VERSION,
     canonical_query,
     feed_url,
-    location,
     render_calendar,
 )
 from calendar_app.services.plain_text import printable, web_url
@@ -288,7 +287,8 @@ class NewMeetupsFeed(Feed):
 
     def item_title(self, meetup: Meetup) -> str:
         # XML refuses control characters: stored text is made printable here (plain_text).
-        return printable(f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})")
+        where = meetup.location_text or "no place"
+        return printable(f"{meetup.start_date}: {meetup.title} ({where})")
 
     def item_description(self, meetup: Meetup) -> str:
         groups = printable(", ".join(group.name for group in meetup.ordered_groups()))

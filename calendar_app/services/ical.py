@@ -23,7 +23,6 @@ from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, 
 from calendar_app.models import (
     Attendance,
     Flag,
-    Meetup,
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
@@ -36,7 +35,7 @@ from calendar_app.models import (
     zone_or_none,
 )
 from calendar_app.querystring import filter_query
-from calendar_app.rules import FlagKind
+from calendar_app.rules import FlagKind, location_text
 from calendar_app.services.plain_text import printable, url_text, web_url
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
@@ -427,7 +426,7 @@ class _EventBuilder:
         event["SEQUENCE"] = vInt(meetup.sequence)
         groups = meetup.groups
         event["SUMMARY"] = vText(meetup.title or (groups[0] if groups else "Rust meetup"))
-        where = _location(meetup.attendance, [name for name, _, _ in meetup.places])
+        where = location_text(meetup.attendance, [name for name, _, _ in meetup.places])
         if where:
             event["LOCATION"] = self._text(where)
         geo = next(
@@ -471,22 +470,6 @@ def exclusive_end(start: date, end: date) -> date | None:
     if end < date.max:
         return end + timedelta(days=1)
     return None if start == end else end
-
-
-def location(meetup: Meetup) -> str:
-    """Place names joined with '; ', 'Online' for a virtual meetup without a place."""
-    return _location(meetup.attendance, [place.label for place in meetup.ordered_places()])
-
-
-def _location(attendance: str, place_names: list[str]) -> str:
-    names = "; ".join(place_names)
-    if not names:
-        return "" if attendance == Attendance.IN_PERSON else "Online"
-    if attendance == Attendance.HYBRID:
-        return f"{names} (and online)"
-    if attendance == Attendance.VIRTUAL:
-        return f"Online ({names})"  # run by a local group, but not held there
-    return names
 
 
 def _categories(region: str, attendance: str, groups: list[str]) -> list[str]:

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 from rapidfuzz import fuzz
 
+from calendar_app.geocoding.regions import meetup_region
 from calendar_app.rules import FlagKind
 from calendar_app.services.survivor import pick_survivor
 
@@ -268,7 +269,7 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
         start_date=first.start_date,
         end_date=max(first.end_date, first.start_date),
         attendance=attendance_of(sightings),
-        region=region_of.get(places[0], "") if places else "",
+        region=meetup_region(places, region_of),
         places=places,
         groups=_unique(g for s in newest for g in s.organisers),
         links=merged_links(sightings),
