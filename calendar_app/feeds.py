@@ -43,15 +43,12 @@ from calendar_app.models import (
     Status,
 )
 from calendar_app.page_cache import accepts_gzip
+from calendar_app.querystring import feed_url, filter_query
 from calendar_app.rules import FEED_PAST_WINDOW
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import json_items
-from calendar_app.services.ical import (
-    RENDER_VERSION,
-    canonical_query,
-    feed_url,
-    render_calendar,
-)
+from calendar_app.services.feed_cache import render_calendar
+from calendar_app.services.ical import RENDER_VERSION
 from calendar_app.services.plain_text import printable, web_url
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -233,7 +230,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         number = int(request.GET.get("page") or 1)
     except ValueError:
         return JsonResponse({"errors": {"page": [{"message": "Not a number."}]}}, status=400)
-    query = canonical_query(request.GET)
+    query = filter_query(request.GET)
     checked = validators(
         "json",
         queryset,
