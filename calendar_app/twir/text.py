@@ -7,7 +7,8 @@ last digits of the whole file, so line ends are normalised before anything else.
 
 Control characters (NUL, DEL, form feed, NEL, the C0 and C1 ranges) have no meaning in
 an event's title or link, and each of them breaks a consumer downstream (the iCalendar
-writer, XML feeds, PostgreSQL text): readers drop them from everything they emit.
+writer, XML feeds, PostgreSQL text): readers drop them from everything they emit, by the
+one rule in calendar_app/text.py.
 """
 
 from __future__ import annotations
