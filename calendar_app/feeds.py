@@ -43,16 +43,12 @@ from calendar_app.models import (
     Status,
 )
 from calendar_app.page_cache import accepts_gzip
+from calendar_app.querystring import feed_url, filter_query
 from calendar_app.rules import FEED_PAST_WINDOW
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import json_items
-from calendar_app.services.ical import (
-    RENDER_VERSION,
-    canonical_query,
-    feed_url,
-    location,
-    render_calendar,
-)
+from calendar_app.services.feed_cache import render_calendar
+from calendar_app.services.ical import RENDER_VERSION
 from calendar_app.services.plain_text import printable, web_url
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -234,7 +230,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         number = int(request.GET.get("page") or 1)
     except ValueError:
         return JsonResponse({"errors": {"page": [{"message": "Not a number."}]}}, status=400)
-    query = canonical_query(request.GET)
+    query = filter_query(request.GET)
     checked = validators(
         "json",
         queryset,
@@ -288,7 +284,8 @@ class NewMeetupsFeed(Feed):
 
     def item_title(self, meetup: Meetup) -> str:
         # XML refuses control characters: stored text is made printable here (plain_text).
-        return printable(f"{meetup.start_date}: {meetup.title} ({location(meetup) or 'no place'})")
+        where = meetup.location_text or "no place"
+        return printable(f"{meetup.start_date}: {meetup.title} ({where})")
 
     def item_description(self, meetup: Meetup) -> str:
         groups = printable(", ".join(group.name for group in meetup.ordered_groups()))

@@ -12,7 +12,14 @@ from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, 
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from calendar_app.geocoding.distance import EARTH_RADIUS_KM
-from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Region
+from calendar_app.models import (
+    Attendance,
+    Meetup,
+    MeetupGroup,
+    MeetupPlace,
+    Region,
+    region_label,
+)
 from calendar_app.nearby import CityLookup, city_near, find_city
 from calendar_app.search import text_conditions
 
@@ -246,7 +253,7 @@ def _value(name: str, template: str = "{}", words: Callable[[Any], str] = str):
 
 # One describer per filter, in the order the words read.
 DESCRIBERS: tuple[Callable[[dict, CityLookup | None], str], ...] = (
-    _value("region", words=lambda value: str(Region(value).label)),
+    _value("region", words=region_label),
     _value("country", words=lambda value: value.upper()),
     _value("city"),
     _value("group", "group {}"),

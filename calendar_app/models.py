@@ -19,7 +19,7 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
-from calendar_app.rules import FlagKind
+from calendar_app.rules import Attendance, FlagKind, location_text
 
 _SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
 
@@ -36,12 +36,6 @@ def url_for(name: str, arg: int | str) -> str:
     return _url_template(name, get_script_prefix()).format(quote(str(arg)))
 
 
-class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "Hybrid"
-
-
 class Region(models.TextChoices):
     AFRICA = "africa", "Africa"
     ASIA = "asia", "Asia"
@@ -49,6 +43,11 @@ class Region(models.TextChoices):
     NORTH_AMERICA = "north-america", "North America"
     OCEANIA = "oceania", "Oceania"
     SOUTH_AMERICA = "south-america", "South America"
+
+
+def region_label(region: str) -> str:
+    """`north-america` -> "North America"; an unknown slug as it is, "" as ""."""
+    return str(Region(region).label) if region in Region.values else region
 
 
 class Status(models.TextChoices):
@@ -414,6 +413,11 @@ class Meetup(models.Model):
 
     def ordered_links(self) -> list[MeetupLink]:
         return sorted(self.links.all(), key=lambda link: (link.position, link.id))
+
+    @property
+    def location_text(self) -> str:
+        """Where it is, in words (`rules.location_text` over its places' labels)."""
+        return location_text(self.attendance, [place.label for place in self.ordered_places()])
 
     @property
     def primary_place(self) -> Place | None:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.urls import reverse
+
 from calendar_app.filters import MeetupFilter
 
 FILTER_PARAMS = tuple(MeetupFilter.base_filters)
@@ -40,3 +42,9 @@ def filter_pairs(
 def filter_query(params: Mapping[str, Any], *, without: Iterable[str] = ()) -> str:
     """`region=europe&city=K%C3%B6ln`: the filter of `params` (a QueryDict or a dict)."""
     return urlencode(filter_pairs(params, without=without))
+
+
+def feed_url(base_url: str, params: Mapping[str, Any]) -> str:
+    """Absolute URL of the iCalendar feed of this filter: what its SOURCE says."""
+    query = filter_query(params)
+    return f"{base_url}{reverse('events_ics')}" + (f"?{query}" if query else "")

@@ -6,6 +6,7 @@ without a database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
 
@@ -32,6 +33,27 @@ SECTION_REGIONS = {
 def section_region(section: str) -> str:
     """The region a newsletter's section heading names (`North America:` -> north-america)."""
     return SECTION_REGIONS.get(section.strip().rstrip(":").casefold(), "")
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+def location_text(attendance: str, place_names: Sequence[str]) -> str:
+    """Where a meetup is, in words: its places joined with '; ', online attendance said.
+
+    The one wording of the feeds' LOCATION, the "add to Google Calendar" link and exports.
+    """
+    names = "; ".join(place_names)
+    if not names:
+        return "" if attendance == Attendance.IN_PERSON else "Online"
+    if attendance == Attendance.HYBRID:
+        return f"{names} (and online)"
+    if attendance == Attendance.VIRTUAL:
+        return f"Online ({names})"  # run by a local group, but not held there
+    return names
 
 
 @lru_cache(maxsize=8192)  # an archive names the same few hundred organisers again and again

@@ -19,7 +19,7 @@ from django.utils import timezone
 from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
 from calendar_app.geocoding.distance import distance_km
 from calendar_app.geocoding.names import place_label
-from calendar_app.geocoding.regions import region_for_country
+from calendar_app.geocoding.regions import place_region
 from calendar_app.models import (
     Group,
     Meetup,
@@ -27,12 +27,13 @@ from calendar_app.models import (
     MeetupPlace,
     MeetupQuerySet,
     Place,
-    Region,
     Sighting,
     Status,
+    region_label,
 )
 from calendar_app.nearby import CityLookup, find_city
 from calendar_app.search import search_pattern
+from calendar_app.services.survivor import follow_merges
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
@@ -331,20 +332,21 @@ def meetup_detail(pk: int) -> Lookup:
 
 
 def _survivor(meetup: Meetup) -> Meetup | None:
-    """Follow duplicate_of to the meetup that absorbed this one (published, not hidden)."""
-    seen = {meetup.pk}
-    current_id = meetup.duplicate_of_id
+    """The meetup that absorbed this one (published, not hidden), merges followed by the
+    one rule (`follow_merges`); none for a loop, a broken or an overlong chain."""
+    merged_into: dict[int, int | None] = {meetup.pk: meetup.duplicate_of_id}
+    pending = meetup.duplicate_of_id
     for _ in range(MAX_MERGE_CHAIN):
-        if current_id is None:
-            return None
-        current = Meetup.objects.filter(pk=current_id).only("id", "status", "duplicate_of").first()
-        if current is None or current.pk in seen:
-            return None
-        if current.duplicate_of_id is None:
-            return None if current.status == Status.HIDDEN else current
-        seen.add(current.pk)
-        current_id = current.duplicate_of_id
-    return None
+        if pending is None or pending in merged_into:
+            break
+        rows = Meetup.objects.filter(pk=pending).values_list("duplicate_of_id", flat=True)
+        merged_into[pending] = target = next(iter(rows), None)
+        pending = target
+    survivor_id = follow_merges(meetup.pk, merged_into)
+    if survivor_id == meetup.pk:
+        return None
+    survivor = Meetup.objects.filter(pk=survivor_id, duplicate_of__isnull=True)
+    return survivor.exclude(status=Status.HIDDEN).only("id", "status", "duplicate_of").first()
 
 
 # --- groups -----------------------------------------------------------------------------
@@ -435,8 +437,7 @@ def _group_matches(row: GroupRow, query: str) -> bool:
 
 
 def _region_label(place: Place | None) -> str:
-    region = region_for_country(place.country) if place is not None else ""
-    return str(Region(region).label) if region else ""
+    return region_label(place_region(place.country, place.status)) if place is not None else ""
 
 
 def group_homes(group_ids: list[int]) -> dict[int, Place]:

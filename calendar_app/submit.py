@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import unicodedata
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -22,16 +21,12 @@ from django_ratelimit.decorators import ratelimit
 
 from calendar_app.models import Attendance, Submission, SubmissionKind
 from calendar_app.services.submissions import submission_create
+from calendar_app.text import one_line
 from calendar_app.twir import is_safe_url
 
 DEFAULT_RATE = "5/h"
 HONEYPOT = "website"
 TEXT_FIELDS = ("title", "location", "group_name", "timezone")
-
-
-def strip_controls(text: str) -> str:
-    """Drop control characters (newlines too: every field is one line)."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
 
 
 def resolves_inside(url: str) -> bool:
@@ -87,7 +82,7 @@ class SubmissionForm(forms.ModelForm):
         data = super().clean() or {}
         for name in TEXT_FIELDS:
             if data.get(name):
-                data[name] = strip_controls(data[name])
+                data[name] = one_line(data[name]).strip()  # every field is one line
         for name in ("url", "group_url", "calendar_url"):
             if data.get(name) and not is_safe_url(data[name]):
                 self.add_error(name, "Only http(s) links, please.")

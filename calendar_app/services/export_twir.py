@@ -26,9 +26,9 @@ from calendar_app.models import (
     Newsletter,
     Place,
     PlaceStatus,
-    Region,
     Sighting,
     Status,
+    region_label,
 )
 from calendar_app.rules import section_region
 from calendar_app.services.places import place_key
@@ -241,7 +241,7 @@ def _headings(meetup: Meetup) -> list[str]:
 def _section_written(meetup: Meetup) -> str:
     """No region (the place was not found): keep the continent the editors last filed it under."""
     sighting = meetup.sightings.order_by("-newsletter__date", "-line").first()
-    return dict(Region.choices).get(section_region(sighting.section) if sighting else "", "")
+    return region_label(section_region(sighting.section) if sighting else "")
 
 
 def _entry(meetup: Meetup, heading: str) -> tuple[tuple, str]:

@@ -8,6 +8,7 @@ process, so its memo and Nominatim's one-request-per-second limit are shared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -15,7 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from calendar_app.geocoding import Geocoder, GeoResult, get_geocoder, region_for_country
+from calendar_app.geocoding import Geocoder, GeoResult, get_geocoder
+from calendar_app.geocoding.regions import meetup_region, place_region
 from calendar_app.models import (
     Flag,
     Meetup,
@@ -156,23 +158,21 @@ def raise_place_flags(*, place: Place, problems: list[tuple[str, str]]) -> int:
     return len(new)
 
 
-def place_region(place: Place | None) -> str:
-    """The region a meetup takes from its primary place: its country's continent."""
-    if place is None or place.status == PlaceStatus.NOT_A_PLACE or not place.country:
-        return ""
-    return region_for_country(place.country)
+def places_region(places: Sequence[Place]) -> str:
+    """The region a meetup takes from its ordered places: the rule ingest applies too."""
+    return meetup_region(places, {p: place_region(p.country, p.status) for p in places[:1]})
 
 
 def refresh_regions(*, place: Place, user=None) -> int:
     """Meetups whose primary place this is get the region of its (new) country."""
-    region = place_region(place)
+    region = places_region([place])
     updated = 0
     meetup_ids = MeetupPlace.objects.filter(place=place).values_list("meetup_id", flat=True)
     for meetup in Meetup.objects.filter(pk__in=list(meetup_ids)):
         primary = meetup.primary_place
         if primary is None or primary.pk != place.pk or meetup.is_locked("region"):
             continue
-        if place.status == PlaceStatus.NOT_A_PLACE or meetup.region == region:
+        if meetup.region == region:
             continue
         meetup.region = region
         history_save(

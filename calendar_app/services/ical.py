@@ -1,5 +1,9 @@
 """iCalendar (RFC 5545 + RFC 7986) rendering of meetups, shared by the feeds and export_events.
 
+A pure renderer: it reads the meetups it is given (`feed_meetups`) and writes bytes from
+their values. Keeping VEVENTs between renders, raising flags and HTTP caching live around
+it (services/feed_cache.py, feeds.py).
+
 Everything written comes from stored data (no `now()`, no random UIDs), so unchanged data
 renders to identical bytes and calendar clients see no spurious updates.
 """
@@ -7,36 +11,28 @@ renders to identical bytes and calendar clients see no spurious updates.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import DatabaseError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
 
 from calendar_app.models import (
     Attendance,
-    Flag,
-    Meetup,
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
     Newsletter,
     Place,
     Region,
-    RenderedEvent,
     Sighting,
     Status,
     zone_or_none,
 )
-from calendar_app.querystring import filter_query
-from calendar_app.rules import FlagKind
+from calendar_app.rules import location_text
 from calendar_app.services.plain_text import printable, url_text, web_url
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
@@ -47,7 +43,6 @@ REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
 RENDER_VERSION = "3"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
-RENDER_FAILED = FlagKind.RENDER_FAILED  # a meetup a feed had to leave out
 logger = logging.getLogger(__name__)
 
 
@@ -192,36 +187,6 @@ def _issue(newsletter: Newsletter) -> str:
     return f"{name} ({newsletter.date})" if newsletter.date else name
 
 
-def render_calendar(
-    queryset: QuerySet,
-    *,
-    description: str,
-    source_url: str,
-    site_url: str,
-    keep: bool = False,
-) -> bytes:
-    """The calendar for `queryset`, in its order.
-
-    `description` is the FilterSet's description, `source_url` the feed's own absolute URL,
-    `site_url` the scheme and host the meetup pages are linked under. With `keep`, VEVENTs
-    written before from exactly the same data are read back, and the others kept for next
-    time (see RenderedEvent).
-
-    Each VEVENT is written by icalendar's `to_ical()` (escaping, folding, CRLF) and the
-    bytes are joined inside the VCALENDAR icalendar wrote: the same bytes as one
-    `Calendar.to_ical()` with the events added (a test compares them).
-    """
-    header = calendar_header(description=description, source_url=source_url)
-    builder = _EventBuilder(site_url)
-    meetups = feed_meetups(queryset)
-    if keep:
-        events = kept_events(queryset, meetups, builder)
-    else:
-        events = [body for meetup in meetups if (body := builder.vevent(meetup)) is not None]
-    flag_render_failures(builder.failed)
-    return header + timezones(meetups) + b"".join(events) + CALENDAR_END
-
-
 def event_zone(meetup: FeedMeetup) -> ZoneInfo:
     """The zone a timed VEVENT is written in: its own, UTC when it has none (or a bad one)."""
     return zone_or_none(meetup.timezone) or ZoneInfo("UTC")
@@ -248,83 +213,28 @@ def vtimezone(name: str) -> bytes:
     return b"".join(zone.to_ical() for zone in scratch.timezones)
 
 
+def calendar_bytes(
+    meetups: list[FeedMeetup], events: list[bytes], *, description: str, source_url: str
+) -> bytes:
+    """The VCALENDAR around `events` (the VEVENTs of `meetups`, in their order).
+
+    Each VEVENT is written by icalendar's `to_ical()` (escaping, folding, CRLF) and the
+    bytes are joined inside the VCALENDAR icalendar wrote: the same bytes as one
+    `Calendar.to_ical()` with the events added (a test compares them).
+    """
+    header = calendar_header(description=description, source_url=source_url)
+    return header + timezones(meetups) + b"".join(events) + CALENDAR_END
+
+
+def written_events(meetups: list[FeedMeetup], builder: EventBuilder) -> list[bytes]:
+    """The VEVENTs of `meetups`, each written now; one that cannot be is left out."""
+    return [body for meetup in meetups if (body := builder.vevent(meetup)) is not None]
+
+
 def feed_events(queryset: QuerySet, *, site_url: str) -> list[Event]:
     """One VEVENT per meetup of `queryset`, in its order."""
-    builder = _EventBuilder(site_url)
+    builder = EventBuilder(site_url)
     return [builder.event(meetup) for meetup in feed_meetups(queryset)]
-
-
-def event_digest(meetup: FeedMeetup, site_url: str) -> str:
-    """Names everything `_EventBuilder.event` writes a VEVENT from, and how it writes it."""
-    return hashlib.sha256(repr((RENDER_VERSION, site_url, meetup.key())).encode()).hexdigest()
-
-
-def kept_events(
-    queryset: QuerySet, meetups: list[FeedMeetup], builder: _EventBuilder
-) -> list[bytes]:
-    """The VEVENTs of `meetups` (the rows of `queryset`): kept ones read, the others written.
-
-    One query reads what is kept for the whole queryset; what had to be written is stored
-    for next time, if the database lets us now (a busy database only costs a rewrite).
-    """
-    if not meetups:
-        return []
-    kept = {
-        pk: (digest, body)
-        for pk, digest, body in RenderedEvent.objects.filter(
-            meetup_id__in=queryset.order_by().values("pk")
-        ).values_list("meetup_id", "digest", "body")
-    }
-    events: list[bytes] = []
-    written: list[RenderedEvent] = []
-    for meetup in meetups:
-        digest = event_digest(meetup, builder.site_url)
-        known = kept.get(meetup.pk)
-        if known is not None and known[0] == digest:
-            events.append(bytes(known[1]))  # PostgreSQL gives a memoryview
-            continue
-        body = builder.vevent(meetup)
-        if body is None:
-            continue
-        events.append(body)
-        written.append(RenderedEvent(meetup_id=meetup.pk, digest=digest, body=body))
-    keep_events(written)
-    return events
-
-
-def keep_events(rows: list[RenderedEvent]) -> None:
-    """Store written VEVENTs, replacing older ones; never fails the feed that wrote them."""
-    if not rows:
-        return
-    rows.sort(key=lambda row: row.meetup_id)  # one order for every writer: no deadlocks
-    try:
-        with transaction.atomic():
-            RenderedEvent.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["meetup"],
-                update_fields=["digest", "body"],
-            )
-    except DatabaseError as exc:  # locked, or a meetup deleted meanwhile
-        logger.info("%d VEVENTs not kept (%s); they are written again next time", len(rows), exc)
-
-
-def flag_render_failures(pks: list[int]) -> None:
-    """One open `render_failed` flag per meetup a feed left out, so a curator sees it.
-
-    Never fails the feed: a busy database only means the flag is raised on a later render.
-    """
-    if not pks:
-        return
-    message = "A feed had to leave this meetup out: its VEVENT could not be written (see log)."
-    try:
-        with transaction.atomic():
-            for pk in sorted(set(pks)):
-                Flag.objects.get_or_create(
-                    kind=RENDER_FAILED, meetup_id=pk, resolved=False, defaults={"message": message}
-                )
-    except DatabaseError as exc:
-        logger.warning("render_failed flags for meetups %s not raised (%s)", pks, exc)
 
 
 def calendar_header(*, description: str, source_url: str) -> bytes:
@@ -357,7 +267,7 @@ ATTENDANCES = dict(Attendance.choices)
 _PK_MARK = 987654321  # stands for the pk in the reversed meetup URL
 
 
-class _EventBuilder:
+class EventBuilder:
     """Builds VEVENTs (all-day, or timed in the event's zone) from FeedMeetups with
     icalendar's own property types.
 
@@ -427,7 +337,7 @@ class _EventBuilder:
         event["SEQUENCE"] = vInt(meetup.sequence)
         groups = meetup.groups
         event["SUMMARY"] = vText(meetup.title or (groups[0] if groups else "Rust meetup"))
-        where = _location(meetup.attendance, [name for name, _, _ in meetup.places])
+        where = location_text(meetup.attendance, [name for name, _, _ in meetup.places])
         if where:
             event["LOCATION"] = self._text(where)
         geo = next(
@@ -473,36 +383,9 @@ def exclusive_end(start: date, end: date) -> date | None:
     return None if start == end else end
 
 
-def location(meetup: Meetup) -> str:
-    """Place names joined with '; ', 'Online' for a virtual meetup without a place."""
-    return _location(meetup.attendance, [place.label for place in meetup.ordered_places()])
-
-
-def _location(attendance: str, place_names: list[str]) -> str:
-    names = "; ".join(place_names)
-    if not names:
-        return "" if attendance == Attendance.IN_PERSON else "Online"
-    if attendance == Attendance.HYBRID:
-        return f"{names} (and online)"
-    if attendance == Attendance.VIRTUAL:
-        return f"Online ({names})"  # run by a local group, but not held there
-    return names
-
-
 def _categories(region: str, attendance: str, groups: list[str]) -> list[str]:
     """Region, attendance and organisers, as separate categories."""
     values = [REGIONS[region]] if region else []
     values.append(ATTENDANCES[attendance])
     values.extend(groups)
     return values
-
-
-def canonical_query(data: Mapping[str, Any]) -> str:
-    """The filter part of a query string, for SOURCE and the ETag (see querystring.py)."""
-    return filter_query(data)
-
-
-def feed_url(base_url: str, data: Mapping[str, Any]) -> str:
-    """Absolute URL of the feed for these filters: what SOURCE says."""
-    query = canonical_query(data)
-    return f"{base_url}{reverse('events_ics')}" + (f"?{query}" if query else "")

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from calendar_app.geocoding import normalise_location, region_for_country
+from calendar_app.geocoding import normalise_location
+from calendar_app.geocoding.regions import place_region
 from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
 
@@ -65,7 +66,7 @@ class PlaceResolver:
             rows[place.text] = (place.pk, place.status, place.locked, place.country)
         for key, (pk, status, _, country) in rows.items():
             self.by_key[key] = self.by_id[pk] = KnownPlace(pk, status, country)
-            self.regions[pk] = region_for_country(country) if country else ""
+            self.regions[pk] = place_region(country, status)
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and line feed, DEL, C1 controls (NEL among them), and the Unicode line
-# and paragraph separators, which some clients treat as line breaks.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROLS_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SPACES = re.compile(r"[ \t]+")
+from calendar_app.text import one_line, strip_controls
+
 # What a browser drops from a URL before it reads the scheme; never part of a real URL.
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
@@ -22,13 +19,8 @@ def printable(text: str, *, multiline: bool = False) -> str:
     """`text` without control characters: a CR or line break becomes a space (or, with
     `multiline`, CRLF and CR become one line feed), other controls are dropped."""
     if multiline:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return _CONTROLS.sub("", text)
-    return _SPACES.sub(" ", _CONTROLS_AND_NEWLINES.sub(_space_for_break, text))
-
-
-def _space_for_break(match: re.Match[str]) -> str:
-    return " " if match.group() in "\r\n\t\u2028\u2029" else ""
+        return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return one_line(text)
 
 
 def url_text(url: str) -> str:

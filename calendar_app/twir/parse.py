@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar_app.text import strip_controls
 from calendar_app.twir.entries import Context, read_entry
 from calendar_app.twir.eras.prepare import prepare_entries
 from calendar_app.twir.eras.window import expects_window, slash_window
@@ -16,7 +17,7 @@ from calendar_app.twir.sections import (
     read_header,
     split_lines,
 )
-from calendar_app.twir.text import normalise_line_ends, strip_controls
+from calendar_app.twir.text import normalise_line_ends
 
 
 def parse_newsletter(text: str) -> ParsedNewsletter:

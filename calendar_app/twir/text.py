@@ -7,13 +7,13 @@ last digits of the whole file, so line ends are normalised before anything else.
 
 Control characters (NUL, DEL, form feed, NEL, the C0 and C1 ranges) have no meaning in
 an event's title or link, and each of them breaks a consumer downstream (the iCalendar
-writer, XML feeds, PostgreSQL text): readers drop them from everything they emit.
+writer, XML feeds, PostgreSQL text): readers drop them from everything they emit, by the
+one rule in calendar_app/text.py.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
@@ -22,8 +22,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# C0 except tab and line feed, DEL, C1. A bare CR is handled with the line ends.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def decode_newsletter(data: bytes) -> str:
@@ -49,8 +47,3 @@ def normalise_line_ends(text: str) -> str:
     if lone_crs > text.count("\n"):  # CR is this file's line end
         return text.replace("\r", "\n")
     return text.replace("\r", "")
-
-
-def strip_controls(text: str) -> str:
-    """The text without control characters other than tab and line feed."""
-    return _CONTROL.sub("", text)

@@ -22,7 +22,7 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.services.ical import PlainGeo, location
+from calendar_app.services.ical import PlainGeo
 
 
 def for_feed(queryset: QuerySet) -> QuerySet:
@@ -52,7 +52,7 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
             event.add("DTEND", meetup.ends_at.astimezone(zone))
     event.add("SEQUENCE", meetup.sequence)
     event.add("SUMMARY", meetup.title or (groups[0].name if groups else "Rust meetup"))
-    where = location(meetup)
+    where = meetup.location_text
     if where:
         event.add("LOCATION", where)
     place = next((p for p in meetup.ordered_places() if p.has_coordinates), None)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from calendar_app.models import Flag, Meetup, MeetupLink
+from calendar_app.rules import FlagKind
 from calendar_app.services import ical
 from tests.factories import make_group, make_meetup, make_place
 from tests.feeds.helpers import event_blocks, parse_strictly, unfolded_lines, values
@@ -50,7 +51,7 @@ def test_control_characters_and_bare_cr_never_break_the_feed(client, hostile):
     assert values(body, "SUMMARY") == ["Rust night\\nwith a bare CR"]
     assert values(body, "URL") == ["https://www.meetup.com/rust-berlin/events/123/"]
     assert "Berlin" in values(body, "LOCATION")[0]
-    assert not Flag.objects.filter(kind=ical.RENDER_FAILED).exists()
+    assert not Flag.objects.filter(kind=FlagKind.RENDER_FAILED).exists()
 
 
 def test_atom_feed_accepts_control_characters(client, hostile):
@@ -122,14 +123,14 @@ def test_a_meetup_that_cannot_be_written_is_left_out_logged_and_flagged(
 ):
     good = make_meetup("Good one")
     bad = make_meetup("Bad one")
-    original = ical._EventBuilder.event
+    original = ical.EventBuilder.event
 
     def failing(self, meetup):
         if meetup.pk == bad.pk:
             raise ValueError("cannot write this one")
         return original(self, meetup)
 
-    monkeypatch.setattr(ical._EventBuilder, "event", failing)
+    monkeypatch.setattr(ical.EventBuilder, "event", failing)
     for _ in range(2):  # the second render raises no second flag
         ical_response = client.get("/feeds/events.ics", HTTP_CACHE_CONTROL="no-cache")
         assert ical_response.status_code == 200
@@ -137,7 +138,7 @@ def test_a_meetup_that_cannot_be_written_is_left_out_logged_and_flagged(
         from calendar_app.feeds import rendered_feeds
 
         rendered_feeds.clear()
-    flags = Flag.objects.filter(kind=ical.RENDER_FAILED)
+    flags = Flag.objects.filter(kind=FlagKind.RENDER_FAILED)
     assert [(flag.meetup_id, flag.resolved) for flag in flags] == [(bad.pk, False)]
     assert f"meetup {bad.pk} left out of a feed" in caplog.text
     assert good.pk != bad.pk

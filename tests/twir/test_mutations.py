@@ -7,9 +7,10 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendar_app.text import strip_controls
 from calendar_app.twir import parse_newsletter, repair_text
 from calendar_app.twir.dates import EARLIEST, LATEST
-from calendar_app.twir.text import normalise_line_ends, strip_controls
+from calendar_app.twir.text import normalise_line_ends
 from tests.twir.helpers import ALL_SAMPLES, dated_line_numbers, newsletter, read
 
 # Lines written for this test in the shapes of docs/twir-format.md, plus the samples' own.

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from calendar_app.filters import MeetupFilter
 from calendar_app.models import Meetup, MeetupQuerySet
+from calendar_app.querystring import feed_url
 from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 from calendar_app.selectors import filtered_meetups
 from calendar_app.services.export_json import export_json
 from calendar_app.services.export_twir import render_twir
-from calendar_app.services.ical import feed_url, render_calendar
+from calendar_app.services.feed_cache import render_calendar
 
 # option name -> query parameter, so the export goes through the same FilterSet as the site
 FILTER_OPTIONS = {

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from calendar_app.geocoding.regions import meetup_region
 from calendar_app.services.ingest.match import Issue, LinkValue, Sighted
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
 from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, ParsedPlace
@@ -87,7 +88,7 @@ def sighted(
         fallback="" if links else fallback_key(entry.start_date, entry.groups, entry.location_text),
         organisers=_ids(entry.groups, group_ids),
         places=places,
-        region=region_of.get(places[0], "") if places else "",
+        region=meetup_region(places, region_of),
     )
 
 

@@ -29,6 +29,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from calendar_app.geocoding.regions import meetup_region
 from calendar_app.rules import FlagKind
 from calendar_app.services.survivor import pick_survivor
 
@@ -281,7 +282,7 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
         start_date=timed.start_date,
         end_date=max(timed.end_date, timed.start_date),
         attendance=attendance_of(sightings),
-        region=region_of.get(places[0], "") if places else "",
+        region=meetup_region(places, region_of),
         places=places,
         groups=_unique(g for s in newest for g in s.organisers),
         links=merged_links(sightings),

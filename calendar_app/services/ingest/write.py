@@ -21,8 +21,8 @@ from calendar_app.models import (
     MeetupLink,
     MeetupPlace,
     Newsletter,
-    Region,
     Sighting,
+    region_label,
 )
 from calendar_app.rules import section_region
 from calendar_app.services.bulk import (
@@ -325,7 +325,3 @@ def write_sightings(
         for flag in flags:
             flag.sighting_id = ids[flag.line or 0]
     return flags
-
-
-def region_label(region: str) -> str:
-    return str(Region(region).label) if region in Region.values else region
