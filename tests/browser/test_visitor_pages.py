@@ -188,12 +188,12 @@ def test_axe_finds_no_serious_violation(browser, live_server, settings, this_mon
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     refused: list[str] = []  # what the CSP blocked: an inline script or style left somewhere
-    page.on(
-        "console",
-        lambda message: refused.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
-    )
+
+    def note_refusal(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", note_refusal)
     problems = []
     for name, url in _public_pages(this_month).items():
         page.goto(url)
