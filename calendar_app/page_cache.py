@@ -33,8 +33,9 @@ from django.utils.http import parse_etags
 from calendar_app.services.data_version import data_version
 
 PAGE_TIMEOUT = 24 * 3600  # a version lives until the next write; this only frees memory
-# Browsers and proxies may reuse a page for a minute, then revalidate with the ETag.
-PAGE_CACHE_CONTROL = "public, max-age=60"
+# Browsers and proxies keep a page but ask again each time (a 304 costs two cache reads):
+# with a max-age they would show a page from before a write (an accepted proposal missing).
+PAGE_CACHE_CONTROL = "public, no-cache"
 KEPT_HEADERS = (
     "Content-Type",
     "ETag",

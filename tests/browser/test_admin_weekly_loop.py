@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from calendar_app.models import DuplicateCandidate, DuplicateStatus, Flag, Meetup, Submission
+from calendar_app.rules import FlagKind
 from calendar_app.services.duplicates import duplicates_refresh
 from tests.browser.test_admin_flow import PASSWORD, make_curator
 from tests.factories import make_group, make_meetup, make_newsletter, make_sighting
@@ -128,15 +129,16 @@ def test_a_proposal_accepted_by_a_curator_appears_on_the_public_page(page, brows
 def test_editor_resolves_flags_from_the_queue_one_after_the_other(page):
     meetup = make_meetup("Rust Hack and Learn")
     sighting = make_sighting(meetup, make_newsletter())
+    # Kinds the admin knows (FlagKind): the queue goes in kind order, so this one is first.
     first = Flag.objects.create(
-        kind="a_rescheduled", message="moved", meetup=meetup, sighting=sighting
+        kind=FlagKind.GEOCODE_FUZZY, message="check", meetup=meetup, sighting=sighting
     )
-    second = Flag.objects.create(kind="b_geocode_fuzzy", message="check", meetup=meetup)
+    second = Flag.objects.create(kind=FlagKind.RESCHEDULED, message="moved", meetup=meetup)
     log_in(page)
 
     page.click("text=Review open flags")
     assert page.locator("pre.raw-lines").first.inner_text().startswith(f"* {meetup.start_date}")
-    page.locator("tr", has_text="a_rescheduled").locator("text=Resolve and next").click()
+    page.locator("tr", has_text="Fuzzy geocode").locator("text=Resolve and next").click()
     page.wait_for_selector("text=Resolve and next")
     assert page.url.endswith(f"/admin/calendar_app/flag/{second.pk}/change/")
     page.click("button.default:has-text('Resolve')")

@@ -50,6 +50,8 @@ def test_meetup_page_is_cached_and_a_save_refreshes_it(client, db):
     fresh = client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200
     assert "After the edit" in fresh.content.decode()
+    # Browsers keep the page but must ask again: a max-age would show the old title after it.
+    assert fresh["Cache-Control"] == "public, no-cache"
 
 
 def test_a_model_save_refreshes_the_list_and_the_admin_stays_uncached(client, db):
