@@ -237,7 +237,7 @@ class FeedMerge:
         vanished = [
             row
             for row in SourceEvent.objects.filter(source=self.source, gone=False).values_list(
-                "id", "uid", "recurrence_id", "meetup_id", "values"
+                "id", "uid", "recurrence_id", "meetup_id", "values", "raw"
             )
             if (row[1], row[2]) not in listed
         ]
@@ -245,7 +245,7 @@ class FeedMerge:
             return
         SourceEvent.objects.filter(id__in=[row[0] for row in vanished]).update(gone=True)
         today = timezone.localdate(self.now)
-        for _, uid, _, meetup_id, values in vanished:
+        for _, uid, _, meetup_id, values, raw in vanished:
             day = (values or {}).get("start_date", "")
             if meetup_id and day and date.fromisoformat(day) >= today:
                 title = (values or {}).get("title") or uid
@@ -253,6 +253,7 @@ class FeedMerge:
                     Flag(
                         kind=FlagKind.GONE_FROM_CALENDAR,
                         meetup_id=meetup_id,
+                        raw=raw,  # the VEVENT as the feed last gave it, for the curator
                         message=f"{self.label} no longer lists {title!r} on {day}: "
                         "cancelled, deleted or moved? It stays until a curator decides.",
                     )

@@ -214,6 +214,7 @@ def test_an_event_that_leaves_its_feed_is_flagged_and_kept(tmp_path):
     assert SourceEvent.objects.get(uid="event_312345678@meetup.com").gone
     [flag] = Flag.objects.filter(kind=FlagKind.GONE_FROM_CALENDAR)
     assert flag.meetup_id == meetup.pk and "no longer lists" in flag.message
+    assert "UID:event_312345678@meetup.com" in flag.raw_lines  # the curator sees the VEVENT
 
 
 def state() -> list[dict]:
