@@ -80,6 +80,9 @@ def main() -> list[dict]:
         ),
         ("pages: list /events/?region=europe", "/events/?region=europe"),
         ("pages: list near Berlin 500 km", "/events/?near=52.52,13.40&radius_km=500"),
+        # a city named in another language (the places say München), and a word in every title
+        ("pages: search /events/?q=munich", "/events/?q=munich"),
+        ("pages: search /events/?q=rust", "/events/?q=rust"),
         ("pages: meetup /events/<id>/", f"/events/{meetup.pk if meetup else 0}/"),
     ]
     client = Client()

@@ -37,6 +37,7 @@ from calendar_app.services.ingest.match import (
     Plan,
 )
 from calendar_app.services.merge import join_meetups
+from calendar_app.services.search_index import search_text_refresh
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -71,6 +72,19 @@ class PlanWriter:
         self.merge()
         written.updated = self.change()
         written.flags = self.derived_flags()
+        meetups, groups, places = self.searched()
+        search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+
+    def searched(self) -> tuple[set[int], set[int], set[int]]:
+        """The meetups this plan wrote or read, their organisers and places (renamed or
+        created for this newsletter): their folded search text is brought up to date."""
+        values = [*(m.values for m in self.known.values()), *(n.values for n in self.plan.new)]
+        groups = {pk for v in values for pk in v.groups}
+        places = {pk for v in values for pk in v.places}
+        for change in self.plan.changes:
+            groups.update(change.groups or ())
+            places.update(change.places or ())
+        return set(self.ids.values()), groups, places
 
     def create(self) -> int:
         now = timezone.now()

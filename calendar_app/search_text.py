@@ -1,0 +1,81 @@
+"""Folded search text: what search compares, on both sides, in one place. Pure Python.
+
+A stored text (a meetup's title, an organiser's name, a place) is kept folded: accents
+and case removed, punctuation and spaces collapsed, between spaces (`" rust munchen "`),
+followed by the main name of every big city it names in another language (`München` ->
+`munich`, `Praha` -> `prague`). A typed word is folded the same way; it matches a text
+that contains it, or that names one of the big cities the word names (` munich `, as a
+whole word). Both are plain substring tests, so the database runs them as `LIKE`
+(SQLite and PostgreSQL alike) on an indexed-free column, with no per-row Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendar_app.geocoding.aliases import city_keys
+from calendar_app.geocoding.names import place_label
+from calendar_app.geocoding.text import fold
+
+MAX_NAME_WORDS = 3  # "ciudad de mexico", "lungsod ng munchen": the longest names we tag
+
+
+def folded_words(text: str) -> str:
+    """`Zürich / Zurich-West` -> `zurich zurich west`: fold() with slashes as spaces."""
+    return " ".join(fold(text).replace("/", " ").split())
+
+
+def cities_named(words: str) -> list[str]:
+    """Main names of the big cities that runs of up to MAX_NAME_WORDS words name."""
+    tokens = words.split()
+    found: dict[str, None] = {}
+    for size in range(1, MAX_NAME_WORDS + 1):
+        for start in range(len(tokens) - size + 1):
+            found.update(dict.fromkeys(city_keys(" ".join(tokens[start : start + size]))))
+    return list(found)
+
+
+def search_text(*parts: str) -> str:
+    """The stored form of `parts` (title; name; city, written text, label): see above."""
+    words: list[str] = []
+    cities: list[str] = []
+    for part in parts:
+        folded = folded_words(part)
+        if folded:
+            words.append(folded)
+            cities += cities_named(folded)
+    if not words:
+        return ""
+    text = f" {' '.join(words)} "
+    extra = [c for c in dict.fromkeys(cities) if f" {c} " not in text]
+    return f" {' '.join([*words, *extra])} "
+
+
+def place_search_text(city: str, admin1: str, country: str, written: str, text: str) -> str:
+    """A place as searched: its city, its text as written, its label ("Vienna, Austria")."""
+    written = written or text
+    return search_text(city, written, place_label(city, admin1, country, written))
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """One typed word: the folded word (anywhere), or a big city it names (whole word)."""
+
+    part: str
+    cities: tuple[str, ...] = ()
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What a matching stored text contains (at least one of)."""
+        return (self.part, *(f" {city} " for city in self.cities))
+
+    def matches(self, text: str) -> bool:
+        return any(needle in text for needle in self.needles)
+
+
+def search_terms(word: str) -> SearchTerms | None:
+    """The terms of one typed word; None when nothing is left to search once folded."""
+    folded = folded_words(word)
+    if not folded:
+        return None
+    return SearchTerms(folded, tuple(c for c in city_keys(folded) if c != folded))
