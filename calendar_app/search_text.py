@@ -2,11 +2,12 @@
 
 A stored text (a meetup's title, an organiser's name, a place) is kept folded: accents
 and case removed, punctuation and spaces collapsed, between spaces (`" rust munchen "`),
-followed by the main name of every big city it names in another language (`München` ->
-`munich`, `Praha` -> `prague`). A typed word is folded the same way; it matches a text
-that contains it, or that names one of the big cities the word names (` munich `, as a
-whole word). Both are plain substring tests, so the database runs them as `LIKE`
-(SQLite and PostgreSQL alike) on an indexed-free column, with no per-row Python.
+followed by extra words: the main name of every big city it names in another language
+(`München` -> `munich`, `Praha` -> `prague`) and its words with umlauts spelled out
+(`muenchen`). A typed word is folded the same way; it matches a text that contains it, or
+that names one of the big cities the word names (` munich `, as a whole word). Both are
+plain substring tests, which the database runs as `LIKE` (SQLite and PostgreSQL alike)
+in its own code, with no Python called per row.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.text import fold
 
 MAX_NAME_WORDS = 3  # "ciudad de mexico", "lungsod ng munchen": the longest names we tag
+# German spellings without umlauts: `Grün` is stored as `grun` and `gruen`, so both find it.
+DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 def folded_words(text: str) -> str:
@@ -38,16 +41,17 @@ def cities_named(words: str) -> list[str]:
 def search_text(*parts: str) -> str:
     """The stored form of `parts` (title; name; city, written text, label): see above."""
     words: list[str] = []
-    cities: list[str] = []
+    extra: list[str] = []
     for part in parts:
         folded = folded_words(part)
         if folded:
             words.append(folded)
-            cities += cities_named(folded)
+            extra += cities_named(folded)
+            extra += folded_words(part.translate(DIGRAPHS)).split()
     if not words:
         return ""
     text = f" {' '.join(words)} "
-    extra = [c for c in dict.fromkeys(cities) if f" {c} " not in text]
+    extra = [word for word in dict.fromkeys(extra) if f" {word} " not in text]
     return f" {' '.join([*words, *extra])} "
 
 

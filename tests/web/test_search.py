@@ -85,7 +85,8 @@ def test_every_word_must_match(client, places_abroad):
 
 
 def test_folded_texts_and_terms():
-    assert search_text("Ölé  Wrocław-Dolny") == " ole wroclaw dolny "
+    assert search_text("Ölé  Wrocław-Dolny") == " ole wroclaw dolny oele "  # and as "Oelé"
+    assert search_text("Rust Grün") == " rust grun gruen "
     assert search_text("Rust Praha #4") == " rust praha 4 prague "  # the city's main name
     assert search_terms("MÜNCHEN").needles == ("munchen", " munich ")
     assert search_terms("rust").needles == ("rust",)  # not a city: no other names
