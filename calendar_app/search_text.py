@@ -13,6 +13,7 @@ in its own code, with no Python called per row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calendar_app.geocoding.aliases import city_keys
 from calendar_app.geocoding.names import place_label
@@ -38,6 +39,7 @@ def cities_named(words: str) -> list[str]:
     return list(found)
 
 
+@lru_cache(maxsize=16384)  # organisers and places come back in every newsletter
 def search_text(*parts: str) -> str:
     """The stored form of `parts` (title; name; city, written text, label): see above."""
     words: list[str] = []

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 from calendar_app.models import Group, Meetup, Place
 from calendar_app.search_text import place_search_text, search_text
-from calendar_app.services.bulk import update_objects
 from calendar_app.services.data_version import data_changed
 
 BATCH = 2000
@@ -59,10 +58,13 @@ def search_text_refresh(
 def _refresh(model: type[models.Model], rows: models.QuerySet) -> int:
     column, sources, fold_row = SOURCES[model]
     stale = [
-        model(pk=pk, **{column: text})
+        (text, pk)
         for pk, old, *values in rows.order_by().values_list("pk", column, *sources)
         if (text := fold_row(*values)) != old
     ]
-    for batch in batched(stale, BATCH):
-        update_objects(list(batch), [column])
+    if stale:  # one prepared UPDATE for all (no model instances: ingest writes thousands)
+        quote = connection.ops.quote_name
+        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", stale)
     return len(stale)

@@ -101,3 +101,18 @@ def test_a_renamed_organiser_is_found_by_its_new_name(client, places_abroad):
     group_save(group=group, user=None, changed=["name"])
     assert found(client, "geneve") == ids(places_abroad, "zurich_group")
     assert found(client, "zurich") == set()
+
+
+def test_the_big_cities_index_is_kept_and_read_back(tmp_path, monkeypatch):
+    from calendar_app.geocoding import aliases
+
+    monkeypatch.setattr(aliases, "index_path", lambda: tmp_path / "big.pickle")
+    aliases.big_city_names.cache_clear()
+    try:
+        assert aliases.city_keys("praha") == ("prague",)  # built from the gazetteer, kept
+        assert (tmp_path / "big.pickle").exists()
+        aliases.big_city_names.cache_clear()
+        monkeypatch.setattr(aliases, "build_big_city_names", None)  # must not be needed
+        assert aliases.city_keys("monaco di baviera") == ("munich",)
+    finally:
+        aliases.big_city_names.cache_clear()

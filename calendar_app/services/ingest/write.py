@@ -75,16 +75,19 @@ class PlanWriter:
         meetups, groups, places = self.searched()
         search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
 
-    def searched(self) -> tuple[set[int], set[int], set[int]]:
-        """The meetups this plan wrote or read, their organisers and places (renamed or
-        created for this newsletter): their folded search text is brought up to date."""
+    def searched(self) -> tuple[list[int], set[int], set[int]]:
+        """What this plan may have given a new folded search text: the meetups it created or
+        retitled, and the organisers and places of every meetup it read (renamed or created
+        for this newsletter)."""
+        meetups = [self.ids[New(index)] for index in range(len(self.plan.new))]
+        meetups += [change.id for change in self.plan.changes if "title" in change.fields]
         values = [*(m.values for m in self.known.values()), *(n.values for n in self.plan.new)]
         groups = {pk for v in values for pk in v.groups}
         places = {pk for v in values for pk in v.places}
         for change in self.plan.changes:
             groups.update(change.groups or ())
             places.update(change.places or ())
-        return set(self.ids.values()), groups, places
+        return meetups, groups, places
 
     def create(self) -> int:
         now = timezone.now()
