@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from calendar_app.geocoding.aliases import city_keys
-from calendar_app.geocoding.names import place_label
+from calendar_app.geocoding.names import country_name, region_name
 from calendar_app.geocoding.text import fold
 
 MAX_NAME_WORDS = 3  # "ciudad de mexico", "lungsod ng munchen": the longest names we tag
@@ -58,9 +58,14 @@ def search_text(*parts: str) -> str:
 
 
 def place_search_text(city: str, admin1: str, country: str, written: str, text: str) -> str:
-    """A place as searched: its city, its text as written, its label ("Vienna, Austria")."""
-    written = written or text
-    return search_text(city, written, place_label(city, admin1, country, written))
+    """A place as searched: its city, its text as written, its region and country in words
+    (what its label shows, "Vienna, Austria", without the gazetteer the label consults)."""
+    return search_text(
+        city,
+        written or text,
+        region_name(country, admin1),
+        country_name(country) if country else "",
+    )
 
 
 @dataclass(frozen=True)
