@@ -952,6 +952,9 @@ class GroupAdmin(MergeMixin, SimpleHistoryAdmin):
     def merge_records(self, request: HttpRequest, survivor: Group, others: list) -> None:
         curation.groups_merge(survivor=survivor, others=others, user=request.user)
 
+    def save_model(self, request, obj: Group, form, change: bool) -> None:
+        curation.group_save(group=obj, user=request.user, changed=form.changed_data)
+
 
 @admin.register(GroupAlias)
 class GroupAliasAdmin(admin.ModelAdmin):

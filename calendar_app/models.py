@@ -88,7 +88,10 @@ class Group(models.Model):
     source_date = models.DateField(
         null=True, blank=True, help_text="Date of the newest newsletter its name comes from."
     )
-    history = HistoricalRecords(excluded_fields=["source_date"])
+    search_name = models.TextField(
+        blank=True, editable=False, help_text="The name folded for search (search_text.py)."
+    )
+    history = HistoricalRecords(excluded_fields=["source_date", "search_name"])
 
     class Meta:
         ordering = ["name"]
@@ -163,7 +166,10 @@ class Place(models.Model):
     locked = models.BooleanField(default=False, help_text="Set by a curator: never geocoded again.")
     raw = models.JSONField(default=dict, blank=True, help_text="The geocoder's answer.")
     geocoded_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="City, text and label folded for search."
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["text"]
@@ -259,6 +265,9 @@ class Meetup(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=500, blank=True)
+    search_title = models.TextField(
+        blank=True, editable=False, help_text="The title folded for search (search_text.py)."
+    )
     start_date = models.DateField(db_index=True)
     end_date = models.DateField(db_index=True)
     starts_at = models.DateTimeField(
@@ -300,7 +309,9 @@ class Meetup(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     # `now`, not `timezone.now`: in this class body `timezone` is the field above
     updated = models.DateTimeField(default=now, db_index=True)
-    history = HistoricalRecords(excluded_fields=["updated", "source_date", "fallback_key"])
+    history = HistoricalRecords(
+        excluded_fields=["updated", "source_date", "fallback_key", "search_title"]
+    )
 
     objects = MeetupQuerySet.as_manager()
     distance_km: float | None = None  # set by the near-me list: how far its nearest place is

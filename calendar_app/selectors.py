@@ -6,7 +6,6 @@ pages stay fast on a large archive (tests pin the counts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,7 +31,7 @@ from calendar_app.models import (
     region_label,
 )
 from calendar_app.nearby import CityLookup, find_city
-from calendar_app.search import search_pattern
+from calendar_app.search import terms_of
 from calendar_app.services.survivor import follow_merges
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
@@ -431,9 +430,10 @@ def _near(directory: GroupDirectory, radius_text: str) -> None:
 
 
 def _group_matches(row: GroupRow, query: str) -> bool:
-    """Every word in the name or the usual place (accents, case and city aliases forgiven)."""
-    text = " ".join([row.group.name, row.home.label if row.home else ""])
-    return all(re.search(search_pattern(word), text, re.IGNORECASE) for word in query.split()[:10])
+    """Every word in the name or the usual place (accents, case and city aliases forgiven),
+    by the rule the meetup search applies in SQL."""
+    text = row.group.search_name + (row.home.search_text if row.home else "")
+    return all(terms.matches(text) for terms in terms_of(query))
 
 
 def _region_label(place: Place | None) -> str:

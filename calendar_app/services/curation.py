@@ -44,6 +44,7 @@ from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.search_index import search_text_refresh
 from calendar_app.services.times import meetup_set_times
 from calendar_app.twir import canonical_url, is_event_specific
 from calendar_app.twir.records import ParsedGroup
@@ -96,6 +97,7 @@ def meetup_save(
     parts += [f"unlocked {', '.join(unlocked)}"] if unlocked else []
     reason = "Added in the admin" if adding else "; ".join(parts).capitalize()
     history_save(meetup, user=user, reason=reason)
+    search_text_refresh(meetup_ids=[meetup.pk])
     return meetup
 
 
@@ -166,6 +168,15 @@ def meetup_unmerge(*, meetups: Iterable[Meetup], user: User) -> int:
     return count
 
 
+def group_save(*, group: Group, user: User, changed: Iterable[str] = ()) -> Group:
+    """A curator's edit of an organiser (its name shows on every meetup of it)."""
+    changed = list(changed)
+    reason = "Changed " + ", ".join(changed) if changed else "Added in the admin"
+    history_save(group, user=user, reason=reason)
+    search_text_refresh(group_ids=[group.pk])
+    return group
+
+
 def groups_merge(*, survivor: Group, others: list[Group], user: User) -> Group:
     merge_groups(survivor=survivor, others=others)
     names = ", ".join(other.name for other in others)
@@ -188,6 +199,7 @@ def place_correct(*, place: Place, user: User, changed: Iterable[str]) -> Place:
     if changed & set(PLACE_LOCATION_FIELDS) and place.status == PlaceStatus.PENDING:
         place.status = PlaceStatus.CORRECTED
     history_save(place, user=user, reason="Corrected " + ", ".join(sorted(changed)))
+    search_text_refresh(place_ids=[place.pk])
     if changed & {"country", "status"}:
         refresh_regions(place=place, user=user)
     return place
@@ -334,6 +346,11 @@ def _meetup_from(submission: Submission, user: User) -> Meetup:
     starts_at, ends_at = _submitted_times(submission, zone)
     if starts_at is not None:
         meetup_set_times(meetup=meetup, starts_at=starts_at, ends_at=ends_at, timezone=zone)
+    search_text_refresh(
+        meetup_ids=[meetup.pk],
+        place_ids=meetup.meetupplace_set.values_list("place_id", flat=True),
+        group_ids=meetup.meetupgroup_set.values_list("group_id", flat=True),
+    )
     return meetup
 
 

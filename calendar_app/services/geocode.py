@@ -28,6 +28,7 @@ from calendar_app.models import (
 )
 from calendar_app.rules import FlagKind
 from calendar_app.services.history import history_save
+from calendar_app.services.search_index import search_text_refresh
 
 PLACE_FLAG_KINDS = (
     FlagKind.ADMIN1_MISMATCH,
@@ -91,6 +92,7 @@ def geocode_place(place: Place, *, geocoder: Geocoder | None = None) -> list[tup
         place.save(update_fields=_RESULT_FIELDS)
     else:
         place.save()
+    search_text_refresh(place_ids=[place.pk])
     return problems
 
 

@@ -31,6 +31,7 @@ from calendar_app.rules import group_alias_keys
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
+from calendar_app.services.search_index import search_text_refresh
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
@@ -86,6 +87,7 @@ def merge_meetups(
         survivor.note_calendar_change()
     if others:
         _save(survivor, user, "Merged " + ", ".join(f"#{other.pk}" for other in others))
+        search_text_refresh(meetup_ids=[survivor.pk])  # it may have taken another's title
     return survivor
 
 
@@ -175,6 +177,7 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     # A curator said these are two events: ingest never joins them again by title.
     meetup.merge_record = {"apart": [survivor.pk]}
     _save(meetup, user, f"Unmerged from meetup #{survivor.pk}")
+    search_text_refresh(meetup_ids=[meetup.pk, survivor.pk])  # the survivor's title is back
     # Each shows what its own sightings say again (what was not locked).
     from calendar_app.services.ingest.run import refresh_meetups  # ingest merges too
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from calendar_app.search import search_pattern, word_pattern
+from calendar_app.search_text import search_terms, search_text
 from tests.factories import make_group, make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,35 @@ def test_every_word_must_match(client, places_abroad):
     assert found(client, "montreal munich") == set()
 
 
-def test_patterns():
-    assert word_pattern("ole") == "[oòóôõöøōő][lłľĺ][eèéêëēėęě]"
-    assert "(?:ue|ü)" in word_pattern("muenchen")
-    assert search_pattern("rust") == word_pattern("rust")  # not a city: no aliases
-    assert search_pattern("") == ""
+def test_folded_texts_and_terms():
+    assert search_text("Ölé  Wrocław-Dolny") == " ole wroclaw dolny oele "  # and as "Oelé"
+    assert search_text("Rust Grün") == " rust grun gruen "
+    assert search_text("Rust Praha #4") == " rust praha 4 prague "  # the city's main name
+    assert search_terms("MÜNCHEN").needles == ("munchen", " munich ")
+    assert search_terms("rust").needles == ("rust",)  # not a city: no other names
+    assert search_terms("!!") is None
+
+
+def test_a_renamed_organiser_is_found_by_its_new_name(client, places_abroad):
+    from calendar_app.services.curation import group_save
+
+    group = places_abroad["zurich_group"].groups.get()
+    group.name = "Rust Genève"
+    group_save(group=group, user=None, changed=["name"])
+    assert found(client, "geneve") == ids(places_abroad, "zurich_group")
+    assert found(client, "zurich") == set()
+
+
+def test_the_big_cities_index_is_kept_and_read_back(tmp_path, monkeypatch):
+    from calendar_app.geocoding import aliases
+
+    monkeypatch.setattr(aliases, "index_path", lambda: tmp_path / "big.pickle")
+    aliases.big_city_names.cache_clear()
+    try:
+        assert aliases.city_keys("praha") == ("prague",)  # built from the gazetteer, kept
+        assert (tmp_path / "big.pickle").exists()
+        aliases.big_city_names.cache_clear()
+        monkeypatch.setattr(aliases, "build_big_city_names", None)  # must not be needed
+        assert aliases.city_keys("monaco di baviera") == ("munich",)
+    finally:
+        aliases.big_city_names.cache_clear()

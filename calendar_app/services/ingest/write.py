@@ -42,6 +42,7 @@ from calendar_app.services.ingest.match import (
     Plan,
 )
 from calendar_app.services.merge import join_meetups
+from calendar_app.services.search_index import search_text_refresh
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -76,6 +77,22 @@ class PlanWriter:
         self.merge()
         written.updated = self.change()
         written.flags = self.derived_flags()
+        meetups, groups, places = self.searched()
+        search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+
+    def searched(self) -> tuple[list[int], set[int], set[int]]:
+        """What this plan may have given a new folded search text: the meetups it created or
+        retitled, and the organisers and places of every meetup it read (renamed or created
+        for this newsletter)."""
+        meetups = [self.ids[New(index)] for index in range(len(self.plan.new))]
+        meetups += [change.id for change in self.plan.changes if "title" in change.fields]
+        values = [*(m.values for m in self.known.values()), *(n.values for n in self.plan.new)]
+        groups = {pk for v in values for pk in v.groups}
+        places = {pk for v in values for pk in v.places}
+        for change in self.plan.changes:
+            groups.update(change.groups or ())
+            places.update(change.places or ())
+        return meetups, groups, places
 
     def create(self) -> int:
         now = timezone.now()
