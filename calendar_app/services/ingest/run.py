@@ -32,6 +32,7 @@ from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.search_index import SearchTextQueue
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
@@ -48,12 +49,14 @@ Resolved = set[tuple[str, int | None, str]]
 class Lookups:
     """Places and organisers resolved so far in a run: each is looked up once per run.
 
-    Thrown away when a file fails (its savepoint took back the rows it made).
+    Thrown away when a file fails (its savepoint took back the rows it made). `search`
+    holds the rows whose folded search text is due, for the run to flush.
     """
 
     def __init__(self) -> None:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
+        self.search = SearchTextQueue()
 
     def reset(self) -> None:
         self.places = PlaceResolver()
@@ -95,6 +98,7 @@ def ingest_paths(
                                 text, source, force=force, parse=ahead.parse, lookups=lookups
                             )
                         )
+                lookups.search.flush()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -176,7 +180,11 @@ def ingest_newsletter(
         )
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
-        ingest_parsed(newsletter, parsed, report, resolved=resolved, lookups=lookups or Lookups())
+        own = lookups is None  # else the caller flushes the search text it queued
+        lookups = lookups or Lookups()
+        ingest_parsed(newsletter, parsed, report, resolved=resolved, lookups=lookups)
+        if own:
+            lookups.search.flush()
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
@@ -289,7 +297,7 @@ def ingest_parsed(
             for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
         ],
     )
-    writer.apply_rest(written)
+    writer.apply_rest(written, search=lookups.search)
     flags += written.flags
     for flag in flags:
         flag.resolved = (flag.kind, flag.line, flag.message) in resolved

@@ -42,7 +42,7 @@ from calendar_app.services.ingest.match import (
     Plan,
 )
 from calendar_app.services.merge import join_meetups
-from calendar_app.services.search_index import search_text_refresh
+from calendar_app.services.search_index import SearchTextQueue, search_text_refresh
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -72,13 +72,20 @@ class PlanWriter:
         """The new meetups: the sightings can point at them next."""
         return Written(created=self.create())
 
-    def apply_rest(self, written: Written) -> None:
-        """Merges, changes to stored meetups, their derived flags (to save with the others)."""
+    def apply_rest(self, written: Written, *, search: SearchTextQueue | None = None) -> None:
+        """Merges, changes to stored meetups, their derived flags (to save with the others).
+
+        The folded search text is refreshed now, or queued on `search` for its owner to
+        flush (an archive import, once per batch of newsletters).
+        """
         self.merge()
         written.updated = self.change()
         written.flags = self.derived_flags()
         meetups, groups, places = self.searched()
-        search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+        if search is None:
+            search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+        else:
+            search.add(meetup_ids=meetups, group_ids=groups, place_ids=places)
 
     def searched(self) -> tuple[list[int], set[int], set[int]]:
         """What this plan may have given a new folded search text: the meetups it created or
