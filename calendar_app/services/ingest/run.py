@@ -178,11 +178,14 @@ def ingest_newsletter(
         touched = (
             set(newsletter.sightings.values_list("meetup_id", flat=True)) if newsletter else set()
         )
+        read_before = newsletter is not None
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
         own = lookups is None  # else the caller flushes the search text it queued
         lookups = lookups or Lookups()
-        ingest_parsed(newsletter, parsed, report, resolved=resolved, lookups=lookups)
+        ingest_parsed(
+            newsletter, parsed, report, resolved=resolved, lookups=lookups, read_before=read_before
+        )
         if own:
             lookups.search.flush()
         if touched:  # meetups that lost sightings of the text read before: values again
@@ -266,6 +269,7 @@ def ingest_parsed(
     *,
     resolved: Resolved,
     lookups: Lookups,
+    read_before: bool,
 ) -> None:
     """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
     data_changed()  # bulk writes send no signals: pages cached before are stale
@@ -286,7 +290,9 @@ def ingest_parsed(
     known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
-    if newsletter.sightings.exists():  # a text read before: replaced by these
+    # A text read before: its sightings are replaced by these (a first read has none: no
+    # query to look, 250 of them in an archive import).
+    if read_before and newsletter.sightings.exists():
         newsletter.sightings.all().delete()
     writer = PlanWriter(plan, known)
     written = writer.apply_new()
