@@ -41,6 +41,7 @@ from calendar_app.services.ingest.match import (
     New,
     Plan,
 )
+from calendar_app.services.ingest.sql import marks, select, table
 from calendar_app.services.merge import join_meetups
 from calendar_app.services.search_index import SearchTextQueue, search_text_refresh
 from calendar_app.twir.records import ParsedEntry
@@ -188,9 +189,12 @@ class PlanWriter:
         # A meetup this plan creates has none yet (only new ones are merged into it).
         stored = [ref for ref in self.plan.flags if not isinstance(ref, New)]
         existing: dict[int, dict[FlagValue, list[int]]] = {}
+        kinds = [kind.value for kind in DERIVED_FLAG_KINDS]
         for pk, meetup_id, kind, message in (
-            Flag.objects.filter(meetup_id__in=stored, kind__in=DERIVED_FLAG_KINDS).values_list(
-                "id", "meetup_id", "kind", "message"
+            select(
+                f"SELECT id, meetup_id, kind, message FROM {table(Flag)} "
+                f"WHERE meetup_id IN ({marks(stored)}) AND kind IN ({marks(kinds)})",
+                [*stored, *kinds],
             )
             if stored
             else ()
