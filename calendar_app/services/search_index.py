@@ -55,6 +55,36 @@ def search_text_refresh(
     return changed
 
 
+class SearchTextQueue:
+    """Rows whose folded search text is due, refreshed together by `flush`: an archive
+    import reads the same organisers and places in newsletter after newsletter, and folds
+    each once per batch instead of once per newsletter."""
+
+    def __init__(self) -> None:
+        self.meetup_ids: set[int] = set()
+        self.group_ids: set[int] = set()
+        self.place_ids: set[int] = set()
+
+    def add(
+        self,
+        *,
+        meetup_ids: Iterable[int] = (),
+        group_ids: Iterable[int] = (),
+        place_ids: Iterable[int] = (),
+    ) -> None:
+        self.meetup_ids.update(meetup_ids)
+        self.group_ids.update(group_ids)
+        self.place_ids.update(place_ids)
+
+    def flush(self) -> int:
+        """Refresh what is due (rows gone since, e.g. with a rolled-back file, are skipped)."""
+        changed = search_text_refresh(
+            meetup_ids=self.meetup_ids, group_ids=self.group_ids, place_ids=self.place_ids
+        )
+        self.meetup_ids, self.group_ids, self.place_ids = set(), set(), set()
+        return changed
+
+
 def _refresh(model: type[models.Model], rows: models.QuerySet) -> int:
     column, sources, fold_row = SOURCES[model]
     stale = [

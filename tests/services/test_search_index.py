@@ -61,6 +61,20 @@ def test_an_organiser_renamed_by_a_newer_issue_is_found_by_its_new_name(client):
     assert found(client, "cologne") == {"Embedded", "Async night"}  # Köln, by its other name
 
 
+def test_a_rename_within_one_run_is_searched_once_the_run_ends(client, tmp_path):
+    """An archive import folds search text once per batch of newsletters, not per file:
+    what a later file of the same batch renamed is what is searched."""
+    group = "[Rust Köln](https://www.meetup.com/rustcologne/)"
+    first = f"* 2024-02-07 | Köln, DE | {group}\n    * [**Embedded**](https://www.meetup.com/rustcologne/events/1/)\n"
+    renamed = group.replace("Rust Köln", "Rust Rheinland")
+    later = f"* 2024-02-21 | Köln, DE | {renamed}\n    * [**Async night**](https://www.meetup.com/rustcologne/events/2/)\n"
+    (tmp_path / "a.md").write_text(newsletter(530, "2024-01-17", first), encoding="utf-8")
+    (tmp_path / "b.md").write_text(newsletter(531, "2024-01-24", later), encoding="utf-8")
+    ingest_paths([str(tmp_path)])
+    assert found(client, "rheinland") == {"Embedded", "Async night"}
+    assert found(client, "embedded") == {"Embedded"}
+
+
 def test_a_curators_title_and_place_are_searched(client):
     place = make_place("Somewhere, DE", city="Somewhere", country="DE")
     meetup = make_meetup("Rust night", start=date(2025, 5, 1), places=[place])

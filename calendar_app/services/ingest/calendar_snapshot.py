@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from calendar_app.models import SourceEvent
+from calendar_app.models import Source, SourceEvent
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.calendar_entries import (
     calendar_issue,
@@ -12,6 +12,7 @@ from calendar_app.services.ingest.calendar_entries import (
     stored_groups,
 )
 from calendar_app.services.ingest.match import Issue, Sighted
+from calendar_app.services.ingest.sql import decoded, marks, select, table
 from calendar_app.services.places import PlaceResolver
 
 
@@ -19,12 +20,20 @@ def calendar_sightings(
     ids: Iterable[int], places: PlaceResolver, groups: GroupResolver
 ) -> dict[int, list[Sighted]]:
     """meetup id -> the calendar events behind it (gone ones too: what they said stays)."""
+    keys = sorted(ids)
+    if not keys:
+        return {}
     rows = [
-        row
-        for row in SourceEvent.objects.filter(meetup_id__in=list(ids))
-        .order_by()
-        .values_list("meetup_id", "source_id", "source__name", "values")
-        if isinstance(row[3], dict) and row[3].get("start_date") and row[3].get("uid")
+        (meetup_id, source_id, name, values)
+        for meetup_id, source_id, name, stored in select(
+            'SELECT e.meetup_id, e.source_id, s.name, e."values" '
+            f"FROM {table(SourceEvent)} e JOIN {table(Source)} s ON s.id = e.source_id "
+            f"WHERE e.meetup_id IN ({marks(keys)})",
+            keys,
+        )
+        if isinstance(values := decoded(stored), dict)
+        and values.get("start_date")
+        and values.get("uid")
     ]
     if not rows:
         return {}

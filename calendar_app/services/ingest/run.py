@@ -32,6 +32,7 @@ from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.search_index import SearchTextQueue
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
@@ -48,12 +49,14 @@ Resolved = set[tuple[str, int | None, str]]
 class Lookups:
     """Places and organisers resolved so far in a run: each is looked up once per run.
 
-    Thrown away when a file fails (its savepoint took back the rows it made).
+    Thrown away when a file fails (its savepoint took back the rows it made). `search`
+    holds the rows whose folded search text is due, for the run to flush.
     """
 
     def __init__(self) -> None:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
+        self.search = SearchTextQueue()
 
     def reset(self) -> None:
         self.places = PlaceResolver()
@@ -95,6 +98,7 @@ def ingest_paths(
                                 text, source, force=force, parse=ahead.parse, lookups=lookups
                             )
                         )
+                lookups.search.flush()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -174,9 +178,16 @@ def ingest_newsletter(
         touched = (
             set(newsletter.sightings.values_list("meetup_id", flat=True)) if newsletter else set()
         )
+        read_before = newsletter is not None
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
-        ingest_parsed(newsletter, parsed, report, resolved=resolved, lookups=lookups or Lookups())
+        own = lookups is None  # else the caller flushes the search text it queued
+        lookups = lookups or Lookups()
+        ingest_parsed(
+            newsletter, parsed, report, resolved=resolved, lookups=lookups, read_before=read_before
+        )
+        if own:
+            lookups.search.flush()
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
@@ -258,6 +269,7 @@ def ingest_parsed(
     *,
     resolved: Resolved,
     lookups: Lookups,
+    read_before: bool,
 ) -> None:
     """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
     data_changed()  # bulk writes send no signals: pages cached before are stale
@@ -278,7 +290,9 @@ def ingest_parsed(
     known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
-    if newsletter.sightings.exists():  # a text read before: replaced by these
+    # A text read before: its sightings are replaced by these (a first read has none: no
+    # query to look, 250 of them in an archive import).
+    if read_before and newsletter.sightings.exists():
         newsletter.sightings.all().delete()
     writer = PlanWriter(plan, known)
     written = writer.apply_new()
@@ -289,7 +303,7 @@ def ingest_parsed(
             for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
         ],
     )
-    writer.apply_rest(written)
+    writer.apply_rest(written, search=lookups.search)
     flags += written.flags
     for flag in flags:
         flag.resolved = (flag.kind, flag.line, flag.message) in resolved

@@ -7,12 +7,9 @@ and relations.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence, Sized
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
 
-from django.db import connection
 from django.db.models import Model
 
 from calendar_app.models import (
@@ -34,34 +31,15 @@ from calendar_app.services.ingest.match import (
     MeetupValues,
     Sighted,
 )
+from calendar_app.services.ingest.sql import decoded, marks, select, table
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.survivor import follow_merges
 from calendar_app.twir.records import ParsedEntry
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _select(sql: str, params: Sequence[Any]) -> list[tuple]:
-    """Rows of a plain SELECT: the hot reads skip the ORM's query building (~1 ms each)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
-
-
-def _marks(values: Sized) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _day(value: object) -> date:
     """A date column as SQLite hands it to a plain cursor (text) or PostgreSQL (a date)."""
     return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
-
-
-def _json(value: object) -> Any:
-    """A JSON column as a plain cursor hands it over (text), decoded."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
@@ -76,32 +54,32 @@ def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
     ids: set[int] = set()
     if links:
         moved = (
-            f" OR (l.canonical_url IN ({_marks(specific)}) AND l.event_specific = %s"
+            f" OR (l.canonical_url IN ({marks(specific)}) AND l.event_specific = %s"
             " AND m.start_date BETWEEN %s AND %s)"
             if specific
             else ""
         )
-        rows = _select(
-            f"SELECT l.meetup_id FROM {_table(MeetupLink)} l "
-            f"JOIN {_table(Meetup)} m ON m.id = l.meetup_id "
-            f"WHERE l.canonical_url IN ({_marks(links)}) "
-            f"AND (m.start_date IN ({_marks(days)}){moved})",
+        rows = select(
+            f"SELECT l.meetup_id FROM {table(MeetupLink)} l "
+            f"JOIN {table(Meetup)} m ON m.id = l.meetup_id "
+            f"WHERE l.canonical_url IN ({marks(links)}) "
+            f"AND (m.start_date IN ({marks(days)}){moved})",
             [*links, *days, *((*specific, True, *reach) if specific else ())],
         )
         ids.update(row[0] for row in rows)
     fallbacks = sorted({e.fallback for e in entries if e.fallback})
     if fallbacks:
-        rows = _select(
-            f"SELECT id FROM {_table(Meetup)} WHERE fallback_key IN ({_marks(fallbacks)})",
+        rows = select(
+            f"SELECT id FROM {table(Meetup)} WHERE fallback_key IN ({marks(fallbacks)})",
             fallbacks,
         )
         ids.update(row[0] for row in rows)
     organisers = sorted({g for e in entries if e.title for g in e.organisers})
     if organisers:
-        rows = _select(
-            f"SELECT g.meetup_id FROM {_table(MeetupGroup)} g "
-            f"JOIN {_table(Meetup)} m ON m.id = g.meetup_id "
-            f"WHERE g.group_id IN ({_marks(organisers)}) AND m.start_date IN ({_marks(days)})",
+        rows = select(
+            f"SELECT g.meetup_id FROM {table(MeetupGroup)} g "
+            f"JOIN {table(Meetup)} m ON m.id = g.meetup_id "
+            f"WHERE g.group_id IN ({marks(organisers)}) AND m.start_date IN ({marks(days)})",
             [*organisers, *days],
         )
         ids.update(row[0] for row in rows)
@@ -126,8 +104,8 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
     merged_into: dict[int, int | None] = {}
     pending = set(ids)
     while pending:
-        rows = _select(
-            f"SELECT id, duplicate_of_id FROM {_table(Meetup)} WHERE id IN ({_marks(pending)})",
+        rows = select(
+            f"SELECT id, duplicate_of_id FROM {table(Meetup)} WHERE id IN ({marks(pending)})",
             sorted(pending),
         )
         merged_into.update(rows)
@@ -146,11 +124,11 @@ class Snapshot:
         if not ids:
             return []
         rows = [
-            (meetup_id, line, section, _json(values), key, _day(day) if day else None, number)
-            for meetup_id, line, section, values, key, day, number in _select(
+            (meetup_id, line, section, decoded(values), key, _day(day) if day else None, number)
+            for meetup_id, line, section, values, key, day, number in select(
                 "SELECT s.meetup_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
-                f"FROM {_table(Sighting)} s JOIN {_table(Newsletter)} n ON n.id = s.newsletter_id "
-                f"WHERE s.meetup_id IN ({_marks(ids)})",
+                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
+                f"WHERE s.meetup_id IN ({marks(ids)})",
                 sorted(ids),
             )
         ]
@@ -180,9 +158,9 @@ class Snapshot:
         places = _ordered(MeetupPlace, "place_id", keys)
         groups = _ordered(MeetupGroup, "group_id", keys)
         links: dict[int, list[LinkValue]] = {}
-        for meetup_id, url, canonical, label, primary, specific in _select(
+        for meetup_id, url, canonical, label, primary, specific in select(
             'SELECT meetup_id, url, canonical_url, label, "primary", event_specific '
-            f"FROM {_table(MeetupLink)} WHERE meetup_id IN ({_marks(keys)}) "
+            f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(keys)}) "
             "ORDER BY position, id",
             keys,
         ):
@@ -190,10 +168,10 @@ class Snapshot:
                 LinkValue(url, canonical, label, bool(primary), bool(specific))
             )
         known = []
-        for pk, title, start, end, attendance, region, sequence, locked, source, record in _select(
+        for pk, title, start, end, attendance, region, sequence, locked, source, record in select(
             "SELECT id, title, start_date, end_date, attendance, region, sequence, "
-            f"locked_fields, source_date, merge_record FROM {_table(Meetup)} "
-            f"WHERE id IN ({_marks(keys)}) ORDER BY id",
+            f"locked_fields, source_date, merge_record FROM {table(Meetup)} "
+            f"WHERE id IN ({marks(keys)}) ORDER BY id",
             keys,
         ):
             values = MeetupValues(
@@ -212,9 +190,9 @@ class Snapshot:
                     id=pk,
                     values=values,
                     sequence=sequence,
-                    locked=frozenset(_json(locked) or ()),
+                    locked=frozenset(decoded(locked) or ()),
                     sightings=tuple(sightings.get(pk, ())),
-                    apart=frozenset((_json(record) or {}).get("apart", ())),
+                    apart=frozenset((decoded(record) or {}).get("apart", ())),
                 )
             )
         return known
@@ -231,8 +209,8 @@ def readable(row: tuple) -> ParsedEntry | None:
 
 def _ordered(model: type[Model], column: str, keys: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for meetup_id, value in _select(
-        f"SELECT meetup_id, {column} FROM {_table(model)} WHERE meetup_id IN ({_marks(keys)}) "
+    for meetup_id, value in select(
+        f"SELECT meetup_id, {column} FROM {table(model)} WHERE meetup_id IN ({marks(keys)}) "
         "ORDER BY position, id",
         keys,
     ):

@@ -41,8 +41,9 @@ from calendar_app.services.ingest.match import (
     New,
     Plan,
 )
+from calendar_app.services.ingest.sql import marks, select, table
 from calendar_app.services.merge import join_meetups
-from calendar_app.services.search_index import search_text_refresh
+from calendar_app.services.search_index import SearchTextQueue, search_text_refresh
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -72,13 +73,20 @@ class PlanWriter:
         """The new meetups: the sightings can point at them next."""
         return Written(created=self.create())
 
-    def apply_rest(self, written: Written) -> None:
-        """Merges, changes to stored meetups, their derived flags (to save with the others)."""
+    def apply_rest(self, written: Written, *, search: SearchTextQueue | None = None) -> None:
+        """Merges, changes to stored meetups, their derived flags (to save with the others).
+
+        The folded search text is refreshed now, or queued on `search` for its owner to
+        flush (an archive import, once per batch of newsletters).
+        """
         self.merge()
         written.updated = self.change()
         written.flags = self.derived_flags()
         meetups, groups, places = self.searched()
-        search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+        if search is None:
+            search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
+        else:
+            search.add(meetup_ids=meetups, group_ids=groups, place_ids=places)
 
     def searched(self) -> tuple[list[int], set[int], set[int]]:
         """What this plan may have given a new folded search text: the meetups it created or
@@ -181,9 +189,12 @@ class PlanWriter:
         # A meetup this plan creates has none yet (only new ones are merged into it).
         stored = [ref for ref in self.plan.flags if not isinstance(ref, New)]
         existing: dict[int, dict[FlagValue, list[int]]] = {}
+        kinds = [kind.value for kind in DERIVED_FLAG_KINDS]
         for pk, meetup_id, kind, message in (
-            Flag.objects.filter(meetup_id__in=stored, kind__in=DERIVED_FLAG_KINDS).values_list(
-                "id", "meetup_id", "kind", "message"
+            select(
+                f"SELECT id, meetup_id, kind, message FROM {table(Flag)} "
+                f"WHERE meetup_id IN ({marks(stored)}) AND kind IN ({marks(kinds)})",
+                [*stored, *kinds],
             )
             if stored
             else ()
