@@ -214,3 +214,22 @@ def untitled_head(dated: Dated, title: str, line: OldLine) -> Head:
     return dated_head(
         dated, line, title=title, groups=group_of_link(title, line), lacks=NO_PLACE_OR_GROUP
     )
+
+
+# `Feb. 9. Title`, `10/13: Title`: the date, then `. ` or `: `, then the title.
+_AFTER_DATE = re.compile(r"\s*[.:]\s+")
+
+
+def dated_title_reader(
+    day: Callable[[str, date | None], Found | None],
+) -> Callable[[OldLine, date | None], Head | None]:
+    """The reader of a layout that writes only a date and a title (its link's text):
+    `day` reads the date at the start of the line; the rest is the title."""
+
+    def read(line: OldLine, issue_date: date | None) -> Head | None:
+        dated = lead(day(line.fields, issue_date), line.fields, _AFTER_DATE)
+        if dated is None or not dated.rest:
+            return None
+        return untitled_head(dated, dated.rest, line)
+
+    return read

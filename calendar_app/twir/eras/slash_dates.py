@@ -6,26 +6,14 @@ The text after the date is the title, ` - ` and all; IRC meetings are online.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from calendar_app.twir.eras.common import Era, OldLine, lead, untitled_head
+from calendar_app.twir.eras.common import Era, dated_title_reader
 from calendar_app.twir.eras.days import slash_day
-from calendar_app.twir.grammars import Head
-
-_AFTER_DATE = re.compile(r"\s*[.:]\s+")
-
-
-def read(line: OldLine, issue_date: date | None) -> Head | None:
-    dated = lead(slash_day(line.fields, issue_date), line.fields, _AFTER_DATE)
-    if dated is None or not dated.rest:
-        return None
-    return untitled_head(dated, dated.rest, line)
-
 
 ERA: Era = Era(
     "`[10/13. San Diego Rust Meetup #9](url).`",
     core=(date(2015, 9, 1), date(2017, 2, 28)),
     span=(date(2015, 8, 1), date(2017, 6, 30)),
-    read=read,
+    read=dated_title_reader(slash_day),
 )
