@@ -4,6 +4,29 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, no autovacuum in the test database while the suite runs.
+
+    Each test's rows are rolled back, so its tables fill with dead rows; an autovacuum that
+    runs meanwhile finds no live row but cannot shrink a table in use, and records it as
+    empty yet some pages long. The planner then expects one row from such a table whatever
+    a test inserts, and a join over a few hundred rows becomes nested sequential scans: one
+    query of tests/services/test_ingest.py was seen taking 200 s (and CI timing out), fast
+    again in a fresh database. A table that is never vacuumed is estimated from its size.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in connection.introspection.table_names(cursor):
+                    cursor.execute(
+                        f"ALTER TABLE {connection.ops.quote_name(table)} SET "
+                        "(autovacuum_enabled = off, toast.autovacuum_enabled = off)"
+                    )
+
+
 @pytest.fixture(autouse=True)
 def _empty_shared_cache(request):
     """Pages are cached under the data version; each test starts with nothing cached."""
