@@ -1,7 +1,10 @@
 """Load through the production stack (`make stack`): pages, API and feed against a static file.
 
-    STACK_SYNTHETIC=20000 make stack
+    STACK_SYNTHETIC=20000 STACK_SYNTHETIC_YEARS=12 STACK_SYNTHETIC_AHEAD_DAYS=60 make stack
     .venv/bin/python bench/bench_stack.py        # 10 s per URL, 8 clients; then make stack-stop
+
+(the archive's shape: twelve years of meetups, the next two months listed; without the two
+shape variables half of the meetups lie ahead, a stress shape for the feed)
 
 Each URL is measured right after the static file, in the same run, through the same nginx:
 requests per second, the ratio to the static file's rate, median and 99th percentile, errors

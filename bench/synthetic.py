@@ -56,8 +56,15 @@ TOPICS = [
 ]
 
 
-def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int:
-    """Create `n` meetups over `years` around today; returns the number created."""
+def make_synthetic_meetups(
+    n: int = 20000, years: int = 2, seed: int = 0, ahead_days: int | None = None
+) -> int:
+    """Create `n` meetups over `years` ending `ahead_days` after today; returns the count.
+
+    By default half the span lies ahead (a stress shape: thousands of upcoming meetups in
+    every feed). `ahead_days=60` gives the archive's own shape: years of history and the
+    next two months listed, as the newsletter lists them.
+    """
     from django.db import transaction
     from django.utils import timezone
 
@@ -76,7 +83,8 @@ def make_synthetic_meetups(n: int = 20000, years: int = 2, seed: int = 0) -> int
     rng = random.Random(seed)
     today = timezone.localdate()
     span = 365 * years
-    first_day = today - timedelta(days=span // 2)
+    ahead = span // 2 if ahead_days is None else ahead_days
+    first_day = today - timedelta(days=span - ahead)
     with transaction.atomic():
         places = Place.objects.bulk_create(
             [

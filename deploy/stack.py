@@ -61,6 +61,10 @@ PG_PORT = int(os.environ.get("STACK_PG_PORT", "5433"))
 PG_USER = PG_DB = "twirevents"
 WORKERS = os.environ.get("STACK_GUNICORN_WORKERS", "2")
 SYNTHETIC = int(os.environ.get("STACK_SYNTHETIC", "0"))
+# The shape of the synthetic meetups (bench/synthetic.py): over this many years, ending this
+# many days ahead; by default half the span lies ahead (thousands of upcoming meetups).
+SYNTHETIC_YEARS = int(os.environ.get("STACK_SYNTHETIC_YEARS", "2"))
+SYNTHETIC_AHEAD = os.environ.get("STACK_SYNTHETIC_AHEAD_DAYS", "")
 PY = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
@@ -260,13 +264,15 @@ def prepare_django(env: dict[str, str]) -> None:
         log(f"{SYNTHETIC} synthetic meetups (once)")
         code = (
             f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-            f"from synthetic import make_synthetic_meetups; make_synthetic_meetups(n={SYNTHETIC}); "
+            "from synthetic import make_synthetic_meetups; "
+            f"make_synthetic_meetups(n={SYNTHETIC}, years={SYNTHETIC_YEARS}, "
+            f"ahead_days={int(SYNTHETIC_AHEAD) if SYNTHETIC_AHEAD else None}); "
             # bulk writes outside the services: bump the pages' data version by hand
             "from calendar_app.services.data_version import data_version_bump; "
             "data_version_bump()"
         )
         run([*manage, "shell", "-c", code], env=env)
-        marker.write_text(str(SYNTHETIC))
+        marker.write_text(f"{SYNTHETIC} {SYNTHETIC_YEARS} {SYNTHETIC_AHEAD}")
 
 
 def start_gunicorn(env: dict[str, str]) -> None:
