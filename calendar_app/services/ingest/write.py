@@ -127,10 +127,12 @@ class PlanWriter:
         return len(meetups)
 
     def merge(self) -> None:
-        for merge in self.plan.merges:
-            pair = (self.id_of(merge.survivor), self.id_of(merge.other))
-            rows = Meetup.objects.in_bulk(pair)  # one query for both, as stored now
-            join_meetups(survivor=rows[pair[0]], other=rows[pair[1]], reason=merge.reason)
+        join_meetups(
+            joins=[
+                (self.id_of(merge.survivor), self.id_of(merge.other), merge.reason)
+                for merge in self.plan.merges
+            ]
+        )
 
     def change(self) -> int:
         """Fields and relations of stored meetups; returns how many changed visibly."""
