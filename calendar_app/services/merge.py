@@ -158,7 +158,7 @@ def join_meetups(*, joins: Sequence[tuple[int, int, str]]) -> None:
     update_values(
         Meetup, ["merge_record", "updated"], [[m.merge_record, m.updated, m.pk] for m in joined]
     )
-    Meetup.history.bulk_history_create(joined, update=True)  # type: ignore[attr-defined]
+    Meetup.history.bulk_history_create(joined, update=True)
 
 
 @transaction.atomic
