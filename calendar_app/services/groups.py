@@ -26,6 +26,7 @@ class GroupResolver:
         self.ids: dict[str, int] = {}
         self.taken: set[str] | None = None  # slugs in use, read when a new organiser needs one
         self.named: dict[int, date | None] = {}  # group id -> date of the issue naming it
+        self.merges = 0  # how many times stored organisers were found to be one
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
         keys_given = {key for group in groups for key in alias_keys(group)}
@@ -79,6 +80,7 @@ class GroupResolver:
         survivor = min(rows, key=lambda g: g.pk)
         newest = rows[-1]
         merge_groups(survivor=survivor, others=[g for g in rows if g.pk != survivor.pk])
+        self.merges += 1
         survivor.name, survivor.url, survivor.source_date = (
             newest.name,
             newest.url,

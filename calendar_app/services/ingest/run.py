@@ -27,7 +27,12 @@ from calendar_app.services.ingest.entries import (
 from calendar_app.services.ingest.match import Issue, Plan, Sighted, match, refresh
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
-from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivors
+from calendar_app.services.ingest.snapshot import (
+    SightingValues,
+    Snapshot,
+    candidate_ids,
+    survivors,
+)
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
@@ -57,10 +62,12 @@ class Lookups:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
         self.search = SearchTextQueue()
+        self.sightings = SightingValues()
 
     def reset(self) -> None:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
+        self.sightings = SightingValues()
 
 
 def ingest_paths(
@@ -287,7 +294,7 @@ def ingest_parsed(
         newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
     )
     entries, readable = _sighted(readable, issue, generic, places, groups, flags, newsletter)
-    known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
+    known = Snapshot(places, groups, lookups.sightings).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
     # A text read before: its sightings are replaced by these (a first read has none: no
@@ -303,6 +310,7 @@ def ingest_parsed(
             for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
         ],
     )
+    lookups.sightings.remember(newsletter.pk, newsletter.number, entries)
     writer.apply_rest(written, search=lookups.search)
     flags += written.flags
     for flag in flags:

@@ -113,45 +113,95 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
     return {i: follow_merges(i, merged_into) for i in merged_into}
 
 
-class Snapshot:
-    """Loads `KnownMeetup` values for survivors; organisers and places through resolvers."""
+class SightingValues:
+    """Stored sightings as matching sees them, by (newsletter id, line), kept for a run.
 
-    def __init__(self, places: PlaceResolver, groups: GroupResolver) -> None:
+    A stored sighting does not change: a newsletter read again writes its lines again (and
+    `remember`s them). What it names does, when two organisers are found to be one: then
+    the values are read again. Thrown away with a failed file (its rows, and their ids,
+    were taken back).
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[int, int], Sighted | None] = {}
+        self.merges = 0  # GroupResolver.merges when these were read
+
+    def remember(self, newsletter_id: int, number: int | None, entries: Sequence[Sighted]) -> None:
+        """The entries just written as sightings of a newsletter, as a snapshot reads them."""
+        for entry in entries:
+            issue = entry.issue
+            if issue.label == issue_label(number, issue.date, issue.key):
+                self.values[(newsletter_id, entry.line)] = entry
+
+    def follow(self, groups: GroupResolver) -> None:
+        if groups.merges != self.merges:
+            self.values.clear()
+            self.merges = groups.merges
+
+
+class Snapshot:
+    """Loads `KnownMeetup` values for survivors; organisers and places through resolvers.
+
+    `seen`: sightings read before in the run (a snapshot reads each stored sighting once).
+    """
+
+    def __init__(
+        self, places: PlaceResolver, groups: GroupResolver, seen: SightingValues | None = None
+    ) -> None:
         self.places = places
         self.groups = groups
+        self.seen = seen or SightingValues()
 
     def load(self, ids: set[int]) -> list[KnownMeetup]:
         if not ids:
             return []
-        rows = [
-            (meetup_id, line, section, decoded(values), key, _day(day) if day else None, number)
-            for meetup_id, line, section, values, key, day, number in select(
-                "SELECT s.meetup_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
-                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
-                f"WHERE s.meetup_id IN ({marks(ids)})",
-                sorted(ids),
-            )
-        ]
-        parsed = [(row, entry) for row in rows if (entry := readable(row)) is not None]
-        self.places.prepare(p.text for _, e in parsed for p in e.places)
-        self.groups.prepare([g for _, e in parsed for g in e.groups])
+        self.seen.follow(self.groups)
+        keys = sorted(ids)
+        rows = select(
+            f"SELECT id, meetup_id, newsletter_id, line FROM {table(Sighting)} "
+            f"WHERE meetup_id IN ({marks(keys)}) ORDER BY id",
+            keys,
+        )
+        values = self.seen.values
+        unread = [pk for pk, _, newsletter, line in rows if (newsletter, line) not in values]
+        if unread:
+            self._read(unread)
         sightings: dict[int, list[Sighted]] = {}
-        issues: dict[str, Issue] = {}
-        for (meetup_id, _, _, values, key, day, number), entry in parsed:
-            issue = issues.setdefault(key, Issue(key, day, issue_label(number, day, key)))
-            sightings.setdefault(meetup_id, []).append(
-                sighted(
-                    entry,
-                    issue,
-                    generic=frozenset(values.get("generic", ())),
-                    group_ids=self.groups.id_for,
-                    place_ids=self.places.usable_id,
-                    region_of=self.places.regions,
-                )
-            )
+        for _, meetup_id, newsletter, line in rows:
+            if (value := values[(newsletter, line)]) is not None:
+                sightings.setdefault(meetup_id, []).append(value)
         for meetup_id, found in calendar_sightings(ids, self.places, self.groups).items():
             sightings.setdefault(meetup_id, []).extend(found)
         return self._meetups(ids, sightings)
+
+    def _read(self, pks: list[int]) -> None:
+        """Sightings not read before in this run, from their stored values."""
+        rows = [
+            (newsletter_id, line, section, decoded(values), key, _day(day) if day else None, number)
+            for newsletter_id, line, section, values, key, day, number in select(
+                "SELECT s.newsletter_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
+                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
+                f"WHERE s.id IN ({marks(pks)})",
+                pks,
+            )
+        ]
+        parsed = [(row, readable(row)) for row in rows]
+        self.places.prepare(p.text for _, e in parsed if e for p in e.places)
+        self.groups.prepare([g for _, e in parsed if e for g in e.groups])
+        issues: dict[str, Issue] = {}
+        for (newsletter_id, line, _, values, key, day, number), entry in parsed:
+            if entry is None:
+                self.seen.values[(newsletter_id, line)] = None
+                continue
+            issue = issues.setdefault(key, Issue(key, day, issue_label(number, day, key)))
+            self.seen.values[(newsletter_id, line)] = sighted(
+                entry,
+                issue,
+                generic=frozenset(values.get("generic", ())),
+                group_ids=self.groups.id_for,
+                place_ids=self.places.usable_id,
+                region_of=self.places.regions,
+            )
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
         keys = sorted(ids)
