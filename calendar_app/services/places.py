@@ -10,6 +10,7 @@ from calendar_app.geocoding import normalise_location
 from calendar_app.geocoding.regions import place_region
 from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
+from calendar_app.services.ingest.sql import marks, quoted, select, table
 
 
 @lru_cache(maxsize=8192)  # the same place texts come back in every issue
@@ -70,10 +71,15 @@ class PlaceResolver:
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
-        rows = Place.objects.filter(text__in=keys).values_list(
-            "text", "pk", "status", "locked", "country"
+        texts = sorted(keys)
+        rows = select(
+            f"SELECT {quoted('text')}, id, status, locked, country FROM {table(Place)} "
+            f"WHERE {quoted('text')} IN ({marks(texts)})",
+            texts,
         )
-        return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
+        return {
+            text: (pk, status, bool(locked), country) for text, pk, status, locked, country in rows
+        }
 
     def flags(self) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry).

@@ -33,6 +33,7 @@ from calendar_app.services.ingest.snapshot import (
     candidate_ids,
     survivors,
 )
+from calendar_app.services.ingest.sql import quoted, select, table
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
@@ -175,7 +176,7 @@ def ingest_newsletter(
         report.warnings.append(f"{source}: no Upcoming Events section")
     with transaction.atomic():
         take_ingest_lock()
-        newsletter = Newsletter.objects.filter(key=key).first()
+        newsletter = stored_newsletter(key)
         if newsletter and newsletter.content_hash == text_hash and not force:
             report.skipped_unchanged = 1
             return report
@@ -198,6 +199,14 @@ def ingest_newsletter(
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
+
+
+def stored_newsletter(key: str) -> Newsletter | None:
+    """The newsletter stored under `key`; a plain SELECT finds none first (every file of an
+    archive's first import)."""
+    if not select(f"SELECT id FROM {table(Newsletter)} WHERE {quoted('key')} = %s", [key]):
+        return None
+    return Newsletter.objects.filter(key=key).first()
 
 
 class Refused(ValueError):

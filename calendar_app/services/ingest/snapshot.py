@@ -31,15 +31,10 @@ from calendar_app.services.ingest.match import (
     MeetupValues,
     Sighted,
 )
-from calendar_app.services.ingest.sql import decoded, marks, select, table
+from calendar_app.services.ingest.sql import day, decoded, marks, select, table
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.survivor import follow_merges
 from calendar_app.twir.records import ParsedEntry
-
-
-def _day(value: object) -> date:
-    """A date column as SQLite hands it to a plain cursor (text) or PostgreSQL (a date)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
 
 
 def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
@@ -177,8 +172,8 @@ class Snapshot:
     def _read(self, pks: list[int]) -> None:
         """Sightings not read before in this run, from their stored values."""
         rows = [
-            (newsletter_id, line, section, decoded(values), key, _day(day) if day else None, number)
-            for newsletter_id, line, section, values, key, day, number in select(
+            (newsletter_id, line, section, decoded(values), key, day(stored_day), number)
+            for newsletter_id, line, section, values, key, stored_day, number in select(
                 "SELECT s.newsletter_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
                 f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
                 f"WHERE s.id IN ({marks(pks)})",
@@ -189,11 +184,11 @@ class Snapshot:
         self.places.prepare(p.text for _, e in parsed if e for p in e.places)
         self.groups.prepare([g for _, e in parsed if e for g in e.groups])
         issues: dict[str, Issue] = {}
-        for (newsletter_id, line, _, values, key, day, number), entry in parsed:
+        for (newsletter_id, line, _, values, key, issued, number), entry in parsed:
             if entry is None:
                 self.seen.values[(newsletter_id, line)] = None
                 continue
-            issue = issues.setdefault(key, Issue(key, day, issue_label(number, day, key)))
+            issue = issues.setdefault(key, Issue(key, issued, issue_label(number, issued, key)))
             self.seen.values[(newsletter_id, line)] = sighted(
                 entry,
                 issue,
@@ -226,14 +221,14 @@ class Snapshot:
         ):
             values = MeetupValues(
                 title=title,
-                start_date=_day(start),
-                end_date=_day(end),
+                start_date=day(start),  # type: ignore[arg-type]
+                end_date=day(end),  # type: ignore[arg-type]
                 attendance=attendance,
                 region=region,
                 places=tuple(places.get(pk, ())),
                 groups=tuple(groups.get(pk, ())),
                 links=tuple(links.get(pk, ())),
-                source_date=_day(source) if source else None,
+                source_date=day(source),
             )
             known.append(
                 KnownMeetup(
