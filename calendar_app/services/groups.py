@@ -8,6 +8,7 @@ from datetime import date
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.bulk import insert_objects, update_objects, update_values
+from calendar_app.services.history import history_of
 from calendar_app.services.ingest.sql import day, marks, quoted, select, table
 from calendar_app.services.merge import merge_groups
 from calendar_app.twir import is_safe_url
@@ -65,7 +66,7 @@ class GroupResolver:
                     new_keys.append(key)
         if new_groups:  # one query for them, one for their history (their ids come back)
             insert_objects(new_groups, key="slug")
-            Group.history.bulk_history_create(new_groups)
+            history_of(Group).bulk_history_create(new_groups)
         self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
         GroupAlias.objects.bulk_create(
             [GroupAlias(group_id=self.ids[key], key=key) for key in new_keys],
