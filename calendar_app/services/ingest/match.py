@@ -344,6 +344,8 @@ def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
 
 def derived_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
     """The flags a meetup's sightings call for: its moves, and a join by title."""
+    if len(sightings) < 2:  # one listing: neither
+        return []
     flags = reschedule_flags(sightings)
     parts = strong_parts(sightings)
     if len(parts) > 1:

@@ -222,12 +222,12 @@ def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int, s
     """meetup id -> its link rows (id, canonical, primary, position, label), in order."""
     rows: dict[int, list[tuple[int, str, bool, int, str]]] = {}
     if ids:
-        for meetup_id, *row in (
-            MeetupLink.objects.filter(meetup_id__in=ids)
-            .order_by("position", "id")
-            .values_list("meetup_id", "id", "canonical_url", "primary", "position", "label")
+        for meetup_id, pk, canonical, primary, position, label in select(
+            'SELECT meetup_id, id, canonical_url, "primary", position, label '
+            f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(ids)}) ORDER BY position, id",
+            ids,
         ):
-            rows.setdefault(meetup_id, []).append(tuple(row))  # type: ignore[arg-type]
+            rows.setdefault(meetup_id, []).append((pk, canonical, bool(primary), position, label))
     return rows
 
 
