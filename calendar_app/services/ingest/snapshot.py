@@ -109,24 +109,30 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
 
 
 class SightingValues:
-    """Stored sightings as matching sees them, by (newsletter id, line), kept for a run.
+    """Stored sightings as matching sees them, by sighting id, kept for a run.
 
-    A stored sighting does not change: a newsletter read again writes its lines again (and
-    `remember`s them). What it names does, when two organisers are found to be one: then
-    the values are read again. Thrown away with a failed file (its rows, and their ids,
-    were taken back).
+    A sighting row does not change (a newsletter read again replaces its rows with new
+    ones), so its values are read, decoded and resolved once per run instead of for every
+    newsletter naming its meetup; those just written are `remember`ed as they were matched.
+    What they name does change when two organisers are found to be one: then they are
+    read again. Thrown away with a failed file.
     """
 
     def __init__(self) -> None:
-        self.values: dict[tuple[int, int], Sighted | None] = {}
+        self.values: dict[int, Sighted | None] = {}
         self.merges = 0  # GroupResolver.merges when these were read
 
     def remember(self, newsletter_id: int, number: int | None, entries: Sequence[Sighted]) -> None:
-        """The entries just written as sightings of a newsletter, as a snapshot reads them."""
+        """The entries just written as a newsletter's sightings, as a snapshot reads them."""
+        ids = dict(
+            select(
+                f"SELECT line, id FROM {table(Sighting)} WHERE newsletter_id = %s", [newsletter_id]
+            )
+        )
         for entry in entries:
             issue = entry.issue
             if issue.label == issue_label(number, issue.date, issue.key):
-                self.values[(newsletter_id, entry.line)] = entry
+                self.values[ids[entry.line]] = entry
 
     def follow(self, groups: GroupResolver) -> None:
         if groups.merges != self.merges:
@@ -153,17 +159,17 @@ class Snapshot:
         self.seen.follow(self.groups)
         keys = sorted(ids)
         rows = select(
-            f"SELECT id, meetup_id, newsletter_id, line FROM {table(Sighting)} "
+            f"SELECT id, meetup_id FROM {table(Sighting)} "
             f"WHERE meetup_id IN ({marks(keys)}) ORDER BY id",
             keys,
         )
         values = self.seen.values
-        unread = [pk for pk, _, newsletter, line in rows if (newsletter, line) not in values]
+        unread = [pk for pk, _ in rows if pk not in values]
         if unread:
             self._read(unread)
         sightings: dict[int, list[Sighted]] = {}
-        for _, meetup_id, newsletter, line in rows:
-            if (value := values[(newsletter, line)]) is not None:
+        for pk, meetup_id in rows:
+            if (value := values[pk]) is not None:
                 sightings.setdefault(meetup_id, []).append(value)
         for meetup_id, found in calendar_sightings(ids, self.places, self.groups).items():
             sightings.setdefault(meetup_id, []).extend(found)
@@ -172,9 +178,9 @@ class Snapshot:
     def _read(self, pks: list[int]) -> None:
         """Sightings not read before in this run, from their stored values."""
         rows = [
-            (newsletter_id, line, section, decoded(values), key, day(stored_day), number)
-            for newsletter_id, line, section, values, key, stored_day, number in select(
-                "SELECT s.newsletter_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
+            (pk, line, section, decoded(values), key, day(stored_day), number)
+            for pk, line, section, values, key, stored_day, number in select(
+                "SELECT s.id, s.line, s.section, s.parsed, n.key, n.date, n.number "
                 f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
                 f"WHERE s.id IN ({marks(pks)})",
                 pks,
@@ -184,12 +190,12 @@ class Snapshot:
         self.places.prepare(p.text for _, e in parsed if e for p in e.places)
         self.groups.prepare([g for _, e in parsed if e for g in e.groups])
         issues: dict[str, Issue] = {}
-        for (newsletter_id, line, _, values, key, issued, number), entry in parsed:
+        for (pk, _, _, values, key, issued, number), entry in parsed:
             if entry is None:
-                self.seen.values[(newsletter_id, line)] = None
+                self.seen.values[pk] = None
                 continue
             issue = issues.setdefault(key, Issue(key, issued, issue_label(number, issued, key)))
-            self.seen.values[(newsletter_id, line)] = sighted(
+            self.seen.values[pk] = sighted(
                 entry,
                 issue,
                 generic=frozenset(values.get("generic", ())),
