@@ -30,19 +30,19 @@ class GroupResolver:
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
         keys_given = {key for group in groups for key in alias_keys(group)}
-        wanted = keys_given - set(self.ids)  # the others are known from an earlier call
-        if not wanted:
-            return
         # alias key -> organiser id, or a new organiser not saved yet
         owners: dict[str, int | Group] = {k: self.ids[k] for k in keys_given if k in self.ids}
-        found = sorted(wanted)
-        owners.update(
-            select(
-                f"SELECT {quoted('key')}, group_id FROM {table(GroupAlias)} "
-                f"WHERE {quoted('key')} IN ({marks(found)})",
-                found,
+        wanted = sorted(keys_given - set(self.ids))  # the others are known from an earlier call
+        if wanted:
+            owners.update(
+                select(
+                    f"SELECT {quoted('key')}, group_id FROM {table(GroupAlias)} "
+                    f"WHERE {quoted('key')} IN ({marks(wanted)})",
+                    wanted,
+                )
             )
-        )
+        elif all(len({owners[k] for k in alias_keys(g)}) < 2 for g in groups):
+            return  # all known, and no listing names two of them: nothing to do
         new_groups: list[Group] = []
         new_keys: list[str] = []
         owner: Group | int | None

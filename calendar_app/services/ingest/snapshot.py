@@ -167,6 +167,10 @@ class Snapshot:
         unread = [pk for pk, _ in rows if pk not in values]
         if unread:
             self._read(unread)
+        if self.groups.merges != self.seen.merges:  # merged while reading: all of them again
+            self.seen.follow(self.groups)
+            self._read([pk for pk, _ in rows])
+            values = self.seen.values
         sightings: dict[int, list[Sighted]] = {}
         for pk, meetup_id in rows:
             if (value := values[pk]) is not None:
