@@ -7,7 +7,7 @@ from datetime import date
 
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
-from calendar_app.services.bulk import insert_objects, update_objects, update_values
+from calendar_app.services.bulk import insert_objects, insert_rows, update_objects, update_values
 from calendar_app.services.history import history_of
 from calendar_app.services.ingest.sql import day, marks, quoted, select, table
 from calendar_app.services.merge import merge_groups
@@ -68,8 +68,9 @@ class GroupResolver:
             insert_objects(new_groups, key="slug")
             history_of(Group).bulk_history_create(new_groups)
         self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
-        GroupAlias.objects.bulk_create(
-            [GroupAlias(group_id=self.ids[key], key=key) for key in new_keys],
+        insert_rows(
+            GroupAlias,
+            [{"group": self.ids[key], "key": key} for key in new_keys],
             ignore_conflicts=True,
         )
 
