@@ -60,8 +60,11 @@ def fold(text: str) -> str:
     Hyphens, dots and apostrophes become spaces so that ``St. Louis`` / ``St Louis``
     and ``Tel Aviv-Yafo`` / ``Tel Aviv Yafo`` meet.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    if text.isascii():  # most texts: nothing to decompose or strip (and no special letter)
+        text = text.casefold()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _NOT_WORD.sub(" ", _PUNCT.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 

@@ -33,6 +33,7 @@ _AS_IS: dict[str, tuple[type, ...]] = (
         )
     }
     | {"BooleanField": (bool, type(None)), "DateField": (date, type(None))}
+    | {"DateTimeField": (type(None),)}  # a time of day is converted (zone, backend)
 )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from simple_history.utils import bulk_create_with_history
-
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
-from calendar_app.services.bulk import update_objects, update_values
+from calendar_app.services.bulk import insert_objects, insert_rows, update_objects, update_values
+from calendar_app.services.history import history_of
+from calendar_app.services.ingest.sql import day, marks, quoted, select, table
 from calendar_app.services.merge import merge_groups
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -26,15 +26,23 @@ class GroupResolver:
         self.ids: dict[str, int] = {}
         self.taken: set[str] | None = None  # slugs in use, read when a new organiser needs one
         self.named: dict[int, date | None] = {}  # group id -> date of the issue naming it
+        self.merges = 0  # how many times stored organisers were found to be one
 
     def prepare(self, groups: list[ParsedGroup]) -> None:
         keys_given = {key for group in groups for key in alias_keys(group)}
-        wanted = keys_given - set(self.ids)  # the others are known from an earlier call
-        if not wanted:
-            return
         # alias key -> organiser id, or a new organiser not saved yet
         owners: dict[str, int | Group] = {k: self.ids[k] for k in keys_given if k in self.ids}
-        owners.update(GroupAlias.objects.filter(key__in=wanted).values_list("key", "group_id"))
+        wanted = sorted(keys_given - set(self.ids))  # the others are known from an earlier call
+        if wanted:
+            owners.update(
+                select(
+                    f"SELECT {quoted('key')}, group_id FROM {table(GroupAlias)} "
+                    f"WHERE {quoted('key')} IN ({marks(wanted)})",
+                    wanted,
+                )
+            )
+        elif all(len({owners[k] for k in alias_keys(g)}) < 2 for g in groups):
+            return  # all known, and no listing names two of them: nothing to do
         new_groups: list[Group] = []
         new_keys: list[str] = []
         owner: Group | int | None
@@ -57,10 +65,12 @@ class GroupResolver:
                     owners[key] = owner
                     new_keys.append(key)
         if new_groups:  # one query for them, one for their history (their ids come back)
-            bulk_create_with_history(new_groups, Group)
+            insert_objects(new_groups, key="slug")
+            history_of(Group).bulk_history_create(new_groups)
         self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
-        GroupAlias.objects.bulk_create(
-            [GroupAlias(group_id=self.ids[key], key=key) for key in new_keys],
+        insert_rows(
+            GroupAlias,
+            [{"group": self.ids[key], "key": key} for key in new_keys],
             ignore_conflicts=True,
         )
 
@@ -79,6 +89,7 @@ class GroupResolver:
         survivor = min(rows, key=lambda g: g.pk)
         newest = rows[-1]
         merge_groups(survivor=survivor, others=[g for g in rows if g.pk != survivor.pk])
+        self.merges += 1
         survivor.name, survivor.url, survivor.source_date = (
             newest.name,
             newest.url,
@@ -108,7 +119,13 @@ class GroupResolver:
                 listed.setdefault(group_id, group)
         unknown = [pk for pk in listed if pk not in self.named]
         if unknown:
-            self.named.update(Group.objects.filter(pk__in=unknown).values_list("pk", "source_date"))
+            self.named.update(
+                (pk, day(named))
+                for pk, named in select(
+                    f"SELECT id, source_date FROM {table(Group)} WHERE id IN ({marks(unknown)})",
+                    unknown,
+                )
+            )
         changed: list[Sequence] = []  # values, then the key: no instance per organiser
         for pk, group in listed.items():
             named = self.named.get(pk)

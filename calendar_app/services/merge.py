@@ -8,11 +8,12 @@ link with the same canonical URL, the same group or place) stay where they were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from copy import copy
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.utils import timezone
 
 from calendar_app.models import (
     Flag,
@@ -22,15 +23,15 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
-    Place,
-    PlaceStatus,
     Sighting,
     SourceEvent,
 )
 from calendar_app.rules import group_alias_keys
+from calendar_app.services.bulk import update_values
 from calendar_app.services.data_version import data_changed
-from calendar_app.services.history import history_save
+from calendar_app.services.history import history_baseline, history_of, history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
+from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.search_index import search_text_refresh
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
@@ -43,14 +44,6 @@ MERGE_CHOICES = {
     "places": ("places",),
     "links": ("links",),
 }
-_RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}
-
-
-def place_identity(place: Place) -> tuple:
-    """Two place texts geocoded to one city are one place (`Montréal` and `Montreal, QC`)."""
-    if place.status in _RESOLVED and place.city and place.country:
-        return (place.city.casefold(), place.admin1.casefold(), place.country)
-    return ("pk", place.pk)
 
 
 @transaction.atomic
@@ -132,17 +125,40 @@ def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
 
 
 @transaction.atomic
-def join_meetups(*, survivor: Meetup, other: Meetup, reason: str) -> None:
-    """Ingest's merge: `other` is the same event as `survivor` (see ingest.match).
+def join_meetups(*, joins: Sequence[tuple[int, int, str]]) -> None:
+    """Ingest's merges, in order: (survivor id, other id, reason) each (see ingest.match).
 
     Like a curator's merge, but it locks nothing (later issues keep updating the survivor)
-    and records why, so a curator can see it and unmerge it.
+    and records why, so a curator can see it and unmerge it. Done in bulk: the rows are
+    read once for all the joins, and each joined meetup gets its history row (after a
+    baseline of its ingested state) as one `_save` would give it.
     """
-    record = _move_to(other, survivor, lock=False)
-    record["reason"] = reason
-    other.duplicate_of = survivor
-    other.merge_record = record
-    _save(other, None, f"Joined with meetup #{survivor.pk} by ingest ({reason})")
+    if not joins:
+        return
+    meetups = Meetup.objects.in_bulk(
+        {pk for survivor, other, _ in joins for pk in (survivor, other)}
+    )
+    moves = RowMoves(meetups)
+    others = [other for _, other, _ in joins]
+    history_baseline(model=Meetup, pks=others, stored=meetups)  # their state before the joins
+    now = timezone.now()
+    for survivor_id, other_id, reason in joins:
+        other = meetups[other_id]
+        record = moves.move(other=other_id, survivor=survivor_id)
+        # a copy: each join sees the survivor as stored (its adopted times are not saved)
+        record["times"] = _adopt_times(other, copy(meetups[survivor_id]))
+        record["locked"] = []
+        record["reason"] = reason
+        other.duplicate_of_id = survivor_id
+        other.merge_record = record
+        other.updated = now
+        other._change_reason = f"Joined with meetup #{survivor_id} by ingest ({reason})"  # type: ignore[attr-defined]
+    moves.save()
+    joined = [meetups[pk] for pk in others]
+    update_values(
+        Meetup, ["merge_record", "updated"], [[m.merge_record, m.updated, m.pk] for m in joined]
+    )
+    history_of(Meetup).bulk_history_create(joined, update=True)
 
 
 @transaction.atomic
@@ -200,37 +216,11 @@ def _restore_survivor(survivor: Meetup, before: dict) -> None:
 
 
 def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
-    """Move `other`'s rows to `survivor`; return what moved, for unmerge.
-
-    Nothing to move, no query to move it (ingest joins a hundred meetups in a cold run).
-    """
-    record: dict[str, Any] = {
-        "sightings": list(other.sightings.values_list("id", flat=True)),
-        "source_events": list(other.source_events.values_list("id", flat=True)),
-        "flags": list(other.flags.values_list("id", flat=True)),
-        "repointed": list(Meetup.objects.filter(duplicate_of=other).values_list("id", flat=True)),
-        "links": _move_rows(
-            MeetupLink.objects.filter(meetup=other).exclude(
-                canonical_url__in=survivor.links.values("canonical_url")
-            ),
-            survivor,
-        ),
-        "groups": _move_rows(
-            MeetupGroup.objects.filter(meetup=other).exclude(
-                group__in=survivor.meetupgroup_set.values("group")
-            ),
-            survivor,
-        ),
-        "places": _move_rows(
-            MeetupPlace.objects.filter(pk__in=_new_places(other, survivor)), survivor
-        ),
-    }
-    for model, key in ((Sighting, "sightings"), (SourceEvent, "source_events"), (Flag, "flags")):
-        if record[key]:
-            model.objects.filter(id__in=record[key]).update(meetup=survivor)
+    """Move `other`'s rows to `survivor` (merge_rows has the rules); return what moved."""
+    moves = RowMoves([other.pk, survivor.pk])
+    record = moves.move(other=other.pk, survivor=survivor.pk)
+    moves.save()
     record["times"] = _adopt_times(other, survivor)
-    if record["repointed"]:
-        Meetup.objects.filter(id__in=record["repointed"]).update(duplicate_of=survivor)
     changed = [field for key, field in _RELATION_LOCKS.items() if record[key]]
     if (other.start_date, other.end_date) != (survivor.start_date, survivor.end_date):
         changed += ["start_date", "end_date"]
@@ -248,38 +238,6 @@ def _adopt_times(other: Meetup, survivor: Meetup) -> bool:
     survivor.starts_at, survivor.ends_at = other.starts_at, other.ends_at
     survivor.timezone = other.timezone
     return True
-
-
-def _new_places(other: Meetup, survivor: Meetup) -> list[int]:
-    """`other`'s place rows whose resolved place the survivor does not have yet (once each)."""
-    theirs = list(MeetupPlace.objects.filter(meetup=other).select_related("place"))
-    if not theirs:
-        return []
-    seen = {place_identity(row.place) for row in survivor.meetupplace_set.select_related("place")}
-    rows = []
-    for row in theirs:
-        identity = place_identity(row.place)
-        if identity not in seen:
-            seen.add(identity)
-            rows.append(row.pk)
-    return rows
-
-
-def _move_rows(rows, survivor: Meetup) -> list[list]:
-    """Re-point link/group/place rows to the survivor, after its own (never primary there)."""
-    model = rows.model
-    moving = list(rows.order_by("position", "id"))
-    if not moving:
-        return []
-    start = (model.objects.filter(meetup=survivor).aggregate(m=Max("position"))["m"] or 0) + 1
-    moved = []
-    for offset, row in enumerate(moving):
-        moved.append([row.id, row.position, getattr(row, "primary", False)])
-        values = {"meetup": survivor, "position": start + offset}
-        if model is MeetupLink:
-            values["primary"] = False
-        model.objects.filter(id=row.id).update(**values)
-    return moved
 
 
 def _save(meetup: Meetup, user, reason: str) -> None:

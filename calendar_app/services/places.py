@@ -10,6 +10,8 @@ from calendar_app.geocoding import normalise_location
 from calendar_app.geocoding.regions import place_region
 from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
+from calendar_app.services.history import history_of
+from calendar_app.services.ingest.sql import marks, quoted, select, table
 
 
 @lru_cache(maxsize=8192)  # the same place texts come back in every issue
@@ -54,7 +56,7 @@ class PlaceResolver:
             for place in missing:
                 place.pk = rows[place.text][0]
                 self.problems += [(place, kind, message) for kind, message in problems[place.text]]
-            Place.history.bulk_history_create(missing)
+            history_of(Place).bulk_history_create(missing)
         pending = [
             pk
             for pk, status, locked, _ in rows.values()
@@ -70,10 +72,15 @@ class PlaceResolver:
 
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
-        rows = Place.objects.filter(text__in=keys).values_list(
-            "text", "pk", "status", "locked", "country"
+        texts = sorted(keys)
+        rows = select(
+            f"SELECT {quoted('text')}, id, status, locked, country FROM {table(Place)} "
+            f"WHERE {quoted('text')} IN ({marks(texts)})",
+            texts,
         )
-        return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
+        return {
+            text: (pk, status, bool(locked), country) for text, pk, status, locked, country in rows
+        }
 
     def flags(self) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry).

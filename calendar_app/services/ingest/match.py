@@ -344,6 +344,8 @@ def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
 
 def derived_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
     """The flags a meetup's sightings call for: its moves, and a join by title."""
+    if len(sightings) < 2:  # one listing: neither
+        return []
     flags = reschedule_flags(sightings)
     parts = strong_parts(sightings)
     if len(parts) > 1:
@@ -542,17 +544,16 @@ class _Planner:
             pick_survivor((m.id, len(m.locked)) for m in known) if known else refs[0]
         )
         sightings = [s for part in parts for s in part.sightings]
-        values = meetup_values(sightings, self.region_of)
         for ref in refs:
             if ref != survivor:
                 self.plan.merges.append(Merge(survivor, ref, "title"))
         stored = next((m for m in known if m.id == survivor), None)
         if stored is not None:
-            change = with_locks(stored, values)
+            change = with_locks(stored, meetup_values(sightings, self.region_of))
             if change.visible or change.source_date is not None:
                 self.plan.changes.append(change)
-        elif isinstance(survivor, New) and len(parts) > 1:
-            self.plan.new[survivor.index].values = values
+        elif isinstance(survivor, New) and len(parts) > 1:  # one part: its values are made
+            self.plan.new[survivor.index].values = meetup_values(sightings, self.region_of)
         self.plan.flags[survivor] = derived_flags(sightings)
 
     def part_meetup(self, part: _Part) -> MeetupRef:

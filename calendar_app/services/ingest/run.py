@@ -27,7 +27,13 @@ from calendar_app.services.ingest.entries import (
 from calendar_app.services.ingest.match import Issue, Plan, Sighted, match, refresh
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
-from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivors
+from calendar_app.services.ingest.snapshot import (
+    SightingValues,
+    Snapshot,
+    candidate_ids,
+    survivors,
+)
+from calendar_app.services.ingest.sql import quoted, select, table
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
@@ -57,10 +63,12 @@ class Lookups:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
         self.search = SearchTextQueue()
+        self.sightings = SightingValues()
 
     def reset(self) -> None:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
+        self.sightings = SightingValues()
 
 
 def ingest_paths(
@@ -168,7 +176,7 @@ def ingest_newsletter(
         report.warnings.append(f"{source}: no Upcoming Events section")
     with transaction.atomic():
         take_ingest_lock()
-        newsletter = Newsletter.objects.filter(key=key).first()
+        newsletter = stored_newsletter(key)
         if newsletter and newsletter.content_hash == text_hash and not force:
             report.skipped_unchanged = 1
             return report
@@ -191,6 +199,14 @@ def ingest_newsletter(
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
+
+
+def stored_newsletter(key: str) -> Newsletter | None:
+    """The newsletter stored under `key`; a plain SELECT finds none first (every file of an
+    archive's first import)."""
+    if not select(f"SELECT id FROM {table(Newsletter)} WHERE {quoted('key')} = %s", [key]):
+        return None
+    return Newsletter.objects.filter(key=key).first()
 
 
 class Refused(ValueError):
@@ -287,7 +303,7 @@ def ingest_parsed(
         newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
     )
     entries, readable = _sighted(readable, issue, generic, places, groups, flags, newsletter)
-    known = Snapshot(places, groups).load(survivors(candidate_ids(entries)))
+    known = Snapshot(places, groups, lookups.sightings).load(survivors(candidate_ids(entries)))
     flags += places.flags()
     plan = match(entries, known, region_of=places.regions)
     # A text read before: its sightings are replaced by these (a first read has none: no
@@ -303,6 +319,7 @@ def ingest_parsed(
             for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
         ],
     )
+    lookups.sightings.remember(newsletter.pk, newsletter.number, entries)
     writer.apply_rest(written, search=lookups.search)
     flags += written.flags
     for flag in flags:

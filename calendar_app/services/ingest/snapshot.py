@@ -31,15 +31,10 @@ from calendar_app.services.ingest.match import (
     MeetupValues,
     Sighted,
 )
-from calendar_app.services.ingest.sql import decoded, marks, select, table
+from calendar_app.services.ingest.sql import day, decoded, marks, select, table
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.survivor import follow_merges
 from calendar_app.twir.records import ParsedEntry
-
-
-def _day(value: object) -> date:
-    """A date column as SQLite hands it to a plain cursor (text) or PostgreSQL (a date)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
 
 
 def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
@@ -113,45 +108,105 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
     return {i: follow_merges(i, merged_into) for i in merged_into}
 
 
-class Snapshot:
-    """Loads `KnownMeetup` values for survivors; organisers and places through resolvers."""
+class SightingValues:
+    """Stored sightings as matching sees them, by sighting id, kept for a run.
 
-    def __init__(self, places: PlaceResolver, groups: GroupResolver) -> None:
+    A sighting row does not change (a newsletter read again replaces its rows with new
+    ones), so its values are read, decoded and resolved once per run instead of for every
+    newsletter naming its meetup; those just written are `remember`ed as they were matched.
+    What they name does change when two organisers are found to be one: then they are
+    read again. Thrown away with a failed file.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[int, Sighted | None] = {}
+        self.merges = 0  # GroupResolver.merges when these were read
+
+    def remember(self, newsletter_id: int, number: int | None, entries: Sequence[Sighted]) -> None:
+        """The entries just written as a newsletter's sightings, as a snapshot reads them."""
+        ids = dict(
+            select(
+                f"SELECT line, id FROM {table(Sighting)} WHERE newsletter_id = %s", [newsletter_id]
+            )
+        )
+        for entry in entries:
+            issue = entry.issue
+            if issue.label == issue_label(number, issue.date, issue.key):
+                self.values[ids[entry.line]] = entry
+
+    def follow(self, groups: GroupResolver) -> None:
+        if groups.merges != self.merges:
+            self.values.clear()
+            self.merges = groups.merges
+
+
+class Snapshot:
+    """Loads `KnownMeetup` values for survivors; organisers and places through resolvers.
+
+    `seen`: sightings read before in the run (a snapshot reads each stored sighting once).
+    """
+
+    def __init__(
+        self, places: PlaceResolver, groups: GroupResolver, seen: SightingValues | None = None
+    ) -> None:
         self.places = places
         self.groups = groups
+        self.seen = seen or SightingValues()
 
     def load(self, ids: set[int]) -> list[KnownMeetup]:
         if not ids:
             return []
-        rows = [
-            (meetup_id, line, section, decoded(values), key, _day(day) if day else None, number)
-            for meetup_id, line, section, values, key, day, number in select(
-                "SELECT s.meetup_id, s.line, s.section, s.parsed, n.key, n.date, n.number "
-                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
-                f"WHERE s.meetup_id IN ({marks(ids)})",
-                sorted(ids),
-            )
-        ]
-        parsed = [(row, entry) for row in rows if (entry := readable(row)) is not None]
-        self.places.prepare(p.text for _, e in parsed for p in e.places)
-        self.groups.prepare([g for _, e in parsed for g in e.groups])
+        self.seen.follow(self.groups)
+        keys = sorted(ids)
+        rows = select(
+            f"SELECT id, meetup_id FROM {table(Sighting)} "
+            f"WHERE meetup_id IN ({marks(keys)}) ORDER BY id",
+            keys,
+        )
+        values = self.seen.values
+        unread = [pk for pk, _ in rows if pk not in values]
+        if unread:
+            self._read(unread)
+        if self.groups.merges != self.seen.merges:  # merged while reading: all of them again
+            self.seen.follow(self.groups)
+            self._read([pk for pk, _ in rows])
+            values = self.seen.values
         sightings: dict[int, list[Sighted]] = {}
-        issues: dict[str, Issue] = {}
-        for (meetup_id, _, _, values, key, day, number), entry in parsed:
-            issue = issues.setdefault(key, Issue(key, day, issue_label(number, day, key)))
-            sightings.setdefault(meetup_id, []).append(
-                sighted(
-                    entry,
-                    issue,
-                    generic=frozenset(values.get("generic", ())),
-                    group_ids=self.groups.id_for,
-                    place_ids=self.places.usable_id,
-                    region_of=self.places.regions,
-                )
-            )
+        for pk, meetup_id in rows:
+            if (value := values[pk]) is not None:
+                sightings.setdefault(meetup_id, []).append(value)
         for meetup_id, found in calendar_sightings(ids, self.places, self.groups).items():
             sightings.setdefault(meetup_id, []).extend(found)
         return self._meetups(ids, sightings)
+
+    def _read(self, pks: list[int]) -> None:
+        """Sightings not read before in this run, from their stored values."""
+        rows = [
+            (pk, line, section, decoded(values), key, day(stored_day), number)
+            for pk, line, section, values, key, stored_day, number in select(
+                "SELECT s.id, s.line, s.section, s.parsed, n.key, n.date, n.number "
+                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
+                f"WHERE s.id IN ({marks(pks)})",
+                pks,
+            )
+        ]
+        parsed = [(row, readable(row)) for row in rows]
+        self.places.prepare(p.text for _, e in parsed if e for p in e.places)
+        self.groups.prepare([g for _, e in parsed if e for g in e.groups])
+        issues: dict[str, Issue] = {}
+        for (pk, _, _, values, key, issued, number), entry in parsed:
+            if entry is None:
+                self.seen.values[pk] = None
+                continue
+            issue = issues.setdefault(key, Issue(key, issued, issue_label(number, issued, key)))
+            self.seen.values[pk] = sighted(
+                entry,
+                issue,
+                generic=frozenset(values.get("generic", ())),
+                group_ids=self.groups.id_for,
+                place_ids=self.places.usable_id,
+                region_of=self.places.regions,
+            )
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
         keys = sorted(ids)
@@ -176,14 +231,14 @@ class Snapshot:
         ):
             values = MeetupValues(
                 title=title,
-                start_date=_day(start),
-                end_date=_day(end),
+                start_date=day(start),  # type: ignore[arg-type]
+                end_date=day(end),  # type: ignore[arg-type]
                 attendance=attendance,
                 region=region,
                 places=tuple(places.get(pk, ())),
                 groups=tuple(groups.get(pk, ())),
                 links=tuple(links.get(pk, ())),
-                source_date=_day(source) if source else None,
+                source_date=day(source),
             )
             known.append(
                 KnownMeetup(

@@ -127,10 +127,12 @@ class PlanWriter:
         return len(meetups)
 
     def merge(self) -> None:
-        for merge in self.plan.merges:
-            pair = (self.id_of(merge.survivor), self.id_of(merge.other))
-            rows = Meetup.objects.in_bulk(pair)  # one query for both, as stored now
-            join_meetups(survivor=rows[pair[0]], other=rows[pair[1]], reason=merge.reason)
+        join_meetups(
+            joins=[
+                (self.id_of(merge.survivor), self.id_of(merge.other), merge.reason)
+                for merge in self.plan.merges
+            ]
+        )
 
     def change(self) -> int:
         """Fields and relations of stored meetups; returns how many changed visibly."""
@@ -220,12 +222,12 @@ def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int, s
     """meetup id -> its link rows (id, canonical, primary, position, label), in order."""
     rows: dict[int, list[tuple[int, str, bool, int, str]]] = {}
     if ids:
-        for meetup_id, *row in (
-            MeetupLink.objects.filter(meetup_id__in=ids)
-            .order_by("position", "id")
-            .values_list("meetup_id", "id", "canonical_url", "primary", "position", "label")
+        for meetup_id, pk, canonical, primary, position, label in select(
+            'SELECT meetup_id, id, canonical_url, "primary", position, label '
+            f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(ids)}) ORDER BY position, id",
+            ids,
         ):
-            rows.setdefault(meetup_id, []).append(tuple(row))  # type: ignore[arg-type]
+            rows.setdefault(meetup_id, []).append((pk, canonical, bool(primary), position, label))
     return rows
 
 

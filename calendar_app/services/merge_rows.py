@@ -1,0 +1,168 @@
+"""What a merge moves from one meetup to another, read once for many merges, written once.
+
+A merge moves the merged meetup's sightings, calendar events, flags and the meetups already
+merged into it, and those of its links, organisers and places the survivor has no
+equivalent of (after the survivor's own rows, never primary there). It records exactly
+which rows moved and where they were, so that unmerge can give them back.
+
+`RowMoves` reads the rows of every meetup involved in a few queries, applies the merges in
+memory in their order (a meetup may take rows in one merge and be merged itself in the
+next), then writes where each row ended up: ingest joins a hundred meetups in an archive,
+curators one at a time, by the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+from calendar_app.models import (
+    Flag,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Place,
+    PlaceStatus,
+    Sighting,
+    SourceEvent,
+)
+from calendar_app.services.bulk import update_values
+from calendar_app.services.ingest.sql import marks, select, table
+
+_PLACE_FIELDS = ("pk", "status", "city", "admin1", "country")  # what its identity reads
+_RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}
+# Rows that follow their meetup whole: record key -> model.
+_FOLLOWING: dict[str, type[Model]] = {
+    "sightings": Sighting,
+    "source_events": SourceEvent,
+    "flags": Flag,
+}
+
+
+def place_identity(place: Place) -> tuple:
+    """Two place texts geocoded to one city are one place (`Montréal` and `Montreal, QC`)."""
+    if place.status in _RESOLVED and place.city and place.country:
+        return (place.city.casefold(), place.admin1.casefold(), place.country)
+    return ("pk", place.pk)
+
+
+@dataclass
+class _Row:
+    """A link, organiser or place row of a meetup: `key` says what it is (equivalence)."""
+
+    id: int
+    meetup: int
+    position: int
+    primary: bool
+    key: object
+    moved: bool = False
+
+
+class RowMoves:
+    """The rows of `meetup_ids` (and of the meetups merged into them), moved in memory."""
+
+    def __init__(self, meetup_ids: Iterable[int]) -> None:
+        ids = sorted(set(meetup_ids))
+        within = f"IN ({marks(ids)})"
+        self.following: dict[str, dict[int, int]] = {
+            key: dict(
+                select(f"SELECT id, meetup_id FROM {table(model)} WHERE meetup_id {within}", ids)
+            )
+            for key, model in _FOLLOWING.items()
+        }
+        self.moved: dict[str, set[int]] = {key: set() for key in _FOLLOWING}
+        self.merged_into: dict[int, int] = dict(
+            select(
+                f"SELECT id, duplicate_of_id FROM {table(Meetup)} WHERE duplicate_of_id {within}",
+                ids,
+            )
+        )
+        self.redirected: set[int] = set()  # meetups whose `duplicate_of` changed
+        order = "ORDER BY position, id"
+        self.rows: dict[str, list[_Row]] = {
+            "links": [
+                _Row(pk, meetup, position, bool(primary), url)
+                for pk, meetup, position, primary, url in select(
+                    'SELECT id, meetup_id, position, "primary", canonical_url '
+                    f"FROM {table(MeetupLink)} WHERE meetup_id {within} {order}",
+                    ids,
+                )
+            ],
+            "groups": [
+                _Row(pk, meetup, position, False, group)
+                for pk, meetup, position, group in select(
+                    "SELECT id, meetup_id, position, group_id "
+                    f"FROM {table(MeetupGroup)} WHERE meetup_id {within} {order}",
+                    ids,
+                )
+            ],
+            "places": [
+                _Row(pk, meetup, position, False, place_identity(place))
+                for pk, meetup, position, *values in select(
+                    "SELECT r.id, r.meetup_id, r.position, p.id, p.status, p.city, p.admin1, "
+                    f"p.country FROM {table(MeetupPlace)} r JOIN {table(Place)} p "
+                    f"ON p.id = r.place_id WHERE r.meetup_id {within} ORDER BY r.position, r.id",
+                    ids,
+                )
+                for place in [Place(**dict(zip(_PLACE_FIELDS, values, strict=True)))]
+            ],
+        }
+
+    def move(self, *, other: int, survivor: int) -> dict[str, Any]:
+        """Move `other`'s rows to `survivor` (in memory); return the record of what moved."""
+        record: dict[str, Any] = {}
+        for key, owners in self.following.items():
+            record[key] = sorted(pk for pk, meetup in owners.items() if meetup == other)
+        record["repointed"] = sorted(pk for pk, into in self.merged_into.items() if into == other)
+        for key in ("links", "groups", "places"):
+            record[key] = self._move_rows(self.rows[key], other, survivor)
+        for key in _FOLLOWING:
+            for pk in record[key]:
+                self.following[key][pk] = survivor
+            self.moved[key].update(record[key])
+        for pk in record["repointed"]:
+            self.merged_into[pk] = survivor
+        self.merged_into[other] = survivor
+        self.redirected.update([*record["repointed"], other])
+        return record
+
+    @staticmethod
+    def _move_rows(rows: list[_Row], other: int, survivor: int) -> list[list]:
+        """`other`'s rows whose key the survivor lacks (once each), after the survivor's own."""
+        ours = [row for row in rows if row.meetup == survivor]
+        seen = {row.key for row in ours}
+        moving = []
+        for row in sorted((r for r in rows if r.meetup == other), key=lambda r: (r.position, r.id)):
+            if row.key not in seen:
+                seen.add(row.key)
+                moving.append(row)
+        start = max((row.position for row in ours), default=0) + 1
+        record = []
+        for offset, row in enumerate(moving):
+            record.append([row.id, row.position, row.primary])
+            row.meetup, row.position, row.primary, row.moved = survivor, start + offset, False, True
+        return record
+
+    def save(self) -> None:
+        """Write where every moved row is now, and what each merged meetup is merged into."""
+        for key, model in _FOLLOWING.items():
+            owners = self.following[key]
+            update_values(model, ["meetup"], [[owners[pk], pk] for pk in sorted(self.moved[key])])
+        update_values(
+            Meetup, ["duplicate_of"], [[self.merged_into[pk], pk] for pk in sorted(self.redirected)]
+        )
+        for key, model, names in (
+            ("links", MeetupLink, ["meetup", "position", "primary"]),
+            ("groups", MeetupGroup, ["meetup", "position"]),
+            ("places", MeetupPlace, ["meetup", "position"]),
+        ):
+            moved = [row for row in self.rows[key] if row.moved]
+            update_values(
+                model,
+                names,
+                [[row.meetup, row.position, row.primary][: len(names)] + [row.id] for row in moved],
+            )
