@@ -31,7 +31,7 @@ from calendar_app.models import (
     SourceEvent,
 )
 from calendar_app.services.bulk import update_values
-from calendar_app.services.ingest.sql import marks, select, table
+from calendar_app.services.ingest.sql import marks, quoted, select, table
 
 _PLACE_FIELDS = ("pk", "status", "city", "admin1", "country")  # what its identity reads
 _RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}
@@ -87,7 +87,7 @@ class RowMoves:
             "links": [
                 _Row(pk, meetup, position, bool(primary), url)
                 for pk, meetup, position, primary, url in select(
-                    'SELECT id, meetup_id, position, "primary", canonical_url '
+                    f"SELECT id, meetup_id, position, {quoted('primary')}, canonical_url "
                     f"FROM {table(MeetupLink)} WHERE meetup_id {within} {order}",
                     ids,
                 )

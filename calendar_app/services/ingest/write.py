@@ -41,7 +41,7 @@ from calendar_app.services.ingest.match import (
     New,
     Plan,
 )
-from calendar_app.services.ingest.sql import marks, select, table
+from calendar_app.services.ingest.sql import marks, quoted, select, table
 from calendar_app.services.merge import join_meetups
 from calendar_app.services.search_index import SearchTextQueue, search_text_refresh
 from calendar_app.twir.records import ParsedEntry
@@ -223,7 +223,7 @@ def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int, s
     rows: dict[int, list[tuple[int, str, bool, int, str]]] = {}
     if ids:
         for meetup_id, pk, canonical, primary, position, label in select(
-            'SELECT meetup_id, id, canonical_url, "primary", position, label '
+            f"SELECT meetup_id, id, canonical_url, {quoted('primary')}, position, label "
             f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(ids)}) ORDER BY position, id",
             ids,
         ):
