@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
 
 # Values of these types reach the database unchanged through Django's conversion for these
 # fields; skipping it for them saves most of the per-value cost. Anything else is converted.
@@ -37,12 +38,23 @@ _AS_IS: dict[str, tuple[type, ...]] = (
 )
 
 
+_UNSET = object()
+
+
 def _converter(field: Any, connection: Any) -> Callable[[object], object]:
     prep = field.get_db_prep_save
     kind = (field.target_field if field.is_relation else field).get_internal_type()
     as_is = _AS_IS.get(kind)
     if as_is is None:
-        return lambda value: prep(value, connection)
+        last: list = [_UNSET, None]  # the value converted last, and what it became
+
+        def convert(value: object) -> object:
+            # Rows written together share values (one `now` for a batch): converted once.
+            if value is not last[0]:
+                last[0], last[1] = value, prep(value, connection)
+            return last[1]
+
+        return convert
     # type(), not isinstance(): a datetime is a date, but not one to store as it is
     return lambda value: value if type(value) in as_is else prep(value, connection)
 
@@ -79,38 +91,78 @@ def insert_rows(
 def insert_objects(objs: Sequence[models.Model], *, key: str) -> None:
     """INSERT unsaved instances of one model and give them their primary keys.
 
-    Many rows per statement, each statement returning the keys it made, matched back by
-    `key`: a unique field each instance already has a value for (the order of RETURNING
-    rows is not promised).
+    `key`: a unique field each instance already has a value for (see `_insert`).
     """
     if not objs:
         return
     model = type(objs[0])
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [[f.pre_save(obj, add=True) for f in fields] for obj in objs]
+    for obj, pk in zip(objs, _insert(model, fields, rows, key), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+
+
+def insert_returning(model: type[models.Model], rows: list[dict], *, key: str) -> list[int]:
+    """INSERT `rows` (field name -> value) and return their primary keys, in order.
+
+    The fields a row leaves out take their defaults, as `Model()` would give them (a new
+    value per row for a unique field such as a UUID, `now` for `auto_now_add`), without an
+    instance per row: for thousands of rows that is most of the cost.
+    """
+    if not rows:
+        return []
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    given = [field.name for field in fields if field.name in rows[0]]
+    same: dict[str, object] = {}  # one value for every row
+    own: dict[str, Callable[[], object]] = {}  # a value made for each row
+    for field in fields:
+        if field.name in rows[0]:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            same[field.name] = now
+        elif field.unique:
+            own[field.name] = field.get_default
+        else:
+            same[field.name] = field.get_default()
+    values = [
+        [*(row[name] for name in given), *same.values(), *(make() for make in own.values())]
+        for row in rows
+    ]
+    ordered: list[Any] = [model._meta.get_field(name) for name in [*given, *same, *own]]
+    return _insert(model, ordered, values, key)
+
+
+def _insert(model: type[models.Model], fields: list[Any], rows: list[list], key: str) -> list[int]:
+    """The primary keys of `rows` (values of `fields`) inserted into `model`, in order.
+
+    Many rows per statement, each statement returning the keys it made, matched back by
+    `key`: a unique field among `fields` (the order of RETURNING rows is not promised).
+    """
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
     key_field: Any = model._meta.get_field(key)
-    rows = _prepared(fields, [[f.pre_save(obj, add=True) for f in fields] for obj in objs])
+    at = fields.index(key_field)
+    prepared = _prepared(fields, rows)
     head = (
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(f.column) for f in fields)}) VALUES "
     )
     returning = f" RETURNING {quote(str(model._meta.pk.column))}, {quote(key_field.column)}"
     one_row = f"({', '.join(['%s'] * len(fields))})"
-    per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
-    by_key = {getattr(obj, key): obj for obj in objs}
+    per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
+    pks: dict[object, int] = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
+        for start in range(0, len(prepared), per_statement):
+            batch = prepared[start : start + per_statement]
             cursor.execute(
                 head + ", ".join([one_row] * len(batch)) + returning,
                 [value for row in batch for value in row],
             )
-            for pk, stored_key in cursor.fetchall():
-                obj = by_key[key_field.to_python(stored_key)]
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = DEFAULT_DB_ALIAS
+            pks.update((key_field.to_python(stored), pk) for pk, stored in cursor.fetchall())
+    return [pks[key_field.to_python(row[at])] for row in rows]
 
 
 def update_objects(objs: Sequence[models.Model], names: list[str]) -> None:

@@ -11,6 +11,7 @@ from calendar_app.services.bulk import insert_objects, insert_rows, update_objec
 from calendar_app.services.history import history_of
 from calendar_app.services.ingest.sql import day, marks, quoted, select, table
 from calendar_app.services.merge import merge_groups
+from calendar_app.services.search_index import fold_into, folded
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
@@ -59,6 +60,7 @@ class GroupResolver:
                 self.taken.add(slug)
                 url = group.url if is_safe_url(group.url) else ""
                 owner = Group(name=group.name.strip()[:300] or url, url=url[:1000], slug=slug)
+                fold_into(owner)
                 new_groups.append(owner)
             for key in keys:
                 if key not in owners:
@@ -95,7 +97,8 @@ class GroupResolver:
             newest.url,
             newest.source_date,
         )
-        update_objects([survivor], ["name", "url", "source_date"])
+        fold_into(survivor)
+        update_objects([survivor], ["name", "url", "source_date", "search_name"])
         self.named[survivor.pk] = survivor.source_date
         for key, owner in list(owners.items()):
             if owner in stored:
@@ -133,9 +136,9 @@ class GroupResolver:
                 continue
             url = group.url if is_safe_url(group.url) else ""
             name = group.name.strip()[:300] or url
-            changed.append([name, url[:1000], issued, pk])
+            changed.append([name, url[:1000], issued, folded(Group, {"name": name}), pk])
             self.named[pk] = issued
-        update_values(Group, ["name", "url", "source_date"], changed)
+        update_values(Group, ["name", "url", "source_date", "search_name"], changed)
 
     def id_for(self, group: ParsedGroup) -> int | None:
         return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)

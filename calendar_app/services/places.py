@@ -12,6 +12,7 @@ from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
 from calendar_app.services.history import history_of
 from calendar_app.services.ingest.sql import marks, quoted, select, table
+from calendar_app.services.search_index import fold_into
 
 
 @lru_cache(maxsize=8192)  # the same place texts come back in every issue
@@ -51,6 +52,8 @@ class PlaceResolver:
         ]
         if missing:  # geocoded first, then created with their history in three queries
             problems = {place.text: fill_place(place) for place in missing}
+            for place in missing:
+                fold_into(place)
             Place.objects.bulk_create(missing, ignore_conflicts=True)
             rows = self._read(written)
             for place in missing:

@@ -2,13 +2,14 @@
 Place.search_text) in step with what they fold. Call `search_text_refresh` after any write
 of a meetup's title, an organiser's name or a place's city, text, region or country: it
 recomputes the given rows and writes those whose folded text changed (no signals, no
-history: the columns are derived, never edited).
+history: the columns are derived, never edited). Ingest folds the rows it writes as it
+writes them (`folded`, `fold_into`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
@@ -55,34 +56,17 @@ def search_text_refresh(
     return changed
 
 
-class SearchTextQueue:
-    """Rows whose folded search text is due, refreshed together by `flush`: an archive
-    import reads the same organisers and places in newsletter after newsletter, and folds
-    each once per batch instead of once per newsletter."""
+def folded(model: type[models.Model], values: Mapping[str, Any]) -> str:
+    """The folded column of a `model` row with these values (field name -> value)."""
+    _, sources, fold_row = SOURCES[model]
+    return fold_row(*(values[name] for name in sources))
 
-    def __init__(self) -> None:
-        self.meetup_ids: set[int] = set()
-        self.group_ids: set[int] = set()
-        self.place_ids: set[int] = set()
 
-    def add(
-        self,
-        *,
-        meetup_ids: Iterable[int] = (),
-        group_ids: Iterable[int] = (),
-        place_ids: Iterable[int] = (),
-    ) -> None:
-        self.meetup_ids.update(meetup_ids)
-        self.group_ids.update(group_ids)
-        self.place_ids.update(place_ids)
-
-    def flush(self) -> int:
-        """Refresh what is due (rows gone since, e.g. with a rolled-back file, are skipped)."""
-        changed = search_text_refresh(
-            meetup_ids=self.meetup_ids, group_ids=self.group_ids, place_ids=self.place_ids
-        )
-        self.meetup_ids, self.group_ids, self.place_ids = set(), set(), set()
-        return changed
+def fold_into(obj: models.Model) -> None:
+    """Set an instance's folded column from what it folds, before it is written: ingest
+    writes its rows in bulk, folded as they go, with no refresh afterwards."""
+    column, sources, _ = SOURCES[type(obj)]
+    setattr(obj, column, folded(type(obj), {name: getattr(obj, name) for name in sources}))
 
 
 def _refresh(model: type[models.Model], rows: models.QuerySet) -> int:

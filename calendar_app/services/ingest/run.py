@@ -38,7 +38,6 @@ from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.search_index import SearchTextQueue
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
@@ -55,14 +54,12 @@ Resolved = set[tuple[str, int | None, str]]
 class Lookups:
     """Places and organisers resolved so far in a run: each is looked up once per run.
 
-    Thrown away when a file fails (its savepoint took back the rows it made). `search`
-    holds the rows whose folded search text is due, for the run to flush.
+    Thrown away when a file fails (its savepoint took back the rows it made).
     """
 
     def __init__(self) -> None:
         self.places = PlaceResolver()
         self.groups = GroupResolver()
-        self.search = SearchTextQueue()
         self.sightings = SightingValues()
 
     def reset(self) -> None:
@@ -106,7 +103,6 @@ def ingest_paths(
                                 text, source, force=force, parse=ahead.parse, lookups=lookups
                             )
                         )
-                lookups.search.flush()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -189,13 +185,14 @@ def ingest_newsletter(
         read_before = newsletter is not None
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
-        own = lookups is None  # else the caller flushes the search text it queued
-        lookups = lookups or Lookups()
         ingest_parsed(
-            newsletter, parsed, report, resolved=resolved, lookups=lookups, read_before=read_before
+            newsletter,
+            parsed,
+            report,
+            resolved=resolved,
+            lookups=lookups or Lookups(),
+            read_before=read_before,
         )
-        if own:
-            lookups.search.flush()
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
     return report
@@ -320,7 +317,7 @@ def ingest_parsed(
         ],
     )
     lookups.sightings.remember(newsletter.pk, newsletter.number, entries)
-    writer.apply_rest(written, search=lookups.search)
+    writer.apply_rest(written)
     flags += written.flags
     for flag in flags:
         flag.resolved = (flag.kind, flag.line, flag.message) in resolved

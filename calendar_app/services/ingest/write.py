@@ -26,7 +26,7 @@ from calendar_app.models import (
 )
 from calendar_app.rules import section_region
 from calendar_app.services.bulk import (
-    insert_objects,
+    insert_returning,
     insert_rows,
     update_objects,
     update_values,
@@ -43,7 +43,7 @@ from calendar_app.services.ingest.match import (
 )
 from calendar_app.services.ingest.sql import marks, quoted, select, table
 from calendar_app.services.merge import join_meetups
-from calendar_app.services.search_index import SearchTextQueue, search_text_refresh
+from calendar_app.services.search_index import fold_into, folded
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -73,58 +73,36 @@ class PlanWriter:
         """The new meetups: the sightings can point at them next."""
         return Written(created=self.create())
 
-    def apply_rest(self, written: Written, *, search: SearchTextQueue | None = None) -> None:
-        """Merges, changes to stored meetups, their derived flags (to save with the others).
-
-        The folded search text is refreshed now, or queued on `search` for its owner to
-        flush (an archive import, once per batch of newsletters).
-        """
+    def apply_rest(self, written: Written) -> None:
+        """Merges, changes to stored meetups, their derived flags (to save with the others)."""
         self.merge()
         written.updated = self.change()
         written.flags = self.derived_flags()
-        meetups, groups, places = self.searched()
-        if search is None:
-            search_text_refresh(meetup_ids=meetups, group_ids=groups, place_ids=places)
-        else:
-            search.add(meetup_ids=meetups, group_ids=groups, place_ids=places)
-
-    def searched(self) -> tuple[list[int], set[int], set[int]]:
-        """What this plan may have given a new folded search text: the meetups it created or
-        retitled, and the organisers and places of every meetup it read (renamed or created
-        for this newsletter)."""
-        meetups = [self.ids[New(index)] for index in range(len(self.plan.new))]
-        meetups += [change.id for change in self.plan.changes if "title" in change.fields]
-        values = [*(m.values for m in self.known.values()), *(n.values for n in self.plan.new)]
-        groups = {pk for v in values for pk in v.groups}
-        places = {pk for v in values for pk in v.places}
-        for change in self.plan.changes:
-            groups.update(change.groups or ())
-            places.update(change.places or ())
-        return meetups, groups, places
 
     def create(self) -> int:
         now = timezone.now()
-        meetups = [
-            Meetup(
-                title=new.values.title,
-                start_date=new.values.start_date,
-                end_date=new.values.end_date,
-                attendance=new.values.attendance,
-                region=new.values.region,
-                source_date=new.values.source_date,
-                fallback_key=new.fallback_key,
-                updated=now,
-            )
+        rows = [
+            {
+                "title": new.values.title,
+                "search_title": folded(Meetup, {"title": new.values.title}),
+                "start_date": new.values.start_date,
+                "end_date": new.values.end_date,
+                "attendance": new.values.attendance,
+                "region": new.values.region,
+                "source_date": new.values.source_date,
+                "fallback_key": new.fallback_key,
+                "updated": now,
+            }
             for new in self.plan.new
         ]
-        insert_objects(meetups, key="uid")
+        ids = insert_returning(Meetup, rows, key="uid")
         relations = Relations()
-        for index, (new, meetup) in enumerate(zip(self.plan.new, meetups, strict=True)):
-            self.ids[New(index)] = meetup.pk
-            relations.replace(meetup.pk, new.values.places, new.values.groups, replace=False)
-            relations.links(meetup.pk, new.values.links, current=[])
+        for index, (new, pk) in enumerate(zip(self.plan.new, ids, strict=True)):
+            self.ids[New(index)] = pk
+            relations.replace(pk, new.values.places, new.values.groups, replace=False)
+            relations.links(pk, new.values.links, current=[])
         relations.save()
-        return len(meetups)
+        return len(ids)
 
     def merge(self) -> None:
         join_meetups(
@@ -155,7 +133,7 @@ class PlanWriter:
                 relations.links(change.id, change.links, current=current.get(change.id, []))
             changed.append(meetup)
         relations.save()
-        update_objects(changed, [*CHANGED_FIELDS, "source_date", "updated"])
+        update_objects(changed, [*CHANGED_FIELDS, "search_title", "source_date", "updated"])
         update_values(Meetup, ["source_date"], dated)  # which issue speaks for it: unseen
         return len(changed)
 
@@ -181,6 +159,7 @@ class PlanWriter:
             setattr(meetup, name, value)
         if fields:
             meetup.updated = timezone.now()
+        fold_into(meetup)
         return meetup
 
     def derived_flags(self) -> list[Flag]:
