@@ -42,7 +42,7 @@ def build_big_city_names(g: Gazetteer) -> BigCityNames:
         for key, found in index.items():
             if len(key) < shortest:
                 continue
-            for slot in (found,) if isinstance(found, int) else found:
+            for slot in found:
                 if slot in big:
                     slots.setdefault(key, []).append(slot)
     names = {slot: fold(g.names[slot]) for slot in big}

@@ -44,22 +44,22 @@ _UNSET = object()
 def _converter(field: Any, connection: Any) -> Callable[[object], object]:
     prep = field.get_db_prep_save
     kind = (field.target_field if field.is_relation else field).get_internal_type()
-    as_is = _AS_IS.get(kind)
-    if as_is is None:
-        last: list = [_UNSET, None]  # the value converted last, and what it became
+    as_is = _AS_IS.get(kind, ())
+    last: list = [_UNSET, None]  # the value converted last, and what it became
 
-        def convert(value: object) -> object:
-            # Rows written together share values (one `now` for a batch): converted once.
-            if value is not last[0]:
-                last[0], last[1] = value, prep(value, connection)
-            return last[1]
+    def convert(value: object) -> object:
+        # type(), not isinstance(): a datetime is a date, but not one to store as it is
+        if type(value) in as_is:
+            return value
+        # Rows written together share values (one `now` for a batch): converted once.
+        if value is not last[0]:
+            last[0], last[1] = value, prep(value, connection)
+        return last[1]
 
-        return convert
-    # type(), not isinstance(): a datetime is a date, but not one to store as it is
-    return lambda value: value if type(value) in as_is else prep(value, connection)
+    return convert
 
 
-def _prepared(fields: Sequence[Any], rows: list[Sequence]) -> list[list]:
+def _prepared(fields: Sequence[Any], rows: Sequence[Sequence]) -> list[list]:
     connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-call proxy
     converters = [_converter(field, connection) for field in fields]
     return [
