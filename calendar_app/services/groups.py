@@ -8,7 +8,7 @@ from datetime import date
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.bulk import insert_objects, insert_rows, update_objects, update_values
-from calendar_app.services.history import history_of
+from calendar_app.services.history import history_rows
 from calendar_app.services.ingest.sql import day, marks, quoted, select, table
 from calendar_app.services.merge import merge_groups
 from calendar_app.services.search_index import fold_into, folded
@@ -68,7 +68,7 @@ class GroupResolver:
                     new_keys.append(key)
         if new_groups:  # one query for them, one for their history (their ids come back)
             insert_objects(new_groups, key="slug")
-            history_of(Group).bulk_history_create(new_groups)
+            history_rows(model=Group, objs=new_groups)
         self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
         insert_rows(
             GroupAlias,

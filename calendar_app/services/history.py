@@ -7,11 +7,15 @@ what the curator changed rather than a first record with nothing to compare it t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
+from django.utils import timezone
+
+from calendar_app.services.bulk import insert_rows
 
 BASELINE_REASON = "Ingested state (before the first curator edit)"
 
@@ -47,8 +51,36 @@ def history_baseline(
         rows = list(model._default_manager.filter(pk__in=missing))
     else:
         rows = [stored[pk] for pk in missing]
-    manager.bulk_history_create(rows, default_change_reason=BASELINE_REASON)
+    history_rows(model=model, objs=rows, reason=BASELINE_REASON)
     return len(rows)
+
+
+def history_rows(
+    *,
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    update: bool = False,
+    reason: str = "",
+) -> None:
+    """The history rows `bulk_history_create` writes for these saved instances, as one
+    prepared INSERT: ingest writes some for most newsletters (new organisers and places,
+    joins), and the ORM's statement building was most of their cost."""
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = history_of(model).model
+    now = timezone.now()
+    rows = []
+    for obj in objs:
+        user = getattr(obj, "_history_user", None) or historical.get_default_history_user(obj)
+        row = {field.attname: getattr(obj, field.attname) for field in historical.tracked_fields}
+        row["history_date"] = getattr(obj, "_history_date", now)
+        row["history_user_id"] = getattr(user, "pk", None)
+        row["history_change_reason"] = getattr(obj, "_change_reason", "") or reason
+        row["history_type"] = "~" if update else "+"
+        if hasattr(historical, "history_relation"):
+            row["history_relation_id"] = obj.pk
+        rows.append(row)
+    insert_rows(historical, rows)
 
 
 def history_save(

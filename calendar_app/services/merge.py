@@ -29,7 +29,7 @@ from calendar_app.models import (
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.bulk import update_values
 from calendar_app.services.data_version import data_changed
-from calendar_app.services.history import history_baseline, history_of, history_save
+from calendar_app.services.history import history_baseline, history_rows, history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.search_index import search_text_refresh
@@ -158,7 +158,7 @@ def join_meetups(*, joins: Sequence[tuple[int, int, str]]) -> None:
     update_values(
         Meetup, ["merge_record", "updated"], [[m.merge_record, m.updated, m.pk] for m in joined]
     )
-    history_of(Meetup).bulk_history_create(joined, update=True)
+    history_rows(model=Meetup, objs=joined, update=True)
 
 
 @transaction.atomic

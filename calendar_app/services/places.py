@@ -10,7 +10,7 @@ from calendar_app.geocoding import normalise_location
 from calendar_app.geocoding.regions import place_region
 from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
-from calendar_app.services.history import history_of
+from calendar_app.services.history import history_rows
 from calendar_app.services.ingest.sql import marks, quoted, select, table
 from calendar_app.services.search_index import fold_into
 
@@ -59,7 +59,7 @@ class PlaceResolver:
             for place in missing:
                 place.pk = rows[place.text][0]
                 self.problems += [(place, kind, message) for kind, message in problems[place.text]]
-            history_of(Place).bulk_history_create(missing)
+            history_rows(model=Place, objs=missing)
         pending = [
             pk
             for pk, status, locked, _ in rows.values()

@@ -6,8 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from calendar_app.models import Meetup, Newsletter, Sighting
-from calendar_app.services.bulk import insert_objects, insert_rows, update_objects
+from calendar_app.models import Group, Meetup, Newsletter, Place, Sighting
+from calendar_app.services.bulk import (
+    insert_objects,
+    insert_returning,
+    insert_rows,
+    update_objects,
+)
+from calendar_app.services.history import history_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +51,48 @@ def test_inserts_of_many_statements_give_every_meetup_its_own_id():
     stored = dict(Meetup.objects.values_list("pk", "title"))
     assert len(stored) == 130
     assert all(stored[meetup.pk] == meetup.title for meetup in meetups)
+
+
+def test_rows_inserted_without_instances_get_their_defaults_and_ids_in_order():
+    """What `Meetup()` would give each: its own UUID, `created`, the other defaults."""
+    rows = [
+        {"title": f"Rust {n}", "start_date": date(2026, 1, 1), "end_date": date(2026, 1, 1)}
+        for n in range(130)
+    ]
+    ids = insert_returning(Meetup, rows, key="uid")
+    stored = Meetup.objects.in_bulk(ids)
+    assert [stored[pk].title for pk in ids] == [row["title"] for row in rows]
+    assert len({m.uid for m in stored.values()}) == 130
+    first = stored[ids[0]]
+    assert (first.status, first.sequence, first.locked_fields, first.merge_record) == (
+        "published",
+        0,
+        [],
+        {},
+    )
+    assert first.created is not None and first.updated is not None
+
+
+@pytest.mark.parametrize("model", [Group, Place])
+def test_history_rows_are_those_simple_history_writes(model):
+    def made(n: int):
+        if model is Group:
+            return Group.objects.create(
+                name=f"Rust {n}", slug=f"rust-{n}", url="https://r.example/"
+            )
+        return Place.objects.create(text=f"town {n}, de", written=f"Town {n}, DE", country="DE")
+
+    ours, theirs = made(1), made(2)
+    model.history.all().delete()
+    history_rows(model=model, objs=[ours], reason="why")
+    model.history.bulk_history_create([theirs], default_change_reason="why")
+    skip = {"_state", "history_id", "history_date", "id", "name", "slug", "text", "written"}
+    mine, reference = (
+        {k: v for k, v in vars(model.history.get(id=obj.pk)).items() if k not in skip}
+        for obj in (ours, theirs)
+    )
+    assert mine == reference
+    assert mine["history_type"] == "+" and mine["history_change_reason"] == "why"
 
 
 def test_update_changes_only_the_named_fields():
