@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from calendar_app.models import Group, GroupAlias
@@ -52,7 +52,7 @@ class GroupResolver:
             if not keys:
                 continue
             self._join_owners(keys, owners)
-            owner = next((owners[k] for k in keys if k in owners), None)
+            owner = self._join_new(keys, owners, new_groups)
             if owner is None:
                 if self.taken is None:
                     self.taken = set(Group.objects.values_list("slug", flat=True))
@@ -107,20 +107,43 @@ class GroupResolver:
             if group_id in stored:
                 self.ids[key] = survivor.pk
 
-    def follow_newest(self, groups: list[ParsedGroup], issued: date | None) -> None:
+    @staticmethod
+    def _join_new(
+        keys: tuple[str, ...], owners: dict[str, int | Group], new_groups: list[Group]
+    ) -> int | Group | None:
+        """The owner of a listing's keys; organisers first seen in this call that it names
+        together with another (new or stored) become that one, as they would had they
+        been stored one newsletter earlier: the stored one, else the first made."""
+        named = [owners[k] for k in keys if k in owners]
+        if all(owner == named[0] for owner in named[1:]):  # none or one: nothing to join
+            return named[0] if named else None
+        stored = [o for o in named if isinstance(o, int)]
+        new = [g for g in new_groups if any(g is o for o in named)]  # in the order made
+        owner = stored[0] if stored else (new[0] if new else None)
+        for group in new:
+            if group is owner:
+                continue
+            for key, other in owners.items():
+                if other is group:
+                    owners[key] = owner  # type: ignore[assignment]
+            new_groups[:] = [g for g in new_groups if g is not group]
+        return owner
+
+    def follow_newest(self, listed: Iterable[tuple[ParsedGroup, date | None]]) -> None:
         """Show each organiser as its newest listing (by issue date) names it.
 
-        Newer issues win whatever the order they are read in, as for meetups; the slug,
-        a URL, stays as first made.
+        `listed`: organisers as listed, each with the date of its issue (an undated one
+        names nothing). Newer issues win whatever the order they are read in, as for
+        meetups; the slug, a URL, stays as first made.
         """
-        if issued is None:
-            return
-        listed: dict[int, ParsedGroup] = {}
-        for group in groups:
-            group_id = self.id_for(group)
-            if group_id is not None:
-                listed.setdefault(group_id, group)
-        unknown = [pk for pk in listed if pk not in self.named]
+        newest: dict[int, tuple[date, ParsedGroup]] = {}
+        for group, issued in listed:
+            group_id = self.id_for(group) if issued is not None else None
+            if issued is None or group_id is None:
+                continue
+            if group_id not in newest or newest[group_id][0] < issued:
+                newest[group_id] = (issued, group)  # the first listing of the newest issue
+        unknown = [pk for pk in newest if pk not in self.named]
         if unknown:
             self.named.update(
                 (pk, day(named))
@@ -130,7 +153,7 @@ class GroupResolver:
                 )
             )
         changed: list[Sequence] = []  # values, then the key: no instance per organiser
-        for pk, group in listed.items():
+        for pk, (issued, group) in newest.items():
             named = self.named.get(pk)
             if named is not None and named >= issued:
                 continue

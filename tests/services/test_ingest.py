@@ -277,10 +277,10 @@ def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatc
 
     real = run.ingest_parsed
 
-    def broken(newsletter, *args, **kwargs):
-        if newsletter.number == 532:
+    def broken(listings, *args, **kwargs):
+        if any(listing.newsletter.number == 532 for listing in listings):
             raise RuntimeError("boom")
-        return real(newsletter, *args, **kwargs)
+        return real(listings, *args, **kwargs)
 
     monkeypatch.setattr(run, "ingest_parsed", broken)
     report = ingest_paths([str(SEEDS[0]), str(SEEDS[1])])

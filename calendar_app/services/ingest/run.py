@@ -1,15 +1,18 @@
 """Ingest: newsletter text -> parsed entries -> matched -> Meetups, Sightings and Flags.
 
-One newsletter is one atomic block (a savepoint when many are committed together), done in
-bulk (a fixed number of queries per newsletter, not per entry), under a lock so that two
-ingests running at once leave what one would. Read (`read`), match (`match`, pure) and
-write (`write`) are separate steps; this module runs them.
+An import reads its files in groups of COMMIT_EVERY, one commit each: the newsletters of a
+group never stored before are matched and written together as one plan (one savepoint);
+a newsletter read again, or any of a group that failed, is one savepoint of its own. All
+in bulk (a fixed number of queries per group or newsletter, not per entry), under a lock
+so that two ingests running at once leave what one would. Read (`read`), match (`match`,
+pure) and write (`write`) are separate steps; this module runs them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -42,9 +45,10 @@ from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
 logger = logging.getLogger(__name__)
-# An import commits every this many newsletters, each one a savepoint: a commit writes
-# every page it changed, and consecutive newsletters change the same index pages
-# (252 issues: 0.3 s less than a commit each).
+# An import commits every this many newsletters, and matches the new ones among them as
+# one plan: a commit writes every page it changed, consecutive newsletters change the same
+# index pages, and most of the work of a plan (the stored meetups it reads, its joins, its
+# flags) is the same for one newsletter as for sixteen.
 COMMIT_EVERY = 16
 INGEST_LOCK_ID = 0x7477_6972  # "twir": one advisory lock for all ingests (PostgreSQL)
 
@@ -89,20 +93,18 @@ def ingest_paths(
     lookups = Lookups()
     with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
         for start in range(0, len(work), COMMIT_EVERY):
-            with transaction.atomic():  # each newsletter is a savepoint within it
-                for index, (source, text) in work[start : start + COMMIT_EVERY]:
-                    if progress:
-                        progress(index, len(sources), source)
-                    if not isinstance(text, str):
-                        report.errors.append(f"{source}: cannot read: {text}")
-                    elif text in unchanged:
-                        report.add(IngestReport(files=1, skipped_unchanged=1))
-                    else:
-                        report.add(
-                            ingest_one(
-                                text, source, force=force, parse=ahead.parse, lookups=lookups
-                            )
-                        )
+            due: list[tuple[str, str]] = []
+            for index, (source, text) in work[start : start + COMMIT_EVERY]:
+                if progress:
+                    progress(index, len(sources), source)
+                if not isinstance(text, str):
+                    report.errors.append(f"{source}: cannot read: {text}")
+                elif text in unchanged:
+                    report.add(IngestReport(files=1, skipped_unchanged=1))
+                else:
+                    due.append((source, text))
+            with transaction.atomic():  # one commit for the group, a savepoint per attempt
+                report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -128,6 +130,75 @@ def ingest_one(
             raise StorageFailure(storage_failure(exc)) from None
         logger.exception("ingest of %s failed", source)
         return IngestReport(errors=[f"{source}: not ingested: {type(exc).__name__}: {exc}"])
+
+
+def ingest_many(
+    files: Sequence[tuple[str, str]],
+    *,
+    force: bool,
+    parse: Callable[[str], ParsedNewsletter],
+    lookups: Lookups,
+) -> IngestReport:
+    """(source, text) of new or changed files: the newsletters never stored are read,
+    matched and written together, as one plan (matching is a function of the sightings,
+    not of the order they come in, so this gives what one at a time gives, with the
+    per-newsletter work done once); the others, one by one. Should the group fail, each
+    of its files is tried on its own: a broken file never stops the others."""
+    report = IngestReport()
+    take_ingest_lock()  # what is stored is looked at under it, until the group commits
+    fresh: list[tuple[str, str, ParsedNewsletter]] = []
+    alone: list[tuple[str, str, ParsedNewsletter | None]] = []
+    keys: set[str] = set()
+    for source, text in files:
+        try:
+            parsed = parse(text)
+        except Exception:  # noqa: BLE001 - parsed again alone, where the error is reported
+            alone.append((source, text, None))
+            continue
+        key = newsletter_key(parsed, source)
+        if force or key in keys or not safe(parsed) or stored_newsletter(key):
+            alone.append((source, text, parsed))
+        else:
+            keys.add(key)
+            fresh.append((source, text, parsed))
+    if fresh:
+        try:
+            with transaction.atomic():
+                report.add(ingest_fresh(fresh, lookups=lookups))
+        except Exception as exc:  # noqa: BLE001 - each file again alone, to find the broken one
+            lookups.reset()  # forget what the savepoint took back
+            if storage_failure(exc):
+                raise StorageFailure(storage_failure(exc)) from None
+            logger.info("%d newsletters together failed (%s); each on its own", len(fresh), exc)
+            alone = [*fresh, *alone]
+    for source, text, known in alone:
+        again = parse if known is None else (lambda _text, found=known: found)
+        report.add(ingest_one(text, source, force=force, parse=again, lookups=lookups))
+    return report
+
+
+def safe(parsed: ParsedNewsletter) -> bool:
+    try:
+        check_safe(parsed, 0)
+    except Refused:
+        return False
+    return True
+
+
+def ingest_fresh(
+    files: Sequence[tuple[str, str, ParsedNewsletter]], *, lookups: Lookups
+) -> IngestReport:
+    """Newsletters never stored, parsed and checked: stored, then ingested as one."""
+    report = IngestReport(files=len(files), newsletters=len(files))
+    listings = []
+    for source, text, parsed in files:
+        if not parsed.has_events_section:
+            report.warnings.append(f"{source}: no Upcoming Events section")
+        key = newsletter_key(parsed, source)
+        newsletter = save_newsletter(None, parsed, key, source, content_hash(text))
+        listings.append(Listing(newsletter, parsed))
+    ingest_parsed(listings, report, lookups=lookups)
+    return report
 
 
 def unchanged_texts(texts: list[str]) -> set[str]:
@@ -186,12 +257,9 @@ def ingest_newsletter(
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
         ingest_parsed(
-            newsletter,
-            parsed,
+            [Listing(newsletter, parsed, resolved=resolved, read_before=read_before)],
             report,
-            resolved=resolved,
             lookups=lookups or Lookups(),
-            read_before=read_before,
         )
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
@@ -275,57 +343,84 @@ def unparsed_flag(newsletter: Newsletter, entry: ParsedEntry) -> Flag:
     )
 
 
-def ingest_parsed(
-    newsletter: Newsletter,
-    parsed: ParsedNewsletter,
-    report: IngestReport,
-    *,
-    resolved: Resolved,
-    lookups: Lookups,
-    read_before: bool,
-) -> None:
-    """Read -> match -> write for one parsed newsletter (its row saved, its old rows gone)."""
+@dataclass
+class Listing:
+    """A newsletter being ingested: its row (saved, its old rows gone) and what was parsed.
+
+    `resolved`: flags a curator resolved in the text read before; `read_before`: its old
+    sightings are replaced by these.
+    """
+
+    newsletter: Newsletter
+    parsed: ParsedNewsletter
+    resolved: Resolved = field(default_factory=set)
+    read_before: bool = False
+
+
+def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups: Lookups) -> None:
+    """Read -> match -> write for parsed newsletters, one plan for all of them."""
     data_changed()  # bulk writes send no signals: pages cached before are stale
-    report.entries = len(parsed.entries)
-    flags = [Flag(kind=p.kind, message=p.message, newsletter=newsletter) for p in parsed.problems]
-    readable = [entry for entry in parsed.entries if entry.ok]
-    flags += [unparsed_flag(newsletter, e) for e in parsed.entries if not e.ok]
+    flags: list[Flag] = []
+    readable: list[list[ParsedEntry]] = []
+    for listing in listings:
+        newsletter, parsed = listing.newsletter, listing.parsed
+        report.entries += len(parsed.entries)
+        flags += [
+            Flag(kind=p.kind, message=p.message, newsletter=newsletter) for p in parsed.problems
+        ]
+        readable.append([entry for entry in parsed.entries if entry.ok])
+        flags += [unparsed_flag(newsletter, e) for e in parsed.entries if not e.ok]
     places, groups = lookups.places, lookups.groups
-    places.prepare(p.text for e in readable for p in e.places)
+    places.prepare(p.text for entries in readable for e in entries for p in e.places)
     flags += places.flags()
-    groups.prepare([g for e in readable for g in e.groups])
-    groups.follow_newest([g for e in readable for g in e.groups], newsletter.date)
-    generic = links_for_two_dates(readable)
-    issue = Issue(
-        newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
+    groups.prepare([g for entries in readable for e in entries for g in e.groups])
+    groups.follow_newest(
+        (g, listing.newsletter.date)
+        for listing, entries in zip(listings, readable, strict=True)
+        for e in entries
+        for g in e.groups
     )
-    entries, readable = _sighted(readable, issue, generic, places, groups, flags, newsletter)
-    known = Snapshot(places, groups, lookups.sightings).load(survivors(candidate_ids(entries)))
+    read: list[tuple[list[ParsedEntry], list[Sighted], frozenset[str]]] = []
+    for listing, entries in zip(listings, readable, strict=True):
+        newsletter = listing.newsletter
+        generic = links_for_two_dates(entries)
+        issue = Issue(
+            newsletter.key, newsletter.date, issue_label(newsletter.number, newsletter.date, "")
+        )
+        values, kept = _sighted(entries, issue, generic, places, groups, flags, newsletter)
+        read.append((kept, values, generic))
+    sighted = [value for _, values, _ in read for value in values]
+    known = Snapshot(places, groups, lookups.sightings).load(survivors(candidate_ids(sighted)))
     flags += places.flags()
-    plan = match(entries, known, region_of=places.regions)
-    # A text read before: its sightings are replaced by these (a first read has none: no
-    # query to look, 250 of them in an archive import).
-    if read_before and newsletter.sightings.exists():
-        newsletter.sightings.all().delete()
+    plan = match(sighted, known, region_of=places.regions)
+    for listing in listings:
+        # A text read before: its sightings are replaced by these (a first read has none:
+        # no query to look, 250 of them in an archive import).
+        if listing.read_before and listing.newsletter.sightings.exists():
+            listing.newsletter.sightings.all().delete()
     writer = PlanWriter(plan, known)
     written = writer.apply_new()
-    flags += write_sightings(
-        newsletter,
-        [
-            (e, writer.id_of(ref), s.region, entry_as_json(e, generic))
-            for e, s, ref in zip(readable, entries, plan.assigned, strict=True)
-        ],
-    )
-    lookups.sightings.remember(newsletter.pk, newsletter.number, entries)
+    assigned = iter(plan.assigned)
+    for listing, (kept, values, generic) in zip(listings, read, strict=True):
+        newsletter = listing.newsletter
+        flags += write_sightings(
+            newsletter,
+            [
+                (e, writer.id_of(next(assigned)), v.region, entry_as_json(e, generic))
+                for e, v in zip(kept, values, strict=True)
+            ],
+        )
+        lookups.sightings.remember(newsletter.pk, newsletter.number, values)
+        report.sightings += len(kept)
     writer.apply_rest(written)
     flags += written.flags
+    resolved = set().union(*(listing.resolved for listing in listings))
     for flag in flags:
         flag.resolved = (flag.kind, flag.line, flag.message) in resolved
     Flag.objects.bulk_create(flags)
-    report.sightings = len(readable)
-    report.flagged = len(flags)
-    report.meetups_created = written.created
-    report.meetups_updated = written.updated
+    report.flagged += len(flags)
+    report.meetups_created += written.created
+    report.meetups_updated += written.updated
 
 
 def _sighted(
