@@ -173,6 +173,15 @@ def test_a_title_join_within_one_issue_is_a_merge_of_two_new_meetups():
     assert len(plan.new) == 2
     assert plan.merges == [Merge(New(0), New(1), "title")]
     assert plan.assigned == [New(0), New(1)]
+    # The survivor is made with its own link; the other's comes with the merge (and goes
+    # back with an unmerge); its values order both.
+    survivor = plan.new[0]
+    assert [lk.canonical for lk in survivor.first_links or ()] == ["https://meetup.com/x/events/1"]
+    assert [lk.canonical for lk in survivor.values.links] == [
+        "https://meetup.com/x/events/1",
+        "https://lu.ma/abcdefgh",
+    ]
+    assert plan.new[1].first_links is None
 
 
 # --- values --------------------------------------------------------------------------------

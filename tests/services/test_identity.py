@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calendar_app.models import Flag, Meetup
-from calendar_app.services.ingest import ingest_newsletter
+from calendar_app.services.ingest import ingest_newsletter, ingest_paths
 from calendar_app.services.merge import unmerge_meetup
 from calendar_app.twir import canonical_url
 
@@ -95,17 +95,26 @@ def test_the_same_title_of_two_organisers_stays_two_meetups():
     assert len(canonical_meetups()) == 2
 
 
-def test_unmerge_undoes_a_join_by_title():
-    ingest_newsletter(
-        text=newsletter(530, "2024-01-17", entry("Rust Hack Night", "https://lu.ma/abcdefgh")),
-        source="a",
-    )
-    ingest_newsletter(
-        text=newsletter(
+@pytest.mark.parametrize("together", [False, True], ids=["one by one", "in one import"])
+def test_unmerge_undoes_a_join_by_title(together, tmp_path):
+    """Also when both issues come in one import (matched as one plan): each meetup gets
+    its own link back, none is left with the other's."""
+    texts = [
+        newsletter(530, "2024-01-17", entry("Rust Hack Night", "https://lu.ma/abcdefgh")),
+        newsletter(
             531, "2024-01-24", entry("Rust Hack Night", "https://meetup.com/pdxrust/events/9/")
         ),
-        source="b",
-    )
+    ]
+    for number, text in enumerate(texts):
+        if together:
+            (tmp_path / f"{number}.md").write_text(text, encoding="utf-8")
+        else:
+            ingest_newsletter(text=text, source=str(number))
+    if together:
+        report = ingest_paths([str(tmp_path)])
+        assert (report.newsletters, report.errors) == (2, [])
+    [survivor] = canonical_meetups()
+    assert survivor.links.count() == 2
     merged = Meetup.objects.get(duplicate_of__isnull=False)
     assert merged.merge_record["reason"] == "title"
     unmerge_meetup(meetup=merged)

@@ -143,6 +143,10 @@ MeetupRef = int | New
 class NewMeetup:
     values: MeetupValues
     fallback_key: str
+    # Set when others are joined to it in the same plan: the links it is created with (its
+    # own listings'); the others' link rows move to it as they would to a stored meetup,
+    # and `values.links` then orders them all (so an unmerge gives each its own back).
+    first_links: tuple[LinkValue, ...] | None = None
 
 
 @dataclass
@@ -553,7 +557,9 @@ class _Planner:
             if change.visible or change.source_date is not None:
                 self.plan.changes.append(change)
         elif isinstance(survivor, New) and len(parts) > 1:  # one part: its values are made
-            self.plan.new[survivor.index].values = meetup_values(sightings, self.region_of)
+            new = self.plan.new[survivor.index]
+            new.first_links = new.values.links
+            new.values = meetup_values(sightings, self.region_of)
         self.plan.flags[survivor] = derived_flags(sightings)
 
     def part_meetup(self, part: _Part) -> MeetupRef:

@@ -100,7 +100,8 @@ class PlanWriter:
         for index, (new, pk) in enumerate(zip(self.plan.new, ids, strict=True)):
             self.ids[New(index)] = pk
             relations.replace(pk, new.values.places, new.values.groups, replace=False)
-            relations.links(pk, new.values.links, current=[])
+            first = new.values.links if new.first_links is None else new.first_links
+            relations.links(pk, first, current=[])
         relations.save()
         return len(ids)
 
@@ -118,7 +119,14 @@ class PlanWriter:
         dated: list[Sequence] = []
         relations = Relations()
         link_changes = [c for c in self.plan.changes if c.links is not None]
-        current = current_links([c.id for c in link_changes])
+        joined = {  # created this plan, others joined to it: all their links in order now
+            self.ids[New(index)]: new.values.links
+            for index, new in enumerate(self.plan.new)
+            if new.first_links is not None
+        }
+        current = current_links([*(c.id for c in link_changes), *joined])
+        for pk, links in joined.items():
+            relations.links(pk, links, current=current.get(pk, []))
         for change in self.plan.changes:
             if not change.visible:
                 if change.source_date is not None:  # most changes: no instance needed
