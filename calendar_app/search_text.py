@@ -22,6 +22,7 @@ from calendar_app.geocoding.text import fold
 MAX_NAME_WORDS = 3  # "ciudad de mexico", "lungsod ng munchen": the longest names we tag
 # German spellings without umlauts: `Grün` is stored as `grun` and `gruen`, so both find it.
 DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+UMLAUTS = frozenset("äöüÄÖÜ")
 
 
 def folded_words(text: str) -> str:
@@ -49,7 +50,8 @@ def search_text(*parts: str) -> str:
         if folded:
             words.append(folded)
             extra += cities_named(folded)
-            extra += folded_words(part.translate(DIGRAPHS)).split()
+            if UMLAUTS.intersection(part):  # else its words are those folded above
+                extra += folded_words(part.translate(DIGRAPHS)).split()
     if not words:
         return ""
     text = f" {' '.join(words)} "

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
 from calendar_app.search_text import load_tables
-from calendar_app.services.bulk import bulk_session
+from calendar_app.services.bulk import bulk_session, insert_returning
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.entries import (
@@ -193,13 +193,20 @@ def ingest_fresh(
 ) -> IngestReport:
     """Newsletters never stored, parsed and checked: stored, then ingested as one."""
     report = IngestReport(files=len(files), newsletters=len(files))
-    listings = []
-    for source, text, parsed in files:
-        if not parsed.has_events_section:
-            report.warnings.append(f"{source}: no Upcoming Events section")
-        key = newsletter_key(parsed, source)
-        newsletter = save_newsletter(None, parsed, key, source, content_hash(text))
-        listings.append(Listing(newsletter, parsed))
+    report.warnings += [
+        f"{source}: no Upcoming Events section"
+        for source, _, parsed in files
+        if not parsed.has_events_section
+    ]
+    rows = [
+        newsletter_values(parsed, newsletter_key(parsed, source), source, content_hash(text))
+        for source, text, parsed in files
+    ]
+    newsletters = new_newsletters(rows)
+    listings = [
+        Listing(newsletter, parsed)
+        for newsletter, (_, _, parsed) in zip(newsletters, files, strict=True)
+    ]
     ingest_parsed(listings, report, lookups=lookups)
     return report
 
@@ -309,6 +316,24 @@ def resolved_flags(newsletter: Newsletter) -> Resolved:
     return set(newsletter.flags.filter(resolved=True).values_list("kind", "line", "message"))
 
 
+def newsletter_values(
+    parsed: ParsedNewsletter, key: str, source: str, text_hash: str
+) -> dict[str, object]:
+    """A Newsletter row's fields for what was read from `source`."""
+    return {
+        "key": key,
+        "number": parsed.number,
+        "date": parsed.date,
+        "title": parsed.title[:300],
+        "source": source[:1000],
+        "content_hash": text_hash,
+        "window_start": parsed.window_start,
+        "window_end": parsed.window_end,
+        "repaired": parsed.repaired,
+        "ingested_at": timezone.now(),
+    }
+
+
 def save_newsletter(
     newsletter: Newsletter | None,
     parsed: ParsedNewsletter,
@@ -322,17 +347,21 @@ def save_newsletter(
         # Changed text: its entries are read again from scratch (the old sightings go once
         # the new entries are matched: they tell which meetups the lines were).
         newsletter.flags.all().delete()
-    newsletter.number = parsed.number
-    newsletter.date = parsed.date
-    newsletter.title = parsed.title[:300]
-    newsletter.source = source[:1000]
-    newsletter.content_hash = text_hash
-    newsletter.window_start = parsed.window_start
-    newsletter.window_end = parsed.window_end
-    newsletter.repaired = parsed.repaired
-    newsletter.ingested_at = timezone.now()
+    for name, value in newsletter_values(parsed, key, source, text_hash).items():
+        setattr(newsletter, name, value)
     newsletter.save()
     return newsletter
+
+
+def new_newsletters(rows: list[dict[str, object]]) -> list[Newsletter]:
+    """Newsletters never stored, inserted in one statement (no signals: ingest says the data
+    changed itself)."""
+    newsletters = []
+    for pk, row in zip(insert_returning(Newsletter, rows, key="key"), rows, strict=True):
+        newsletter = Newsletter(pk=pk, **row)
+        newsletter._state.adding = False
+        newsletters.append(newsletter)
+    return newsletters
 
 
 def unparsed_flag(newsletter: Newsletter, entry: ParsedEntry) -> Flag:
