@@ -20,6 +20,15 @@ def alias_keys(group: ParsedGroup) -> tuple[str, ...]:
     return group_alias_keys(group.name, group.url)
 
 
+def distinct(listed: list[ParsedGroup]) -> list[ParsedGroup]:
+    """The first listing of each name and URL: an organiser is listed in most newsletters,
+    and a listing repeated changes nothing."""
+    first: dict[tuple[str, ...], ParsedGroup] = {}
+    for group in listed:
+        first.setdefault(alias_keys(group), group)
+    return list(first.values())
+
+
 class GroupResolver:
     """Resolves a newsletter's groups in a few queries, creating the new ones."""
 
@@ -29,7 +38,8 @@ class GroupResolver:
         self.named: dict[int, date | None] = {}  # group id -> date of the issue naming it
         self.merges = 0  # how many times stored organisers were found to be one
 
-    def prepare(self, groups: list[ParsedGroup]) -> None:
+    def prepare(self, listed: list[ParsedGroup]) -> None:
+        groups = distinct(listed)
         keys_given = {key for group in groups for key in alias_keys(group)}
         # alias key -> organiser id, or a new organiser not saved yet
         owners: dict[str, int | Group] = {k: self.ids[k] for k in keys_given if k in self.ids}
@@ -115,7 +125,7 @@ class GroupResolver:
         together with another (new or stored) become that one, as they would had they
         been stored one newsletter earlier: the stored one, else the first made."""
         named = [owners[k] for k in keys if k in owners]
-        if all(owner == named[0] for owner in named[1:]):  # none or one: nothing to join
+        if all(owner is named[0] or owner == named[0] for owner in named[1:]):  # none or one
             return named[0] if named else None
         stored = [o for o in named if isinstance(o, int)]
         new = [g for g in new_groups if any(g is o for o in named)]  # in the order made
