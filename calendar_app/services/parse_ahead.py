@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -31,6 +33,17 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def start_method() -> str:
+    """How the worker starts: forked when this process has one thread (a command), so that
+    it begins with what is loaded here (0.15 s sooner than a new interpreter importing it
+    all); a new interpreter ("spawn") otherwise, where forking could copy a lock another
+    thread holds. The fork never touches the database connection it inherits: it runs no
+    Django code, and it ends with `os._exit`, which closes nothing the parent still uses."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 class ParseAhead:
     """`parse(text)` returns the newsletter parsed, by the worker when it has it queued."""
 
@@ -42,10 +55,9 @@ class ParseAhead:
         # rate limit per process, and a memo of its own).
         self.geocoder = geocoder if isinstance(geocoder, OfflineGeocoder) else None
         if len(texts) >= MIN_FILES and usable_cores() > 1:
-            # spawn, not fork: the child must not inherit this process's database connection.
             self.pool = ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context(start_method()),
                 initializer=watch_parent,  # no orphan when this process is killed
                 initargs=(os.getpid(),),
             )

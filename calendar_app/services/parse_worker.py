@@ -1,4 +1,5 @@
-"""What the parsing worker of ParseAhead runs: pure Python, no Django (it is not set up there).
+"""What the parsing worker of ParseAhead runs: pure Python, no Django code (a forked worker
+has Django loaded, and the database connection of its parent, and uses neither).
 
 It parses a newsletter and, asked to, resolves the place texts it has not resolved before
 with its own offline geocoder, returning those answers for the writing process's memo.

@@ -401,6 +401,24 @@ def test_parsing_in_a_second_process_gives_the_same_calendar(monkeypatch):
     assert sorted(Flag.objects.values_list("kind", "line", "message")) == flags_inline
 
 
+def test_the_worker_is_forked_only_from_a_process_with_one_thread():
+    """A fork copies the locks other threads hold (an import in a threaded server)."""
+    import sys
+    import threading
+
+    from calendar_app.services.parse_ahead import start_method
+
+    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        done.set()
+        other.join()
+
+
 def test_a_stopped_parsing_worker_falls_back_to_parsing_here(monkeypatch):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
