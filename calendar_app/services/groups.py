@@ -127,15 +127,16 @@ class GroupResolver:
         named = [owners[k] for k in keys if k in owners]
         if all(owner is named[0] or owner == named[0] for owner in named[1:]):  # none or one
             return named[0] if named else None
+        # Two stored ones are one already (_join_owners): a new one is among them.
         stored = [o for o in named if isinstance(o, int)]
         new = [g for g in new_groups if any(g is o for o in named)]  # in the order made
-        owner = stored[0] if stored else (new[0] if new else None)
+        owner: int | Group = stored[0] if stored else new[0]
         for group in new:
             if group is owner:
                 continue
             for key, other in owners.items():
                 if other is group:
-                    owners[key] = owner  # type: ignore[assignment]
+                    owners[key] = owner
             new_groups[:] = [g for g in new_groups if g is not group]
         return owner
 

@@ -148,6 +148,8 @@ def ingest_many(
     per-newsletter work done once); the others, one by one. Should the group fail, each
     of its files is tried on its own: a broken file never stops the others."""
     report = IngestReport()
+    if not files:
+        return report
     take_ingest_lock()  # what is stored is looked at under it, until the group commits
     fresh: list[tuple[str, str, ParsedNewsletter]] = []
     alone: list[tuple[str, str, ParsedNewsletter | None]] = []
