@@ -346,12 +346,18 @@ def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     return list(parts.values())
 
 
-def derived_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
-    """The flags a meetup's sightings call for: its moves, and a join by title."""
+def derived_flags(
+    sightings: Sequence[Sighted], parts: Sequence[Sequence[Sighted]] | None = None
+) -> list[FlagValue]:
+    """The flags a meetup's sightings call for: its moves, and a join by title.
+
+    `parts`: `strong_parts(sightings)`, when the caller knows them already.
+    """
     if len(sightings) < 2:  # one listing: neither
         return []
     flags = reschedule_flags(sightings)
-    parts = strong_parts(sightings)
+    if parts is None:
+        parts = strong_parts(sightings)
     if len(parts) > 1:
         flags.append(title_join_flag(parts))
     return flags
@@ -560,7 +566,9 @@ class _Planner:
             new = self.plan.new[survivor.index]
             new.first_links = new.values.links
             new.values = meetup_values(sightings, self.region_of)
-        self.plan.flags[survivor] = derived_flags(sightings)
+        # Sightings all read now were all compared: their parts are their strong parts.
+        strong = None if known else [part.sightings for part in parts]
+        self.plan.flags[survivor] = derived_flags(sightings, strong)
 
     def part_meetup(self, part: _Part) -> MeetupRef:
         """The meetup a strong component is: stored (others merged into it) or new."""
