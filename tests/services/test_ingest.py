@@ -289,6 +289,33 @@ def test_a_file_that_breaks_ingest_does_not_stop_the_others(tmp_path, monkeypatc
     assert not Sighting.objects.filter(newsletter__number=532).exists()
 
 
+def test_each_file_of_a_group_that_failed_is_read_again_from_its_text(monkeypatch):
+    """A group that fails is ingested file by file from a fresh parse: what the failed
+    attempt noted on an entry (here, that it cannot be stored) is not noted twice."""
+    from calendar_app.services.ingest import run
+
+    real_match, real_sighted = run.match, run.sighted
+    calls = []
+
+    def group_fails_once(entries, *args, **kwargs):  # after its entries were read
+        calls.append(len({entry.issue for entry in entries}))
+        if len(calls) == 1:
+            raise RuntimeError("the group failed")
+        return real_match(entries, *args, **kwargs)
+
+    def sighted(entry, *args, **kwargs):
+        if entry.title.startswith("Rust for Rustaceans Book Club"):
+            raise ValueError("out of range")
+        return real_sighted(entry, *args, **kwargs)
+
+    monkeypatch.setattr(run, "match", group_fails_once)
+    monkeypatch.setattr(run, "sighted", sighted)
+    report = ingest_paths([str(SEEDS[0]), str(SEEDS[1])])
+    assert calls == [2, 1, 1] and report.errors == [] and Newsletter.objects.count() == 2
+    [flag] = Flag.objects.filter(kind="unparsed", message__contains="cannot be stored")
+    assert flag.message.count("cannot be stored") == 1
+
+
 def test_places_and_organisers_an_import_creates_have_their_history():
     """Created in bulk, geocoded before they are stored: one "created" record each."""
     ingest_paths([str(SEEDS[0])])

@@ -175,7 +175,8 @@ def ingest_many(
             if storage_failure(exc):
                 raise StorageFailure(storage_failure(exc)) from None
             logger.info("%d newsletters together failed (%s); each on its own", len(fresh), exc)
-            alone = [*fresh, *alone]
+            # parsed again: the failed attempt may have noted problems on their entries
+            alone = [*((source, text, None) for source, text, _ in fresh), *alone]
     for source, text, known in alone:
         again = parse if known is None else (lambda _text, found=known: found)
         report.add(ingest_one(text, source, force=force, parse=again, lookups=lookups))
