@@ -7,7 +7,7 @@ write every VEVENT with icalendar (nothing kept: what happens once, the first ti
 is in any feed); "VEVENTs kept" rows read the VEVENTs written before from the same data
 (`RenderedEvent`, in the database): a new worker or a restart, another filter over the same
 meetups, or the feed after a few meetups changed; the "repeat" row is the same feed again,
-served from the rendered feeds this process keeps by ETag (`calendar_app.feeds.rendered_feeds`).
+served from the rendered feeds this process keeps by ETag (`calendar_app.web.feeds.rendered_feeds`).
 Each row's detail gives the median CPU time (time.process_time) too: the machine may be shared.
 
     .venv/bin/python bench/bench_feeds.py
@@ -68,8 +68,8 @@ def main() -> list[dict]:
     from django.test.utils import setup_test_environment
     from synthetic import make_synthetic_meetups
 
-    from calendar_app.feeds import rendered_feeds
     from calendar_app.models import Meetup, RenderedEvent
+    from calendar_app.web.feeds import rendered_feeds
 
     setup_test_environment(debug=False)  # lets the test client's host in
     make_synthetic_meetups(MEETUPS, years=2, seed=0)

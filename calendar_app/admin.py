@@ -45,8 +45,8 @@ from calendar_app.models import (
     SubmissionStatus,
     zone_or_none,
 )
+from calendar_app.rendering.export_twir import draft_twir, markdown_preview
 from calendar_app.services import curation
-from calendar_app.services.export_twir import draft_twir, markdown_preview
 from calendar_app.services.merge import MERGE_CHOICES
 from calendar_app.twir.urls import canonical_url, is_event_specific
 

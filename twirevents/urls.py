@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from calendar_app.health import healthz
+from calendar_app.web.health import healthz
 
 admin.site.site_header = "twirevents curation"
 admin.site.site_title = "twirevents"
@@ -12,5 +12,5 @@ admin.site.index_title = "Curate the Rust meetup calendar"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("calendar_app.urls")),
+    path("", include("calendar_app.web.urls")),
 ]

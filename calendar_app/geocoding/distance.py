@@ -1,4 +1,7 @@
-"""Great-circle distance: the one formula (the near-me filter writes it in SQL, in filters.py)."""
+"""Great-circle distance: the one formula.
+
+The near-me filter writes it in SQL, in queries/filters.py.
+"""
 
 from __future__ import annotations
 

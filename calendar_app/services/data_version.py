@@ -1,6 +1,6 @@
 """One number for "the public data as it is now", kept in the shared cache.
 
-Pages and the JSON API are cached under it (calendar_app.page_cache); every write to public
+Pages and the JSON API are cached under it (calendar_app.web.page_cache); every write to public
 data bumps it once its transaction commits, so no process ever serves a page older than the
 data. Where the bump comes from (one rule, two kinds of writer):
 

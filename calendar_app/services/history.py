@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
-from calendar_app.services.bulk import insert_rows
+from calendar_app.services.sql.bulk import insert_rows
 
 BASELINE_REASON = "Ingested state (before the first curator edit)"
 

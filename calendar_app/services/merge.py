@@ -27,12 +27,12 @@ from calendar_app.models import (
     SourceEvent,
 )
 from calendar_app.rules import group_alias_keys
-from calendar_app.services.bulk import update_values
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_baseline, history_rows, history_save
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.search_index import search_text_refresh
+from calendar_app.services.sql.bulk import update_values
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}

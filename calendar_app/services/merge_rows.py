@@ -30,8 +30,8 @@ from calendar_app.models import (
     Sighting,
     SourceEvent,
 )
-from calendar_app.services.bulk import update_values
-from calendar_app.services.ingest.sql import marks, quoted, select, table
+from calendar_app.services.sql.bulk import update_values
+from calendar_app.services.sql.statements import marks, quoted, select, table
 
 _PLACE_FIELDS = ("pk", "status", "city", "admin1", "country")  # what its identity reads
 _RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}

@@ -11,8 +11,8 @@ from calendar_app.geocoding.regions import place_region
 from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
 from calendar_app.services.history import history_rows
-from calendar_app.services.ingest.sql import marks, quoted, select, table
 from calendar_app.services.search_index import fold_into
+from calendar_app.services.sql.statements import marks, quoted, select, table
 
 
 @lru_cache(maxsize=8192)  # the same place texts come back in every issue

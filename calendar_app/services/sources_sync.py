@@ -20,11 +20,7 @@ from django.utils import timezone
 from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
 from calendar_app.calendars.places import place_text
 from calendar_app.geocoding import timezone_at
-from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
-from calendar_app.services.data_version import data_changed
-from calendar_app.services.duplicates import duplicates_refresh
-from calendar_app.services.groups import GroupResolver
-from calendar_app.services.ingest.calendar_entries import (
+from calendar_app.matching.calendar_entries import (
     calendar_issue,
     calendar_sighted,
     event_values,
@@ -32,7 +28,11 @@ from calendar_app.services.ingest.calendar_entries import (
     occurrence_id,
     stored_groups,
 )
-from calendar_app.services.ingest.match import Issue, KnownMeetup, New, Sighted, match
+from calendar_app.matching.match import Issue, KnownMeetup, New, Sighted, match
+from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
+from calendar_app.services.data_version import data_changed
+from calendar_app.services.duplicates import duplicates_refresh
+from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivor_of, survivors
 from calendar_app.services.ingest.write import PlanWriter
 from calendar_app.services.places import PlaceResolver

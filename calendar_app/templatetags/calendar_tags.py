@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from calendar_app.models import Meetup
-from calendar_app.services.ical import exclusive_end
+from calendar_app.rendering.ical import exclusive_end
 
 register = template.Library()
 

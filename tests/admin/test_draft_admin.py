@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from calendar_app.services.export_twir import draft_twir
+from calendar_app.rendering.export_twir import draft_twir
 from calendar_app.services.ingest import ingest_paths
 from tests.services.test_twir_draft import JAN_17, squash
 from tests.twir.helpers import SAMPLES

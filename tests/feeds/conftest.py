@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from calendar_app.feeds import rendered_feeds
 from calendar_app.models import Meetup
+from calendar_app.web.feeds import rendered_feeds
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
 TRICKY_TITLE = 'Rust, "Ferris"; C:\\path\nsecond line'

@@ -22,7 +22,7 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.services.ical import PlainGeo
+from calendar_app.rendering.ical import PlainGeo
 
 
 def for_feed(queryset: QuerySet) -> QuerySet:

@@ -97,7 +97,7 @@ def test_flag_changes_revalidate(client, sample):
 
 def test_items_equal_the_model_based_reference(sample):
     from calendar_app.models import Flag, Meetup, MeetupLink
-    from calendar_app.services.export_json import json_items
+    from calendar_app.rendering.export_json import json_items
     from tests.feeds.json_reference import for_json, meetup_to_dict
 
     Flag.objects.create(kind="geocode_fuzzy", message="check", meetup=sample.berlin)

@@ -152,7 +152,7 @@ def test_include_past_zero_keeps_the_window(client, sample):
 
 def test_a_repeated_request_is_served_from_the_rendered_feed(client, django_assert_max_num_queries):
     """The same ETag means the same data: no second render, the same bytes."""
-    from calendar_app.feeds import rendered_feeds
+    from calendar_app.web.feeds import rendered_feeds
 
     first = client.get("/feeds/events.ics")
     assert rendered_feeds.get(first["ETag"]) == first.content

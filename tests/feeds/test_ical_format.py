@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from calendar_app.feeds import rendered_feeds
 from calendar_app.models import Meetup, MeetupPlace, RenderedEvent
-from calendar_app.services.ical import PlainGeo, feed_events
+from calendar_app.rendering.ical import PlainGeo, feed_events
 from calendar_app.services.merge import merge_meetups
+from calendar_app.web.feeds import rendered_feeds
 from tests.factories import make_meetup, make_place
 from tests.feeds.conftest import TRICKY_TITLE
 from tests.feeds.helpers import event_blocks, parse_strictly, unfolded_lines, values

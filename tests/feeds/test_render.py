@@ -11,8 +11,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from calendar_app.models import Meetup, MeetupLink, Newsletter, RenderedEvent
-from calendar_app.services.feed_cache import render_calendar
-from calendar_app.services.ical import FeedMeetup, feed_events, feed_meetups
+from calendar_app.rendering.feed_cache import render_calendar
+from calendar_app.rendering.ical import FeedMeetup, feed_events, feed_meetups
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 from tests.feeds.helpers import parse_strictly
 from tests.feeds.reference import for_feed, reference_event

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from calendar_app.models import Flag, Meetup, MeetupLink
+from calendar_app.rendering import ical
 from calendar_app.rules import FlagKind
-from calendar_app.services import ical
 from tests.factories import make_group, make_meetup, make_place
 from tests.feeds.helpers import event_blocks, parse_strictly, unfolded_lines, values
 
@@ -135,7 +135,7 @@ def test_a_meetup_that_cannot_be_written_is_left_out_logged_and_flagged(
         ical_response = client.get("/feeds/events.ics", HTTP_CACHE_CONTROL="no-cache")
         assert ical_response.status_code == 200
         assert values(ical_response.content, "SUMMARY") == ["Good one"]
-        from calendar_app.feeds import rendered_feeds
+        from calendar_app.web.feeds import rendered_feeds
 
         rendered_feeds.clear()
     flags = Flag.objects.filter(kind=FlagKind.RENDER_FAILED)
@@ -176,8 +176,8 @@ def test_feed_urls_come_from_site_url_never_from_host(client, db, settings, host
 def test_a_new_port_keeps_the_stored_vevents(client, db, settings):
     make_meetup("Kept")
     client.get("/feeds/events.ics")
-    from calendar_app.feeds import rendered_feeds
     from calendar_app.models import RenderedEvent
+    from calendar_app.web.feeds import rendered_feeds
 
     stored = list(RenderedEvent.objects.values_list("meetup_id", "digest"))
     rendered_feeds.clear()

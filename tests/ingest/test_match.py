@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from calendar_app.services.ingest.match import (
+from calendar_app.matching.match import (
     HYBRID,
     IN_PERSON,
     JOINED_BY_TITLE,
@@ -31,7 +31,7 @@ from calendar_app.services.ingest.match import (
     similar_titles,
     with_locks,
 )
-from calendar_app.services.survivor import follow_merges, pick_survivor
+from calendar_app.matching.survivor import follow_merges, pick_survivor
 
 JAN17 = Issue("530", date(2024, 1, 17), "TWIR 530 (2024-01-17)")
 JAN24 = Issue("531", date(2024, 1, 24), "TWIR 531 (2024-01-24)")

@@ -39,7 +39,7 @@ def test_database_unreachable_is_503(client, db):
 
 
 def test_cache_unreachable_is_reported(client, db):
-    with mock.patch("calendar_app.health.cache.set", side_effect=ConnectionError("no redis")):
+    with mock.patch("calendar_app.web.health.cache.set", side_effect=ConnectionError("no redis")):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["cache"] is False

@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from calendar_app.models import Meetup
-from calendar_app.page_cache import page_key
 from calendar_app.services import data_version as versions
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups
+from calendar_app.web.page_cache import page_key
 from tests.factories import make_meetup
 
 PAGES = ["/", "/events/", "/events/?region=europe", "/groups/", "/api/events.json"]

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from calendar_app.models import Group, Meetup, Newsletter, Place, Sighting
-from calendar_app.services.bulk import (
+from calendar_app.services.history import history_rows
+from calendar_app.services.sql.bulk import (
     insert_objects,
     insert_returning,
     insert_rows,
     update_objects,
 )
-from calendar_app.services.history import history_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_values_of_other_types_still_go_through_django():
 def test_a_bulk_session_puts_the_collector_back_even_after_an_error():
     import gc
 
-    from calendar_app.services.bulk import bulk_session
+    from calendar_app.services.sql.bulk import bulk_session
 
     before = gc.get_threshold()
     with pytest.raises(RuntimeError), bulk_session():

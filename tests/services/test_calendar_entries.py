@@ -8,13 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendar_app.calendars.records import CalendarEvent
-from calendar_app.services.ingest.calendar_entries import (
+from calendar_app.matching.calendar_entries import (
     calendar_issue,
     calendar_sighted,
     event_values,
     links_for_two_days,
 )
-from calendar_app.services.ingest.match import Issue, LinkValue, Sighted, meetup_values, same_event
+from calendar_app.matching.match import Issue, LinkValue, Sighted, meetup_values, same_event
 
 PAGE = "https://www.meetup.com/rust-prague/events/312345678/"
 

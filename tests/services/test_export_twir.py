@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from calendar_app.models import Meetup
-from calendar_app.services.export_twir import render_twir
+from calendar_app.rendering.export_twir import render_twir
 from calendar_app.twir import parse_newsletter
 from tests.factories import make_group, make_meetup, make_place
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from calendar_app.models import Newsletter, Sighting
-from calendar_app.services.export_twir import draft_twir
+from calendar_app.rendering.export_twir import draft_twir
 from calendar_app.services.ingest import ingest_paths
 from tests.twir.helpers import SAMPLES
 

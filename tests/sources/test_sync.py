@@ -284,7 +284,7 @@ def test_the_command_prints_one_json_line_last(synced, capsys):
 def test_events_known_only_from_calendars_are_exported_as_the_editors_write_them(server):
     from datetime import date
 
-    from calendar_app.services.export_twir import render_twir
+    from calendar_app.rendering.export_twir import render_twir
 
     sync(follow(server, "/meetup_group.ics", "/luma_calendar.ics"))
     text = render_twir(start=date(2026, 11, 25), end=date(2027, 1, 31))

@@ -1,7 +1,7 @@
 """The one rule for control characters (calendar_app.text), as each caller keeps it."""
 
 from calendar_app.calendars.text import strip_controls as calendar_strip
-from calendar_app.services.plain_text import printable
+from calendar_app.rendering.plain_text import printable
 from calendar_app.text import one_line, strip_controls
 
 HOSTILE = "Rust\x00 meetup\x7f\x85 in\u202e Berlin\u2028\tnow\r\nthen\x0c"

@@ -6,9 +6,9 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from calendar_app.selectors import filtered_meetups
-from calendar_app.subscribe import subscribe_links
+from calendar_app.queries.selectors import filtered_meetups
 from calendar_app.templatetags.calendar_tags import external_link, safe_url
+from calendar_app.web.subscribe import subscribe_links
 from tests.factories import make_meetup
 
 

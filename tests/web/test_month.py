@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from calendar_app.month import MAX_PER_DAY
+from calendar_app.web.month import MAX_PER_DAY
 from tests.factories import make_meetup
 
 pytestmark = pytest.mark.django_db

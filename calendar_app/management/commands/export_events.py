@@ -10,14 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from calendar_app.filters import MeetupFilter
 from calendar_app.models import Meetup, MeetupQuerySet
-from calendar_app.querystring import feed_url
+from calendar_app.queries.filters import MeetupFilter
+from calendar_app.queries.selectors import filtered_meetups
+from calendar_app.rendering.export_json import export_json
+from calendar_app.rendering.export_twir import render_twir
+from calendar_app.rendering.feed_cache import render_calendar
 from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
-from calendar_app.selectors import filtered_meetups
-from calendar_app.services.export_json import export_json
-from calendar_app.services.export_twir import render_twir
-from calendar_app.services.feed_cache import render_calendar
+from calendar_app.web.querystring import feed_url
 
 # option name -> query parameter, so the export goes through the same FilterSet as the site
 FILTER_OPTIONS = {

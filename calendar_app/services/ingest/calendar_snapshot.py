@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from calendar_app.models import Source, SourceEvent
-from calendar_app.services.groups import GroupResolver
-from calendar_app.services.ingest.calendar_entries import (
+from calendar_app.matching.calendar_entries import (
     calendar_issue,
     calendar_sighted,
     stored_groups,
 )
-from calendar_app.services.ingest.match import Issue, Sighted
-from calendar_app.services.ingest.sql import decoded, marks, select, table
+from calendar_app.matching.match import Issue, Sighted
+from calendar_app.models import Source, SourceEvent
+from calendar_app.services.groups import GroupResolver
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.sql.statements import decoded, marks, select, table
 
 
 def calendar_sightings(

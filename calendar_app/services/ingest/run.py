@@ -17,18 +17,17 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
-from calendar_app.search_text import load_tables
-from calendar_app.services.bulk import bulk_session, insert_returning
-from calendar_app.services.data_version import data_changed
-from calendar_app.services.groups import GroupResolver
-from calendar_app.services.ingest.entries import (
+from calendar_app.matching.entries import (
     entry_as_json,
     issue_label,
     links_for_two_dates,
     sighted,
 )
-from calendar_app.services.ingest.match import Issue, Plan, Sighted, match, refresh
+from calendar_app.matching.match import Issue, Plan, Sighted, match, refresh
+from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.search_text import load_tables
+from calendar_app.services.data_version import data_changed
+from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
 from calendar_app.services.ingest.snapshot import (
@@ -37,11 +36,12 @@ from calendar_app.services.ingest.snapshot import (
     candidate_ids,
     survivors,
 )
-from calendar_app.services.ingest.sql import quoted, select, table
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.sql.bulk import bulk_session, insert_returning
+from calendar_app.services.sql.statements import quoted, select, table
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 

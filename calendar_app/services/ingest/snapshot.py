@@ -12,6 +12,16 @@ from datetime import date, timedelta
 
 from django.db.models import Model
 
+from calendar_app.matching.entries import issue_label, sighted, stored_entry
+from calendar_app.matching.match import (
+    MAX_MOVE,
+    Issue,
+    KnownMeetup,
+    LinkValue,
+    MeetupValues,
+    Sighted,
+)
+from calendar_app.matching.survivor import follow_merges
 from calendar_app.models import (
     Meetup,
     MeetupGroup,
@@ -22,18 +32,8 @@ from calendar_app.models import (
 )
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.calendar_snapshot import calendar_sightings
-from calendar_app.services.ingest.entries import issue_label, sighted, stored_entry
-from calendar_app.services.ingest.match import (
-    MAX_MOVE,
-    Issue,
-    KnownMeetup,
-    LinkValue,
-    MeetupValues,
-    Sighted,
-)
-from calendar_app.services.ingest.sql import day, decoded, marks, select, table
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.survivor import follow_merges
+from calendar_app.services.sql.statements import day, decoded, marks, select, table
 from calendar_app.twir.records import ParsedEntry
 
 

@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 
+from calendar_app.matching.match import (
+    DERIVED_FLAG_KINDS,
+    Change,
+    FlagValue,
+    KnownMeetup,
+    LinkValue,
+    MeetupRef,
+    New,
+    Plan,
+)
 from calendar_app.models import (
     Flag,
     FlagKind,
@@ -25,25 +35,15 @@ from calendar_app.models import (
     region_label,
 )
 from calendar_app.rules import section_region
-from calendar_app.services.bulk import (
+from calendar_app.services.merge import join_meetups
+from calendar_app.services.search_index import fold_into, folded
+from calendar_app.services.sql.bulk import (
     insert_returning,
     insert_rows,
     update_objects,
     update_values,
 )
-from calendar_app.services.ingest.match import (
-    DERIVED_FLAG_KINDS,
-    Change,
-    FlagValue,
-    KnownMeetup,
-    LinkValue,
-    MeetupRef,
-    New,
-    Plan,
-)
-from calendar_app.services.ingest.sql import marks, quoted, select, table
-from calendar_app.services.merge import join_meetups
-from calendar_app.services.search_index import fold_into, folded
+from calendar_app.services.sql.statements import marks, quoted, select, table
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]

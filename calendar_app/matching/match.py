@@ -30,8 +30,8 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from calendar_app.geocoding.regions import meetup_region
+from calendar_app.matching.survivor import pick_survivor
 from calendar_app.rules import FlagKind
-from calendar_app.services.survivor import pick_survivor
 
 IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED

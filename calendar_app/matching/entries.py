@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from calendar_app.geocoding.regions import meetup_region
-from calendar_app.services.ingest.match import Issue, LinkValue, Sighted
+from calendar_app.matching.match import Issue, LinkValue, Sighted
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
 from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, ParsedPlace
 

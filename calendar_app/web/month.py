@@ -14,10 +14,10 @@ from django.http import QueryDict
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 
-from calendar_app import selectors
-from calendar_app.filters import MeetupFilter
 from calendar_app.models import Attendance, Meetup, Status, zone_or_none
-from calendar_app.querystring import filter_query
+from calendar_app.queries import selectors
+from calendar_app.queries.filters import MeetupFilter
+from calendar_app.web.querystring import filter_query
 
 MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
 

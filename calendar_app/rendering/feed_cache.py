@@ -1,9 +1,9 @@
 """A feed's calendar from a queryset, with what rendering touches besides the meetups.
 
-services/ical.py writes iCalendar from values; here are the database reads and writes
+rendering/ical.py writes iCalendar from values; here are the database reads and writes
 around it: VEVENTs kept between renders (`RenderedEvent`, keyed by a digest of what they
 were written from) and the `render_failed` flags of meetups a feed had to leave out.
-HTTP caching (ETags, the rendered feeds a process keeps) stays in feeds.py.
+HTTP caching (ETags, the rendered feeds a process keeps) stays in web/feeds.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 
 from calendar_app.models import Flag, RenderedEvent
-from calendar_app.rules import FlagKind
-from calendar_app.services.ical import (
+from calendar_app.rendering.ical import (
     RENDER_VERSION,
     EventBuilder,
     FeedMeetup,
@@ -24,6 +23,7 @@ from calendar_app.services.ical import (
     feed_meetups,
     written_events,
 )
+from calendar_app.rules import FlagKind
 
 RENDER_FAILED = FlagKind.RENDER_FAILED  # a meetup a feed had to leave out
 logger = logging.getLogger(__name__)

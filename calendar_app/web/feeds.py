@@ -31,7 +31,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from calendar_app.filters import MeetupFilter
 from calendar_app.models import (
     Flag,
     Group,
@@ -42,14 +41,15 @@ from calendar_app.models import (
     SourceEvent,
     Status,
 )
-from calendar_app.page_cache import accepts_gzip
-from calendar_app.querystring import feed_url, filter_query
+from calendar_app.queries.filters import MeetupFilter
+from calendar_app.queries.selectors import filtered_meetups
+from calendar_app.rendering.export_json import json_items
+from calendar_app.rendering.feed_cache import render_calendar
+from calendar_app.rendering.ical import RENDER_VERSION
+from calendar_app.rendering.plain_text import printable, web_url
 from calendar_app.rules import FEED_PAST_WINDOW
-from calendar_app.selectors import filtered_meetups
-from calendar_app.services.export_json import json_items
-from calendar_app.services.feed_cache import render_calendar
-from calendar_app.services.ical import RENDER_VERSION
-from calendar_app.services.plain_text import printable, web_url
+from calendar_app.web.page_cache import accepts_gzip
+from calendar_app.web.querystring import feed_url, filter_query
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # An hour: short enough that an edit reaches browsers and proxies the same day, long enough

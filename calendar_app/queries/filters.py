@@ -20,8 +20,8 @@ from calendar_app.models import (
     Region,
     region_label,
 )
-from calendar_app.nearby import CityLookup, city_near, find_city
-from calendar_app.search import text_conditions
+from calendar_app.queries.nearby import CityLookup, city_near, find_city
+from calendar_app.queries.search import text_conditions
 
 MAX_RADIUS_KM = 20_000
 DEFAULT_RADIUS_KM = 100

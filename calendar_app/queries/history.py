@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from calendar_app.charts import Chart, stacked_bars
 from calendar_app.models import Group, Meetup, Region
+from calendar_app.web.charts import Chart, stacked_bars
 
 NO_REGION = ("none", "Online or no place")
 

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendar_app.calendars.records import CalendarEvent
-from calendar_app.services.ingest.entries import GroupIds, PlaceIds, entry_links
-from calendar_app.services.ingest.match import Issue, Sighted
+from calendar_app.matching.entries import GroupIds, PlaceIds, entry_links
+from calendar_app.matching.match import Issue, Sighted
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
 

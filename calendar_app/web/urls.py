@@ -2,8 +2,8 @@
 
 from django.urls import include, path, register_converter
 
-from calendar_app import feeds, submit, views
-from calendar_app.page_cache import shared_cache
+from calendar_app.web import feeds, submit, views
+from calendar_app.web.page_cache import shared_cache
 
 
 class FourDigitYear:
@@ -43,7 +43,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("groups/", shared_cache(views.group_list), name="group_list"),
     path("groups/<slug:slug>/", shared_cache(views.group_detail), name="group_detail"),
-    path("", include("calendar_app.history_urls")),
+    path("", include("calendar_app.web.history_urls")),
     path("submit/", submit.submit, name="submit"),
     path("submit/thanks/", submit.submit_thanks, name="submit_thanks"),
 ]

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from calendar_app import selectors
-from calendar_app.filters import DEFAULT_RADIUS_KM
-from calendar_app.history import group_history
-from calendar_app.month import month_grid
-from calendar_app.structured import event_json_ld
-from calendar_app.subscribe import SubscribeLinks, subscribe_links
+from calendar_app.queries import selectors
+from calendar_app.queries.filters import DEFAULT_RADIUS_KM
+from calendar_app.queries.history import group_history
+from calendar_app.rendering.structured import event_json_ld
+from calendar_app.web.month import month_grid
+from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
 
 PAGE_SIZE = 25
 MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
-from calendar_app.querystring import filter_query
+from calendar_app.web.querystring import filter_query
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
 OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb?"

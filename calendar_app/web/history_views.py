@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from calendar_app.history import archive_history
+from calendar_app.queries.history import archive_history
 
 
 @require_safe

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from calendar_app.filters import MeetupFilter
+from calendar_app.queries.filters import MeetupFilter
 
 FILTER_PARAMS = tuple(MeetupFilter.base_filters)
 

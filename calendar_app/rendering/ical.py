@@ -2,7 +2,7 @@
 
 A pure renderer: it reads the meetups it is given (`feed_meetups`) and writes bytes from
 their values. Keeping VEVENTs between renders, raising flags and HTTP caching live around
-it (services/feed_cache.py, feeds.py).
+it (rendering/feed_cache.py, web/feeds.py).
 
 Everything written comes from stored data (no `now()`, no random UIDs), so unchanged data
 renders to identical bytes and calendar clients see no spurious updates.
@@ -32,8 +32,8 @@ from calendar_app.models import (
     Status,
     zone_or_none,
 )
+from calendar_app.rendering.plain_text import printable, url_text, web_url
 from calendar_app.rules import location_text
-from calendar_app.services.plain_text import printable, url_text, web_url
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
 BASE_NAME = "Rust meetups"

@@ -15,10 +15,10 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from calendar_app.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
 from calendar_app.geocoding.distance import distance_km
 from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.regions import place_region
+from calendar_app.matching.survivor import follow_merges
 from calendar_app.models import (
     Group,
     Meetup,
@@ -30,9 +30,9 @@ from calendar_app.models import (
     Status,
     region_label,
 )
-from calendar_app.nearby import CityLookup, find_city
-from calendar_app.search import terms_of
-from calendar_app.services.survivor import follow_merges
+from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
+from calendar_app.queries.nearby import CityLookup, find_city
+from calendar_app.queries.search import terms_of
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
@@ -231,7 +231,7 @@ def _group_by_place(rows) -> list[dict]:
     return list(markers.values())
 
 
-# --- month view (the grid itself is built in calendar_app/month.py) ----------------------
+# --- month view (the grid itself is built in calendar_app/web/month.py) ----------------------
 
 ALL_THE_PAST = 365 * 100  # days: a filter's default "upcoming only" lifted
 MONTH_COLUMNS = (

@@ -1,0 +1,1 @@
+"""Matching, pure Python: which meetup each sighting belongs to, as a function of values."""

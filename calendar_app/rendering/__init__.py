@@ -1,0 +1,1 @@
+"""Writing meetups out: iCalendar, JSON, the newsletter section, schema.org data."""

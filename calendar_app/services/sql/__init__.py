@@ -1,0 +1,1 @@
+"""Plain SQL helpers for the writers' hot paths."""

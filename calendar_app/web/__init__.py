@@ -1,0 +1,1 @@
+"""Serving: public pages, feeds and API views, their URLs and HTTP caching."""
