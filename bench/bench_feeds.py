@@ -5,7 +5,7 @@ revalidates with its ETag under 10 ms. Requests go through Django's test client 
 middleware stack, no network), on SQLite in bench/out/feeds.sqlite3. "first render" rows
 write every VEVENT with icalendar (nothing kept: what happens once, the first time a meetup
 is in any feed); "VEVENTs kept" rows read the VEVENTs written before from the same data
-(`RenderedEvent`, in the database): a new worker or a restart, another filter over the same
+(in the `vevents` cache): a new worker or a restart, another filter over the same
 meetups, or the feed after a few meetups changed; the "repeat" row is the same feed again,
 served from the rendered feeds this process keeps by ETag (`calendar_app.web.feeds.rendered_feeds`).
 Each row's detail gives the median CPU time (time.process_time) too: the machine may be shared.
@@ -64,11 +64,12 @@ def measure(client, path: str, headers: dict[str, str], status: int, before) -> 
 
 def main() -> list[dict]:
     setup("feeds.sqlite3")
+    from django.core.cache import caches
     from django.test import Client
     from django.test.utils import setup_test_environment
     from synthetic import make_synthetic_meetups
 
-    from calendar_app.models import Meetup, RenderedEvent
+    from calendar_app.models import Meetup
     from calendar_app.web.feeds import rendered_feeds
 
     setup_test_environment(debug=False)  # lets the test client's host in
@@ -87,7 +88,7 @@ def main() -> list[dict]:
         meetup.save()
 
     def cold() -> None:
-        RenderedEvent.objects.all().delete()
+        caches["vevents"].clear()
         rendered_feeds.clear()
 
     warm, kept = None, rendered_feeds.clear

@@ -542,25 +542,6 @@ class Sighting(models.Model):
         return f"{self.newsletter} line {self.line}"
 
 
-class RenderedEvent(models.Model):
-    """A meetup's VEVENT as icalendar wrote it, with a digest of everything it was written from.
-
-    Writing a VEVENT costs about 0.25 ms (icalendar escapes and folds character by
-    character), most of a large feed's time. Kept here, a feed is read rather than written
-    again, in every worker and after every restart; only meetups whose data changed are
-    written anew. Never stale: a row whose digest differs from the data's is not used.
-    """
-
-    meetup = models.OneToOneField(
-        Meetup, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    digest = models.CharField(max_length=64)
-    body = models.BinaryField()
-
-    def __str__(self) -> str:
-        return f"VEVENT of meetup {self.meetup_id}"
-
-
 class FlagQuerySet(models.QuerySet):
     def open(self) -> FlagQuerySet:
         return self.filter(resolved=False)

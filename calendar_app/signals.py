@@ -1,7 +1,4 @@
-"""Every saved or deleted row of public data bumps the data version (services.data_version).
-
-RenderedEvent is not here: feeds write it while rendering, from data that did not change.
-"""
+"""Every saved or deleted row of public data bumps the data version (services.data_version)."""
 
 from __future__ import annotations
 

@@ -33,11 +33,13 @@ def _empty_shared_cache(request):
     if not request.config.pluginmanager.hasplugin("django"):
         yield  # the pure tests (`-p no:django`) have no cache
         return
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "vevents"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "vevents"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

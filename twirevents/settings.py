@@ -253,7 +253,14 @@ if CACHE_URL:
             "KEY_PREFIX": "twirevents",
             "TIMEOUT": 3600,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        # VEVENTs the feeds wrote, under a digest of their data (rendering/feed_cache.py)
+        "vevents": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "twirevents-vevents",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
     }
 else:
     CACHES = {
@@ -261,7 +268,12 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": 3600,
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "vevents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vevents",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
     }
 
 LOGGING = {

@@ -1,20 +1,24 @@
 """A feed's calendar from a queryset, with what rendering touches besides the meetups.
 
-rendering/ical.py writes iCalendar from values; here are the database reads and writes
-around it: VEVENTs kept between renders (`RenderedEvent`, keyed by a digest of what they
-were written from) and the `render_failed` flags of meetups a feed had to leave out.
-HTTP caching (ETags, the rendered feeds a process keeps) stays in web/feeds.py.
+rendering/ical.py writes iCalendar from values; here is what is around it: VEVENTs kept
+between renders in the `vevents` cache (Redis in production, shared by every worker),
+under a digest of everything they were written from, and the `render_failed` flags of
+meetups a feed had to leave out. HTTP caching (ETags, the rendered feeds a process keeps)
+stays in web/feeds.py. A GET writes no rows for this: the kept VEVENTs are cache entries.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
+from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 
-from calendar_app.models import Flag, RenderedEvent
+from calendar_app.models import Flag
 from calendar_app.rendering.ical import (
     RENDER_VERSION,
     EventBuilder,
@@ -26,6 +30,7 @@ from calendar_app.rendering.ical import (
 from calendar_app.rules import FlagKind
 
 RENDER_FAILED = FlagKind.RENDER_FAILED  # a meetup a feed had to leave out
+KEPT_FOR = 14 * 24 * 3600  # seconds a written VEVENT is kept (a digest never goes stale)
 logger = logging.getLogger(__name__)
 
 
@@ -42,7 +47,7 @@ def render_calendar(
     `description` is the FilterSet's description, `source_url` the feed's own absolute URL,
     `site_url` the scheme and host the meetup pages are linked under. With `keep`, VEVENTs
     written before from exactly the same data are read back, and the others kept for next
-    time (see RenderedEvent).
+    time (in the `vevents` cache).
     """
     builder = EventBuilder(site_url)
     meetups = feed_meetups(queryset)
@@ -64,49 +69,34 @@ def kept_events(
 ) -> list[bytes]:
     """The VEVENTs of `meetups` (the rows of `queryset`): kept ones read, the others written.
 
-    One query reads what is kept for the whole queryset; what had to be written is stored
-    for next time, if the database lets us now (a busy database only costs a rewrite).
+    One cache read for the whole feed; what had to be written is kept for next time. A
+    cache that does not answer only costs a rewrite, never the feed.
     """
     if not meetups:
         return []
-    kept = {
-        pk: (digest, body)
-        for pk, digest, body in RenderedEvent.objects.filter(
-            meetup_id__in=queryset.order_by().values("pk")
-        ).values_list("meetup_id", "digest", "body")
-    }
+    keys = [f"vevent:{event_digest(meetup, builder.site_url)}" for meetup in meetups]
+    kept = _cache_call("read", lambda: caches["vevents"].get_many(keys)) or {}
     events: list[bytes] = []
-    written: list[RenderedEvent] = []
-    for meetup in meetups:
-        digest = event_digest(meetup, builder.site_url)
-        known = kept.get(meetup.pk)
-        if known is not None and known[0] == digest:
-            events.append(bytes(known[1]))  # PostgreSQL gives a memoryview
-            continue
-        body = builder.vevent(meetup)
+    written: dict[str, bytes] = {}
+    for meetup, key in zip(meetups, keys, strict=True):
+        body = kept.get(key)
         if body is None:
-            continue
+            body = builder.vevent(meetup)
+            if body is None:
+                continue
+            written[key] = body
         events.append(body)
-        written.append(RenderedEvent(meetup_id=meetup.pk, digest=digest, body=body))
-    keep_events(written)
+    if written:
+        _cache_call("write", lambda: caches["vevents"].set_many(written, timeout=KEPT_FOR))
     return events
 
 
-def keep_events(rows: list[RenderedEvent]) -> None:
-    """Store written VEVENTs, replacing older ones; never fails the feed that wrote them."""
-    if not rows:
-        return
-    rows.sort(key=lambda row: row.meetup_id)  # one order for every writer: no deadlocks
+def _cache_call(what: str, call: Callable[[], Any]) -> Any:
     try:
-        with transaction.atomic():
-            RenderedEvent.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["meetup"],
-                update_fields=["digest", "body"],
-            )
-    except DatabaseError as exc:  # locked, or a meetup deleted meanwhile
-        logger.info("%d VEVENTs not kept (%s); they are written again next time", len(rows), exc)
+        return call()
+    except Exception as exc:  # Redis down or full: the feed is written without it
+        logger.warning("VEVENT cache %s failed (%s); rendering without it", what, exc)
+        return None
 
 
 def flag_render_failures(pks: list[int]) -> None:

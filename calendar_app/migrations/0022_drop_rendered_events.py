@@ -1,0 +1,14 @@
+# The feeds keep the VEVENTs they wrote in the `vevents` cache: a GET writes no rows.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('calendar_app', '0013_search_folded_columns'),
+    ]
+
+    operations = [
+        migrations.DeleteModel(name='RenderedEvent'),
+    ]
