@@ -28,6 +28,7 @@ from calendar_app.rendering.ical import (
     written_events,
 )
 from calendar_app.rules import FlagKind
+from calendar_app.services.flags import flags_raise
 
 RENDER_FAILED = FlagKind.RENDER_FAILED  # a meetup a feed had to leave out
 KEPT_FOR = 14 * 24 * 3600  # seconds a written VEVENT is kept (a digest never goes stale)
@@ -109,9 +110,6 @@ def flag_render_failures(pks: list[int]) -> None:
     message = "A feed had to leave this meetup out: its VEVENT could not be written (see log)."
     try:
         with transaction.atomic():
-            for pk in sorted(set(pks)):
-                Flag.objects.get_or_create(
-                    kind=RENDER_FAILED, meetup_id=pk, resolved=False, defaults={"message": message}
-                )
+            flags_raise(Flag(kind=RENDER_FAILED, meetup_id=pk, message=message) for pk in pks)
     except DatabaseError as exc:
         logger.warning("render_failed flags for meetups %s not raised (%s)", pks, exc)

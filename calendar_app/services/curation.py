@@ -33,6 +33,7 @@ from calendar_app.models import (
     SubmissionStatus,
     zone_or_none,
 )
+from calendar_app.services.flags import flags_raise
 from calendar_app.services.geocode import (
     geocode_place,
     places_region,
@@ -317,7 +318,7 @@ def _meetup_from(submission: Submission, user: User) -> Meetup:
     if submission.location:
         places = PlaceResolver()
         places.prepare([submission.location])
-        Flag.objects.bulk_create(places.flags())
+        flags_raise(places.flags())
         place_id = places.usable_id(submission.location)
         if place_id:
             MeetupPlace.objects.create(meetup=meetup, place_id=place_id, position=0)

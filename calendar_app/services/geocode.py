@@ -27,6 +27,7 @@ from calendar_app.models import (
     normalise_country_code,
 )
 from calendar_app.rules import FlagKind
+from calendar_app.services.flags import flags_raise
 from calendar_app.services.history import history_save
 from calendar_app.services.search_index import search_text_refresh
 
@@ -152,12 +153,7 @@ def raise_place_flags(*, place: Place, problems: list[tuple[str, str]]) -> int:
     kinds = {kind for kind, _ in problems}
     stale = place.flags.filter(resolved=False, kind__in=PLACE_FLAG_KINDS).exclude(kind__in=kinds)
     stale.update(resolved=True, resolved_at=timezone.now())
-    open_kinds = set(
-        place.flags.filter(resolved=False, kind__in=kinds).values_list("kind", flat=True)
-    )
-    new = [Flag(kind=k, message=m, place=place) for k, m in problems if k not in open_kinds]
-    Flag.objects.bulk_create(new)
-    return len(new)
+    return len(flags_raise(Flag(kind=k, message=m, place=place) for k, m in problems))
 
 
 def places_region(places: Sequence[Place]) -> str:

@@ -32,6 +32,7 @@ from calendar_app.matching.match import Issue, KnownMeetup, New, Sighted, match
 from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
+from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivor_of, survivors
 from calendar_app.services.ingest.write import PlanWriter
@@ -260,41 +261,35 @@ class FeedMerge:
                 )
 
     def problem_flags(self, ids: list[int]) -> None:
-        """What the reader found wrong, once per message: on the meetup when the event
-        survived it (a series' occurrences share their master's problems)."""
-        found: dict[str, Flag] = {}
-        located = [(p, i) for e, i in zip(self.events, ids, strict=True) for p in e.problems]
-        for problem, meetup_id in [*located, *((p, None) for p in self.feed.problems)]:
-            message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
-            found.setdefault(
-                message,
+        """What the reader found wrong: one flag per meetup that survived it, naming each
+        problem once (a series' occurrences share their master's problems); one flag per
+        problem of the feed itself."""
+        on_meetup: dict[int, dict[str, str]] = {}
+        for event, meetup_id in zip(self.events, ids, strict=True):
+            for problem in event.problems:
+                message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
+                on_meetup.setdefault(meetup_id, {}).setdefault(message, problem.raw[:MAX_RAW])
+        for meetup_id, found in on_meetup.items():
+            self.flags.append(
                 Flag(
                     kind=FlagKind.CALENDAR_PROBLEM,
                     meetup_id=meetup_id,
-                    raw=problem.raw[:MAX_RAW],
-                    message=message,
-                ),
+                    raw="\n".join(dict.fromkeys(found.values()))[:MAX_RAW],
+                    message="\n".join(found),
+                )
             )
-        self.flags += found.values()
+        for problem in self.feed.problems:
+            self.flags.append(
+                Flag(
+                    kind=FlagKind.CALENDAR_PROBLEM,
+                    raw=problem.raw[:MAX_RAW],
+                    message=f"{self.label}: {problem.uid or 'the feed'}: {problem.message}",
+                )
+            )
 
     def save_flags(self) -> None:
         """New flags only: a feed read again raises what it raised before once."""
-        calendar_kinds = (FlagKind.CALENDAR_PROBLEM, FlagKind.GONE_FROM_CALENDAR)
-        mine = [f for f in self.flags if f.kind in calendar_kinds]
-        seen: set[tuple[str, str, int | None]] = set(
-            Flag.objects.filter(
-                kind__in=calendar_kinds, message__in=[f.message for f in mine]
-            ).values_list("kind", "message", "meetup_id")
-        )
-        new = []
-        for flag in self.flags:
-            key = (flag.kind, flag.message, flag.meetup_id)
-            if flag.kind in calendar_kinds and key in seen:
-                continue
-            seen.add(key)
-            new.append(flag)
-        Flag.objects.bulk_create(new)
-        self.counts.flagged = len(new)
+        self.counts.flagged = len(flags_raise(self.flags))
 
 
 def place_zones(ids: Iterable[int | None]) -> dict[int, str]:

@@ -27,6 +27,7 @@ from calendar_app.matching.match import Issue, Plan, Sighted, match, refresh
 from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
 from calendar_app.search_text import load_tables
 from calendar_app.services.data_version import data_changed
+from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
@@ -452,8 +453,7 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     resolved = set().union(*(listing.resolved for listing in listings))
     for flag in flags:
         flag.resolved = (flag.kind, flag.line, flag.message) in resolved
-    Flag.objects.bulk_create(flags)
-    report.flagged += len(flags)
+    report.flagged += len(flags_raise(flags))
     report.meetups_created += written.created
     report.meetups_updated += written.updated
 
@@ -497,5 +497,5 @@ def refresh_meetups(ids: Iterable[int]) -> Plan:
     writer = PlanWriter(plan, known)
     written = writer.apply_new()
     writer.apply_rest(written)
-    Flag.objects.bulk_create(written.flags)
+    flags_raise(written.flags)
     return plan
