@@ -3,8 +3,9 @@
 Nothing of a submission is public until a curator accepts it in the admin. The form is
 the untrusted edge: CSRF (Django's middleware), a honeypot field, a per-address limit on
 the proposals accepted (counted in the shared cache, in this process's memory while that
-cache is unreachable: the form never fails because Redis is down), size limits, http(s)
-links only, control characters stripped, and a calendar URL must not point into the server's own network (it will be fetched).
+cache is unreachable: the form never fails because Redis is down), size limits,
+http(s) links only, control characters stripped, and a calendar URL must not point into
+the server's own network (it will be fetched).
 """
 
 from __future__ import annotations
