@@ -45,7 +45,7 @@ from calendar_app.models import (
 from calendar_app.page_cache import accepts_gzip
 from calendar_app.querystring import feed_url, filter_query
 from calendar_app.rules import FEED_PAST_WINDOW
-from calendar_app.selectors import filtered_meetups
+from calendar_app.selectors import bounded_feed, filtered_meetups
 from calendar_app.services.export_json import json_items
 from calendar_app.services.feed_cache import render_calendar
 from calendar_app.services.ical import RENDER_VERSION
@@ -163,6 +163,9 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return filter_errors(filterset)
+    queryset = bounded_feed(queryset)
+    # The normalised filter (unknown parameters and their order ignored) names the feed in
+    # its SOURCE and ETag, so the rendered body kept under that ETag answers any spelling.
     source = feed_url(site_root(), request.GET)
     plain = validators("ics", queryset, source)
     # Calendar clients accept gzip: the feed is compressed once per version and kept (a

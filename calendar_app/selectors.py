@@ -32,6 +32,7 @@ from calendar_app.models import (
     region_label,
 )
 from calendar_app.nearby import CityLookup, find_city
+from calendar_app.rules import FEED_MAX_EVENTS, FEED_MAX_PAST
 from calendar_app.search import terms_of
 from calendar_app.services.survivor import follow_merges
 
@@ -57,6 +58,27 @@ def filtered_meetups(
     if filterset.wants_default_window:
         result = result.since(timezone.localdate() - timedelta(days=past_days))
     return filterset, result
+
+
+def bounded_feed(queryset: MeetupQuerySet, *, today: date | None = None) -> MeetupQuerySet:
+    """`queryset` within a feed's bounds (rules.FEED_MAX_PAST, FEED_MAX_EVENTS), still a
+    filter (no slice, no list of ids), so validators and renders read it as before. One
+    query when the feed is within bounds, four when it is not."""
+    today = today or timezone.localdate()
+    queryset = queryset.since(today - FEED_MAX_PAST)
+    if queryset.count() <= FEED_MAX_EVENTS:  # the usual case: one query
+        return queryset
+    upcoming = queryset.since(today)
+    dates = upcoming.order_by("start_date").values_list("start_date", flat=True)
+    over = list(dates[FEED_MAX_EVENTS : FEED_MAX_EVENTS + 1])
+    if over:  # more upcoming meetups than a feed holds: the soonest, and no past
+        return upcoming.filter(start_date__lt=over[0])
+    room = FEED_MAX_EVENTS - upcoming.count()
+    past = queryset.filter(end_date__lt=today).order_by("-start_date")
+    over = list(past.values_list("start_date", flat=True)[room : room + 1])
+    if over:  # the newest of the past that fits
+        return queryset.filter(Q(end_date__gte=today) | Q(start_date__gt=over[0]))
+    return queryset
 
 
 @dataclass
