@@ -45,6 +45,7 @@ from calendar_app.models import (
     SubmissionStatus,
     zone_or_none,
 )
+from calendar_app.queries.search import text_conditions
 from calendar_app.rendering.export_twir import draft_twir, markdown_preview
 from calendar_app.services import curation
 from calendar_app.services.merge import MERGE_CHOICES
@@ -371,16 +372,13 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         MergedFilter,
         "start_date",
     )
-    search_fields = (
-        "title",
-        "groups__name",
-        "places__text",
-        "places__city",
-        "links__url",
-        "links__canonical_url",
-    )
+    # Searched by get_search_results: the public search's rule over the folded columns.
+    search_fields = ("title",)
+    search_help_text = "Words of the title, organiser or place (accents, case forgiven), or a link."
     date_hierarchy = "start_date"
     list_per_page = 50
+    # No count of the whole table beside the filtered count on every page.
+    show_full_result_count = False
     readonly_fields = (
         "locked",
         "merged_into",
@@ -423,6 +421,23 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         meetups = cast(MeetupQuerySet, super().get_queryset(request))
         return meetups.with_open_flag_count().select_related("duplicate_of").for_display()
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Every word in the folded title, organiser or place (search.text_conditions, as the
+        public search), or a link containing the term: subqueries run once, never a join of
+        links, places and organisers that needs DISTINCT over the whole table."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        words = Q()
+        for condition in text_conditions(term):
+            words &= condition
+        links = MeetupLink.objects.filter(
+            Q(url__contains=term) | Q(canonical_url__contains=term.lower())
+        ).values("meetup_id")
+        return queryset.filter((words if words else Q(pk__in=[])) | Q(pk__in=links)), False
 
     def get_urls(self):
         draft = path(

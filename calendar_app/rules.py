@@ -17,6 +17,12 @@ from calendar_app.twir import canonical_url, is_safe_url
 # Feeds (and `export_events --format ics`) keep this much of the past, so calendar
 # clients see cancellations and recent events.
 FEED_PAST_WINDOW = timedelta(days=30)
+# However a feed is asked for (`include_past`, an old `start`), it reaches no further back
+# than this, and holds at most FEED_MAX_EVENTS meetups (the upcoming ones first, soonest
+# first, then the past, newest first): one uncached render stays bounded in time and bytes
+# whatever the size of the archive (bench/RESULTS.md).
+FEED_MAX_PAST = timedelta(days=365)
+FEED_MAX_EVENTS = 3000
 # A newsletter's "Upcoming Events" cover four weeks from its date.
 NEWSLETTER_WINDOW = timedelta(days=28)
 

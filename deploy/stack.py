@@ -342,9 +342,16 @@ def start_nginx() -> None:
             static_root=str(STATIC),
             upstreams=[f"127.0.0.1:{port}" for port in APP_PORTS],
             cache_dir=str(NGINX / "cache"),
-            proxy_conf=str(DEPLOY / "nginx" / "twirevents-proxy.conf"),
+            proxy_conf=str(NGINX / "proxy.conf"),
         )
     )
+    # The demo listens on a port of its own: the Host header keeps it ($http_host), or a
+    # browser's Origin (http://127.0.0.1:8080) fails Django's CSRF check. Production listens
+    # on the default ports, where $host is the same and no client-chosen port gets through.
+    proxy = (DEPLOY / "nginx" / "twirevents-proxy.conf").read_text()
+    stack_proxy = proxy.replace("proxy_set_header Host $host;", "proxy_set_header Host $http_host;")
+    assert stack_proxy != proxy, "twirevents-proxy.conf no longer sets Host $host"
+    (NGINX / "proxy.conf").write_text(stack_proxy)
     main = (DEPLOY / "nginx" / "stack-main.conf.in").read_text()
     # As root nginx's workers would drop to `nobody`, who cannot write .stack/'s temp dirs.
     main = main.replace("@USER_LINE@", "user root root;" if AS_ROOT else "")

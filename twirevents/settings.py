@@ -206,12 +206,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # BEHIND_PROXY=1 (deploy/): gunicorn listens on loopback only and nginx sets X-Real-IP to the
 # client's address (overwriting any the client sent); without it every login would come from
-# 127.0.0.1 and one attacker could lock a curator out for everyone. Never set it when the
-# application server is reachable directly: the header would be the client's to choose.
+# 127.0.0.1 and one attacker could lock a curator out for everyone. The header is trusted only
+# from TRUSTED_PROXIES (nginx's address as gunicorn sees it). One rule for axes, the
+# submission limit and the logs: twirevents.client_address.client_address.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_REAL_IP", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
-)
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES", "127.0.0.1,::1"))
+AXES_CLIENT_IP_CALLABLE = "twirevents.client_address.client_address"
 
 
 def _origin(url: str) -> str:
@@ -261,6 +261,8 @@ if CACHE_URL:
             "KEY_PREFIX": "twirevents-vevents",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
+        # This process's own memory: where the submission limit counts while Redis is down.
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 else:
     CACHES = {
@@ -274,11 +276,16 @@ else:
             "LOCATION": "vevents",
             "OPTIONS": {"MAX_ENTRIES": 50000},
         },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client": {"()": "twirevents.client_address.ClientAddressFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s [%(client)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client"], "formatter": "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from calendar_app.models import (
 from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
 from calendar_app.queries.nearby import CityLookup, find_city
 from calendar_app.queries.search import terms_of
+from calendar_app.rules import FEED_MAX_EVENTS, FEED_MAX_PAST
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
@@ -56,6 +58,27 @@ def filtered_meetups(
     if filterset.wants_default_window:
         result = result.since(timezone.localdate() - timedelta(days=past_days))
     return filterset, result
+
+
+def bounded_feed(queryset: MeetupQuerySet, *, today: date | None = None) -> MeetupQuerySet:
+    """`queryset` within a feed's bounds (rules.FEED_MAX_PAST, FEED_MAX_EVENTS), still a
+    filter (no slice, no list of ids), so validators and renders read it as before. One
+    query when the feed is within bounds, four when it is not."""
+    today = today or timezone.localdate()
+    queryset = queryset.since(today - FEED_MAX_PAST)
+    if queryset.count() <= FEED_MAX_EVENTS:  # the usual case: one query
+        return queryset
+    upcoming = queryset.since(today)
+    dates = upcoming.order_by("start_date").values_list("start_date", flat=True)
+    over = list(dates[FEED_MAX_EVENTS : FEED_MAX_EVENTS + 1])
+    if over:  # more upcoming meetups than a feed holds: the soonest, and no past
+        return upcoming.filter(start_date__lt=over[0])
+    room = FEED_MAX_EVENTS - upcoming.count()
+    past = queryset.filter(end_date__lt=today).order_by("-start_date")
+    over = list(past.values_list("start_date", flat=True)[room : room + 1])
+    if over:  # the newest of the past that fits
+        return queryset.filter(Q(end_date__gte=today) | Q(start_date__gt=over[0]))
+    return queryset
 
 
 @dataclass
@@ -381,58 +404,92 @@ class GroupRow:
 
 @dataclass
 class GroupDirectory:
-    """The groups page: groups with where they meet, narrowed by a search or near a city."""
+    """The groups page: a page of groups with where they meet, narrowed by a search or near
+    a city; `count` groups in all."""
 
     rows: list[GroupRow]
     q: str = ""
     near_city: str = ""
     radius_km: float = DEFAULT_RADIUS_KM
     lookup: CityLookup | None = None
+    page: Page | None = None
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page is not None else len(self.rows)
 
     @property
     def error(self) -> str:
         return self.lookup.error if self.lookup is not None else ""
 
 
+GROUPS_PER_PAGE = 60
+
+
 def group_directory(params: QueryDict, *, today: date | None = None) -> GroupDirectory:
-    """Every group with a public meetup, its usual place and region; `q` searches names and
-    places (folded, with city aliases), `near_city` keeps those meeting within `radius_km`."""
-    groups = list(group_list(today=today))
-    homes = group_homes([group.pk for group in groups])
-    rows = [GroupRow(g, homes.get(g.pk), _region_label(homes.get(g.pk))) for g in groups]
-    directory = GroupDirectory(rows, q=params.get("q", "").strip()[:200])
-    if directory.q:
-        directory.rows = [row for row in directory.rows if _group_matches(row, directory.q)]
+    """The groups with a public meetup, a page at a time (GROUPS_PER_PAGE): their usual
+    place and region; `q` searches names and places (folded, with city aliases),
+    `near_city` keeps those meeting within `radius_km`, nearest first. Whatever the number
+    of groups, a page costs the same queries and renders GROUPS_PER_PAGE cards: the whole
+    list is only ids (and, for a search, names and usual places)."""
+    directory = GroupDirectory([], q=params.get("q", "").strip()[:200])
     directory.near_city = params.get("near_city", "").strip()[:200]
-    if directory.near_city:
-        _near(directory, params.get("radius_km", ""))
+    public = Meetup.objects.filter(groups=OuterRef("pk"), duplicate_of__isnull=True).exclude(
+        status=Status.HIDDEN
+    )
+    listed = Group.objects.filter(Exists(public)).order_by("name", "pk")
+    homes: dict[int, Place] = {}
+    distances: dict[int, float] = {}
+    if directory.q or directory.near_city:
+        names = dict(listed.values_list("pk", "search_name"))
+        homes = group_homes(list(names))
+        ids = [pk for pk in names if _group_matches(names[pk], homes.get(pk), directory.q)]
+        if directory.near_city:
+            ids = _near(directory, params.get("radius_km", ""), ids, homes, distances)
+    else:
+        ids = list(listed.values_list("pk", flat=True))
+    directory.page = page = Paginator(ids, GROUPS_PER_PAGE).get_page(params.get("page"))
+    page_ids = list(page.object_list)
+    groups = group_list(today=today).filter(pk__in=page_ids).in_bulk(page_ids)
+    homes = homes or group_homes(page_ids)
+    for pk in page_ids:
+        if pk in groups:
+            home = homes.get(pk)
+            row = GroupRow(groups[pk], home, _region_label(home), distances.get(pk))
+            directory.rows.append(row)
     return directory
 
 
-def _near(directory: GroupDirectory, radius_text: str) -> None:
-    """Keep the groups whose usual place is within the radius of the city, nearest first."""
+def _near(
+    directory: GroupDirectory,
+    radius_text: str,
+    ids: list[int],
+    homes: dict[int, Place],
+    distances: dict[int, float],
+) -> list[int]:
+    """The groups whose usual place is within the radius of the city, nearest first."""
     try:
         radius = float(radius_text or DEFAULT_RADIUS_KM)
     except ValueError:
         radius = DEFAULT_RADIUS_KM
     directory.radius_km = min(max(radius, 1.0), float(MAX_RADIUS_KM))
     directory.lookup = lookup = find_city(directory.near_city)
-    near: list[GroupRow] = []
-    for row in directory.rows:
-        if lookup.point is None or row.home is None:
+    if lookup.point is None:
+        return []
+    for pk in ids:  # by name
+        home = homes.get(pk)
+        if home is None or home.latitude is None or home.longitude is None:
             continue
-        if row.home.latitude is None or row.home.longitude is None:
-            continue
-        row.distance_km = distance_km(lookup.point, (row.home.latitude, row.home.longitude))
-        if row.distance_km <= directory.radius_km:
-            near.append(row)
-    directory.rows = sorted(near, key=lambda row: row.distance_km or 0.0)
+        distance = distance_km(lookup.point, (home.latitude, home.longitude))
+        if distance <= directory.radius_km:
+            distances[pk] = distance
+    return sorted(distances, key=distances.__getitem__)  # stable: by name at one distance
 
 
-def _group_matches(row: GroupRow, query: str) -> bool:
+def _group_matches(search_name: str, home: Place | None, query: str) -> bool:
     """Every word in the name or the usual place (accents, case and city aliases forgiven),
-    by the rule the meetup search applies in SQL."""
-    text = row.group.search_name + (row.home.search_text if row.home else "")
+    by the rule the meetup search applies in SQL; no query keeps every group."""
+    text = search_name + (home.search_text if home else "")
     return all(terms.matches(text) for terms in terms_of(query))
 
 

@@ -42,7 +42,7 @@ from calendar_app.models import (
     Status,
 )
 from calendar_app.queries.filters import MeetupFilter
-from calendar_app.queries.selectors import filtered_meetups
+from calendar_app.queries.selectors import bounded_feed, filtered_meetups
 from calendar_app.rendering.export_json import json_items
 from calendar_app.rendering.feed_cache import render_calendar
 from calendar_app.rendering.ical import RENDER_VERSION
@@ -163,6 +163,9 @@ def events_ics(request: HttpRequest) -> HttpResponse:
     filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return filter_errors(filterset)
+    queryset = bounded_feed(queryset)
+    # The normalised filter (unknown parameters and their order ignored) names the feed in
+    # its SOURCE and ETag, so the rendered body kept under that ETag answers any spelling.
     source = feed_url(site_root(), request.GET)
     plain = validators("ics", queryset, source)
     # Calendar clients accept gzip: the feed is compressed once per version and kept (a

@@ -1,32 +1,43 @@
 """`/submit/`: organisers propose an event or a calendar to follow; a curator decides.
 
 Nothing of a submission is public until a curator accepts it in the admin. The form is
-the untrusted edge: CSRF (Django's middleware), a honeypot field, a per-address rate
-limit on the cache, size limits, http(s) links only, control characters stripped, and a
-calendar URL must not point into the server's own network (it will be fetched).
+the untrusted edge: CSRF (Django's middleware), a honeypot field, a per-address limit on
+the proposals accepted (counted in the shared cache, in this process's memory while that
+cache is unreachable: the form never fails because Redis is down), size limits,
+http(s) links only, control characters stripped, and a calendar URL must not point into
+the server's own network (it will be fetched).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
+import time
 import zoneinfo
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django_ratelimit.decorators import ratelimit
+from redis.exceptions import RedisError
 
 from calendar_app.models import Attendance, Submission, SubmissionKind
 from calendar_app.services.submissions import submission_create
 from calendar_app.text import one_line
 from calendar_app.twir import is_safe_url
+from twirevents.client_address import client_address
 
 DEFAULT_RATE = "5/h"
 HONEYPOT = "website"
 TEXT_FIELDS = ("title", "location", "group_name", "timezone")
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+CACHE_ERRORS = (RedisError, OSError)
+logger = logging.getLogger(__name__)
 
 
 def resolves_inside(url: str) -> bool:
@@ -44,8 +55,31 @@ def resolves_inside(url: str) -> bool:
     return False
 
 
-def submit_rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "SUBMISSIONS_RATE", DEFAULT_RATE)
+def submit_rate() -> tuple[int, int]:
+    """SUBMISSIONS_RATE ("5/h", "10/30m"): proposals accepted per address, per seconds."""
+    count, _, period = getattr(settings, "SUBMISSIONS_RATE", DEFAULT_RATE).partition("/")
+    return int(count), int(period[:-1] or 1) * PERIODS[period[-1]]
+
+
+def _counted(request: HttpRequest, operation: Callable[[BaseCache, str, int], int]) -> int:
+    """`operation(cache, key)` on this address's counter for the current window: in the
+    shared cache, or in this process's memory while the shared one is unreachable."""
+    _, period = submit_rate()
+    key = f"submit-accepted:{client_address(request)}:{period}:{int(time.time()) // period}"
+    try:
+        return operation(caches["default"], key, period)
+    except CACHE_ERRORS:
+        logger.warning("submit: shared cache unreachable, counting in local memory")
+        return operation(caches["local"], key, period)
+
+
+def _read(cache: BaseCache, key: str, period: int) -> int:
+    return int(cache.get(key, 0))
+
+
+def _increment(cache: BaseCache, key: str, period: int) -> int:
+    cache.add(key, 0, period + 60)
+    return int(cache.incr(key))
 
 
 class SubmissionForm(forms.ModelForm):
@@ -111,16 +145,17 @@ class SubmissionForm(forms.ModelForm):
             self.add_error("calendar_url", "This address cannot be fetched from here.")
 
 
-@ratelimit(key="ip", rate=submit_rate, method="POST", block=False)
 def submit(request: HttpRequest) -> HttpResponse:
-    """The form; after sending, a clear message (and nothing public yet)."""
+    """The form; after sending, a clear message (and nothing public yet). Only accepted
+    proposals count towards the limit: a form sent back with its errors costs nothing."""
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            form = SubmissionForm(request.POST)
+        form = SubmissionForm(request.POST)
+        limit, _ = submit_rate()
+        if _counted(request, _read) >= limit:
             form.add_error(None, "Too many proposals from your address; please try later.")
             return render(request, "calendar_app/submit.html", {"form": form}, status=429)
-        form = SubmissionForm(request.POST)
         if form.is_valid():
+            _counted(request, _increment)
             if not form.cleaned_data.get(HONEYPOT):  # a bot: thanked, not kept
                 values = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT}
                 submission_create(values=values)

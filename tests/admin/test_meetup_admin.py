@@ -262,3 +262,27 @@ def test_two_primary_links_are_refused_with_a_message(curator_client):
     assert response.status_code == 200
     assert "Only one link can be the primary link." in response.content.decode()
     assert meetup.links.filter(primary=True).count() == 1
+
+
+def test_changelist_search_is_the_folded_search_and_counts_once(
+    curator_client, django_assert_max_num_queries
+):
+    """The admin's search reads the folded columns (accents, case, city names forgiven) and
+    links; no page counts the whole table beside the filtered count."""
+    munich = make_place("München, DE", city="Munich", country="DE")
+    wanted = make_meetup(
+        "Rust Café Night",
+        groups=[make_group("Rust Zürich")],
+        places=[munich],
+        links=[("https://www.meetup.com/rust-zurich/events/123/", "")],
+    )
+    for n in range(60):
+        make_meetup(f"Other {n}", groups=[make_group(f"Group {n}")])
+    cl = curator_client.get(CHANGELIST).context["cl"]
+    assert cl.result_count == 61 and cl.show_full_result_count is False
+    for term in ("cafe", "ZURICH rust", "munchen", "meetup.com/rust-zurich/events/123"):
+        with django_assert_max_num_queries(11):  # session, user, counts, page, columns
+            found = curator_client.get(CHANGELIST, {"q": term}).context["cl"]
+        assert list(found.result_list) == [wanted], term
+        assert found.full_result_count is None  # no second count of everything
+    assert curator_client.get(CHANGELIST, {"q": "nowhere"}).context["cl"].result_count == 0

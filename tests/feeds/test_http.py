@@ -156,9 +156,56 @@ def test_a_repeated_request_is_served_from_the_rendered_feed(client, django_asse
 
     first = client.get("/feeds/events.ics")
     assert rendered_feeds.get(first["ETag"]) == first.content
-    with django_assert_max_num_queries(4):  # the validators only
+    with django_assert_max_num_queries(5):  # the feed's bounds (one count), the validators
         second = client.get("/feeds/events.ics")
     assert second.content == first.content
+
+
+def test_any_spelling_of_a_filter_is_served_from_the_one_rendered_feed(
+    client, sample, django_assert_max_num_queries
+):
+    """Unknown parameters and the order of the known ones name no new feed: a random query
+    string cannot make the server render again."""
+    first = client.get("/feeds/events.ics?region=europe&include_past=1")
+    assert first.status_code == 200
+    for query in (
+        "include_past=1&region=europe",
+        "region=europe&include_past=1&utm_source=x&nonce=81723",
+        "nonce=1&include_past=1&region=europe&page=9",
+    ):
+        with django_assert_max_num_queries(5):
+            again = client.get(f"/feeds/events.ics?{query}")
+        assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_feed_is_bounded_in_time_and_size(client, settings, monkeypatch):
+    """include_past or an old start reach back a year at most; past the size bound the
+    upcoming meetups are kept (soonest first) and the oldest of the past dropped."""
+    from datetime import date, timedelta
+
+    from calendar_app.queries import selectors
+    from tests.factories import make_meetup
+
+    today = date.today()
+    old = make_meetup("Two years ago", start=today - timedelta(days=730))
+    months = [make_meetup(f"Past {n}", start=today - timedelta(days=30 * n)) for n in (1, 2, 3)]
+    coming = [make_meetup(f"Coming {n}", start=today + timedelta(days=7 * n)) for n in (1, 2)]
+
+    def uids(query: str) -> set[str]:
+        body = client.get("/feeds/events.ics?" + query).content.decode()
+        return {line[4:].strip() for line in body.splitlines() if line.startswith("UID:")}
+
+    everything = uids("include_past=1")
+    assert not any(str(old.uid) in u for u in everything)  # beyond a year
+    assert all(any(str(m.uid) in u for u in everything) for m in months + coming)
+    assert not any(str(old.uid) in u for u in uids(f"start={today.year - 3}-01-01"))
+    monkeypatch.setattr(selectors, "FEED_MAX_EVENTS", 4)
+    bounded = uids("include_past=1&bound=4")
+    kept = {m.title for m in months + coming if any(str(m.uid) in u for u in bounded)}
+    assert kept == {"Coming 1", "Coming 2", "Past 1", "Past 2"}
+    monkeypatch.setattr(selectors, "FEED_MAX_EVENTS", 1)
+    kept = {m.title for m in months + coming if any(str(m.uid) in u for u in uids("x=1"))}
+    assert kept == {"Coming 1"}
 
 
 def test_gzip_for_clients_that_accept_it(client, sample):

@@ -34,8 +34,10 @@ def test_site_renders_with_every_placeholder_filled(tmp_path):
     for directive in (
         "server 127.0.0.1:8001",
         "server 127.0.0.1:8002",
-        "client_header_timeout 10s;",
+        "client_header_timeout 5s;",
         "client_body_timeout 10s;",
+        "limit_conn_zone $binary_remote_addr zone=twirevents_per_address:10m;",
+        "limit_conn twirevents_per_address 64;",
         "alias /srv/twirevents/static/;",
         "gzip on;",
         "proxy_cache_bypass $cookie_sessionid $cookie_csrftoken;",
@@ -47,8 +49,14 @@ def test_site_renders_with_every_placeholder_filled(tmp_path):
         "proxy_set_header X-Forwarded-Proto $scheme;",
         "proxy_set_header X-Real-IP $remote_addr;",
         "proxy_set_header Host $host;",
+        "proxy_next_upstream error timeout http_502;",  # the app's own 503 is passed on
     ):
         assert directive in proxy, directive
+    healthz = site[site.index("location = /healthz") :]
+    healthz = healthz[: healthz.index("}")]
+    assert "proxy_next_upstream off;" in healthz and "proxy_cache " not in healthz
+    main = (DEPLOY / "nginx" / "stack-main.conf.in").read_text()
+    assert "worker_connections 8192;" in main
 
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")

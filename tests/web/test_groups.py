@@ -68,7 +68,7 @@ def test_query_count_does_not_grow(client, berlin, munich, django_assert_max_num
         )
     with django_assert_max_num_queries(11):  # 10, and one for the whole history
         assert client.get(f"/groups/{group.slug}/").status_code == 200
-    with django_assert_max_num_queries(3):  # groups, their usual places, those places
+    with django_assert_max_num_queries(4):  # ids, a page of groups, their usual places (2)
         assert client.get("/groups/").status_code == 200
 
 
@@ -101,3 +101,32 @@ def test_groups_near_a_city(client, sample):
     assert "within 100 km of Potsdam, Germany" in response.content.decode()
     ambiguous = client.get("/groups/", {"near_city": "Cambridge"}).content.decode()
     assert "Which one did you mean" in ambiguous and ambiguous.count("group-card") == 0
+
+
+def test_the_directory_is_a_page_at_a_time_with_bounded_queries(
+    client, berlin, django_assert_max_num_queries
+):
+    """5,500 organisers took 20-27 s in one page: now a page of GROUPS_PER_PAGE cards, and the
+    same few queries whatever the number of groups."""
+    from calendar_app.queries.selectors import GROUPS_PER_PAGE
+
+    total = 2 * GROUPS_PER_PAGE + 7
+    for n in range(total):
+        make_meetup(
+            f"M{n}", start=date(2030, 1, 1), places=[berlin], groups=[make_group(f"G{n:03}")]
+        )
+    with django_assert_max_num_queries(4):  # ids, the page's groups, their places (2)
+        first = client.get("/groups/")
+    assert first.status_code == 200
+    assert len(first.context["groups"]) == GROUPS_PER_PAGE
+    assert f"{total} organisers" in first.content.decode()
+    assert first.context["groups"][0].group.name == "G000"
+    assert len(first.context["markers"]) == 1  # one place, the page's groups on it
+    with django_assert_max_num_queries(4):
+        last = client.get("/groups/", {"page": "3"})
+    names = [row.group.name for row in last.context["groups"]]
+    assert names == [f"G{n:03}" for n in range(2 * GROUPS_PER_PAGE, total)]
+    assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
+    with django_assert_max_num_queries(5):  # a search reads names and usual places once
+        found = client.get("/groups/", {"q": "g12"})
+    assert [row.group.name for row in found.context["groups"]] == [f"G12{n}" for n in range(7)]
