@@ -41,8 +41,9 @@ from calendar_app.services.geocode import (
 )
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.history import history_save
+from calendar_app.services.joins import merge_groups
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
-from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.search_index import search_text_refresh
 from calendar_app.services.times import meetup_set_times

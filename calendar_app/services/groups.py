@@ -10,7 +10,7 @@ from calendar_app.rules import group_alias_keys
 from calendar_app.services.bulk import insert_objects, insert_rows, update_objects, update_values
 from calendar_app.services.history import history_rows
 from calendar_app.services.ingest.sql import day, marks, quoted, select, table
-from calendar_app.services.merge import merge_groups
+from calendar_app.services.joins import merge_groups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup

@@ -42,7 +42,7 @@ from calendar_app.services.ingest.match import (
     Plan,
 )
 from calendar_app.services.ingest.sql import marks, quoted, select, table
-from calendar_app.services.merge import join_meetups
+from calendar_app.services.joins import join_meetups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.twir.records import ParsedEntry
 
