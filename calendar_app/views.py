@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import SU, relativedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -147,7 +148,7 @@ class QuickRange:
 
 def quick_ranges(today: date, params: QueryDict) -> list[QuickRange]:
     """This week, this weekend, the next 30 days, or the past too: one click each."""
-    sunday = today + timedelta(days=6 - today.weekday())
+    sunday = today + relativedelta(weekday=SU)  # today if it is a Sunday
     saturday = max(today, sunday - timedelta(days=1))
     spans = [
         ("This week", today, sunday),
