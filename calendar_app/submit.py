@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import zoneinfo
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
@@ -70,7 +71,7 @@ class SubmissionForm(forms.ModelForm):
         }
         labels = {"group_name": "Organiser"}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["attendance"].required = False  # a calendar has none

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import SU, relativedelta
 from django.conf import settings
@@ -17,8 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from calendar_app import selectors
-from calendar_app.filters import DEFAULT_RADIUS_KM
+from calendar_app.filters import DEFAULT_RADIUS_KM, MeetupFilter
 from calendar_app.history import group_history
+from calendar_app.models import Meetup
 from calendar_app.month import month_grid
 from calendar_app.structured import event_json_ld
 from calendar_app.subscribe import SubscribeLinks, subscribe_links
@@ -45,7 +47,9 @@ def _neighbour(year: int, month: int, step: int) -> tuple[int, int] | None:
 
 
 @require_safe
-def month_view(request: HttpRequest, year: int | None = None, month: int | None = None):
+def month_view(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
     """The calendar grid of one month (the current one at `/`), with the list's filters."""
     today = timezone.localdate()
     if "go_month" in request.GET or "go_year" in request.GET:
@@ -132,7 +136,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar_app/event_list.html", context)
 
 
-def _subscribe(request: HttpRequest, filterset) -> SubscribeLinks | None:
+def _subscribe(request: HttpRequest, filterset: MeetupFilter) -> SubscribeLinks | None:
     """Feed links for a filter that worked; none for one that failed (its feed would 400)."""
     if filterset.is_bound and not filterset.is_valid():
         return None
@@ -190,8 +194,8 @@ def map_view(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar_app/map.html", context)
 
 
-def _by_day(meetups) -> list[tuple[date, list]]:
-    days: dict[date, list] = {}
+def _by_day(meetups: Any) -> list[tuple[date, list[Meetup]]]:  # a page's meetups
+    days: dict[date, list[Meetup]] = {}
     for meetup in meetups:
         days.setdefault(meetup.start_date, []).append(meetup)
     return list(days.items())

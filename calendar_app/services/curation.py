@@ -237,7 +237,7 @@ def flags_resolve(*, flags: Iterable[Flag], user: User, resolved: bool = True) -
     return count
 
 
-def _user_or_none(user: User):
+def _user_or_none(user: User) -> User:
     return user if user is not None and getattr(user, "pk", None) else None
 
 

@@ -47,7 +47,7 @@ def merge_meetups(
     *,
     survivor: Meetup,
     others: list[Meetup],
-    user=None,
+    user: Any = None,
     choices: Mapping[str, Meetup] | None = None,
 ) -> Meetup:
     """Fold `others` into `survivor`; they get `duplicate_of` and vanish from the public site.
@@ -121,7 +121,7 @@ def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
 
 
 @transaction.atomic
-def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
+def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     """Undo a merge: the rows that moved go back, and the meetup is listed again."""
     data_changed()  # rows move with QuerySet.update: no signals
     survivor = meetup.duplicate_of
@@ -185,6 +185,6 @@ def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
     return record
 
 
-def _save(meetup: Meetup, user, reason: str) -> None:
+def _save(meetup: Meetup, user: Any, reason: str) -> None:
     """Save with the curator and the reason recorded in the meetup's history."""
     history_save(meetup, user=user, reason=reason)
