@@ -58,10 +58,10 @@ FEEDS = {f"/group-{k}.ics": feed(k) for k in range(SOURCES)}
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = FEEDS[self.path]
         etag = f'"{len(body)}-{self.path}"'
         if self.headers.get("If-None-Match") == etag:

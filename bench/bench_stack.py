@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_load as load  # noqa: E402
+import bench_load as load
 
 STACK_URL = os.environ.get("STACK_URL", "http://127.0.0.1:8080").rstrip("/")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -7,6 +7,7 @@ next issue's events section can be drafted from the curated data.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -56,7 +57,7 @@ INLINE_LOCKS = {MeetupLink: "links", MeetupGroup: "groups", MeetupPlace: "places
 DRAFT_DAYS = 28
 
 
-def admin_link(obj, text: str | None = None) -> str:
+def admin_link(obj: models.Model | None, text: str | None = None) -> str:
     """A link to an object's change page in this admin."""
     if obj is None:
         return "-"
@@ -88,10 +89,10 @@ class MergeMixin(admin.ModelAdmin):
     def merge_problem(self, records: list) -> str:
         return "" if len(records) >= 2 else "Select at least two records."
 
-    def merge_suggested(self, records: list):
+    def merge_suggested(self, records: list) -> Any:
         return records[0]
 
-    def merge_records(self, request: HttpRequest, survivor, others: list) -> None:
+    def merge_records(self, request: HttpRequest, survivor: Any, others: list) -> None:
         raise NotImplementedError
 
     def merge_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -143,10 +144,10 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -189,7 +190,7 @@ class MeetupLinkFormSet(forms.BaseInlineFormSet):
         if len(primaries) > 1:
             raise ValidationError("Only one link can be the primary link.")
 
-    def save(self, commit: bool = True):
+    def save(self, commit: bool = True) -> list[Any]:
         if commit:  # clear the old mark first: the constraint must hold after every row
             unmarked = [
                 form.instance.pk
@@ -241,7 +242,7 @@ class SightingInline(SightingLinesInline):
     readonly_fields = fields
     verbose_name_plural = "sightings (the newsletter lines behind this meetup)"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("newsletter")
 
 
@@ -251,7 +252,7 @@ class SourceEventInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = "calendar events (the calendars behind this meetup)"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("source")
 
 
@@ -275,7 +276,7 @@ class MeetupForm(forms.ModelForm):
         fields = Meetup.OWN_FIELDS
         widgets = {"title": forms.TextInput(attrs={"size": 90, "class": "vTextField title-wide"})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unlock: Any = self.fields["unlock"]
         unlock.choices = [(f, f) for f in self.instance.locked_fields or []]
@@ -291,10 +292,10 @@ class HasOpenFlagsFilter(admin.SimpleListFilter):
     title = "open flags"
     parameter_name = "flagged"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("yes", "Has open flags"), ("no", "No open flags")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
             return queryset.filter(open_flags__gt=0)
         if self.value() == "no":
@@ -306,10 +307,10 @@ class MergedFilter(admin.SimpleListFilter):
     title = "merged"
     parameter_name = "merged"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("no", "Not merged"), ("yes", "Merged into another")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in ("yes", "no"):
             return queryset.filter(duplicate_of__isnull=self.value() == "no")
         return queryset
@@ -439,7 +440,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         ).values("meetup_id")
         return queryset.filter((words if words else Q(pk__in=[])) | Q(pk__in=links)), False
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         draft = path(
             "draft-twir/",
             self.admin_site.admin_view(self.draft_twir_view),
@@ -474,7 +475,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
 
     # Edits lock what they change.
 
-    def save_model(self, request, obj: Meetup, form: MeetupForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Meetup, form: MeetupForm, change: bool) -> None:
         curation.meetup_save(
             meetup=obj,
             user=request.user,
@@ -483,7 +484,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
             adding=not change,
         )
 
-    def save_related(self, request, form, formsets, change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         touched = [
             INLINE_LOCKS[formset.model]
@@ -591,14 +592,20 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
     list_select_related = ("first", "second", "decided_by")
     search_fields = ("first__title", "second__title")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="pair")
     def pair(self, candidate: DuplicateCandidate) -> str:
         return format_html("{} / {}", str(candidate.first), str(candidate.second))
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         """Side by side, with "merge" (choosing fields) and "not a duplicate"."""
         candidate = self.get_object(request, object_id)
         if candidate is None:
@@ -671,7 +678,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     fields = (*readonly_fields, "note")
     actions = ("accept", "reject")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="meetup")
@@ -706,16 +713,16 @@ class FlagStateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value() or "open"
         if value == "all":
             return queryset
         return queryset.filter(resolved=value == "resolved")
 
-    def choices(self, changelist):
+    def choices(self, changelist: Any) -> Iterator[Any]:
         current = self.value() or "open"
         for value, label in self.lookup_choices:
             yield {
@@ -768,13 +775,13 @@ class FlagAdmin(admin.ModelAdmin):
     )
     actions = ("resolve", "reopen")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return cast(FlagQuerySet, super().get_queryset(request)).with_context_raw()
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         resolve = path(
             "<int:pk>/resolve/",
             self.admin_site.admin_view(self.resolve_view),
@@ -833,7 +840,7 @@ class FlagAdmin(admin.ModelAdmin):
     def raw_text(self, flag: Flag) -> str:
         return raw_lines(flag.raw_lines)
 
-    def save_model(self, request, obj: Flag, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Flag, form: Any, change: bool) -> None:
         if "resolved" in form.changed_data:
             wanted = obj.resolved
             obj.resolved = not wanted
@@ -870,10 +877,10 @@ class PlaceMeetupInline(ReadOnlyInline):
     def meetup_link(self, row: MeetupPlace) -> str:
         return admin_link(row.meetup)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("meetup")
 
 
@@ -919,7 +926,7 @@ class PlaceAdmin(SimpleHistoryAdmin):
     def meetup_count(self, place: Place) -> int:
         return getattr(place, "meetup_total", 0)
 
-    def save_model(self, request, obj: Place, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Place, form: Any, change: bool) -> None:
         """A curator's correction is final: the geocoder never touches the place again."""
         curation.place_correct(place=obj, user=request.user, changed=form.changed_data)
 
@@ -967,7 +974,7 @@ class GroupAdmin(MergeMixin, SimpleHistoryAdmin):
     def merge_records(self, request: HttpRequest, survivor: Group, others: list) -> None:
         curation.groups_merge(survivor=survivor, others=others, user=request.user)
 
-    def save_model(self, request, obj: Group, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
         curation.group_save(group=obj, user=request.user, changed=form.changed_data)
 
 
@@ -989,7 +996,7 @@ class NewsletterSightingInline(SightingLinesInline):
     def meetup_link(self, sighting: Sighting) -> str:
         return admin_link(sighting.meetup)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("meetup")
 
 
@@ -1038,7 +1045,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             )
         )
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="sightings", ordering="sighting_total")
@@ -1056,7 +1063,7 @@ class NewsletterAdmin(admin.ModelAdmin):
         for newsletter in queryset:
             try:
                 ingest_paths([newsletter.source], force=True)
-            except Exception as error:  # noqa: BLE001 - a bad source must not stop the rest
+            except Exception as error:  # a bad source must not stop the rest
                 self.message_user(request, f"{newsletter}: {error}", messages.ERROR)
                 continue
             self.log_change(request, newsletter, "Ingested again.")
@@ -1085,11 +1092,11 @@ class SightingAdmin(admin.ModelAdmin):
     def meetup_link(self, sighting: Sighting) -> str:
         return admin_link(sighting.meetup)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

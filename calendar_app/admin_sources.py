@@ -6,6 +6,8 @@ Imported by `calendar_app.admin` (which Django discovers); every write goes thro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
@@ -44,14 +46,14 @@ class HealthFilter(admin.SimpleListFilter):
     title = "health"
     parameter_name = "health"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
             ("ok", "Last fetch succeeded"),
             ("failing", "Failing"),
             ("never", "Never fetched"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "ok":
             return queryset.filter(consecutive_failures=0, last_success__isnull=False)
         if self.value() == "failing":
@@ -65,10 +67,10 @@ class KindOfURLFilter(admin.SimpleListFilter):
     title = "calendar"
     parameter_name = "host"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("meetup", "Meetup"), ("luma", "Luma"), ("google", "Google"), ("file", "File")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         patterns = {
             "meetup": Q(url__contains="meetup.com/"),
             "luma": Q(url__contains="lu.ma/") | Q(url__contains="luma.com/"),
@@ -152,7 +154,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="events")
     def event_list(self, source: Source) -> str:
-        if source.pk is None:
+        if not source.pk:  # not saved yet (the add form)
             return "-"
         url = reverse("admin:calendar_app_sourceevent_changelist")
         url += f"?source__id__exact={source.pk}"
@@ -202,8 +204,8 @@ class SourceEventAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -186,7 +187,7 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.country = normalise_country_code(self.country)
         super().save(*args, **kwargs)
 
@@ -354,7 +355,7 @@ class Meetup(models.Model):
     def __str__(self) -> str:
         return f"{self.start_date} {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.updated = timezone.now()
         super().save(*args, **kwargs)
 

@@ -16,7 +16,7 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest
 
-UNKNOWN = "0.0.0.0"  # noqa: S104 - no REMOTE_ADDR (a unix socket): one shared bucket
+UNKNOWN = "0.0.0.0"
 
 
 def _address(value: str | None) -> str | None:

@@ -36,7 +36,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION or not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only-key-twirevents"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-twirevents"
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (DJANGO_ENV=production).")
 if PRODUCTION and (

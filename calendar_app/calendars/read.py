@@ -97,7 +97,7 @@ def _not_a_calendar(text: str) -> str:
 def _parse(text: str, problems: list[Problem]) -> tuple[Calendar | None, str]:
     try:
         calendar = Calendar.from_ical(text)
-    except Exception:  # noqa: BLE001 - one bad VEVENT must not lose the others
+    except Exception:  # one bad VEVENT must not lose the others
         return _parse_blocks(text, problems)
     if not isinstance(calendar, Calendar) or calendar.name != "VCALENDAR":
         return None, "not an iCalendar feed (no VCALENDAR)"
@@ -117,12 +117,12 @@ def _parse_blocks(text: str, problems: list[Problem]) -> tuple[Calendar | None, 
         frame = frame.rstrip() + "\r\nEND:VCALENDAR\r\n"
     try:
         calendar = Calendar.from_ical(frame)
-    except Exception as exc:  # noqa: BLE001 - reported as the feed's error
+    except Exception as exc:  # reported as the feed's error
         return None, f"not a readable iCalendar feed: {_short(exc)}"
     for block in _VEVENT_BLOCK.findall(text):
         try:
             calendar.add_component(Event.from_ical(block))
-        except Exception as exc:  # noqa: BLE001 - this VEVENT only
+        except Exception as exc:  # this VEVENT only
             uid = re.search(r"^UID:(.*)$", block, re.M | re.I)
             problems.append(
                 Problem(
@@ -221,7 +221,7 @@ def _unusable(event: Component, floating_ok: bool) -> tuple[str, str] | None:
             continue
         try:
             value = prop.dt
-        except Exception as exc:  # noqa: BLE001 - icalendar's broken-property error
+        except Exception as exc:  # icalendar's broken-property error
             return r.BAD_DATE, f"{name} unreadable: {_short(exc)}"
         if not isinstance(value, date):
             return r.BAD_DATE, f"{name} is not a date or time"
@@ -242,7 +242,7 @@ def _standard(calendar: Calendar, problems: list[Problem]) -> Calendar:
     """Google's X-WR-TIMEZONE applied to its floating times (x-wr-timezone)."""
     try:
         return x_wr_timezone.to_standard(calendar)
-    except Exception as exc:  # noqa: BLE001 - keep the times as they are
+    except Exception as exc:  # keep the times as they are
         zone = calendar.get("X-WR-TIMEZONE", "")
         problems.append(
             Problem(r.BAD_CALENDAR_TIMEZONE, f"X-WR-TIMEZONE {zone!s} not applied: {_short(exc)}")
@@ -283,7 +283,7 @@ def _occurrences(
         mini.add_component(component)
     try:
         found = recurring_ical_events.of(mini).between(now - HORIZON_PAST, now + HORIZON_AHEAD)
-    except Exception as exc:  # noqa: BLE001 - this series only
+    except Exception as exc:  # this series only
         problems.append(Problem(r.BAD_RECURRENCE, f"series not expanded: {_short(exc)}", uid=uid))
         return []
     return [_record(occurrence, raws, recurring) for occurrence in found]
@@ -362,7 +362,7 @@ def _value(component: Component, name: str) -> date | datetime | None:
         return None
     try:
         value = prop.dt
-    except Exception:  # noqa: BLE001 - an unreadable optional value is no value
+    except Exception:  # an unreadable optional value is no value
         return None
     return value if isinstance(value, date) else None
 

@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 
-def get_geocoder(name: str = "offline", **options) -> Geocoder:
+def get_geocoder(name: str = "offline", **options: Any) -> Geocoder:
     """The geocoder called ``name`` (``offline`` or ``nominatim``).
 
     Nominatim options default to the environment: ``NOMINATIM_USER_AGENT`` (required)

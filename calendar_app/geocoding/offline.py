@@ -9,6 +9,7 @@ wrong one is reported); typos resolve by fuzzy match within the country, flagged
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,7 +232,7 @@ class OfflineGeocoder(MemoGeocoder):
             self._zones[cc] = zone
         return zone
 
-    def _best(self, matches) -> Match | None:
+    def _best(self, matches: Iterable[Match | None]) -> Match | None:
         best: Match | None = None
         for match in matches:
             if match is not None and (best is None or self._better(match, best)):
@@ -468,5 +469,5 @@ class OfflineGeocoder(MemoGeocoder):
         return result
 
 
-def _unique(slots) -> list[int]:
+def _unique(slots: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(slots))

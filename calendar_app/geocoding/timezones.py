@@ -8,16 +8,20 @@ created instance per process.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 _lock = threading.Lock()
-_finder = None
+_finder: TimezoneFinder | None = None
 
 
-def _get_finder():
+def _get_finder() -> TimezoneFinder:
     global _finder
     with _lock:
         if _finder is None:
-            from timezonefinder import TimezoneFinder
+            from timezonefinder import TimezoneFinder  # its data takes a moment to open
 
             _finder = TimezoneFinder()
         return _finder

@@ -73,7 +73,7 @@ def sighted(
     region_of: Mapping[int, str],
 ) -> Sighted:
     """A readable parsed entry (it has a start date) as matching sees it."""
-    assert entry.start_date is not None  # noqa: S101 - callers pass readable entries only
+    assert entry.start_date is not None  # callers pass readable entries only
     links = entry_links([(lk.url, lk.label, lk.primary) for lk in entry.links], generic)
     places = _ids([p.text for p in entry.places], place_ids)
     return Sighted(

@@ -22,7 +22,7 @@ another is hybrid, so a later listing never turns a virtual meetup into an in-pe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -441,7 +441,9 @@ def _nodes(entries: Sequence[Sighted], known: Sequence[KnownMeetup]) -> list[_No
     ]
 
 
-def _pairs(nodes: list[_Node], keys_of) -> Iterable[tuple[int, int, Sighted, Sighted]]:
+def _pairs(
+    nodes: list[_Node], keys_of: Callable[[Sighted], Sequence[object]]
+) -> Iterable[tuple[int, int, Sighted, Sighted]]:
     """Pairs of sightings sharing a key, at least one of them new (stored ones are matched)."""
     index: dict[object, list[tuple[int, Sighted]]] = {}
     for n, node in enumerate(nodes):

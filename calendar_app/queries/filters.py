@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from calendar_app.geocoding.distance import EARTH_RADIUS_KM
@@ -35,7 +36,7 @@ class LatLonField(forms.CharField):
         "invalid": "Enter a position as latitude,longitude (for example 52.52,13.40).",
     }
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> tuple[float, float] | None:  # type: ignore[override]
         value = super().to_python(value)
         if not value:
             return None
@@ -52,7 +53,7 @@ class LatLonField(forms.CharField):
 class CheckboxFlag(forms.CheckboxInput):
     """A checkbox that reads `0`, `false`, `no` and `off` in a URL as unticked, not ticked."""
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = data.get(name)
         if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
             return False
@@ -62,11 +63,11 @@ class CheckboxFlag(forms.CheckboxInput):
 class LatLonFilter(django_filters.Filter):
     field_class = LatLonField
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         return qs  # applied together with radius_km in MeetupFilter.filter_queryset
 
 
-def haversine_km(lat: float, lon: float):
+def haversine_km(lat: float, lon: float) -> CombinedExpression:
     """Great-circle distance from (lat, lon) to a meetup's places, as a database expression."""
     lat_r, lon_r = math.radians(lat), math.radians(lon)
     place_lat = Radians(F("places__latitude"))
@@ -79,7 +80,7 @@ def haversine_km(lat: float, lon: float):
     return Value(EARTH_RADIUS_KM) * ACos(clamped, output_field=FloatField())
 
 
-def _has_place(*conditions: Q, **lookups) -> Exists:
+def _has_place(*conditions: Q, **lookups: Any) -> Exists:
     """EXISTS (a place of this meetup matching `conditions` / `place__<lookups>`)."""
     lookups = {f"place__{key}": value for key, value in lookups.items()}
     return Exists(MeetupPlace.objects.filter(*conditions, meetup=OuterRef("pk"), **lookups))
@@ -199,7 +200,7 @@ class MeetupFilter(django_filters.FilterSet):
     def filter_exclude_virtual(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
         return qs.exclude(attendance=Attendance.VIRTUAL) if value else qs
 
-    def filter_noop(self, qs: QuerySet, name: str, value) -> QuerySet:
+    def filter_noop(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
         return qs
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -210,7 +211,7 @@ class MeetupFilter(django_filters.FilterSet):
             return self.filter_near(queryset, near, data.get("radius_km") or DEFAULT_RADIUS_KM)
         return queryset
 
-    def filter_near(self, qs: QuerySet, near: tuple[float, float], radius) -> QuerySet:
+    def filter_near(self, qs: QuerySet, near: tuple[float, float], radius: float) -> QuerySet:
         """Meetups with a place within `radius` km, nearest first."""
         lat, lon = near
         radius = float(radius)
@@ -247,7 +248,9 @@ def _near_words(data: dict, lookup: CityLookup | None) -> str:
     return f"within {radius:g} km of {where}"
 
 
-def _value(name: str, template: str = "{}", words: Callable[[Any], str] = str):
+def _value(
+    name: str, template: str = "{}", words: Callable[[Any], str] = str
+) -> Callable[[dict, CityLookup | None], str]:
     return lambda data, lookup: template.format(words(data[name])) if data.get(name) else ""
 
 

@@ -6,10 +6,10 @@ pages stay fast on a large archive (tests pin the counts).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
@@ -41,7 +41,7 @@ MAX_MERGE_CHAIN = 20
 
 
 def filtered_meetups(
-    data, *, past_days: int = 0, queryset: QuerySet | None = None
+    data: Mapping[str, Any] | None, *, past_days: int = 0, queryset: QuerySet | None = None
 ) -> tuple[MeetupFilter, MeetupQuerySet]:
     """Bind the shared FilterSet to query parameters and apply it to published meetups.
 
@@ -240,7 +240,7 @@ def location_markers(places: Sequence[Place]) -> list[dict]:
 MEETUPS_PER_MARKER = 5
 
 
-def _group_by_place(rows) -> list[dict]:
+def _group_by_place(rows: Iterable[tuple]) -> list[dict]:
     """{lat, lon, city, count, meetups: [{id, title, date, attendance, cancelled}, ...]}."""
     markers: dict[tuple[float, float], dict] = {}
     for lat, lon, city, meetup in rows:

@@ -42,8 +42,9 @@ from calendar_app.services.geocode import (
 )
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.history import history_save
+from calendar_app.services.joins import merge_groups
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
-from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.search_index import search_text_refresh
 from calendar_app.services.times import meetup_set_times
@@ -237,7 +238,7 @@ def flags_resolve(*, flags: Iterable[Flag], user: User, resolved: bool = True) -
     return count
 
 
-def _user_or_none(user: User):
+def _user_or_none(user: User) -> User:
     return user if user is not None and getattr(user, "pk", None) else None
 
 

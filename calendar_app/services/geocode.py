@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from calendar_app.geocoding import Geocoder, GeoResult, get_geocoder
@@ -116,7 +118,7 @@ class GeocodeReport:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-def places_to_geocode(*, retry_failed: bool = False, everything: bool = False):
+def places_to_geocode(*, retry_failed: bool = False, everything: bool = False) -> QuerySet[Place]:
     """Unlocked Places: never geocoded; plus not-found ones; or all of them."""
     places = Place.objects.filter(locked=False)
     if everything:
@@ -161,7 +163,7 @@ def places_region(places: Sequence[Place]) -> str:
     return meetup_region(places, {p: place_region(p.country, p.status) for p in places[:1]})
 
 
-def refresh_regions(*, place: Place, user=None) -> int:
+def refresh_regions(*, place: Place, user: Any = None) -> int:
     """Meetups whose primary place this is get the region of its (new) country."""
     region = places_region([place])
     updated = 0

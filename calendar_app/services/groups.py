@@ -8,7 +8,7 @@ from datetime import date
 from calendar_app.models import Group, GroupAlias
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.history import history_rows
-from calendar_app.services.merge import merge_groups
+from calendar_app.services.joins import merge_groups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.services.sql.bulk import (
     insert_objects,

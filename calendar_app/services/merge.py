@@ -8,17 +8,13 @@ link with the same canonical URL, the same group or place) stay where they were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from copy import copy
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from calendar_app.models import (
     Flag,
-    Group,
-    GroupAlias,
     Meetup,
     MeetupGroup,
     MeetupLink,
@@ -26,13 +22,13 @@ from calendar_app.models import (
     Sighting,
     SourceEvent,
 )
-from calendar_app.rules import group_alias_keys
 from calendar_app.services.data_version import data_changed
-from calendar_app.services.history import history_baseline, history_rows, history_save
+from calendar_app.services.history import history_save
+from calendar_app.services.ingest.run import refresh_meetups
+from calendar_app.services.joins import adopt_times
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.search_index import search_text_refresh
-from calendar_app.services.sql.bulk import update_values
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
@@ -51,7 +47,7 @@ def merge_meetups(
     *,
     survivor: Meetup,
     others: list[Meetup],
-    user=None,
+    user: Any = None,
     choices: Mapping[str, Meetup] | None = None,
 ) -> Meetup:
     """Fold `others` into `survivor`; they get `duplicate_of` and vanish from the public site.
@@ -125,44 +121,7 @@ def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
 
 
 @transaction.atomic
-def join_meetups(*, joins: Sequence[tuple[int, int, str]]) -> None:
-    """Ingest's merges, in order: (survivor id, other id, reason) each (see ingest.match).
-
-    Like a curator's merge, but it locks nothing (later issues keep updating the survivor)
-    and records why, so a curator can see it and unmerge it. Done in bulk: the rows are
-    read once for all the joins, and each joined meetup gets its history row (after a
-    baseline of its ingested state) as one `_save` would give it.
-    """
-    if not joins:
-        return
-    meetups = Meetup.objects.in_bulk(
-        {pk for survivor, other, _ in joins for pk in (survivor, other)}
-    )
-    moves = RowMoves(meetups)
-    others = [other for _, other, _ in joins]
-    history_baseline(model=Meetup, pks=others, stored=meetups)  # their state before the joins
-    now = timezone.now()
-    for survivor_id, other_id, reason in joins:
-        other = meetups[other_id]
-        record = moves.move(other=other_id, survivor=survivor_id)
-        # a copy: each join sees the survivor as stored (its adopted times are not saved)
-        record["times"] = _adopt_times(other, copy(meetups[survivor_id]))
-        record["locked"] = []
-        record["reason"] = reason
-        other.duplicate_of_id = survivor_id
-        other.merge_record = record
-        other.updated = now
-        other._change_reason = f"Joined with meetup #{survivor_id} by ingest ({reason})"  # type: ignore[attr-defined]
-    moves.save()
-    joined = [meetups[pk] for pk in others]
-    update_values(
-        Meetup, ["merge_record", "updated"], [[m.merge_record, m.updated, m.pk] for m in joined]
-    )
-    history_rows(model=Meetup, objs=joined, update=True)
-
-
-@transaction.atomic
-def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
+def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     """Undo a merge: the rows that moved go back, and the meetup is listed again."""
     data_changed()  # rows move with QuerySet.update: no signals
     survivor = meetup.duplicate_of
@@ -195,8 +154,6 @@ def unmerge_meetup(*, meetup: Meetup, user=None) -> None:
     _save(meetup, user, f"Unmerged from meetup #{survivor.pk}")
     search_text_refresh(meetup_ids=[meetup.pk, survivor.pk])  # the survivor's title is back
     # Each shows what its own sightings say again (what was not locked).
-    from calendar_app.services.ingest.run import refresh_meetups  # ingest merges too
-
     refresh_meetups([meetup.pk, survivor.pk])
 
 
@@ -220,7 +177,7 @@ def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
     moves = RowMoves([other.pk, survivor.pk])
     record = moves.move(other=other.pk, survivor=survivor.pk)
     moves.save()
-    record["times"] = _adopt_times(other, survivor)
+    record["times"] = adopt_times(other, survivor)
     changed = [field for key, field in _RELATION_LOCKS.items() if record[key]]
     if (other.start_date, other.end_date) != (survivor.start_date, survivor.end_date):
         changed += ["start_date", "end_date"]
@@ -228,38 +185,6 @@ def _move_to(other: Meetup, survivor: Meetup, *, lock: bool = True) -> dict:
     return record
 
 
-def _adopt_times(other: Meetup, survivor: Meetup) -> bool:
-    """A survivor known by date only takes the time of day of a merged meetup on its day
-    (typically one a calendar gave): whether it did, for unmerge."""
-    if survivor.starts_at is not None or other.starts_at is None:
-        return False
-    if other.start_date != survivor.start_date:
-        return False
-    survivor.starts_at, survivor.ends_at = other.starts_at, other.ends_at
-    survivor.timezone = other.timezone
-    return True
-
-
-def _save(meetup: Meetup, user, reason: str) -> None:
+def _save(meetup: Meetup, user: Any, reason: str) -> None:
     """Save with the curator and the reason recorded in the meetup's history."""
     history_save(meetup, user=user, reason=reason)
-
-
-@transaction.atomic
-def merge_groups(*, survivor: Group, others: list[Group]) -> Group:
-    """Fold duplicated organisers into one; their aliases move, so later imports land here."""
-    data_changed()  # rows move with QuerySet.update: no signals
-    for other in others:
-        if other.pk == survivor.pk:
-            continue
-        GroupAlias.objects.filter(group=other).update(group=survivor)
-        GroupAlias.objects.update_or_create(
-            key=group_alias_keys(other.name)[-1], defaults={"group": survivor}
-        )
-        for row in MeetupGroup.objects.filter(group=other):
-            if MeetupGroup.objects.filter(meetup_id=row.meetup_id, group=survivor).exists():
-                row.delete()
-            else:
-                MeetupGroup.objects.filter(id=row.id).update(group=survivor)
-        other.delete()
-    return survivor

@@ -72,7 +72,7 @@ def parse_in_worker(text: str, *, geocode: bool) -> tuple[ParsedNewsletter, Answ
                 continue
             try:
                 geocoder.geocode(written)
-            except Exception:  # noqa: BLE001 - the writing process tries again and reports it
+            except Exception:  # the writing process tries again and reports it
                 logger.exception("geocoding %r in the parsing worker failed", written)
                 continue
             keys.add(key)

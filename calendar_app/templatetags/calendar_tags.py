@@ -24,7 +24,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 @register.filter
-def safe_url(value) -> str:
+def safe_url(value: object) -> str:
     """`value` if it is an http(s) URL, else "": newsletter text must never become a
     `javascript:` or `data:` link."""
     url = str(value or "").strip()
@@ -38,7 +38,7 @@ def safe_url(value) -> str:
 
 
 @register.simple_tag
-def external_link(url, label: str = "") -> str:
+def external_link(url: str, label: str = "") -> str:
     """An <a> for an http(s) URL; any other URL is shown as plain text."""
     text = label or url
     href = safe_url(url)
@@ -109,7 +109,7 @@ def _time(moment: datetime, fmt: str) -> str:
 
 
 @register.filter
-def json_ld(value) -> SafeString:
+def json_ld(value: object) -> SafeString:
     """A JSON-LD data block, escaped as `json_script` escapes (`<`, `>`, `&`): data from
     newsletters can never close the element. Not executed, so CSP lets it be."""
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(

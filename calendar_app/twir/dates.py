@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from calendar_app.twir.records import Problem
 
 _FIRST = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?![\d:])")
@@ -72,7 +74,7 @@ def _following(previous: date, match: re.Match[str]) -> date:
     result = make_date(previous.year, previous.month, int(day))
     if result >= previous:
         return result
-    next_month = previous.replace(day=1) + timedelta(days=32)  # previous <= LATEST: no overflow
+    next_month = previous + relativedelta(months=1)  # previous <= LATEST: no overflow
     return make_date(next_month.year, next_month.month, int(day))
 
 

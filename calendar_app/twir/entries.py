@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from calendar_app.twir.dates import InvalidDate, check_window
-from calendar_app.twir.grammars import GRAMMARS, Head
+from calendar_app.twir.grammars import GRAMMARS
+from calendar_app.twir.head import Head
 from calendar_app.twir.links import (
     Token,
     bracket_pairs,

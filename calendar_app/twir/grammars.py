@@ -12,13 +12,13 @@ They are tried in order (`GRAMMARS`); another era's grammar is one more function
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from calendar_app.twir.dates import DateRange, parse_iso_dates
+from calendar_app.twir.dates import parse_iso_dates
+from calendar_app.twir.eras.select import history
+from calendar_app.twir.head import Grammar, Head
 from calendar_app.twir.links import (
     EdgeStripper,
     Link,
@@ -46,26 +46,6 @@ _GROUP_EDGES = EdgeStripper(r"\s+&;,|/()$\-–—", ("and", "plus"))
 _WORD = re.compile(r"\w")
 _FIELD_EDGES = " \t.,:;|$-–—"
 _STARTS_WITH_DATE = re.compile(r"^\W*\d{4}-\d")  # `2024-`, `$2024-`, `**2024-`
-
-
-@dataclass
-class Head:
-    """What a bullet line says; title lines below it are read separately."""
-
-    dates: DateRange
-    date_text: str
-    location_text: str
-    groups: list[ParsedGroup] = field(default_factory=list)
-    title: str = ""
-    title_links: list[ParsedLink] = field(default_factory=list)  # a legacy line is its own title
-    extra_links: list[ParsedLink] = field(default_factory=list)  # from the groups field
-    problems: list[Problem] = field(default_factory=list)
-    # Fields the era's layout does not have (`location`, `group`): missing, they are no flag.
-    lacks: frozenset[str] = frozenset()
-    online: bool = False  # an online meeting (an IRC channel): virtual, with no place
-
-
-Grammar = Callable[[str, date | None], Head | None]
 
 
 def _group_name_of_url(url: str) -> str:
@@ -144,8 +124,5 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     date_text = first_text[:end].strip() if len(fields) == 1 else text_of(date_field)
     return Head(dates, date_text, location_text, groups, extra_links=extra, problems=problems)
 
-
-# The older layouts (2014 - February 2022) build on Head above: imported after it.
-from calendar_app.twir.eras.select import history  # noqa: E402
 
 GRAMMARS: tuple[Grammar, ...] = (modern, history)

@@ -16,6 +16,7 @@ import socket
 import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
@@ -104,7 +105,7 @@ class SubmissionForm(forms.ModelForm):
         }
         labels = {"group_name": "Organiser"}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["attendance"].required = False  # a calendar has none

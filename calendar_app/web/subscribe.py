@@ -3,7 +3,9 @@ Outlook.com's add-by-URL pages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
@@ -24,7 +26,9 @@ class SubscribeLinks:
     atom: str  # the newly listed meetups of the same filter, for feed readers
 
 
-def subscribe_links(request: HttpRequest, params, *, name: str = "Rust meetups") -> SubscribeLinks:
+def subscribe_links(
+    request: HttpRequest, params: Mapping[str, Any], *, name: str = "Rust meetups"
+) -> SubscribeLinks:
     """Links to the iCalendar feed of `params` (a QueryDict or a dict of filter values).
 
     Google accepts only a webcal:// address as `cid` (an https one fails), so the

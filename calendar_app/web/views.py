@@ -5,7 +5,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from dateutil.relativedelta import SU, relativedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -15,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from calendar_app.models import Meetup
 from calendar_app.queries import selectors
-from calendar_app.queries.filters import DEFAULT_RADIUS_KM
+from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MeetupFilter
 from calendar_app.queries.history import group_history
 from calendar_app.rendering.structured import event_json_ld
 from calendar_app.web.month import month_grid
@@ -44,7 +47,9 @@ def _neighbour(year: int, month: int, step: int) -> tuple[int, int] | None:
 
 
 @require_safe
-def month_view(request: HttpRequest, year: int | None = None, month: int | None = None):
+def month_view(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
     """The calendar grid of one month (the current one at `/`), with the list's filters."""
     today = timezone.localdate()
     if "go_month" in request.GET or "go_year" in request.GET:
@@ -131,7 +136,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar_app/event_list.html", context)
 
 
-def _subscribe(request: HttpRequest, filterset) -> SubscribeLinks | None:
+def _subscribe(request: HttpRequest, filterset: MeetupFilter) -> SubscribeLinks | None:
     """Feed links for a filter that worked; none for one that failed (its feed would 400)."""
     if filterset.is_bound and not filterset.is_valid():
         return None
@@ -147,7 +152,7 @@ class QuickRange:
 
 def quick_ranges(today: date, params: QueryDict) -> list[QuickRange]:
     """This week, this weekend, the next 30 days, or the past too: one click each."""
-    sunday = today + timedelta(days=6 - today.weekday())
+    sunday = today + relativedelta(weekday=SU)  # today if it is a Sunday
     saturday = max(today, sunday - timedelta(days=1))
     spans = [
         ("This week", today, sunday),
@@ -189,8 +194,8 @@ def map_view(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar_app/map.html", context)
 
 
-def _by_day(meetups) -> list[tuple[date, list]]:
-    days: dict[date, list] = {}
+def _by_day(meetups: Any) -> list[tuple[date, list[Meetup]]]:  # a page's meetups
+    days: dict[date, list[Meetup]] = {}
     for meetup in meetups:
         days.setdefault(meetup.start_date, []).append(meetup)
     return list(days.items())

@@ -10,12 +10,12 @@ from django.conf import settings as django_settings
 if not django_settings.configured:
     pytest.skip("needs pytest-django", allow_module_level=True)
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command
 
-from calendar_app.geocoding import OfflineGeocoder  # noqa: E402
-from calendar_app.models import Flag, Place  # noqa: E402
-from calendar_app.services import geocode as service  # noqa: E402
-from tests.factories import make_meetup, make_place  # noqa: E402
+from calendar_app.geocoding import OfflineGeocoder
+from calendar_app.models import Flag, Place
+from calendar_app.services import geocode as service
+from tests.factories import make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendar_app.models import Flag, GroupAlias, Meetup, MeetupLink, Source, SourceEvent
-from calendar_app.services.merge import merge_groups, merge_meetups, unmerge_meetup
+from calendar_app.services.joins import merge_groups
+from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from tests.factories import (
     make_group,
     make_meetup,

@@ -43,10 +43,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: FeedServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:  # stdlib name
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:  # stdlib name
         server = self.server
         with server.lock:
             server.requests.append((self.path, dict(self.headers.items())))

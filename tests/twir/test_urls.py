@@ -36,6 +36,13 @@ from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
         ),
         ("https://lu.ma/1bm27cah", "https://luma.com/1bm27cah"),
         ("https://example.com:443/x", "https://example.com/x"),
+        # utm_* go on any host, whatever their case; what names the event stays
+        (
+            "https://example.com/event?id=42&utm_source=twir&UTM_Medium=email&utm_campaign=x",
+            "https://example.com/event?id=42",
+        ),
+        ("https://zoom.us/j/8123?utm_content=a&pwd=Xy1", "https://zoom.us/j/8123?pwd=Xy1"),
+        ("https://lu.ma/rust-nyc?utm_source=twir", "https://luma.com/rust-nyc"),
     ],
 )
 def test_canonical_form(url, canonical):

@@ -4,8 +4,10 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.http import QueryDict
 
 from calendar_app.models import Meetup
+from calendar_app.web.views import quick_ranges
 from tests.factories import make_group, make_meetup, make_place
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +234,21 @@ def test_a_meetup_matching_twice_is_listed_once(client, berlin, munich, query):
     response = client.get(f"/events/?{query}")
     assert titles(response) == ["Rust Berlin and Munich"]
     assert response.context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize(
+    ("today", "week", "weekend"),
+    [
+        (date(2025, 3, 12), ("2025-03-12", "2025-03-16"), ("2025-03-15", "2025-03-16")),  # Wed
+        (date(2025, 3, 15), ("2025-03-15", "2025-03-16"), ("2025-03-15", "2025-03-16")),  # Sat
+        (date(2025, 3, 16), ("2025-03-16", "2025-03-16"), ("2025-03-16", "2025-03-16")),  # Sun
+        (date(2025, 3, 17), ("2025-03-17", "2025-03-23"), ("2025-03-22", "2025-03-23")),  # Mon
+        (date(2025, 12, 29), ("2025-12-29", "2026-01-04"), ("2026-01-03", "2026-01-04")),
+    ],
+)
+def test_quick_ranges_end_on_the_coming_sunday(today, week, weekend):
+    """ "This week" runs to Sunday (today on a Sunday), "this weekend" from Saturday or today."""
+    ranges = {r.label: r.url for r in quick_ranges(today, QueryDict("region=europe"))}
+    assert ranges["This week"] == f"?region=europe&start={week[0]}&end={week[1]}"
+    assert ranges["This weekend"] == f"?region=europe&start={weekend[0]}&end={weekend[1]}"
+    assert ranges["Next 30 days"].endswith(f"end={today + timedelta(days=30)}")

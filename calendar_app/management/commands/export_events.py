@@ -77,7 +77,9 @@ class Command(BaseCommand):
             _, queryset = self.filterset(data, Meetup.objects.canonical())
             self.stdout.write(export_json(queryset))
 
-    def filterset(self, data: dict[str, str], queryset) -> tuple[MeetupFilter, QuerySet]:
+    def filterset(
+        self, data: dict[str, str], queryset: QuerySet[Meetup]
+    ) -> tuple[MeetupFilter, QuerySet]:
         """The shared FilterSet and its result (the feeds' default window: 30 days back)."""
         filterset, result = filtered_meetups(
             data, queryset=queryset, past_days=FEED_PAST_WINDOW.days

@@ -2,8 +2,9 @@
 
 import json
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ PROGRESS_MIN_FILES = 5
 class Command(BaseCommand):
     help = "Ingest This Week in Rust newsletters: files, directories, http(s) URLs or - (stdin)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--json", action="store_true", help="Print a JSON summary last.")
         parser.add_argument(
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             "that would drop most of an issue's entries, a file with no readable header).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = timezone.now()
         try:
             report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)

@@ -52,7 +52,7 @@ def read_source(source: str) -> str:
         _checked(len(data))
         return decode_newsletter(data)
     if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 (http(s) only)
+        with urllib.request.urlopen(source, timeout=30) as response:  # http(s) only
             data = response.read(MAX_BYTES + 1)
             _checked(len(data))
             return decode_newsletter(data)

@@ -158,7 +158,7 @@ def ingest_many(
     for source, text in files:
         try:
             parsed = parse(text)
-        except Exception:  # noqa: BLE001 - parsed again alone, where the error is reported
+        except Exception:  # parsed again alone, where the error is reported
             alone.append((source, text, None))
             continue
         key = newsletter_key(parsed, source)
@@ -171,7 +171,7 @@ def ingest_many(
         try:
             with transaction.atomic():
                 report.add(ingest_fresh(fresh, lookups=lookups))
-        except Exception as exc:  # noqa: BLE001 - each file again alone, to find the broken one
+        except Exception as exc:  # each file again alone, to find the broken one
             lookups.reset()  # forget what the savepoint took back
             if storage_failure(exc):
                 raise StorageFailure(storage_failure(exc)) from None

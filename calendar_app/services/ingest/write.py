@@ -35,7 +35,7 @@ from calendar_app.models import (
     region_label,
 )
 from calendar_app.rules import section_region
-from calendar_app.services.merge import join_meetups
+from calendar_app.services.joins import join_meetups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.services.sql.bulk import (
     insert_returning,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from calendar_app.twir.dates import DateRange
 from calendar_app.twir.eras.days import Found
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 from calendar_app.twir.links import Link, links_of, plain, text_of, tokenize
 from calendar_app.twir.records import ParsedGroup, ParsedLink, Problem
 

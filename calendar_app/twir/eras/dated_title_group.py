@@ -13,7 +13,7 @@ from datetime import date
 from calendar_app.twir.eras.common import Era, OldLine, lead
 from calendar_app.twir.eras.days import Found, iso_day, month_day
 from calendar_app.twir.eras.place_title_group import AFTER_DATE, title_group_head
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 
 
 def leading_date(text: str, issue_date: date | None) -> Found | None:

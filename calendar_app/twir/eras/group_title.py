@@ -23,7 +23,7 @@ from calendar_app.twir.eras.common import (
     untitled_head,
 )
 from calendar_app.twir.eras.days import MONTHS, month_day
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 
 AFTER_DATE = re.compile(r"\s*[.:]\s+")  # `Mar  9. `, `Sep 23: `
 # A last part that only continues the title: `Monthly Meetup - March`, `Meetup - #7`.

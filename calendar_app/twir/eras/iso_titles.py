@@ -12,7 +12,7 @@ from datetime import date
 from calendar_app.twir.dates import DateRange
 from calendar_app.twir.eras.common import EDGES, Dated, Era, OldLine, untitled_head
 from calendar_app.twir.eras.days import iso_day, prose_day
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 
 _ISO_FIRST = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s|$)")
 _DANGLING = frozenset({"on", "at", "in", "for", "the"})  # `Rust Paris on December 18th`

@@ -20,7 +20,7 @@ from calendar_app.twir.eras.common import (
     named_group,
 )
 from calendar_app.twir.eras.dated_title_group import leading_date
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 from calendar_app.twir.links import plain
 
 _FIELD = re.compile(r"(?<!\|)\|(?!\|)")  # `||` inside a title or name splits nothing

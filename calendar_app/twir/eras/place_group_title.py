@@ -21,7 +21,7 @@ from calendar_app.twir.eras.common import (
 )
 from calendar_app.twir.eras.days import month_day
 from calendar_app.twir.eras.group_title import AFTER_DATE, group_title_head
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 
 
 def read(line: OldLine, issue_date: date | None) -> Head | None:

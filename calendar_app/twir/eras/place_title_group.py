@@ -24,7 +24,7 @@ from calendar_app.twir.eras.common import (
     untitled_head,
 )
 from calendar_app.twir.eras.days import month_day
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 
 AFTER_DATE = re.compile(r"\s*,\s*")
 _NAMED = re.compile(r"\b(?:rust\w*|meetup|group)\b", re.IGNORECASE)

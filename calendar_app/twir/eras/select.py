@@ -20,7 +20,7 @@ from calendar_app.twir.eras import (
     slash_dates,
 )
 from calendar_app.twir.eras.common import Era, OldLine
-from calendar_app.twir.grammars import Head
+from calendar_app.twir.head import Head
 from calendar_app.twir.records import Problem
 
 ERAS: tuple[Era, ...] = (
