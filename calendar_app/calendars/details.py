@@ -151,43 +151,40 @@ def rule_text(rule: Mapping[str, Any], start: date | datetime) -> str:
     second Tuesday of the month, 19:00``, ``every 2 weeks on Monday``; "" for a rule too
     unusual to say in a few words (the dates are listed anyway)."""
     freq = str(_first(rule.get("FREQ")) or "").upper()
-    if freq not in _EVERY:
-        return ""
     try:
         interval = int(_first(rule.get("INTERVAL")) or 1)
     except (TypeError, ValueError):
         return ""
-    days = [str(d).upper() for d in _all(rule.get("BYDAY"))]
-    positions = _all(rule.get("BYSETPOS"))
-    named: list[str] = []
-    for day in days:
-        match = _NTH_DAY.match(day)
-        if not match or match.group(2) not in _DAYS:
-            return ""
-        nth = int(match.group(1) or (positions[0] if len(positions) == 1 else 0) or 0)
-        if nth and nth not in _ORDINALS:
-            return ""
-        named.append(f"{_ORDINALS[nth]} {_DAYS[match.group(2)]}" if nth else _DAYS[match.group(2)])
-    if not named:
-        weekday = start.strftime("%A")
-        named = [weekday] if freq == "WEEKLY" else []
-    every = _EVERY[freq]
+    named = _named_days(rule)
+    if freq not in _EVERY or named is None:
+        return ""
     if freq == "WEEKLY":
-        text = (
-            f"every {' and '.join(named)}"
-            if interval == 1
-            else f"every {interval} weeks on {' and '.join(named)}"
-        )
-    elif freq == "MONTHLY" and named:
-        head = "every" if interval == 1 else f"every {interval} months on the"
-        text = f"{head} {' and '.join(named)}" + (" of the month" if interval == 1 else "")
+        days = " and ".join(named or [start.strftime("%A")])
+        text = f"every {days}" if interval == 1 else f"every {interval} weeks on {days}"
     elif freq == "MONTHLY":
-        text = f"every {'' if interval == 1 else str(interval) + ' '}month{'s' if interval > 1 else ''} on the {_ordinal_day(start.day)}"
+        on = " and ".join(named) if named else f"the {_ordinal_day(start.day)}"
+        text = f"every {on} of the month" if interval == 1 else f"every {interval} months, {on}"
     else:
-        text = f"every {every}" if interval == 1 else f"every {interval} {every}s"
+        text = f"every {_EVERY[freq]}" if interval == 1 else f"every {interval} {_EVERY[freq]}s"
     if isinstance(start, datetime):
         text += f", {start:%H:%M}"
     return one_line(text)
+
+
+def _named_days(rule: Mapping[str, Any]) -> list[str] | None:
+    """BYDAY in words (``second Tuesday``), None when a value cannot be said."""
+    positions = _all(rule.get("BYSETPOS"))
+    named: list[str] = []
+    for day in (str(d).upper() for d in _all(rule.get("BYDAY"))):
+        match = _NTH_DAY.match(day)
+        if not match or match.group(2) not in _DAYS:
+            return None
+        nth = int(match.group(1) or (positions[0] if len(positions) == 1 else 0) or 0)
+        if nth and nth not in _ORDINALS:
+            return None
+        weekday = _DAYS[match.group(2)]
+        named.append(f"{_ORDINALS[nth]} {weekday}" if nth else weekday)
+    return named
 
 
 def _ordinal_day(day: int) -> str:
