@@ -4,10 +4,19 @@ organiser without --group, series; a newsletter never overwrites a calendar's ve
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from calendar_app.models import Meetup, MeetupPlace, Series
 from calendar_app.services.ingest import ingest_newsletter
-from tests.sources.test_sync import PRAGUE_ENTRY, SHAPES, follow, newsletter, sync
+from tests.sources.test_sync import (
+    PRAGUE_ENTRY,
+    SHAPES,
+    api,
+    by_title,
+    follow,
+    newsletter,
+    sync,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +83,32 @@ def test_a_curators_lock_keeps_their_venue(synced, server):
     luma.save()
     sync(follow(server, "/luma_calendar.ics?again"))
     assert primary_row(luma).venue == "Incubator 13 (second floor)"
+
+
+def test_api_items_of_a_meetup_a_luma_and_a_google_event(synced, client):
+    items = api(client)
+    prague = by_title(items, "Rust Prague: Async v Praze, díl 3")
+    assert prague["places"][0]["venue"] == "Svornosti 3321/2"
+    assert (prague["places"][0]["venue_latitude"], prague["places"][0]["inferred"]) == (
+        50.08,
+        False,
+    )
+    assert "Talks and pizza." in prague["description"]
+    assert prague["series"] is None
+    assert prague["sources"] == [
+        {"name": "meetup_group.ics", "kind": "ics", "uid": "event_312345678@meetup.com"}
+    ]
+    luma = by_title(items, "Rust Ottawa monthly meeting (December)")
+    assert luma["places"][0]["address"] == "815 St. Laurent Blvd, Ottawa, ON"
+    assert luma["groups"][0]["name"] == "Rust Ottawa"
+    weekly = [i for i in items if i["title"] == "Rust NYC hack night"]
+    series = weekly[0]["series"]
+    assert series["rule_text"] == "every Wednesday, 19:00"
+    today = timezone.localdate().isoformat()
+    occurrences = sorted(
+        i["start"] for i in items if i["series"] and i["series"]["id"] == series["id"]
+    )
+    assert series["next"] == [start for start in occurrences if start[:10] >= today][:5]
+    assert "2026-12-30T19:00:00-05:00" in occurrences
+    assert all(item["groups"] for item in items)  # never empty for a calendar event
+    assert "127.0.0.1" not in client.get("/api/events.json", {"include_past": "1"}).content.decode()
