@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from icalendar import Calendar
 
 from calendar_app.models import Group, Meetup, MeetupGroup
 from tests.sources.test_sync import SHAPES, follow, sync
@@ -124,3 +125,32 @@ def test_hostile_description_is_escaped_and_only_http_links_are_links(client, db
     assert 'href="javascript' not in html
     assert '<a href="https://ok.example/" rel="nofollow noopener">' in html
     assert "Time: see the organiser&#x27;s page" in html or "Time: see the organiser's page" in html
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def test_feed_events_carry_venue_geo_description_and_organizer(synced, client):
+    body = client.get("/feeds/events.ics", {"include_past": "1"}).content
+    events = {
+        (str(e["SUMMARY"]), _day(e.decoded("DTSTART"))): e
+        for e in Calendar.from_ical(body).walk("VEVENT")
+    }
+    prague = events[("Rust Prague: Async v Praze, díl 3", date(2026, 12, 3))]
+    assert str(prague["LOCATION"]) == (
+        "Svornosti 3321/2, Svornosti 3321/2, Smíchov, Praha-Praha 5, Czech Republic 150 00"
+    )
+    assert (prague["GEO"].latitude, prague["GEO"].longitude) == (50.08, 14.43)
+    assert "Talks and pizza." in str(prague["DESCRIPTION"])
+    assert "https://www.meetup.com/rust-prague/events/312345678/" in str(prague["DESCRIPTION"])
+    assert prague["ORGANIZER"].params["CN"] == "Rust Prague"
+    assert str(prague["ORGANIZER"]) == "https://www.meetup.com/rust-prague/"
+    luma = events[("Rust Ottawa monthly meeting (December)", date(2026, 12, 19))]
+    assert str(luma["LOCATION"]) == "Incubator13, 815 St. Laurent Blvd, Ottawa, ON"
+    assert luma["ORGANIZER"].params["CN"] == "Rust Ottawa"
+    google = events[("Rust NYC hack night", date(2026, 12, 2))]
+    assert str(google["LOCATION"]) == "Recurse Center, 397 Bridge St, Brooklyn, NY 11201, USA"
+    assert str(google["URL"]) == "https://www.meetup.com/rust-nyc/events/312000111/"
+    assert google["ORGANIZER"].params["CN"] == "Rust Community"
+    assert b"RDATE" not in body and b"RRULE:FREQ=YEARLY" in body
