@@ -154,3 +154,14 @@ def test_feed_events_carry_venue_geo_description_and_organizer(synced, client):
     assert str(google["URL"]) == "https://www.meetup.com/rust-nyc/events/312000111/"
     assert google["ORGANIZER"].params["CN"] == "Rust Community"
     assert b"RDATE" not in body and b"RRULE:FREQ=YEARLY" in body
+
+
+def test_atom_feed_has_one_entry_per_new_series(synced, client):
+    atom = client.get("/feeds/new.atom", {"include_past": "1"}).content.decode()
+    titles = re.findall(r"<title>(.*?)</title>", atom)[1:]  # the first is the feed's
+    weekly = [t for t in titles if "Rust NYC hack night" in t and "moved" not in t]
+    first = Meetup.objects.filter(title="Rust NYC hack night").order_by("start_date").first()
+    assert weekly == [
+        f"{first.start_date}: Rust NYC hack night (Brooklyn, New York, US), every Wednesday, 19:00"
+    ]
+    assert any("Rust Prague: Async v Praze" in t for t in titles)  # single events as before
