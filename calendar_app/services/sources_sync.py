@@ -53,6 +53,7 @@ from calendar_app.services.sources import (
     MergeCounts,
     Progress,
     SyncReport,
+    listed_pages,
     sources_sync,
 )
 from calendar_app.services.sources_fetch import TIMEOUT
@@ -103,6 +104,7 @@ class FeedMerge:
         self.places, self.groups = PlaceResolver(), GroupResolver()
         self.counts = MergeCounts()
         self.flags: list[Flag] = []
+        self.series_by_key: dict[str, Series] = {}
         unique: dict[tuple[str, str], CalendarEvent] = {}
         for event in feed.events:
             if event.uid:
@@ -148,6 +150,7 @@ class FeedMerge:
             feed_page=self.feed.page,
             source_name=self.source.name,
             source_url=self.source.url,
+            listed_page=listed_pages().get(self.source.url, ""),
         )
         generic = links_for_two_days(self.events)
         values = []
@@ -252,9 +255,7 @@ class FeedMerge:
         key = value.get("series", "")
         if not key:
             return None
-        if not hasattr(self, "_series"):
-            self._series: dict[str, Series] = {}
-        if key not in self._series:
+        if key not in self.series_by_key:
             series, _ = Series.objects.get_or_create(
                 key=key, defaults={"rule_text": value.get("rule_text", "")}
             )
@@ -262,8 +263,8 @@ class FeedMerge:
             if rule and series.rule_text != rule:
                 series.rule_text = rule
                 series.save(update_fields=["rule_text"])
-            self._series[key] = series
-        return self._series[key]
+            self.series_by_key[key] = series
+        return self.series_by_key[key]
 
     def set_status(self, meetup: Meetup, value: dict[str, Any]) -> bool:
         if meetup.is_locked("status") or meetup.status == Status.HIDDEN:

@@ -76,13 +76,14 @@ def event_organiser(
 
 
 def feed_owner(
-    *, feed_name: str, feed_page: str, source_name: str, source_url: str
+    *, feed_name: str, feed_page: str, source_name: str, source_url: str, listed_page: str = ""
 ) -> ParsedGroup | None:
     """Whose calendar a feed is, without a curator's `--group`: a Meetup feed by its group
-    page (X-ORIGINAL-URL or its own address), any feed by its name (X-WR-CALNAME, else
-    the name it was followed under)."""
+    page (X-ORIGINAL-URL or its own address), a listed calendar (Luma) by the page the
+    editors' list gives, any feed by its name (X-WR-CALNAME, else the name it was
+    followed under)."""
     name = calendar_owner_name(feed_name) or calendar_owner_name(source_name)
-    page = group_page(feed_page) or group_page(source_url)
+    page = group_page(feed_page) or group_page(source_url) or listed_page
     if page:
         return ParsedGroup(name or page, page)
     return ParsedGroup(name, "") if name else None
