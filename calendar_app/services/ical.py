@@ -273,8 +273,8 @@ def vtimezone(name: str) -> bytes:
     timezone = Timezone()
     timezone.add("TZID", name)
     timezone.add("X-LIC-LOCATION", name)
-    for part in parts:
-        timezone.add_component(part)
+    for component in parts:
+        timezone.add_component(component)
     return timezone.to_ical()
 
 
