@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,11 +23,9 @@ MAX_VENUE = 300
 MORE = "…"
 
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]{0,500}>", re.I)
-_HIDDEN = re.compile(
-    r"<\s*(script|style|iframe|object|template)\b[^<>]{0,500}>.*?<\s*/\s*\1\s*>", re.I | re.S
-)
+_HIDDEN_OPEN = re.compile(r"<\s*(script|style|iframe|object|template)\b[^<>]{0,500}>", re.I)
 _ANCHOR = re.compile(
-    r"<\s*a\b[^<>]{0,2000}?\bhref\s*=\s*[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,500}>(.*?)<\s*/\s*a\s*>",
+    r"<\s*a\b[^<>]{0,2000}?\bhref\s*=\s*[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,500}>([^<]{0,1000})<\s*/\s*a\s*>",
     re.I | re.S,
 )
 _TAG = re.compile(r"</?[a-z!/][^<>]{0,2000}>", re.I)
@@ -39,6 +38,7 @@ _MEETUP_GROUP = re.compile(r"^/([^/]+)/(?:events(?:/|$)|$)")
 # --- description --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)  # a series' occurrences share their description
 def plain_description(text: str, limit: int = MAX_DESCRIPTION) -> str:
     """A feed's DESCRIPTION as plain text: HTML (Google writes some) reduced to its text,
     a link written as ``<a href>`` kept as ``text (url)`` when it is http(s), control
@@ -46,7 +46,7 @@ def plain_description(text: str, limit: int = MAX_DESCRIPTION) -> str:
     cut)."""
     text = text[:MAX_READ]
     if "<" in text:
-        text = _HIDDEN.sub("", text)
+        text = _without_hidden(text)
         text = _ANCHOR.sub(_anchor_text, text)
         text = _BLOCK_TAGS.sub("\n", text)
         text = _TAG.sub("", text)
@@ -59,6 +59,23 @@ def plain_description(text: str, limit: int = MAX_DESCRIPTION) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + MORE
     return text
+
+
+def _without_hidden(text: str) -> str:
+    """The text without script, style, iframe, object and template elements and their
+    content; one left open hides the rest. Linear: each closing tag is looked for once."""
+    lowered = text.lower()
+    kept: list[str] = []
+    at = 0
+    while (opening := _HIDDEN_OPEN.search(text, at)) is not None:
+        kept.append(text[at : opening.start()])
+        closing = re.compile(rf"<\s*/\s*{opening.group(1).lower()}\s*>")
+        end = closing.search(lowered, opening.end())
+        if end is None:
+            return "".join(kept)
+        at = end.end()
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _anchor_text(match: re.Match[str]) -> str:

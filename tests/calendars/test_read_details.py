@@ -178,3 +178,8 @@ def test_plain_description_keeps_plain_text_as_written():
         "https://www.meetup.com/rust-berlin/"
     )
     assert meetup_group_page("https://example.org/rust/events/1/") == ""
+
+
+def test_script_and_style_content_goes_whatever_the_case_and_an_open_one_hides_the_rest():
+    assert plain_description("a<SCRIPT>x()</script >b<style>p{}</STYLE>c") == "abc"
+    assert plain_description("before<script>" + "<script>" * 5_000 + "after") == "before"
