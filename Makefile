@@ -51,6 +51,9 @@ sample-sources: migrate
 	done
 
 ## Set everything up, load the sample newsletters and calendars, run the site on http://127.0.0.1:8000/
+## (PORT=8123 and HOST=... move it; the absolute links of the API and feeds follow: SITE_URL
+## defaults to the demo's own address unless set)
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: ingest-samples sample-sources
 	$(PY) manage.py sync_sources
 	$(PY) manage.py runserver $(HOST):$(PORT)

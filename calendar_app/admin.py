@@ -221,7 +221,7 @@ class MeetupGroupInline(admin.TabularInline):
 
 class MeetupPlaceInline(admin.TabularInline):
     model = MeetupPlace
-    fields = ("place", "position")
+    fields = ("place", "position", "venue", "address", "latitude", "longitude", "inferred")
     autocomplete_fields = ("place",)
     extra = 0
     verbose_name_plural = "places (the first is the primary place)"
@@ -400,6 +400,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
                     "attendance",
                     "region",
                     "status",
+                    "description",
                 )
             },
         ),

@@ -261,6 +261,7 @@ class Meetup(models.Model):
         "attendance",
         "region",
         "status",
+        "description",
     )
     LOCKABLE_FIELDS = (*OWN_FIELDS, "places", "groups", "links")
 
@@ -304,6 +305,20 @@ class Meetup(models.Model):
     )
     fallback_key = models.CharField(
         max_length=600, blank=True, db_index=True, help_text="Identity of an entry with no link."
+    )
+    description = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Plain text from its calendar (links are made clickable).",
+    )
+    series = models.ForeignKey(
+        "Series",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetups",
+        help_text="The recurring calendar event it is an occurrence of.",
     )
     groups = models.ManyToManyField(Group, through="MeetupGroup", related_name="meetups")
     places = models.ManyToManyField(Place, through="MeetupPlace", related_name="meetups")
@@ -478,10 +493,30 @@ class MeetupGroup(models.Model):
 
 
 class MeetupPlace(models.Model):
+    """A meetup at a place, with what is particular to that meetup: the venue and street
+    address its calendar gave, the venue's coordinates (GEO), and whether the place was
+    inferred (taken from the organiser's usual place because the listing named none)."""
+
     # db_index off: the unique (meetup, place) index starts with it and serves its lookups
     meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, db_index=False)
     place = models.ForeignKey(Place, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
+    # db_default: rows are also inserted by plain INSERTs naming only the columns they know
+    venue = models.CharField(
+        max_length=300, blank=True, default="", db_default="", help_text="The venue's name."
+    )
+    address = models.CharField(
+        max_length=300, blank=True, default="", db_default="", help_text="Its street address."
+    )
+    latitude = models.FloatField(null=True, blank=True, help_text="The venue's, from GEO.")
+    longitude = models.FloatField(null=True, blank=True, help_text="The venue's, from GEO.")
+    inferred = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Taken from the organiser's usual place: the listing named none.",
+    )
+
+    VENUE_FIELDS = ("venue", "address", "latitude", "longitude")
 
     class Meta:
         ordering = ["position", "id"]
@@ -491,6 +526,25 @@ class MeetupPlace(models.Model):
 
     def __str__(self) -> str:
         return str(self.place)
+
+    @property
+    def has_venue_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Series(models.Model):
+    """A recurring calendar event (one UID with an RRULE): its occurrences are meetups."""
+
+    key = models.CharField(max_length=1000, unique=True, help_text="The calendar's UID.")
+    rule_text = models.CharField(
+        max_length=200, blank=True, help_text="The rule in words: every Thursday, 18:30."
+    )
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.rule_text or self.key
 
 
 class MeetupLink(models.Model):

@@ -10,6 +10,7 @@ X-WR-TIMEZONE are made ordinary zoned times by x-wr-timezone first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ import x_wr_timezone
 from icalendar import Calendar, Component, Event
 
 from calendar_app.calendars import records as r
+from calendar_app.calendars.details import (
+    MAX_READ,
+    first_link,
+    plain_description,
+    rule_text,
+    venue_and_address,
+)
 from calendar_app.calendars.records import CalendarEvent, CalendarFeed, Problem
 from calendar_app.calendars.text import (
     event_links,
@@ -56,6 +64,7 @@ def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
     if calendar is None:
         return CalendarFeed(problems=tuple(problems), error=error)
     name = one_line(strip_controls(str(calendar.get("X-WR-CALNAME", "")))[0])
+    page = safe_link(one_line(strip_controls(str(calendar.get("X-ORIGINAL-URL", "")))[0]))
     zone = str(calendar.get("X-WR-TIMEZONE", "")).strip()
     raws = _screen(calendar, _raw_texts(text, calendar), _known_zone(zone), problems)
     calendar = _standard(calendar, problems)
@@ -63,7 +72,7 @@ def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
     for group in _by_uid(calendar):
         events.extend(_occurrences(group, raws, now, problems))
     events.sort(key=lambda e: (_instant(e.start), e.uid))
-    return CalendarFeed(tuple(events), tuple(problems), name, zone)
+    return CalendarFeed(tuple(events), tuple(problems), name, zone, page=page)
 
 
 # --- the text -----------------------------------------------------------------------
@@ -286,7 +295,10 @@ def _occurrences(
     except Exception as exc:  # this series only
         problems.append(Problem(r.BAD_RECURRENCE, f"series not expanded: {_short(exc)}", uid=uid))
         return []
-    return [_record(occurrence, raws, recurring) for occurrence in found]
+    return [
+        _with_details(_record(occurrence, raws, recurring), occurrence, master)
+        for occurrence in found
+    ]
 
 
 def _is_recurring(component: Component) -> bool:
@@ -450,6 +462,35 @@ def _sequence(occurrence: Component) -> int:
         return int(occurrence.get("SEQUENCE", 0))
     except (TypeError, ValueError):
         return 0
+
+
+def _with_details(
+    record: CalendarEvent, occurrence: Component, master: Component | None
+) -> CalendarEvent:
+    """Venue and address, the description as plain text, the event's page and its series
+    (see calendars.details)."""
+    venue, address = ("", "") if record.online else venue_and_address(record.location)
+    written = occurrence.get("DESCRIPTION")
+    written = written[0] if isinstance(written, list) and written else written
+    description = str(written or "")[:MAX_READ]
+    page = record.url or first_link(description)
+    series = rule = ""
+    if master is not None and record.uid:
+        series = record.uid
+        rules = master.get("RRULE")
+        first = rules[0] if isinstance(rules, list) and rules else rules
+        master_start = _value(master, "DTSTART")
+        if first is not None and master_start is not None:
+            rule = rule_text(first, master_start)
+    return dataclasses.replace(
+        record,
+        venue=venue,
+        address=address,
+        description=plain_description(description),
+        page=page,
+        series=series,
+        rule_text=rule,
+    )
 
 
 def _instant(moment: date | datetime) -> datetime:

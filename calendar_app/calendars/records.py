@@ -65,6 +65,12 @@ class CalendarEvent:
     sequence: int
     raw: str  # the VEVENT as the feed gave it (the series' master for an occurrence)
     problems: tuple[Problem, ...] = ()
+    venue: str = ""  # the venue's name as LOCATION gives it ("" online or unknown)
+    address: str = ""  # its street address as given
+    description: str = ""  # plain text, bounded (details.plain_description)
+    page: str = ""  # the event's own page: URL, Luma's page, else the description's first link
+    series: str = ""  # the series' id (its UID) for an occurrence of an RRULE; "" otherwise
+    rule_text: str = ""  # the series' rule in words: "every Thursday, 18:30"
 
     @property
     def all_day(self) -> bool:
@@ -93,6 +99,7 @@ class CalendarFeed:
     name: str = ""  # X-WR-CALNAME
     timezone: str = ""  # X-WR-TIMEZONE
     error: str = ""
+    page: str = ""  # X-ORIGINAL-URL (Meetup: the group's feed address)
 
     @property
     def ok(self) -> bool:

@@ -16,9 +16,10 @@ import zlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from calendar_app.calendars.details import calendar_owner_name
+from calendar_app.calendars.details import meetup_group_page as group_page
 from calendar_app.calendars.records import CalendarEvent
 from calendar_app.matching.entries import GroupIds, PlaceIds, entry_links
 from calendar_app.matching.match import Issue, Sighted
@@ -51,24 +52,41 @@ def calendar_issue(source_id: int, name: str) -> Issue:
 
 def meetup_group_page(urls: Sequence[str]) -> str:
     """`https://www.meetup.com/<group>/events/<id>/` -> the group's page, else ""."""
-    for url in urls:
-        parts = urlsplit(url)
-        segments = [s for s in parts.path.split("/") if s]
-        if (parts.hostname or "").endswith("meetup.com") and "events" in segments[1:2]:
-            return f"https://www.meetup.com/{segments[0]}/"
-    return ""
+    return next(filter(None, (group_page(url) for url in urls)), "")
 
 
-def event_organiser(event: CalendarEvent, feed_name: str, group: ParsedGroup | None) -> list:
+def event_organiser(
+    event: CalendarEvent,
+    feed_name: str,
+    group: ParsedGroup | None,
+    owner: ParsedGroup | None = None,
+) -> list:
     """Who organises it: the source's group if a curator set one, else the Meetup group
-    its page belongs to (named as the feed names itself), else nobody known."""
+    its page belongs to (named as the feed names itself), else whoever the calendar says
+    it belongs to (`owner`: its group page, its name), else nobody known."""
     if group is not None:
         return [{"name": group.name, "url": group.url}]
     page = meetup_group_page(event.urls)
     if page:
-        name = feed_name.removeprefix("Events - ").strip() or page
+        name = calendar_owner_name(feed_name) or page
         return [{"name": name, "url": page}]
+    if owner is not None:
+        return [{"name": owner.name, "url": owner.url}]
     return []
+
+
+def feed_owner(
+    *, feed_name: str, feed_page: str, source_name: str, source_url: str, listed_page: str = ""
+) -> ParsedGroup | None:
+    """Whose calendar a feed is, without a curator's `--group`: a Meetup feed by its group
+    page (X-ORIGINAL-URL or its own address), a listed calendar (Luma) by the page the
+    editors' list gives, any feed by its name (X-WR-CALNAME, else the name it was
+    followed under)."""
+    name = calendar_owner_name(feed_name) or calendar_owner_name(source_name)
+    page = group_page(feed_page) or group_page(source_url) or listed_page
+    if page:
+        return ParsedGroup(name or page, page)
+    return ParsedGroup(name, "") if name else None
 
 
 def local_dates(event: CalendarEvent, zone: str) -> tuple[date, date]:
@@ -94,6 +112,7 @@ def event_values(
     feed_name: str,
     group: ParsedGroup | None,
     generic: frozenset[str],
+    owner: ParsedGroup | None = None,
 ) -> dict[str, Any]:
     """What a SourceEvent stores of its event: enough to match it again and to time it.
 
@@ -103,6 +122,8 @@ def event_values(
     """
     start, end = local_dates(event, zone)
     urls = [url for url in event.urls if is_safe_url(url)]
+    if event.page and is_safe_url(event.page) and event.page not in urls:
+        urls.append(event.page)  # Google: the first link of the description
     return {
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
@@ -117,9 +138,16 @@ def event_values(
         "status": event.status,
         "links": [[url, "", n == 0] for n, url in enumerate(urls)],
         "generic": sorted(generic & {canonical_url(url) for url in urls}),
-        "groups": event_organiser(event, feed_name, group),
+        "groups": event_organiser(event, feed_name, group, owner),
         "uid": event.uid,
         "recurrence_id": occurrence_id(event),
+        "venue": "" if event.online else event.venue,
+        "address": "" if event.online else event.address,
+        "geo": list(event.geo) if event.geo and not event.online else None,
+        "description": event.description,
+        "host": event.organizer[:300] if "@" not in event.organizer else "",
+        "series": event.series[:1000],
+        "rule_text": event.rule_text[:200],
     }
 
 

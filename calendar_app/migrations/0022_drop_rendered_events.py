@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendar_app', '0013_search_folded_columns'),
+        ('calendar_app', '0019_whole_event'),
     ]
 
     operations = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from calendar_app.models import Group, Meetup, Region
+from calendar_app.models import Group, Meetup, Region, Sighting
 from calendar_app.web.charts import Chart, stacked_bars
 
 NO_REGION = ("none", "Online or no place")
@@ -73,9 +73,13 @@ def group_history(group: Group, *, today: date | None = None) -> GroupHistory:
 
 
 def archive_history() -> ArchiveHistory:
-    """Published meetups a year, split by region (those with no place apart)."""
+    """Published meetups a year as This Week in Rust listed them, split by region (those
+    with no place apart): a meetup known only from a calendar (a year of a weekly series
+    ahead) is no listing."""
+    listed = Exists(Sighting.objects.filter(meetup=OuterRef("pk")))
     rows = list(
         Meetup.objects.published()
+        .filter(listed)
         .annotate(year=ExtractYear("start_date"))
         .values_list("year", "region")
         .annotate(count=Count("id"))

@@ -28,6 +28,7 @@ from calendar_app.models import (
     MeetupQuerySet,
     Place,
     Sighting,
+    SourceEvent,
     Status,
     region_label,
 )
@@ -558,3 +559,75 @@ def group_page(slug: str, *, today: date | None = None) -> GroupPage | None:
         .order_by("-uses", "city", "text")
     )
     return GroupPage(group, upcoming, past, past_total, places)
+
+
+SERIES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class MeetupStory:
+    """What a meetup page tells beyond the meetup's own fields: where exactly (the venue
+    rows of its places), who hosts it (Luma's ORGANIZER), its series' next sessions, and
+    for a past meetup the next session of its series or organiser."""
+
+    venues: list[MeetupPlace]
+    host: str
+    series_next: list[Meetup]
+    past: bool
+    next_session: Meetup | None
+
+
+def meetup_story(meetup: Meetup, today: date | None = None) -> MeetupStory:
+    """Three queries at most (host, series, next session); the places are prefetched."""
+    today = today or timezone.localdate()
+    hosts = (
+        SourceEvent.objects.filter(meetup=meetup)
+        .order_by("-last_seen", "id")
+        .values_list("values", flat=True)[:5]
+    )
+    host = next((v.get("host", "") for v in hosts if isinstance(v, dict) and v.get("host")), "")
+    upcoming = Meetup.objects.published().exclude(pk=meetup.pk).filter(start_date__gte=today)
+    series: list[Meetup] = []
+    if meetup.series_id:
+        series = list(
+            upcoming.filter(series_id=meetup.series_id).order_by("start_date", "starts_at", "id")[
+                :SERIES_SHOWN
+            ]
+        )
+    past = meetup.end_date < today
+    following = series[0] if series else None
+    if past and following is None:
+        groups = [group.pk for group in meetup.ordered_groups()]
+        following = (
+            upcoming.filter(groups__in=groups).order_by("start_date", "starts_at", "id").first()
+            if groups
+            else None
+        )
+    return MeetupStory(
+        venues=list(meetup.meetupplace_set.all()),
+        host=host,
+        series_next=series,
+        past=past,
+        next_session=following if past else None,
+    )
+
+
+def venue_markers(meetup: Meetup) -> list[dict]:
+    """The meetup's pins: on the venue when its calendar gave the venue's coordinates,
+    else on the town."""
+    return _group_by_place(
+        (
+            row.latitude if row.has_venue_coordinates else row.place.latitude,
+            row.longitude if row.has_venue_coordinates else row.place.longitude,
+            row.venue or row.place.city,
+            {
+                "id": meetup.pk,
+                "title": meetup.title or "Rust meetup",
+                "date": meetup.start_date.isoformat(),
+                "attendance": meetup.attendance,
+                "cancelled": meetup.status == Status.CANCELLED,
+            },
+        )
+        for row in meetup.meetupplace_set.all()
+        if row.has_venue_coordinates or row.place.has_coordinates
+    )

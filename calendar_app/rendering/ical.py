@@ -18,7 +18,21 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
-from icalendar import Calendar, Event, vCategory, vDDDTypes, vGeo, vInt, vText, vUri
+from icalendar import (
+    Calendar,
+    Component,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vCategory,
+    vDDDTypes,
+    vGeo,
+    vInt,
+    vText,
+    vUri,
+)
 
 from calendar_app.models import (
     Attendance,
@@ -42,7 +56,8 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-RENDER_VERSION = "3"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
+# 4: venue, address, GEO of the venue, description, ORGANIZER; VTIMEZONEs with yearly RRULEs
+RENDER_VERSION = "4"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
 logger = logging.getLogger(__name__)
 
 
@@ -81,7 +96,11 @@ class FeedMeetup:
     sequence: int
     created: datetime | None
     updated: datetime
+    description: str = ""
     groups: list[str] = field(default_factory=list)
+    group_urls: list[str] = field(default_factory=list)
+    # per place, as `places`: venue, street address, the venue's latitude and longitude
+    venues: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)
     places: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # url, label, primary
     issues: dict[int, str] = field(default_factory=dict)  # by newsletter id, first seen
@@ -123,6 +142,7 @@ MEETUP_COLUMNS = (
     "sequence",
     "created",
     "updated",
+    "description",
 )
 PLACE_COLUMNS = ("city", "admin1", "country", "written", "text", "latitude", "longitude")
 NEWSLETTER_COLUMNS = ("number", "date", "title", "source")
@@ -140,20 +160,25 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
     meetups = [FeedMeetup(*row) for row in queryset.values_list(*MEETUP_COLUMNS)]
     for meetup in meetups:
         meetup.title = printable(meetup.title, multiline=True)
+        meetup.description = printable(meetup.description, multiline=True)
     by_pk = {meetup.pk: meetup for meetup in meetups}
     if not by_pk:
         return meetups
     # The filter again as a subquery, not thousands of ids as parameters to prepare.
     ids = queryset.order_by().values("pk")
     groups = MeetupGroup.objects.filter(meetup_id__in=ids).order_by("position", "id")
-    for pk, name in groups.values_list("meetup_id", "group__name"):
+    for pk, name, url in groups.values_list("meetup_id", "group__name", "group__url"):
         by_pk[pk].groups.append(printable(name, multiline=True))
+        by_pk[pk].group_urls.append(web_url(url))
 
     places = MeetupPlace.objects.filter(meetup_id__in=ids).order_by("position", "id")
     named: dict[int, tuple[str, float | None, float | None]] = {}
-    for pk, place_id, *columns in places.values_list(
-        "meetup_id", "place_id", *(f"place__{c}" for c in PLACE_COLUMNS)
+    for pk, place_id, venue, address, lat, lon, *columns in places.values_list(
+        "meetup_id", "place_id", *MeetupPlace.VENUE_FIELDS, *(f"place__{c}" for c in PLACE_COLUMNS)
     ):
+        by_pk[pk].venues.append(
+            (printable(venue, multiline=True), printable(address, multiline=True), lat, lon)
+        )
         if place_id not in named:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
             name = printable(place.label, multiline=True)
@@ -198,8 +223,149 @@ def timezones(meetups: list[FeedMeetup]) -> bytes:
     return b"".join(vtimezone(name) for name in sorted(names))
 
 
+RULE_YEAR = 2026  # the year whose transitions become the yearly rules (bytes stay stable)
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
 @functools.lru_cache(maxsize=512)
 def vtimezone(name: str) -> bytes:
+    """One VTIMEZONE with yearly RRULEs, as Meetup and Google write them.
+
+    python-icalendar writes every transition from 1970 to 2038 as one multi-valued RDATE;
+    ical.js (many web calendar widgets) reads only its first value and shows every
+    summer-time meetup an hour late. Here each of the zone's two transitions of
+    RULE_YEAR becomes a STANDARD or DAYLIGHT part starting in 1970 with a yearly rule
+    (`BYMONTH=3;BYDAY=-1SU`); a zone without transitions is one STANDARD part. A zone
+    whose year is irregular (not exactly two transitions, or one that no weekday rule
+    says) is written as icalendar writes it.
+    """
+    zone = ZoneInfo(name)
+    changes = _transitions(zone, RULE_YEAR)
+    if not _regular(zone, changes):
+        return _icalendar_vtimezone(name)
+    parts: list[Component] = []
+    if not changes:
+        offset = datetime(RULE_YEAR, 1, 1, tzinfo=zone).utcoffset() or timedelta(0)
+        abbreviation = datetime(RULE_YEAR, 1, 1, tzinfo=zone).tzname() or name
+        parts.append(_zone_part(TimezoneStandard(), offset, offset, abbreviation, None, None))
+    elif len(changes) == 2:
+        for instant in changes:
+            before = (instant - timedelta(seconds=1)).astimezone(zone)
+            after = instant.astimezone(zone)
+            local = instant + (before.utcoffset() or timedelta(0))
+            rule = _yearly_rule(local)
+            if rule is None:
+                return _icalendar_vtimezone(name)
+            part = TimezoneDaylight() if after.dst() else TimezoneStandard()
+            start = _first_in_1970(local, rule)
+            parts.append(
+                _zone_part(
+                    part,
+                    before.utcoffset() or timedelta(0),
+                    after.utcoffset() or timedelta(0),
+                    after.tzname() or name,
+                    start,
+                    rule,
+                )
+            )
+    else:
+        return _icalendar_vtimezone(name)
+    timezone = Timezone()
+    timezone.add("TZID", name)
+    timezone.add("X-LIC-LOCATION", name)
+    for component in parts:
+        timezone.add_component(component)
+    return timezone.to_ical()
+
+
+def _regular(zone: ZoneInfo, changes: list[datetime]) -> bool:
+    """Whether RULE_YEAR's transitions fall by the same weekday rules in the next years
+    (not so in Morocco, whose summer time follows Ramadan)."""
+
+    def rules(instants: list[datetime]) -> list[dict[str, object] | None]:
+        found = []
+        for instant in instants:
+            before = (instant - timedelta(seconds=1)).astimezone(zone).utcoffset()
+            found.append(_yearly_rule(instant + (before or timedelta(0))))
+        return found
+
+    expected = rules(changes)
+    return all(rules(_transitions(zone, RULE_YEAR + n)) == expected for n in (1, 2))
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
+    """The UTC instants in `year` at which the zone's offset changes (to the second)."""
+    found = []
+    day = datetime(year, 1, 1, tzinfo=UTC)
+    offset = day.astimezone(zone).utcoffset()
+    while day.year == year:
+        following = day + timedelta(days=1)
+        if following.astimezone(zone).utcoffset() != offset:
+            low, high = day, following  # offset at low is the old one, at high the new
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            found.append(high.replace(microsecond=0))
+            offset = following.astimezone(zone).utcoffset()
+        day = following
+    return found
+
+
+def _yearly_rule(local: datetime) -> dict[str, object] | None:
+    """The weekday rule that gives `local`'s day: the last or the n-th weekday of its
+    month (Europe: last Sunday of March; the US: second Sunday of March)."""
+    last_day = (local.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    weekday = _WEEKDAYS[local.weekday()]
+    if local.day + 7 > last_day.day:
+        nth = -1
+    else:
+        nth = (local.day - 1) // 7 + 1
+    return {"FREQ": "YEARLY", "BYMONTH": local.month, "BYDAY": f"{nth}{weekday}"}
+
+
+def _first_in_1970(local: datetime, rule: dict[str, object]) -> datetime:
+    """The rule's day in 1970 at the transition's local time (DTSTART of the part)."""
+    month = int(str(rule["BYMONTH"]))
+    by_day = str(rule["BYDAY"])
+    nth, weekday = int(by_day[:-2]), _WEEKDAYS.index(by_day[-2:])
+    days = [
+        date(1970, month, d)
+        for d in range(1, 32)
+        if _valid(1970, month, d) and date(1970, month, d).weekday() == weekday
+    ]
+    day = days[nth] if nth < 0 else days[nth - 1]
+    return datetime(day.year, day.month, day.day, local.hour, local.minute, local.second)
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _zone_part(
+    part: Component,
+    before: timedelta,
+    after: timedelta,
+    abbreviation: str,
+    start: datetime | None,
+    rule: dict[str, object] | None,
+) -> Component:
+    part.add("TZNAME", abbreviation)
+    part.add("DTSTART", start or datetime(1970, 1, 1))
+    part.add("TZOFFSETFROM", before)
+    part.add("TZOFFSETTO", after)
+    if rule is not None:
+        part.add("RRULE", rule)
+    return part
+
+
+def _icalendar_vtimezone(name: str) -> bytes:
     """One VTIMEZONE as `Calendar.add_missing_timezones` writes it (1970 to 2038).
 
     Called one zone at a time: that method adds the zones of a calendar in set order,
@@ -281,6 +447,7 @@ class EventBuilder:
     def __init__(self, site_url: str) -> None:
         self.site_url = site_url
         head, tail = reverse("meetup_detail", args=[_PK_MARK]).split(str(_PK_MARK))
+        self.page = (f"{site_url}{head}", tail)
         self.details = (f"Details: {site_url}{head}", tail)
         self.status = {
             True: vText("CANCELLED"),
@@ -337,10 +504,13 @@ class EventBuilder:
         event["SEQUENCE"] = vInt(meetup.sequence)
         groups = meetup.groups
         event["SUMMARY"] = vText(meetup.title or (groups[0] if groups else "Rust meetup"))
-        where = location_text(meetup.attendance, [name for name, _, _ in meetup.places])
+        where = location_text(meetup.attendance, _place_words(meetup))
         if where:
             event["LOCATION"] = self._text(where)
         geo = next(
+            ((lat, lon) for _, _, lat, lon in meetup.venues if lat is not None and lon is not None),
+            None,
+        ) or next(
             ((lat, lon) for _, lat, lon in meetup.places if lat is not None and lon is not None),
             None,
         )
@@ -353,6 +523,10 @@ class EventBuilder:
         if url:
             event["URL"] = vUri(url, params={"VALUE": "URI"})
         event["DESCRIPTION"] = vText(self._description(meetup, cancelled))
+        if groups:
+            head, tail = self.page  # an organiser without a page: the meetup's own
+            address = meetup.group_urls[0] or f"{head}{meetup.pk}{tail}"
+            event["ORGANIZER"] = vCalAddress(address, params={"CN": groups[0]})
         names = tuple(_categories(meetup.region, meetup.attendance, groups))
         category = self.categories.get(names)
         if category is None:
@@ -367,12 +541,26 @@ class EventBuilder:
         lines = ["CANCELLED."] if cancelled else []
         if meetup.groups:
             lines.append("Organised by " + ", ".join(meetup.groups) + ".")
+        if meetup.description:
+            lines.extend([meetup.description, ""])
         lines.extend(f"{label or 'Link'}: {url}" for url, label, _ in meetup.links)
         if meetup.issues:
             lines.append("Listed in " + ", ".join(meetup.issues.values()) + ".")
         head, tail = self.details
         lines.append(f"{head}{meetup.pk}{tail}")
         return "\n".join(lines)
+
+
+def _place_words(meetup: FeedMeetup) -> list[str]:
+    """Each place in words, with the venue and street address its calendar gave:
+    `Venue, street, city, country` (the address names the town), or `Venue, Town`."""
+    words = []
+    for (label, _, _), (venue, address, _, _) in zip(meetup.places, meetup.venues, strict=True):
+        if address:
+            words.append(", ".join(filter(None, (venue, address))))
+        else:
+            words.append(f"{venue}, {label}" if venue else label)
+    return words
 
 
 def exclusive_end(start: date, end: date) -> date | None:

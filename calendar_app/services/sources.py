@@ -8,6 +8,7 @@ it never stops the others and never removes what is already known.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -161,6 +162,17 @@ def editors_calendars(data_dir: Path = DATA_DIR) -> list[ListedCalendar]:
         *(luma_calendar(item) for item in read("luma-calendars.json")),
         *(meetup_calendar(page, enabled=False) for page in read("maybe-rust-meetups.json")),
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def listed_pages() -> dict[str, str]:
+    """Feed address -> the organiser's page, for the calendars of the editors' lists (a
+    Luma feed names no page of its own)."""
+    try:
+        calendars = editors_calendars()
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {calendar.url: calendar.page for calendar in calendars if calendar.page}
 
 
 @dataclass

@@ -24,12 +24,23 @@ from calendar_app.matching.calendar_entries import (
     calendar_issue,
     calendar_sighted,
     event_values,
+    feed_owner,
     links_for_two_days,
     occurrence_id,
     stored_groups,
 )
 from calendar_app.matching.match import Issue, KnownMeetup, New, Sighted, match
-from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
+from calendar_app.models import (
+    Flag,
+    FlagKind,
+    Meetup,
+    MeetupPlace,
+    Place,
+    Series,
+    Source,
+    SourceEvent,
+    Status,
+)
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
@@ -43,6 +54,7 @@ from calendar_app.services.sources import (
     MergeCounts,
     Progress,
     SyncReport,
+    listed_pages,
     sources_sync,
 )
 from calendar_app.services.sources_fetch import TIMEOUT
@@ -93,6 +105,7 @@ class FeedMerge:
         self.places, self.groups = PlaceResolver(), GroupResolver()
         self.counts = MergeCounts()
         self.flags: list[Flag] = []
+        self.series_by_key: dict[str, Series] = {}
         unique: dict[tuple[str, str], CalendarEvent] = {}
         for event in feed.events:
             if event.uid:
@@ -133,6 +146,13 @@ class FeedMerge:
         zones = place_zones(self.places.usable_id(text) for text in texts.values() if text)
         group = self.source.group
         parsed = ParsedGroup(group.name, group.url) if group is not None else None
+        owner = feed_owner(
+            feed_name=self.feed.name,
+            feed_page=self.feed.page,
+            source_name=self.source.name,
+            source_url=self.source.url,
+            listed_page=listed_pages().get(self.source.url, ""),
+        )
         generic = links_for_two_days(self.events)
         values = []
         for event in self.events:
@@ -148,6 +168,7 @@ class FeedMerge:
                     feed_name=self.feed.name,
                     group=parsed,
                     generic=generic,
+                    owner=owner,
                 )
             )
         self.groups.prepare([g for v in values for g in stored_groups(v)])
@@ -220,7 +241,31 @@ class FeedMerge:
                 changed.add(meetup.pk)
             if self.set_status(meetup, value):
                 changed.add(meetup.pk)
+            if set_details(meetup, value, series=self.series(value)):
+                changed.add(meetup.pk)
+        set_venues(
+            [
+                (meetups[i].pk, self.places.usable_id(v["place"]) if v.get("place") else None, v)
+                for v, i in zip(values, ids, strict=True)
+            ]
+        )
         return changed
+
+    def series(self, value: dict[str, Any]) -> Series | None:
+        """The Series of a recurring event, made when first seen, its rule kept current."""
+        key = value.get("series", "")
+        if not key:
+            return None
+        if key not in self.series_by_key:
+            series, _ = Series.objects.get_or_create(
+                key=key, defaults={"rule_text": value.get("rule_text", "")}
+            )
+            rule = value.get("rule_text", "")
+            if rule and series.rule_text != rule:
+                series.rule_text = rule
+                series.save(update_fields=["rule_text"])
+            self.series_by_key[key] = series
+        return self.series_by_key[key]
 
     def set_status(self, meetup: Meetup, value: dict[str, Any]) -> bool:
         if meetup.is_locked("status") or meetup.status == Status.HIDDEN:
@@ -290,6 +335,56 @@ class FeedMerge:
     def save_flags(self) -> None:
         """New flags only: a feed read again raises what it raised before once."""
         self.counts.flagged = len(flags_raise(self.flags))
+
+
+def set_details(meetup: Meetup, value: dict[str, Any], *, series: Series | None) -> bool:
+    """The calendar's description (unless a curator locked it) and series on the meetup;
+    True when what a calendar client sees changed."""
+    fields: list[str] = []
+    description = value.get("description", "")
+    if not meetup.is_locked("description") and description and meetup.description != description:
+        meetup.description = description
+        fields.append("description")
+    series_id = series.pk if series is not None else None
+    if series_id is not None and meetup.series_id != series_id:
+        meetup.series_id = series_id
+        fields.append("series")
+    if not fields:
+        return False
+    meetup.save(update_fields=[*fields, "updated"])
+    return "description" in fields
+
+
+def set_venues(found: list[tuple[int, int | None, dict[str, Any]]]) -> None:
+    """The calendar's venue, street address and GEO on each meetup's link row of the place
+    it names (else its primary place), first event per meetup. A newsletter names cities,
+    never venues: this is the only writer of them besides a curator, whose lock on the
+    places keeps theirs."""
+    wanted: dict[int, tuple[int | None, dict[str, Any]]] = {}
+    for meetup_id, place_id, value in found:
+        wanted.setdefault(meetup_id, (place_id, value))
+    locked = {
+        pk
+        for pk, fields in Meetup.objects.filter(pk__in=wanted).values_list("pk", "locked_fields")
+        if "places" in (fields or [])
+    }
+    rows: dict[int, list[MeetupPlace]] = {}
+    for row in MeetupPlace.objects.filter(meetup_id__in=wanted).order_by("position", "id"):
+        rows.setdefault(row.meetup_id, []).append(row)
+    changed: list[MeetupPlace] = []
+    for meetup_id, (place_id, value) in wanted.items():
+        links = rows.get(meetup_id, [])
+        if meetup_id in locked or not links:
+            continue
+        row = next((r for r in links if r.place_id == place_id), links[0])
+        geo = value.get("geo") or [None, None]
+        new = (value.get("venue", "")[:300], value.get("address", "")[:300], geo[0], geo[1])
+        if not any(new):
+            continue  # an event without a venue leaves what is known
+        if tuple(getattr(row, f) for f in MeetupPlace.VENUE_FIELDS) != new:
+            row.venue, row.address, row.latitude, row.longitude = new
+            changed.append(row)
+    MeetupPlace.objects.bulk_update(changed, list(MeetupPlace.VENUE_FIELDS))
 
 
 def place_zones(ids: Iterable[int | None]) -> dict[int, str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from calendar_app.models import Meetup
@@ -78,10 +79,11 @@ def _google_dates(meetup: Meetup) -> str:
 
 
 @register.simple_tag
-def meetup_time(meetup: Meetup) -> str:
+def meetup_time(meetup: Meetup, visitor: bool = False) -> str:
     """The event's local time with its zone, '18:30–21:00 CET, Europe/Berlin'; "" for a
-    meetup known by date only. An online meetup also gets the visitor's own time, filled
-    in by static/js/local-time.js (hidden without JavaScript)."""
+    meetup known by date only. An online meetup (any meetup with `visitor`, as on its own
+    page) also gets the visitor's own time, filled in by static/js/local-time.js (hidden
+    without JavaScript)."""
     start, end = meetup.local_start, meetup.local_end
     if start is None:
         return ""
@@ -92,7 +94,7 @@ def meetup_time(meetup: Meetup) -> str:
     html = format_html(
         '<span class="event-time">{} {}, {}</span>', html, start.strftime("%Z"), zone_name
     )
-    if meetup.attendance != "in_person":
+    if visitor or meetup.attendance != "in_person":
         html += format_html(
             ' <span class="visitor-time" hidden>(your time: <time datetime="{}"'
             ' data-visitor-time data-event-zone="{}"></time>)</span>',
@@ -100,6 +102,31 @@ def meetup_time(meetup: Meetup) -> str:
             zone_name,
         )
     return html
+
+
+_LINK = re.compile(r"https?://[^\s<>\"'‹›]+", re.IGNORECASE)
+_LINK_TAIL = ".,;:!?)]}'\""
+
+
+@register.filter
+def text_with_links(text: str) -> SafeString:
+    """Plain text (a calendar's description) as HTML: escaped, line breaks kept, and its
+    http(s) links made clickable (rel="nofollow noopener"); nothing else becomes markup."""
+    parts: list[str] = []
+    at = 0
+    for match in _LINK.finditer(text or ""):
+        url = match.group(0).rstrip(_LINK_TAIL)
+        end = match.start() + len(url)
+        parts.append(escape(text[at : match.start()]))
+        safe = safe_url(url)
+        parts.append(
+            format_html('<a href="{}" rel="nofollow noopener">{}</a>', safe, url)
+            if safe
+            else escape(url)
+        )
+        at = end
+    parts.append(escape((text or "")[at:]))
+    return mark_safe("".join(parts).replace("\n", "<br>\n"))
 
 
 def _time(moment: datetime, fmt: str) -> str:

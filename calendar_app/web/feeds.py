@@ -281,14 +281,36 @@ class NewMeetupsFeed(Feed):
             raise Http404("Invalid filter.")
         return queryset
 
-    def items(self, queryset: MeetupQuerySet) -> QuerySet:
-        newest = queryset.for_display().order_by("-created", "-id")
-        return newest[: self.limit]
+    def items(self, queryset: MeetupQuerySet) -> list[Meetup]:
+        """The newest listed, one entry per series (its next occurrence): a weekly series
+        would otherwise fill the feed with its occurrences."""
+        newest = queryset.order_by("-created", "-id").values_list("pk", "series_id")
+        chosen: list[int | tuple[str, int]] = []
+        seen: set[int] = set()
+        for pk, series_id in newest.iterator():
+            if series_id is None:
+                chosen.append(pk)
+            elif series_id not in seen:
+                seen.add(series_id)
+                chosen.append(("series", series_id))
+            if len(chosen) >= self.limit:
+                break
+        first: dict[int, int] = {}
+        for pk, series_id in (
+            queryset.filter(series_id__in=seen)
+            .order_by("start_date", "starts_at", "id")
+            .values_list("pk", "series_id")
+        ):
+            first.setdefault(series_id, pk)
+        pks = [first[item[1]] if isinstance(item, tuple) else item for item in chosen]
+        found = queryset.for_display().select_related("series").in_bulk(pks)
+        return [found[pk] for pk in pks]
 
     def item_title(self, meetup: Meetup) -> str:
         # XML refuses control characters: stored text is made printable here (plain_text).
         where = meetup.location_text or "no place"
-        return printable(f"{meetup.start_date}: {meetup.title} ({where})")
+        rule = f", {meetup.series.rule_text}" if meetup.series and meetup.series.rule_text else ""
+        return printable(f"{meetup.start_date}: {meetup.title} ({where}){rule}")
 
     def item_description(self, meetup: Meetup) -> str:
         groups = printable(", ".join(group.name for group in meetup.ordered_groups()))

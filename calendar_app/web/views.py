@@ -213,9 +213,11 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     groups = meetup.ordered_groups()
     feed_params = {"group": groups[0].slug} if groups else {}
     page_url = request.build_absolute_uri(meetup.get_absolute_url())
+    story = selectors.meetup_story(meetup)
     context = {
         "meetup": meetup,
-        "json_ld": event_json_ld(meetup, page_url),
+        "json_ld": event_json_ld(meetup, page_url, venues=story.venues),
+        "story": story,
         "groups": groups,
         "places": meetup.ordered_places(),
         "links": meetup.ordered_links(),
@@ -223,7 +225,7 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page_url": page_url,
         "feed_group": groups[0] if groups else None,
         "subscribe": subscribe_links(request, feed_params),
-        **_map_context(selectors.place_markers([meetup])),
+        **_map_context(selectors.venue_markers(meetup)),
     }
     return render(request, "calendar_app/meetup_detail.html", context)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from calendar_app.models import Meetup
+from calendar_app.rendering.export_json import series_next
 
 
 def for_json(queryset: QuerySet) -> QuerySet:
@@ -30,6 +31,10 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
         "end": meetup.local_end.isoformat() if meetup.local_end else None,
         "all_day": meetup.all_day,
         "timezone": meetup.event_timezone or None,
+        "description": meetup.description,
+        "series": series_next({meetup.series_id}).get(meetup.series_id)
+        if meetup.series_id
+        else None,
         "url": meetup.url,
         "links": [{"url": link.url, "label": link.label} for link in meetup.ordered_links()],
         "groups": [
@@ -46,8 +51,14 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
                 "longitude": place.longitude,
                 "timezone": place.timezone,
                 "status": place.status,
+                "venue": row.venue,
+                "address": row.address,
+                "inferred": row.inferred,
+                "venue_latitude": row.latitude,
+                "venue_longitude": row.longitude,
             }
-            for place in meetup.ordered_places()
+            for row in meetup.meetupplace_set.all()
+            for place in [row.place]
         ],
         "sightings": [
             {
@@ -62,7 +73,11 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
         ],
         "sources": list(
             {
-                (event.source.url, event.uid): {"url": event.source.url, "uid": event.uid}
+                (event.source_id, event.uid): {
+                    "name": event.source.name,
+                    "kind": event.source.kind,
+                    "uid": event.uid,
+                }
                 for event in meetup.source_events.order_by("id")
             }.values()
         ),

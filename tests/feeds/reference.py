@@ -10,7 +10,7 @@ from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
-from icalendar import Event
+from icalendar import Event, vCalAddress
 
 from calendar_app.models import (
     Attendance,
@@ -23,6 +23,7 @@ from calendar_app.models import (
     Status,
 )
 from calendar_app.rendering.ical import PlainGeo
+from calendar_app.rules import location_text
 
 
 def for_feed(queryset: QuerySet) -> QuerySet:
@@ -52,15 +53,29 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
             event.add("DTEND", meetup.ends_at.astimezone(zone))
     event.add("SEQUENCE", meetup.sequence)
     event.add("SUMMARY", meetup.title or (groups[0].name if groups else "Rust meetup"))
-    where = meetup.location_text
+    rows = list(meetup.meetupplace_set.all())
+    words = [
+        ", ".join(filter(None, (r.venue, r.address)))
+        if r.address
+        else (f"{r.venue}, {r.place.label}" if r.venue else r.place.label)
+        for r in rows
+    ]
+    where = location_text(meetup.attendance, words)
     if where:
         event.add("LOCATION", where)
+    venue = next((r for r in rows if r.has_venue_coordinates), None)
     place = next((p for p in meetup.ordered_places() if p.has_coordinates), None)
-    if place is not None and place.latitude is not None and place.longitude is not None:
+    if venue is not None:
+        event["GEO"] = PlainGeo((venue.latitude, venue.longitude))
+    elif place is not None and place.latitude is not None and place.longitude is not None:
         event["GEO"] = PlainGeo((place.latitude, place.longitude))
     if meetup.url.startswith(("https://", "http://")):
         event.add("URL", meetup.url, parameters={"VALUE": "URI"})
     event.add("DESCRIPTION", _description(meetup, site_url=site_url))
+    if groups:
+        page = groups[0].url if groups[0].url.startswith(("https://", "http://")) else ""
+        page = page or f"{site_url}{meetup.get_absolute_url()}"
+        event.add("ORGANIZER", vCalAddress(page, params={"CN": groups[0].name}))
     categories = [Region(meetup.region).label] if meetup.region else []
     categories.append(Attendance(meetup.attendance).label)
     categories.extend(group.name for group in groups)
@@ -77,6 +92,8 @@ def _description(meetup: Meetup, *, site_url: str) -> str:
     groups = meetup.ordered_groups()
     if groups:
         lines.append("Organised by " + ", ".join(group.name for group in groups) + ".")
+    if meetup.description:
+        lines.extend([meetup.description, ""])
     lines.extend(f"{link.label or 'Link'}: {link.url}" for link in meetup.ordered_links())
     seen: dict[int, str] = {}
     for sighting in sorted(meetup.sightings.all(), key=_oldest_first):

@@ -28,6 +28,8 @@ ITEM_KEYS = {
     "places",
     "sightings",
     "sources",
+    "description",
+    "series",
     "flags",
 }
 
@@ -55,7 +57,13 @@ def test_items_follow_the_contract(client, sample):
         "longitude",
         "timezone",
         "status",
+        "venue",
+        "address",
+        "inferred",
+        "venue_latitude",
+        "venue_longitude",
     }
+    assert (item["description"], item["series"]) == ("", None)
     assert item["sightings"] == [
         {"newsletter": 532, "newsletter_date": "2024-01-31", "section": "Europe", "line": 10}
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -98,14 +99,27 @@ def test_a_date_only_meetup_has_no_instants(client, dated):
 
 
 def test_json_lists_the_calendars_that_gave_the_meetup(client, timed):
-    source = Source.objects.create(url="https://www.meetup.com/rust-berlin/events/ical/")
+    source = Source.objects.create(
+        url="https://www.meetup.com/rust-berlin/events/ical/", name="Rust Berlin"
+    )
     for recurrence in ("", "2026-07-02T18:30:00+02:00"):
         SourceEvent.objects.create(
             source=source, uid="event_1@meetup.com", recurrence_id=recurrence, meetup=timed
         )
     item = _item(client, timed)
-    assert item["sources"] == [
-        {"url": "https://www.meetup.com/rust-berlin/events/ical/", "uid": "event_1@meetup.com"}
+    # the calendar's name and kind, never its address (it can be a secret)
+    assert item["sources"] == [{"name": "Rust Berlin", "kind": "ics", "uid": "event_1@meetup.com"}]
+    assert "rust-berlin/events/ical" not in client.get(API, {"include_past": "1"}).content.decode()
+    out = io.StringIO()
+    call_command("export_events", "--format", "json", stdout=out)
+    [exported] = [i for i in json.loads(out.getvalue()) if i["id"] == timed.pk]
+    assert exported["sources"] == [
+        {
+            "name": "Rust Berlin",
+            "kind": "ics",
+            "uid": "event_1@meetup.com",
+            "url": "https://www.meetup.com/rust-berlin/events/ical/",
+        }
     ]
 
 

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.factories import make_group, make_meetup
+from calendar_app.models import Meetup
+from tests.factories import make_group, make_meetup, make_newsletter, make_sighting
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,11 @@ def archive(berlin, seattle):
     )
     make_meetup("Hidden", start=date(2018, 1, 1), status="hidden", region="europe")
     make_meetup("Upcoming", start=date(2025, 3, 13), places=[berlin], groups=[berlin_group])
+    issue = make_newsletter()
+    for line, meetup in enumerate(Meetup.objects.all(), start=1):
+        make_sighting(meetup, issue, line=line)
+    # known only from a calendar: a weekly series a year ahead is no listing
+    make_meetup("Calendar only", start=date(2025, 4, 1), places=[berlin], groups=[])
     return berlin_group
 
 

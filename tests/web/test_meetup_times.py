@@ -54,7 +54,12 @@ def test_page_shows_the_local_time_with_its_zone(client, timed):
         '<span class="event-time"><time datetime="2025-07-03T18:30:00+02:00">18:30</time>'
         '–<time datetime="2025-07-03T21:00:00+02:00">21:00</time> CEST, Europe/Berlin</span>'
     ) in html
-    assert "data-visitor-time" not in html  # in person: the local time is what matters
+    # issue 23: the visitor's own time too (hidden; local-time.js shows it when the
+    # visitor's zone is another)
+    assert (
+        '<span class="visitor-time" hidden>(your time: <time datetime="2025-07-03T18:30:00+02:00"'
+        ' data-visitor-time data-event-zone="Europe/Berlin"></time>)</span>'
+    ) in html
 
 
 def test_online_meetup_also_offers_the_visitors_time(client, online):

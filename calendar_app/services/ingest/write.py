@@ -280,6 +280,7 @@ class Relations:
                 )
 
     def save(self) -> None:
+        self._keep_venues()
         for model, meetup_ids in self.replaced.items():
             if meetup_ids:
                 model._default_manager.filter(meetup_id__in=meetup_ids).delete()
@@ -292,6 +293,34 @@ class Relations:
             [link for link in self.moved_links if link.primary], ["primary", "position", "label"]
         )
         insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
+
+    def _keep_venues(self) -> None:
+        """A newsletter names a town, never a venue: the venue, address and coordinates a
+        calendar (or a curator) gave a meetup's place stay on its rewritten row."""
+        meetup_ids = self.replaced[MeetupPlace]
+        if not meetup_ids:
+            return
+        kept = {
+            (meetup_id, place_id): dict(zip(MeetupPlace.VENUE_FIELDS, values, strict=True))
+            for meetup_id, place_id, *values in MeetupPlace.objects.filter(meetup_id__in=meetup_ids)
+            .exclude(venue="", address="", latitude__isnull=True)
+            .values_list("meetup_id", "place_id", *MeetupPlace.VENUE_FIELDS)
+        }
+        if not kept:
+            return
+        none = dict.fromkeys(MeetupPlace.VENUE_FIELDS) | {"venue": "", "address": ""}
+        placed = {(row["meetup"], row["place"]) for row in self.rows[MeetupPlace]}
+        # a venue whose place the newsletter names otherwise ("Prague" for "Smíchov")
+        # goes to the meetup's new primary place
+        moved: dict[int, dict] = {}
+        for (meetup_id, place_id), venue in kept.items():
+            if (meetup_id, place_id) not in placed:
+                moved.setdefault(meetup_id, venue)
+        for row in self.rows[MeetupPlace]:  # every row the same columns (insert_rows)
+            own = kept.get((row["meetup"], row["place"]))
+            if own is None and row["position"] == 0:
+                own = moved.get(row["meetup"])
+            row.update(own or none)
 
 
 def write_sightings(
