@@ -28,7 +28,7 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ("url", "name", "kind", "group", "enabled", "interval")
+        fields = ("url", "name", "kind", "group", "enabled", "interval", "trusted")
 
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")
@@ -101,6 +101,7 @@ class SourceAdmin(admin.ModelAdmin):
         "last_attempt",
         "last_success",
         "last_error",
+        "notes",
         "consecutive_failures",
         "events_seen",
         "etag",
@@ -110,7 +111,7 @@ class SourceAdmin(admin.ModelAdmin):
         "created",
     )
     fieldsets = (
-        (None, {"fields": ("url", "name", "kind", "group", "enabled", "interval")}),
+        (None, {"fields": ("url", "name", "kind", "group", "enabled", "interval", "trusted")}),
         (
             "Health",
             {
@@ -119,6 +120,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "last_attempt",
                     "consecutive_failures",
                     "last_error",
+                    "notes",
                     "events_seen",
                     "next_fetch",
                     "event_list",

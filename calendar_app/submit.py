@@ -8,10 +8,7 @@ calendar URL must not point into the server's own network (it will be fetched).
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import zoneinfo
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -20,6 +17,7 @@ from django.shortcuts import redirect, render
 from django_ratelimit.decorators import ratelimit
 
 from calendar_app.models import Attendance, Submission, SubmissionKind
+from calendar_app.services.public_address import url_is_inside
 from calendar_app.services.submissions import submission_create
 from calendar_app.text import one_line
 from calendar_app.twir import is_safe_url
@@ -27,21 +25,6 @@ from calendar_app.twir import is_safe_url
 DEFAULT_RATE = "5/h"
 HONEYPOT = "website"
 TEXT_FIELDS = ("title", "location", "group_name", "timezone")
-
-
-def resolves_inside(url: str) -> bool:
-    """Whether the URL's host is (or resolves to) a private, loopback, link-local or
-    otherwise non-public address; an unresolvable host counts as inside (refused)."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError, ValueError):
-        return True
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global or address.is_multicast:
-            return True
-    return False
 
 
 def submit_rate(group: str, request: HttpRequest) -> str:
@@ -107,7 +90,7 @@ class SubmissionForm(forms.ModelForm):
         url = data.get("calendar_url")
         if not url:
             self.add_error("calendar_url", "Needed for a calendar.")
-        elif is_safe_url(url) and resolves_inside(url):
+        elif is_safe_url(url) and url_is_inside(url):
             self.add_error("calendar_url", "This address cannot be fetched from here.")
 
 

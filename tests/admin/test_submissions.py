@@ -129,6 +129,13 @@ def test_only_http_links_and_no_inside_calendar_urls(client, settings):
         "http://169.254.169.254/latest",
         "http://10.0.0.5/cal.ics",
         "http://[::1]/x.ics",
+        "http://0.0.0.0/x.ics",
+        "http://224.0.0.251/x.ics",
+        "http://[::ffff:10.0.0.1]/x.ics",  # IPv4-mapped
+        "http://[::127.0.0.1]/x.ics",  # IPv4-compatible
+        "http://[64:ff9b::7f00:1]/x.ics",  # NAT64 of 127.0.0.1
+        "http://[2002:a9fe:a9fe::1]/x.ics",  # 6to4 of 169.254.169.254
+        "http://[ff02::1]/x.ics",
     ):
         response = client.post(SUBMIT, {"kind": "calendar", "calendar_url": inside})
         assert "cannot be fetched from here" in response.content.decode(), inside
