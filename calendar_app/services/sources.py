@@ -364,6 +364,15 @@ class SyncReport:
                 setattr(self, name, getattr(self, name) + value)
         self.meetup_ids |= counts.meetup_ids
 
+    def absorb(self, other: SyncReport) -> None:
+        """Add what another (one source's) report counted."""
+        for name, value in vars(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        self.errors |= other.errors
+        self.limited |= other.limited
+        self.meetup_ids |= other.meetup_ids
+
     def as_dict(self) -> dict:
         out = asdict(self)
         del out["meetup_ids"]
@@ -429,9 +438,11 @@ def _apply_safely(
 ) -> None:
     """One source's merge and health in one savepoint; whatever fails there is rolled back
     and recorded on that source alone."""
+    mine = SyncReport()
     try:
         with transaction.atomic():
-            _apply(source, result, merge, report)
+            _apply(source, result, merge, mine)
+        report.absorb(mine)
     except Exception as exc:  # recorded on the source; the other sources go on
         logger.exception("syncing %s failed", source.url)
         source.refresh_from_db()

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app.calendars.bounds import LIMIT_KINDS
 from calendar_app.calendars.places import place_text
 from calendar_app.geocoding import timezone_at
 from calendar_app.models import Flag, FlagKind, Meetup, Place, Source, SourceEvent, Status
@@ -46,6 +47,7 @@ from calendar_app.services.sources import (
 )
 from calendar_app.services.sources_fetch import TIMEOUT
 from calendar_app.services.times import meetup_set_times
+from calendar_app.text import one_line
 from calendar_app.twir.records import ParsedGroup
 
 MAX_RAW = 20_000  # a VEVENT kept for curators; longer ones are cut
@@ -119,6 +121,7 @@ class FeedMerge:
         self.mark_gone()
         self.problem_flags(ids)
         self.save_flags()
+        self.counts.notes = self.limits()
         data_changed()  # bulk writes send no signals: pages cached before are stale
         return self.counts
 
@@ -265,7 +268,7 @@ class FeedMerge:
         found: dict[str, Flag] = {}
         located = [(p, i) for e, i in zip(self.events, ids, strict=True) for p in e.problems]
         for problem, meetup_id in [*located, *((p, None) for p in self.feed.problems)]:
-            message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
+            message = one_line(f"{self.label}: {problem.uid or 'the feed'}: {problem.message}")
             found.setdefault(
                 message,
                 Flag(
@@ -276,6 +279,12 @@ class FeedMerge:
                 ),
             )
         self.flags += found.values()
+
+    def limits(self) -> str:
+        """What the reader left out to stay within its limits, for the source's notes."""
+        said = (f"{p.uid or 'the feed'}: {p.message}" for p in self.feed.problems)
+        kept = [m for p, m in zip(self.feed.problems, said, strict=True) if p.kind in LIMIT_KINDS]
+        return "; ".join(dict.fromkeys(kept))
 
     def save_flags(self) -> None:
         """New flags only: a feed read again raises what it raised before once."""
