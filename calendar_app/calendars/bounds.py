@@ -24,6 +24,7 @@ MAX_SERIES_OCCURRENCES = 120  # twice a week for the whole horizon
 MAX_FEED_OCCURRENCES = 1_000  # the biggest real calendars list a few hundred
 READ_BUDGET = 20.0  # seconds to read one feed (a fetch has 15)
 SUB_DAILY = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})  # no meetup repeats that often
+MAX_PER_DAY = 4  # a rule's BYHOUR x BYMINUTE x BYSECOND: more is refused as sub-daily
 
 # Problem kinds for the limits (records.py holds the others).
 SUB_DAILY_RRULE = "sub_daily_rrule"  # a series repeating within a day: refused
@@ -40,16 +41,23 @@ class OverBudget(Exception):
 
 
 def sub_daily(rules: Any) -> str:
-    """The FREQ of the first rule repeating within a day ("" if none): read from the rule
-    as parsed, before anything is expanded."""
+    """How the first rule repeating within a day repeats ("" if none): its FREQ, or how
+    many times a day its BYHOUR/BYMINUTE/BYSECOND make it. Read from the rule as parsed,
+    before anything is expanded."""
     for rule in rules if isinstance(rules, list) else [rules]:
         try:
             freqs = rule.get("FREQ") or []
+            per_day = 1
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                values = rule.get(part) or []
+                per_day *= max(1, len(values) if isinstance(values, list) else 1)
         except Exception:  # noqa: BLE001 - a broken rule: the expander reports it
             continue
         for freq in freqs if isinstance(freqs, list) else [freqs]:
             if str(freq).upper() in SUB_DAILY:
                 return str(freq).upper()
+        if per_day > MAX_PER_DAY:
+            return f"{per_day} times a day"
     return ""
 
 

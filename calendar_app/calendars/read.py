@@ -78,7 +78,8 @@ def _read(data: bytes | str, now: datetime, deadline: float) -> CalendarFeed:
     for group in _by_uid(calendar, problems):
         left = b.MAX_FEED_OCCURRENCES - len(events)
         if left <= 0:
-            problems.append(Problem(b.FEED_CAPPED, _capped_feed()))
+            if b.FEED_CAPPED not in {p.kind for p in problems}:
+                problems.append(Problem(b.FEED_CAPPED, _capped_feed()))
             break
         events.extend(_occurrences(group, raws, now, problems, left, deadline))
     events.sort(key=lambda e: (_instant(e.start), e.uid))
@@ -377,7 +378,7 @@ def _occurrences(
         problems.append(
             Problem(
                 b.SUB_DAILY_RRULE,
-                f"a series repeating {freq}: refused (no meetup repeats within a day)",
+                f"a series repeating {freq}: refused (no meetup repeats so often in a day)",
                 uid=uid,
                 raw=raws[int(_get(master, _RAW_INDEX))].raw,
             )
