@@ -209,3 +209,15 @@ def test_long_values_from_a_feed_never_fail_its_write_on_postgresql(server):
     assert long_source.etag == "" and long_source.events_seen == 2
     assert Meetup.objects.filter(title="Plain after long").exists()
     assert Source.objects.get(name="after").last_success is not None
+
+
+def test_ingest_twir_url_has_an_overall_deadline(server, monkeypatch):
+    """`ingest_twir URL` against a server dripping its headers: an error within the
+    deadline, and the other paths are read."""
+    from calendar_app.services.ingest import ingest_paths, read
+
+    monkeypatch.setattr(read, "URL_DEADLINE", 1.0)
+    report = ingest_paths([server.url("/drip-headers"), server.url("/404")])
+    assert len(report.errors) == 2
+    assert "no complete answer within 1 s" in report.errors[0]
+    assert "HTTP 404" in report.errors[1]
