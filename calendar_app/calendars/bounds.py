@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 MAX_SERIES_OCCURRENCES = 120  # twice a week for the whole horizon
-MAX_FEED_OCCURRENCES = 1_000  # the biggest real calendars list a few hundred
+MAX_FEED_OCCURRENCES = 500  # a Meetup group lists tens; each costs ~20 ms to merge
 READ_BUDGET = 20.0  # seconds to read one feed (a fetch has 15)
 SUB_DAILY = frozenset({"SECONDLY", "MINUTELY", "HOURLY"})  # no meetup repeats that often
 MAX_PER_DAY = 4  # a rule's BYHOUR x BYMINUTE x BYSECOND: more is refused as sub-daily
