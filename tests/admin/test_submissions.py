@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from calendar_app.models import Meetup, Submission, SubmissionStatus
+from calendar_app.models import Meetup, Source, Submission, SubmissionStatus
 from tests.admin.conftest import action_data
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +143,19 @@ def test_only_http_links_and_no_inside_calendar_urls(client, settings):
     ok = client.post(SUBMIT, {"kind": "calendar", "calendar_url": "https://93.184.216.34/cal.ics"})
     assert ok.status_code == 302
     assert Submission.objects.get().kind == "calendar"
+
+
+def test_an_accepted_calendar_is_followed_as_a_public_source(curator_client, client):
+    url = "https://93.184.216.34/cal.ics"
+    client.post(SUBMIT, {"kind": "calendar", "calendar_url": url, "group_name": "Rust Far"})
+    submission = Submission.objects.get()
+    curator_client.post(
+        reverse("admin:calendar_app_submission_changelist"), action_data("accept", [submission])
+    )
+    source = Source.objects.get(url=url)
+    assert (source.name, source.trusted) == ("Rust Far", False)  # fetched from public only
+    submission.refresh_from_db()
+    assert f"#{source.pk}" in submission.note
 
 
 def test_size_limits(client):
