@@ -213,7 +213,7 @@ def _validator(name: str, value: str) -> str:
     """An ETag or Last-Modified as stored: one clean line that fits its column, else ""
     (a cut validator would never match, and the next fetch is then unconditional)."""
     text = strip_controls(value, keep="").strip()
-    limit = Source._meta.get_field(name).max_length or 0
+    limit = getattr(Source._meta.get_field(name), "max_length", None) or 0
     return text if len(text) <= limit else ""
 
 
