@@ -41,6 +41,7 @@ MODULES = [
     "bench_feeds",
     "bench_sources_fetch",
     "bench_sync",
+    "bench_hostile_sync",
     "bench_load",
 ]
 COLUMNS = [

@@ -30,7 +30,7 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ("url", "name", "kind", "group", "enabled", "interval")
+        fields = ("url", "name", "kind", "group", "enabled", "interval", "trusted")
 
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")
@@ -103,6 +103,7 @@ class SourceAdmin(admin.ModelAdmin):
         "last_attempt",
         "last_success",
         "last_error",
+        "notes",
         "consecutive_failures",
         "events_seen",
         "etag",
@@ -112,7 +113,7 @@ class SourceAdmin(admin.ModelAdmin):
         "created",
     )
     fieldsets = (
-        (None, {"fields": ("url", "name", "kind", "group", "enabled", "interval")}),
+        (None, {"fields": ("url", "name", "kind", "group", "enabled", "interval", "trusted")}),
         (
             "Health",
             {
@@ -121,6 +122,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "last_attempt",
                     "consecutive_failures",
                     "last_error",
+                    "notes",
                     "events_seen",
                     "next_fetch",
                     "event_list",

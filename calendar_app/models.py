@@ -846,6 +846,14 @@ class Source(models.Model):
         default=0, help_text="Events (occurrences) in the feed at the last successful read."
     )
     interval = models.DurationField(default=DEFAULT_INTERVAL, help_text="Time between fetches.")
+    trusted = models.BooleanField(
+        default=True,
+        help_text="Added by the operator or a curator. A calendar from the public form is "
+        "not: each of its fetches and redirects may reach public addresses only.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="What the last read left out: the limits it reached."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()

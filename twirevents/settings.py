@@ -196,6 +196,12 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # An address the owners of the calendars we fetch can write to (in our User-Agent).
 SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
+# Hosts (`host` or `host:port`, comma-separated) that a calendar from the public form may
+# reach although they are private (a calendar server on the site's own network). Every
+# other fetch of such a calendar, redirects included, reaches public addresses only.
+TRUSTED_SOURCE_HOSTS = [
+    host.strip() for host in os.environ.get("TRUSTED_SOURCE_HOSTS", "").split(",") if host.strip()
+]
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is refused (even with the right password) for the cool-off.

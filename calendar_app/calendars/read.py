@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ import recurring_ical_events
 import x_wr_timezone
 from icalendar import Calendar, Component, Event
 
+from calendar_app.calendars import bounds as b
 from calendar_app.calendars import records as r
 from calendar_app.calendars.details import (
     MAX_READ,
@@ -52,10 +54,22 @@ _VEVENT_BLOCK = re.compile(r"^BEGIN:VEVENT\r?\n.*?^END:VEVENT[ \t]*(?:\r?\n|$)",
 _CALENDAR_START = re.compile(r"^\s*BEGIN:VCALENDAR\s*$", re.M | re.I)
 
 
-def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
-    """The events of one feed that fall within the horizon around ``now`` (aware)."""
+def read_calendar(
+    data: bytes | str, *, now: datetime, budget: float = b.READ_BUDGET
+) -> CalendarFeed:
+    """The events of one feed that fall within the horizon around ``now`` (aware), within
+    the limits of `bounds` (a feed that takes over `budget` seconds is an error)."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")  # a caller's mistake, not the feed's
+    try:
+        return _read(data, now, time.monotonic() + budget)
+    except b.OverBudget:
+        return CalendarFeed(error=f"reading the feed took more than {budget:g} s: refused")
+    except Exception as exc:
+        return CalendarFeed(error=f"not a readable iCalendar feed: {_short(exc)}")
+
+
+def _read(data: bytes | str, now: datetime, deadline: float) -> CalendarFeed:
     text, problems = _decode(data)
     error = _not_a_calendar(text)
     if error:
@@ -66,11 +80,17 @@ def read_calendar(data: bytes | str, *, now: datetime) -> CalendarFeed:
     name = one_line(strip_controls(str(calendar.get("X-WR-CALNAME", "")))[0])
     page = safe_link(one_line(strip_controls(str(calendar.get("X-ORIGINAL-URL", "")))[0]))
     zone = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    _broken_zones_read_in(calendar, text, zone, problems)
     raws = _screen(calendar, _raw_texts(text, calendar), _known_zone(zone), problems)
     calendar = _standard(calendar, problems)
     events: list[CalendarEvent] = []
-    for group in _by_uid(calendar):
-        events.extend(_occurrences(group, raws, now, problems))
+    for group in _by_uid(calendar, problems):
+        left = b.MAX_FEED_OCCURRENCES - len(events)
+        if left <= 0:
+            if b.FEED_CAPPED not in {p.kind for p in problems}:
+                problems.append(Problem(b.FEED_CAPPED, _capped_feed()))
+            break
+        events.extend(_occurrences(group, raws, now, problems, left, deadline))
     events.sort(key=lambda e: (_instant(e.start), e.uid))
     return CalendarFeed(tuple(events), tuple(problems), name, zone, page=page)
 
@@ -124,14 +144,22 @@ def _parse_blocks(text: str, problems: list[Problem]) -> tuple[Calendar | None, 
         frame = frame[: unended.start()]
     if not re.search(r"^END:VCALENDAR", frame, re.M | re.I):
         frame = frame.rstrip() + "\r\nEND:VCALENDAR\r\n"
+    frame, others = b.other_blocks(frame)
     try:
         calendar = Calendar.from_ical(frame)
     except Exception as exc:  # reported as the feed's error
         return None, f"not a readable iCalendar feed: {_short(exc)}"
+    for name, block in others:
+        try:
+            calendar.add_component(Component.from_ical(block))
+        except Exception as exc:
+            problems.append(
+                Problem(b.BROKEN_COMPONENT, f"unreadable {name}, left out: {_short(exc)}")
+            )
     for block in _VEVENT_BLOCK.findall(text):
         try:
-            calendar.add_component(Event.from_ical(block))
-        except Exception as exc:  # this VEVENT only
+            calendar.add_component(_event_from(block, problems))
+        except Exception as exc:
             uid = re.search(r"^UID:(.*)$", block, re.M | re.I)
             problems.append(
                 Problem(
@@ -142,6 +170,23 @@ def _parse_blocks(text: str, problems: list[Problem]) -> tuple[Calendar | None, 
                 )
             )
     return calendar, ""
+
+
+def _event_from(block: str, problems: list[Problem]) -> Component:
+    """One VEVENT's text parsed; without its VALARMs if only they are broken."""
+    try:
+        return Event.from_ical(block)
+    except Exception:
+        bare = b.without_alarms(block)
+        if bare == block:
+            raise
+        event = Event.from_ical(bare)
+        problems.append(
+            Problem(
+                b.BROKEN_COMPONENT, "unreadable VALARM, left out", uid=str(event.get("UID", ""))
+            )
+        )
+        return event
 
 
 def _get(component: Component, name: str) -> Any:
@@ -183,8 +228,49 @@ def _raw_texts(text: str, calendar: Calendar) -> list[str]:
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
     blocks = [m.group(0) for m in _VEVENT_BLOCK.finditer(text)]
     if len(blocks) != len(events):
-        blocks = [c.to_ical().decode("utf-8", errors="replace") for c in events]
+        blocks = [_ical_text(c) for c in events]
     return [strip_controls(block)[0] for block in blocks]
+
+
+def _ical_text(component: Component) -> str:
+    try:
+        return component.to_ical().decode("utf-8", errors="replace")
+    except Exception:
+        return ""
+
+
+def _broken_zones_read_in(
+    calendar: Calendar, text: str, zone: str, problems: list[Problem]
+) -> None:
+    """Times given in a VTIMEZONE that was broken (left out) are read in the calendar's
+    X-WR-TIMEZONE, else UTC, with a problem: the event is kept."""
+    parsed = [str(c.get("TZID", "")) for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    broken = b.broken_zones(text, parsed)
+    if not broken:
+        return
+    fallback = zone if _known_zone(zone) else "UTC"
+    for event in calendar.subcomponents:
+        if event.name != "VEVENT":
+            continue
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            prop = event.get(name)
+            tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""
+            if tzid not in broken or _known_zone(tzid):
+                continue
+            try:
+                value = prop.dt
+            except Exception:
+                continue
+            if isinstance(value, datetime) and value.tzinfo is None:
+                del event[name]
+                event.add(name, value.replace(tzinfo=ZoneInfo(fallback)))
+                problems.append(
+                    Problem(
+                        b.BROKEN_TIMEZONE,
+                        f"time zone {tzid!r} is unreadable: {name} read in {fallback}",
+                        uid=str(event.get("UID", "")),
+                    )
+                )
 
 
 def _screen(
@@ -259,13 +345,26 @@ def _standard(calendar: Calendar, problems: list[Problem]) -> Calendar:
         return calendar
 
 
-def _by_uid(calendar: Calendar) -> list[list[Component]]:
-    """A series and its moved occurrences share a UID: they are expanded together."""
+def _by_uid(calendar: Calendar, problems: list[Problem]) -> list[list[Component]]:
+    """A series and its moved occurrences share a UID: they are expanded together. Other
+    events repeating a UID (or a moved occurrence) are left out, as one problem."""
     groups: dict[str, list[Component]] = {}
+    seen: dict[str, set[str]] = {}
+    repeated: dict[str, int] = {}
     for component in calendar.subcomponents:
         if component.name == "VEVENT":
             uid = str(component.get("UID", "")) or f"#{component[_RAW_INDEX]}"
+            moved = _value(component, "RECURRENCE-ID")
+            key = "" if moved is None else moved.isoformat()
+            if key in seen.setdefault(uid, set()):
+                repeated[uid] = repeated.get(uid, 1) + 1
+                continue
+            seen[uid].add(key)
             groups.setdefault(uid, []).append(component)
+    for uid, count in repeated.items():
+        problems.append(
+            Problem(b.DUPLICATE_UID, f"{count} events share this UID: the first is read", uid=uid)
+        )
     return list(groups.values())
 
 
@@ -273,11 +372,27 @@ def _by_uid(calendar: Calendar) -> list[list[Component]]:
 
 
 def _occurrences(
-    group: list[Component], raws: list[_Source], now: datetime, problems: list[Problem]
+    group: list[Component],
+    raws: list[_Source],
+    now: datetime,
+    problems: list[Problem],
+    left: int,
+    deadline: float,
 ) -> Iterable[CalendarEvent]:
     uid = str(group[0].get("UID", ""))
     recurring = any(_is_recurring(c) for c in group)
     master = next((c for c in group if c.get("RRULE") is not None), None)
+    freq = b.sub_daily(master.get("RRULE")) if master is not None else ""
+    if master is not None and freq:
+        problems.append(
+            Problem(
+                b.SUB_DAILY_RRULE,
+                f"a series repeating {freq}: refused (no meetup repeats so often in a day)",
+                uid=uid,
+                raw=raws[int(_get(master, _RAW_INDEX))].raw,
+            )
+        )
+        return []
     if master is not None and _endless(master):
         problems.append(
             Problem(
@@ -290,15 +405,44 @@ def _occurrences(
     mini = Calendar()
     for component in group:
         mini.add_component(component)
+    cap = min(b.MAX_SERIES_OCCURRENCES, left)
     try:
-        found = recurring_ical_events.of(mini).between(now - HORIZON_PAST, now + HORIZON_AHEAD)
-    except Exception as exc:  # this series only
+        found, more = b.within(
+            recurring_ical_events.of(mini).after(now - HORIZON_PAST),
+            now + HORIZON_AHEAD,
+            cap,
+            deadline,
+            time.monotonic,
+        )
+    except b.OverBudget:
+        raise
+    except Exception as exc:
         problems.append(Problem(r.BAD_RECURRENCE, f"series not expanded: {_short(exc)}", uid=uid))
         return []
-    return [
-        _with_details(_record(occurrence, raws, recurring), occurrence, master)
-        for occurrence in found
-    ]
+    if more and cap == b.MAX_SERIES_OCCURRENCES:
+        problems.append(
+            Problem(
+                b.SERIES_CAPPED,
+                f"a series with more than {cap} occurrences in the horizon: the first {cap} read",
+                uid=uid,
+            )
+        )
+    elif more:
+        problems.append(Problem(b.FEED_CAPPED, _capped_feed()))
+    records = []
+    for occurrence in found:
+        try:
+            records.append(_with_details(_record(occurrence, raws, recurring), occurrence, master))
+        except Exception as exc:
+            problems.append(Problem(r.BROKEN_EVENT, f"occurrence not read: {_short(exc)}", uid=uid))
+    return records
+
+
+def _capped_feed() -> str:
+    return (
+        f"more than {b.MAX_FEED_OCCURRENCES} occurrences in the horizon: "
+        f"the first {b.MAX_FEED_OCCURRENCES} read"
+    )
 
 
 def _is_recurring(component: Component) -> bool:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendar_app', '0013_search_folded_columns'),
+        ('calendar_app', '0018_source_trusted_notes'),
     ]
 
     operations = [

@@ -47,6 +47,7 @@ from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.search_index import search_text_refresh
+from calendar_app.services.sources import source_add
 from calendar_app.services.times import meetup_set_times
 from calendar_app.twir import canonical_url, is_event_specific
 from calendar_app.twir.records import ParsedGroup
@@ -283,8 +284,12 @@ def submission_accept(*, submission: Submission, user: User) -> Meetup | None:
         meetup = _meetup_from(submission, user)
         submission.note = submission.note or f"Published as meetup #{meetup.pk}."
     else:
+        source, _ = source_add(
+            url=submission.calendar_url, name=submission.group_name, trusted=False
+        )
         submission.note = submission.note or (
-            f"Calendar to follow: manage.py add_source {submission.calendar_url}"
+            f"Followed as calendar source #{source.pk}; from the public form, it is fetched "
+            "from public addresses only."
         )
     submission.meetup = meetup
     _decide(submission, SubmissionStatus.ACCEPTED, user)

@@ -12,7 +12,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -37,6 +37,7 @@ from calendar_app.services.sources_fetch import (
     fetch_feeds,
     make_client,
 )
+from calendar_app.text import strip_controls
 from calendar_app.twir import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -83,14 +84,17 @@ def source_url(value: str) -> str:
     return path.as_uri()
 
 
-def source_add(*, url: str, name: str = "", group: Group | None = None) -> tuple[Source, bool]:
+def source_add(
+    *, url: str, name: str = "", group: Group | None = None, trusted: bool = True
+) -> tuple[Source, bool]:
     """Follow the calendar at `url` (already checked: see `source_url`); idempotent by URL.
 
     A source already followed keeps its state; a name or group given again replaces the
-    stored one. Returns the source and whether it was created.
+    stored one. `trusted=False` for a calendar from the public form: its fetches may reach
+    public addresses only (`public_address`). Returns the source and whether it was created.
     """
     source, created = Source.objects.get_or_create(
-        url=url, defaults={"name": name.strip()[:300], "group": group}
+        url=url, defaults={"name": name.strip()[:300], "group": group, "trusted": trusted}
     )
     changed = []
     if not created and name.strip() and source.name != name.strip()[:300]:
@@ -217,6 +221,19 @@ def _groups_by_page(pages: list[str]) -> dict[str, Group]:
 # --- health -----------------------------------------------------------------------------
 
 
+def _validator(name: str, value: str) -> str:
+    """An ETag or Last-Modified as stored: one clean line that fits its column, else ""
+    (a cut validator would never match, and the next fetch is then unconditional)."""
+    text = strip_controls(value, keep="").strip()
+    limit = getattr(Source._meta.get_field(name), "max_length", None) or 0
+    return text if len(text) <= limit else ""
+
+
+def _said(text: str) -> str:
+    """A message about a feed as stored: one clean line of at most MAX_ERROR_LENGTH."""
+    return " ".join(strip_controls(text).split())[:MAX_ERROR_LENGTH]
+
+
 def source_record_success(
     *,
     source: Source,
@@ -224,20 +241,24 @@ def source_record_success(
     etag: str | None = None,
     last_modified: str | None = None,
     events_seen: int | None = None,
+    notes: str | None = None,
 ) -> None:
     """The feed answered (with a calendar, or 304): clear the error and the back-off.
 
     None keeps the stored value: a 304 without new validators keeps the old ones, and
-    keeps the number of events read last time.
+    keeps the number of events read last time and what that read left out (`notes`).
+    Whatever the server sent is bounded to its column first: no answer can make this
+    write fail.
     """
     source.last_attempt = source.last_success = at
     source.last_error = ""
     source.consecutive_failures = 0
     fields = ["last_attempt", "last_success", "last_error", "consecutive_failures"]
     for name, value in (
-        ("etag", etag),
-        ("last_modified", last_modified),
+        ("etag", etag if etag is None else _validator("etag", etag)),
+        ("last_modified", last_modified and _validator("last_modified", last_modified)),
         ("events_seen", events_seen),
+        ("notes", None if notes is None else _said(notes)),
     ):
         if value is not None:
             setattr(source, name, value)
@@ -248,7 +269,7 @@ def source_record_success(
 def source_record_failure(*, source: Source, at: datetime, error: str) -> None:
     """The feed failed: say why, count it (the next fetch waits longer); keep the rest."""
     source.last_attempt = at
-    source.last_error = " ".join(error.split())[:MAX_ERROR_LENGTH] or "Failed."
+    source.last_error = _said(error) or "Failed."
     source.consecutive_failures += 1
     source.save(update_fields=["last_attempt", "last_error", "consecutive_failures"])
 
@@ -279,20 +300,42 @@ def fetch_file(source: Source) -> FetchResult:
     return FetchResult(source.url, 200, body=body, last_modified=stamp)
 
 
+class Clients:
+    """A sync's two HTTP clients: one for trusted sources, one that reaches public
+    addresses only (every connection checked: sources from the public form)."""
+
+    def __init__(self, *, workers: int = FETCH_WORKERS, timeout: float = TIMEOUT) -> None:
+        self.trusted = make_client(allow_private=True, workers=workers, timeout=timeout)
+        self.public = make_client(allow_private=False, workers=workers, timeout=timeout)
+
+    def of(self, source: Source) -> httpx.Client:
+        return self.trusted if source.trusted else self.public
+
+    def __enter__(self) -> Clients:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.trusted.close()
+        self.public.close()
+
+
 def fetch_source(
-    source: Source, *, client: httpx.Client | None = None, timeout: float = TIMEOUT
+    source: Source, *, clients: Clients | None = None, timeout: float = TIMEOUT
 ) -> FetchResult:
     """Ask the source's feed: a conditional GET (`sources_fetch`) for http(s), a file read
-    for `file://`. `client`: one shared by a sync's fetches (pooled connections)."""
+    for `file://` (only the operator adds those). `clients`: shared by a sync's fetches
+    (pooled connections); a source from the public form reaches public addresses only."""
     scheme = urlsplit(source.url).scheme.lower()
     if scheme == "file":
+        if not source.trusted:
+            return FetchResult(source.url, None, error="refused: a public source is no file")
         return fetch_file(source)
     if scheme not in HTTP_SCHEMES:
         return FetchResult(source.url, None, error=f"no fetcher for {scheme or 'these'} URLs")
     request = FetchRequest(source.url, etag=source.etag, last_modified=source.last_modified)
-    if client is not None:
-        return fetch_feed(request, client=client, timeout=timeout)
-    return fetch_feeds([request], allow_private=True, timeout=timeout)[0]
+    if clients is not None:
+        return fetch_feed(request, client=clients.of(source), timeout=timeout)
+    return fetch_feeds([request], allow_private=source.trusted, timeout=timeout)[0]
 
 
 @dataclass
@@ -306,6 +349,7 @@ class MergeCounts:
     flagged: int = 0
     # the meetups its events belong to (for what runs after a sync: duplicate candidates)
     meetup_ids: set[int] = field(default_factory=set)
+    notes: str = ""  # what the read left out (limits reached), kept on the source
 
 
 @dataclass
@@ -323,13 +367,23 @@ class SyncReport:
     cancelled: int = 0
     flagged: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # by source URL
+    limited: dict[str, str] = field(default_factory=dict)  # read within limits, by URL
     meetup_ids: set[int] = field(default_factory=set)  # touched; not in the JSON
 
     def add(self, counts: MergeCounts) -> None:
         for name, value in asdict(counts).items():
-            if name != "meetup_ids":
+            if name not in ("meetup_ids", "notes"):
                 setattr(self, name, getattr(self, name) + value)
         self.meetup_ids |= counts.meetup_ids
+
+    def absorb(self, other: SyncReport) -> None:
+        """Add what another (one source's) report counted."""
+        for name, value in vars(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        self.errors |= other.errors
+        self.limited |= other.limited
+        self.meetup_ids |= other.meetup_ids
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -355,24 +409,26 @@ def sources_sync(
     timeout: float = TIMEOUT,
     progress: Progress | None = None,
 ) -> SyncReport:
-    """Fetch `sources` (`workers` at a time, `timeout` s each) and merge what changed.
+    """Fetch `sources` (`workers` at a time, `timeout` s each at most) and merge what changed.
 
-    Fetching runs in threads and never touches the database; each merge runs here, in its
-    own transaction: one that fails is rolled back and recorded on its source, and the next
-    source goes on. Without `merge` the bodies are only fetched and the health recorded.
+    Fetching runs in threads and never touches the database; each answer is merged here as
+    soon as it arrives (a stuck server holds one thread, not the sources after it), in its
+    own transaction (a savepoint inside a caller's): one that fails is rolled back and
+    recorded on its source, and the next source goes on. Without `merge` the bodies are
+    only fetched and the health recorded.
     """
     sources = list(sources)
     report = SyncReport(sources=len(sources))
     with ExitStack() as stack:
         if fetch is None:
-            client = stack.enter_context(
-                make_client(allow_private=True, workers=workers, timeout=timeout)
-            )
-            fetch = partial(fetch_source, client=client, timeout=timeout)
+            clients = stack.enter_context(Clients(workers=workers, timeout=timeout))
+            fetch = partial(fetch_source, clients=clients, timeout=timeout)
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, workers)))
-        results = pool.map(_fetch_safely(fetch), sources)
-        for index, (source, result) in enumerate(zip(sources, results, strict=True), 1):
-            _apply(source, result, merge, report)
+        fetching = _fetch_safely(fetch)
+        pending = {pool.submit(fetching, source): source for source in sources}
+        for index, done in enumerate(as_completed(pending), 1):
+            source = pending.pop(done)
+            _apply_safely(source, done.result(), merge, report)
             if progress is not None:
                 progress(index, len(sources), source)
     return report
@@ -389,6 +445,23 @@ def _fetch_safely(fetch: Fetch) -> Fetch:
     return run
 
 
+def _apply_safely(
+    source: Source, result: FetchResult, merge: Merge | None, report: SyncReport
+) -> None:
+    """One source's merge and health in one savepoint; whatever fails there is rolled back
+    and recorded on that source alone."""
+    mine = SyncReport()
+    try:
+        with transaction.atomic():
+            _apply(source, result, merge, mine)
+        report.absorb(mine)
+    except Exception as exc:  # recorded on the source; the other sources go on
+        logger.exception("syncing %s failed", source.url)
+        source.refresh_from_db()
+        with transaction.atomic():
+            _failed(source, timezone.now(), f"{type(exc).__name__}: {exc}", report)
+
+
 def _apply(source: Source, result: FetchResult, merge: Merge | None, report: SyncReport) -> None:
     now = timezone.now()
     if result.not_modified:
@@ -398,7 +471,7 @@ def _apply(source: Source, result: FetchResult, merge: Merge | None, report: Syn
     if not result.ok:
         _failed(source, now, result.error or f"HTTP {result.status}", report)
         return
-    events = None
+    events, notes = None, None
     if merge is not None:
         try:
             with transaction.atomic():
@@ -406,12 +479,10 @@ def _apply(source: Source, result: FetchResult, merge: Merge | None, report: Syn
         except FeedError as exc:  # not a calendar: the feed's fault, said as it is
             _failed(source, now, str(exc), report)
             return
-        except Exception as exc:  # recorded on the source; the other sources go on
-            logger.exception("merging %s failed", source.url)
-            _failed(source, now, f"{type(exc).__name__}: {exc}", report)
-            return
         report.add(counts)
-        events = counts.events
+        events, notes = counts.events, counts.notes
+        if notes:
+            report.limited[source.url] = _said(notes)
     report.fetched += 1
     source_record_success(
         source=source,
@@ -419,6 +490,7 @@ def _apply(source: Source, result: FetchResult, merge: Merge | None, report: Syn
         etag=result.etag,
         last_modified=result.last_modified,
         events_seen=events,
+        notes=notes,
     )
 
 

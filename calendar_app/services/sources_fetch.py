@@ -9,19 +9,23 @@ becomes ``FetchResult.error``, never an exception, so one feed never stops the o
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import ssl
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 
+from calendar_app.services.public_address import InsideAddress, public_addresses, trusted_host
+
 MAX_BYTES = 5 * 1024 * 1024  # a big Google calendar is ~1 MB
-TIMEOUT = 15.0  # seconds for the whole answer, not only between two packets
+TIMEOUT = 15.0  # seconds for the whole fetch: connect, status line, headers and body
 CONNECT_TIMEOUT = 5.0
 MAX_REDIRECTS = 5
 WORKERS = 4  # a few at a time: polite to Meetup, enough for 150 feeds
@@ -65,10 +69,6 @@ class FetchResult:
         return not self.error and self.status == 304
 
 
-class _Refused(Exception):
-    """A URL we will not fetch (not http(s), a private address)."""
-
-
 def user_agent() -> str:
     """``twirevents (+https://site; contact@example.org)``: who we are, how to reach us."""
     parts = [f"+{settings.SITE_URL}"]
@@ -77,18 +77,92 @@ def user_agent() -> str:
     return f"twirevents/1.0 ({'; '.join(parts)})"
 
 
-def _public_only(request: httpx.Request) -> None:
-    """Refuses loopback, private, link-local and reserved addresses (each redirect
-    too): a feed URL typed into a form must not reach the server's own network."""
-    host = request.url.host
-    try:
-        infos = socket.getaddrinfo(host, request.url.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise httpx.ConnectError(f"cannot resolve {host}: {exc}", request=request) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise _Refused(f"{host} is a private or local address ({address})")
+# --- one deadline per fetch, and the address guard at connect time ---------------------
+#
+# httpx's timeouts are per operation: a server that sends its status line and headers a
+# byte a second never trips a 15 s read timeout. So each fetch sets a deadline for its
+# thread, and every socket operation of the connection it uses (connect, TLS, each read
+# and write) waits at most until then. The same layer resolves the host itself, checks
+# every address with the one guard (public_address) and connects to the address checked.
+
+_fetching = threading.local()
+
+
+def _remaining(timeout: float | None, expired: type[Exception]) -> float | None:
+    deadline = getattr(_fetching, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the fetch's overall deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation ends by the current fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = _remaining(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Connections within the fetch's deadline; for a client that may not reach private
+    addresses, to a checked public address of the host only (each redirect connects
+    anew, so it is checked too). TLS still names the host (SNI, certificate)."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if self.allow_private or trusted_host(host, port):
+            addresses = [host]
+        else:
+            addresses = public_addresses(host, port)  # InsideAddress: refused
+        failure: Exception | None = None
+        for address in addresses:
+            wait = _remaining(timeout, httpcore.ConnectTimeout)
+            try:
+                stream = self.inner.connect_tcp(address, port, wait, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                failure = exc
+                continue
+            return _DeadlineStream(stream)
+        raise failure or httpcore.ConnectError(f"cannot connect to {host}")
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("no unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 def make_client(
@@ -98,17 +172,22 @@ def make_client(
     workers: int = WORKERS,
     timeout: float = TIMEOUT,
 ) -> httpx.Client:
-    """One client for a batch of fetches (it is thread-safe and pools connections)."""
-    hooks: dict[str, list[Callable[..., object]]] = {
-        "request": [] if allow_private else [_public_only]
-    }
+    """One client for a batch of fetches (it is thread-safe and pools connections).
+
+    Without `allow_private` every connection, redirects included, goes to a checked public
+    address only, and no proxy from the environment is used (it would bypass the check).
+    """
+    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+    transport = httpx.HTTPTransport(limits=limits)
+    transport._pool._network_backend = _GuardedBackend(allow_private=allow_private)
     return httpx.Client(
         headers={"User-Agent": agent or user_agent(), "Accept": ACCEPT},
         timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
-        limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
-        event_hooks=hooks,
+        limits=limits,
+        transport=transport,
+        trust_env=allow_private,
     )
 
 
@@ -161,14 +240,18 @@ def fetch_feed(
 
     if urlsplit(request.url).scheme.lower() not in ("http", "https"):
         return failed("only http(s) feeds are fetched")
+    conditional = _conditional_headers(request)
+    _fetching.deadline = started + timeout
     try:
-        with client.stream("GET", request.url, headers=_conditional_headers(request)) as response:
+        with client.stream("GET", request.url, headers=conditional) as response:
             final_url = str(response.url)
             if response.status_code not in (200, 304):
                 reason = response.reason_phrase or "error"
                 return failed(
                     f"HTTP {response.status_code} {reason}", response.status_code, final_url
                 )
+            if response.status_code == 304 and not conditional:
+                return failed("HTTP 304 Not Modified to a first request: nothing read", 304)
             body = b""
             if response.status_code == 200:
                 body = _read_body(response, max_bytes, started + timeout)
@@ -182,16 +265,23 @@ def fetch_feed(
                 final_url=final_url,
                 seconds=time.monotonic() - started,
             )
-    except ValueError as exc:  # from _read_body: too big
-        return failed(str(exc))
-    except (TimeoutError, httpx.TimeoutException):
-        return failed(f"no complete answer within {timeout:g} s")
-    except httpx.TooManyRedirects:
-        return failed(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
-    except _Refused as exc:
-        return failed(f"refused: {exc}")
-    except httpx.HTTPError as exc:
-        return failed(f"{type(exc).__name__}: {exc}")
+    except (ValueError, TimeoutError, InsideAddress, httpx.HTTPError) as exc:
+        return failed(_failure(exc, timeout))
+    finally:
+        _fetching.deadline = None
+
+
+def _failure(exc: Exception, timeout: float) -> str:
+    """What went wrong, in a sentence."""
+    if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
+        return f"no complete answer within {timeout:g} s"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"more than {MAX_REDIRECTS} redirects (a redirect loop?)"
+    if isinstance(exc, InsideAddress):
+        return f"refused: {exc}"
+    if isinstance(exc, ValueError):  # from _read_body: too big
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def fetch_feeds(

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app.calendars.bounds import LIMIT_KINDS
 from calendar_app.calendars.places import place_text
 from calendar_app.geocoding import timezone_at
 from calendar_app.matching.calendar_entries import (
@@ -59,6 +60,7 @@ from calendar_app.services.sources import (
 )
 from calendar_app.services.sources_fetch import TIMEOUT
 from calendar_app.services.times import meetup_set_times
+from calendar_app.text import one_line
 from calendar_app.twir.records import ParsedGroup
 
 MAX_RAW = 20_000  # a VEVENT kept for curators; longer ones are cut
@@ -133,6 +135,7 @@ class FeedMerge:
         self.mark_gone()
         self.problem_flags(ids)
         self.save_flags()
+        self.counts.notes = self.limits()
         data_changed()  # bulk writes send no signals: pages cached before are stale
         return self.counts
 
@@ -312,7 +315,7 @@ class FeedMerge:
         on_meetup: dict[int, dict[str, str]] = {}
         for event, meetup_id in zip(self.events, ids, strict=True):
             for problem in event.problems:
-                message = f"{self.label}: {problem.uid or 'the feed'}: {problem.message}"
+                message = one_line(f"{self.label}: {problem.uid or 'the feed'}: {problem.message}")
                 on_meetup.setdefault(meetup_id, {}).setdefault(message, problem.raw[:MAX_RAW])
         for meetup_id, found in on_meetup.items():
             self.flags.append(
@@ -331,6 +334,12 @@ class FeedMerge:
                     message=f"{self.label}: {problem.uid or 'the feed'}: {problem.message}",
                 )
             )
+
+    def limits(self) -> str:
+        """What the reader left out to stay within its limits, for the source's notes."""
+        said = (f"{p.uid or 'the feed'}: {p.message}" for p in self.feed.problems)
+        kept = [m for p, m in zip(self.feed.problems, said, strict=True) if p.kind in LIMIT_KINDS]
+        return "; ".join(dict.fromkeys(kept))
 
     def save_flags(self) -> None:
         """New flags only: a feed read again raises what it raised before once."""

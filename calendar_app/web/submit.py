@@ -10,14 +10,11 @@ the server's own network (it will be fetched).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 import time
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -28,6 +25,7 @@ from django.shortcuts import redirect, render
 from redis.exceptions import RedisError
 
 from calendar_app.models import Attendance, Submission, SubmissionKind
+from calendar_app.services.public_address import url_is_inside
 from calendar_app.services.submissions import submission_create
 from calendar_app.text import one_line
 from calendar_app.twir import is_safe_url
@@ -39,21 +37,6 @@ TEXT_FIELDS = ("title", "location", "group_name", "timezone")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 CACHE_ERRORS = (RedisError, OSError)
 logger = logging.getLogger(__name__)
-
-
-def resolves_inside(url: str) -> bool:
-    """Whether the URL's host is (or resolves to) a private, loopback, link-local or
-    otherwise non-public address; an unresolvable host counts as inside (refused)."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError, ValueError):
-        return True
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global or address.is_multicast:
-            return True
-    return False
 
 
 def submit_rate() -> tuple[int, int]:
@@ -142,7 +125,7 @@ class SubmissionForm(forms.ModelForm):
         url = data.get("calendar_url")
         if not url:
             self.add_error("calendar_url", "Needed for a calendar.")
-        elif is_safe_url(url) and resolves_inside(url):
+        elif is_safe_url(url) and url_is_inside(url):
             self.add_error("calendar_url", "This address cannot be fetched from here.")
 
 

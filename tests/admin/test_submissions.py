@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from calendar_app.models import Meetup, Submission, SubmissionStatus
+from calendar_app.models import Meetup, Source, Submission, SubmissionStatus
 from tests.admin.conftest import action_data
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,13 @@ def test_only_http_links_and_no_inside_calendar_urls(client, settings):
         "http://169.254.169.254/latest",
         "http://10.0.0.5/cal.ics",
         "http://[::1]/x.ics",
+        "http://0.0.0.0/x.ics",
+        "http://224.0.0.251/x.ics",
+        "http://[::ffff:10.0.0.1]/x.ics",  # IPv4-mapped
+        "http://[::127.0.0.1]/x.ics",  # IPv4-compatible
+        "http://[64:ff9b::7f00:1]/x.ics",  # NAT64 of 127.0.0.1
+        "http://[2002:a9fe:a9fe::1]/x.ics",  # 6to4 of 169.254.169.254
+        "http://[ff02::1]/x.ics",
     ):
         response = client.post(SUBMIT, {"kind": "calendar", "calendar_url": inside})
         assert "cannot be fetched from here" in response.content.decode(), inside
@@ -136,6 +143,19 @@ def test_only_http_links_and_no_inside_calendar_urls(client, settings):
     ok = client.post(SUBMIT, {"kind": "calendar", "calendar_url": "https://93.184.216.34/cal.ics"})
     assert ok.status_code == 302
     assert Submission.objects.get().kind == "calendar"
+
+
+def test_an_accepted_calendar_is_followed_as_a_public_source(curator_client, client):
+    url = "https://93.184.216.34/cal.ics"
+    client.post(SUBMIT, {"kind": "calendar", "calendar_url": url, "group_name": "Rust Far"})
+    submission = Submission.objects.get()
+    curator_client.post(
+        reverse("admin:calendar_app_submission_changelist"), action_data("accept", [submission])
+    )
+    source = Source.objects.get(url=url)
+    assert (source.name, source.trusted) == ("Rust Far", False)  # fetched from public only
+    submission.refresh_from_db()
+    assert f"#{source.pk}" in submission.note
 
 
 def test_size_limits(client):

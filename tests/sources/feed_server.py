@@ -1,8 +1,9 @@
 """A loopback HTTP server that answers like the feeds out there, good and bad.
 
 Serves tests/fixtures/calendars/*.ics at ``/<name>.ics`` with an ETag and a
-Last-Modified (answering 304 to either), and the bad answers of issue 13 at fixed
-paths. It records every request's headers and how many ran at once.
+Last-Modified (answering 304 to either), the bad answers of issues 13 and 25 at fixed
+paths, and whatever a test puts in ``bodies`` (path -> feed, served with an ETag).
+It records every request's headers and how many ran at once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class FeedServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.stop = threading.Event()  # releases the answers that never come
         self.delay = 0.0  # seconds before each /slow-ok answer
+        self.bodies: dict[str, bytes] = {}  # path -> a feed a test made
+        self.etags: dict[str, str] = {}  # path -> the ETag to send with it
+        self.redirect_to = ""  # where /redirect sends the client
 
     @property
     def base(self) -> str:
@@ -71,7 +75,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:  # noqa: C901 - one branch per kind of answer, flat
         path = self.path.split("?")[0]
-        if path.endswith(".ics"):
+        if path in self.server.bodies:
+            self._made(path)
+        elif path.endswith(".ics"):
             self._feed(path)
         elif path == "/404":
             self._send(404, b"Not found", "text/plain")
@@ -94,6 +100,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.stop.wait(30)  # no status line, no headers: nothing
         elif path == "/trickle":
             self._trickle()
+        elif path == "/drip-headers":
+            self._drip_headers()
+        elif path == "/always-304":
+            self.send_response(304)
+            self.end_headers()
+        elif path == "/redirect":
+            self._send(302, b"", "text/plain", Location=self.server.redirect_to)
         elif path == "/slow-ok":
             time.sleep(self.server.delay)
             self._feed("/luma_calendar.ics")
@@ -117,6 +130,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(
             200, body, "text/calendar; charset=utf-8", ETag=etag, Last_Modified=LAST_MODIFIED
         )
+
+    def _made(self, path: str) -> None:
+        etag = self.server.etags.get(path, f'"{len(self.server.bodies[path])}"')
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self._send(200, self.server.bodies[path], "text/calendar", ETag=etag)
+
+    def _drip_headers(self) -> None:
+        """A status line and headers a byte at a time, never done: no read ever times out."""
+        self.close_connection = True
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n" + b"X-Drip: " + b"y" * 500
+        for byte in head:
+            if self.server.stop.wait(0.2):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
 
     def _stream_huge(self, *, declared: bool) -> None:
         self.send_response(200)

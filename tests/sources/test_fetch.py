@@ -15,6 +15,7 @@ from calendar_app.services.sources_fetch import (
     make_client,
     user_agent,
 )
+from tests.sources import feed_server
 from tests.sources.feed_server import LAST_MODIFIED
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -125,24 +126,36 @@ def test_private_addresses_are_refused_unless_allowed(server):
     assert server.requests == []  # nothing was sent
 
 
-def test_private_redirect_targets_are_refused(monkeypatch, server):
-    """A public URL that redirects inward is stopped at the redirect."""
-    from calendar_app.services import sources_fetch
+def test_a_redirect_to_another_loopback_port_is_refused_for_a_public_source(server, settings):
+    """The first hop is allowed by TRUSTED_SOURCE_HOSTS; the redirect is checked anew."""
+    other = feed_server.start()
+    try:
+        port = server.server_address[1]
+        settings.TRUSTED_SOURCE_HOSTS = [f"localhost:{port}"]
+        server.redirect_to = other.url("/meetup_group.ics")
+        with make_client() as client:
+            result = fetch_feed(FetchRequest(f"http://localhost:{port}/redirect"), client=client)
+        assert result.error.startswith("refused:") and "127.0.0.1" in result.error
+        assert [path for path, _ in server.requests] == ["/redirect"]
+        assert other.requests == []  # nothing was sent inside
+        with make_client(allow_private=True) as client:  # a trusted source follows it
+            assert fetch_feed(FetchRequest(server.url("/redirect")), client=client).ok
+    finally:
+        feed_server.shut(other)
 
-    checked: list[str] = []
-    real = sources_fetch._public_only
 
-    def only_loopback_is_private(request):
-        checked.append(request.url.path)
-        if request.url.path != "/moved":  # pretend the first hop is public
-            real(request)
+def test_a_server_that_drips_its_headers_is_cut_at_the_overall_deadline(server):
+    """A byte every 0.2 s never trips a read timeout; the fetch's deadline ends it."""
+    result = fetch(server, "/drip-headers", timeout=1.0)
+    assert (result.ok, result.status) == (False, None)
+    assert "within 1 s" in result.error
+    assert result.seconds < 2.5
 
-    monkeypatch.setattr(sources_fetch, "_public_only", only_loopback_is_private)
-    with make_client() as client:
-        result = fetch_feed(FetchRequest(server.url("/moved")), client=client)
-    assert checked == ["/moved", "/meetup_group.ics"]
-    assert result.error.startswith("refused:")
-    assert [path for path, _ in server.requests] == ["/moved"]
+
+def test_a_304_to_a_first_request_is_an_error_not_an_empty_feed(server):
+    result = fetch(server, "/always-304")
+    assert (result.ok, result.not_modified) == (False, False)
+    assert "304" in result.error and "first request" in result.error
 
 
 def test_many_feeds_a_few_at_a_time_in_order_and_bad_ones_do_not_stop_the_rest(server):
