@@ -33,6 +33,7 @@ from calendar_app.services.ingest.calendar_entries import (
     stored_groups,
 )
 from calendar_app.services.ingest.match import Issue, KnownMeetup, New, Sighted, match
+from calendar_app.services.ingest.run import refresh_regrouped
 from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivor_of, survivors
 from calendar_app.services.ingest.write import PlanWriter
 from calendar_app.services.places import PlaceResolver
@@ -119,6 +120,7 @@ class FeedMerge:
         self.mark_gone()
         self.problem_flags(ids)
         self.save_flags()
+        refresh_regrouped(self.groups)
         data_changed()  # bulk writes send no signals: pages cached before are stale
         return self.counts
 
@@ -157,6 +159,7 @@ class FeedMerge:
             values,
             self.issue,
             group_ids=self.groups.id_for,
+            misnamed=self.groups.misnamed,
             place_ids=self.places.usable_id,
             region_of=self.places.regions,
         )

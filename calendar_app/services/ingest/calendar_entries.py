@@ -20,7 +20,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendar_app.calendars.records import CalendarEvent
-from calendar_app.services.ingest.entries import GroupIds, PlaceIds, entry_links
+from calendar_app.services.ingest.entries import (
+    GroupIds,
+    Misnamed,
+    PlaceIds,
+    entry_links,
+    misnamed_listings,
+)
 from calendar_app.services.ingest.match import Issue, Sighted
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -142,6 +148,7 @@ def calendar_sighted(
     group_ids: GroupIds,
     place_ids: PlaceIds,
     region_of: Mapping[int, str],
+    misnamed: Misnamed | None = None,
 ) -> Sighted:
     """A stored (or just read) calendar event as matching sees it."""
     uid, occurrence = values["uid"], values.get("recurrence_id", "")
@@ -167,6 +174,7 @@ def calendar_sighted(
         organisers=organisers,
         places=places,
         region=region_of.get(places[0], "") if places else "",
+        misnamed=misnamed_listings(groups, misnamed),
     )
 
 

@@ -17,6 +17,7 @@ from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, Pars
 
 GroupIds = Callable[[ParsedGroup], int | None]  # an organiser as listed -> its group id
 PlaceIds = Callable[[str], int | None]  # a place as written -> its usable place id
+Misnamed = Callable[[ParsedGroup], bool]  # is a listing's name another organiser's?
 
 
 def issue_label(number: int | None, day: date | None, key: str) -> str:
@@ -71,6 +72,7 @@ def sighted(
     group_ids: GroupIds,
     place_ids: PlaceIds,
     region_of: Mapping[int, str],
+    misnamed: Misnamed | None = None,
 ) -> Sighted:
     """A readable parsed entry (it has a start date) as matching sees it."""
     assert entry.start_date is not None  # noqa: S101 - callers pass readable entries only
@@ -89,7 +91,15 @@ def sighted(
         organisers=_ids(entry.groups, group_ids),
         places=places,
         region=meetup_region(places, region_of),
+        misnamed=misnamed_listings(entry.groups, misnamed),
     )
+
+
+def misnamed_listings(groups: Sequence[ParsedGroup], misnamed: Misnamed | None) -> tuple[str, ...]:
+    """The listings `[name](page)` whose name is another organiser's than the page's."""
+    if misnamed is None:
+        return ()
+    return tuple(f"[{g.name}]({g.url})" for g in groups if misnamed(g))
 
 
 def stored_entry(parsed: Mapping[str, Any], line: int, section: str) -> ParsedEntry:

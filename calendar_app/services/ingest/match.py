@@ -36,7 +36,9 @@ from calendar_app.services.survivor import pick_survivor
 IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED
 JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
-DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE)  # recomputed from a meetup's sightings
+NAME_MISMATCH = FlagKind.ORGANISER_NAME_MISMATCH
+# recomputed from a meetup's sightings
+DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE, NAME_MISMATCH)
 # An event moved, or its date corrected, lands within this of where it was listed (the
 # archive's moves are days or weeks, a wrong year is one year); a link seen again further
 # away is a reused page, never the same event.
@@ -88,6 +90,8 @@ class Sighted:
     organisers: tuple[int, ...] = ()  # group ids, in order
     places: tuple[int, ...] = ()  # usable place ids, in order
     region: str = ""  # of its first place
+    # organisers listed with another organiser's name ("[name](page)"): under the page's
+    misnamed: tuple[str, ...] = ()
 
     @cached_property  # sorted and compared many times per match
     def order(self) -> tuple[tuple[date, str], int]:
@@ -327,6 +331,19 @@ def title_join_flag(components: Sequence[Sequence[Sighted]]) -> FlagValue:
     )
 
 
+def mismatch_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """One flag per listing that names an organiser with another organiser's page."""
+    return [
+        FlagValue(
+            NAME_MISMATCH,
+            f"{s.issue.label} line {s.line} lists {listing}: the name is another "
+            "organiser's; the listing is the page's organiser's.",
+        )
+        for s in sorted(sightings, key=lambda s: s.order)
+        for listing in s.misnamed
+    ]
+
+
 def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     """The sightings split into events by link, move and fallback (not by title)."""
     union = _Union()
@@ -353,9 +370,10 @@ def derived_flags(
 
     `parts`: `strong_parts(sightings)`, when the caller knows them already.
     """
-    if len(sightings) < 2:  # one listing: neither
-        return []
-    flags = reschedule_flags(sightings)
+    misnamed = mismatch_flags(sightings)
+    if len(sightings) < 2:  # one listing: neither a move nor a join
+        return misnamed
+    flags = reschedule_flags(sightings) + misnamed
     if parts is None:
         parts = strong_parts(sightings)
     if len(parts) > 1:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.models import Flag, FlagKind, Meetup, MeetupGroup, Newsletter
 from calendar_app.search_text import load_tables
 from calendar_app.services.bulk import bulk_session, insert_returning
 from calendar_app.services.data_version import data_changed
@@ -456,6 +456,22 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     report.flagged += len(flags)
     report.meetups_created += written.created
     report.meetups_updated += written.updated
+    refresh_regrouped(groups)
+
+
+def refresh_regrouped(groups: GroupResolver) -> None:
+    """Meetups of organisers whose pages or names moved to another: their organisers (and
+    name flags) again from their sightings."""
+    if not groups.regrouped:
+        return
+    ids = set(
+        MeetupGroup.objects.filter(group_id__in=groups.regrouped).values_list(
+            "meetup_id", flat=True
+        )
+    )
+    groups.regrouped.clear()
+    if ids:
+        refresh_meetups(ids)
 
 
 def _sighted(
@@ -477,6 +493,7 @@ def _sighted(
                 issue,
                 generic=generic,
                 group_ids=groups.id_for,
+                misnamed=groups.misnamed,
                 place_ids=places.usable_id,
                 region_of=places.regions,
             )
