@@ -53,6 +53,12 @@ def _contradicts(
     return not (a_last < b_first or b_last < a_first)  # type: ignore[operator]
 
 
+def _span(period: Period | None) -> int:
+    """How many days a listing was seen over (a slip is seen briefly)."""
+    first, last = period or (None, None)
+    return (last - first).days if first and last else 0
+
+
 def _periods(listings: Mapping[tuple[str, str], Period]) -> dict[str, Period]:
     spans: dict[str, list[date]] = {}
     for (_, url_key), (first, last) in listings.items():
@@ -76,82 +82,96 @@ def organisers(
     matters.
     """
     pinned = pinned or {}
-    names_of: dict[str, set[str]] = {}
-    pages_of: dict[str, set[str]] = {}
-    names: set[str] = set()
+    names_of: dict[str, set[str]] = {}  # page -> names listed with it
+    pages_of: dict[str, set[str]] = {}  # name -> pages listed with it
     for name_key, url_key in listings:
         if url_key:
             names_of.setdefault(url_key, set())
-            if name_key:
-                names_of[url_key].add(name_key)
-                pages_of.setdefault(name_key, set()).add(url_key)
         if name_key:
-            names.add(name_key)
+            pages_of.setdefault(name_key, set())
+        if name_key and url_key:
+            names_of[url_key].add(name_key)
+            pages_of[name_key].add(url_key)
+    union = _Union(names_of, pinned)
     period = _periods(listings)
-    union = _Union()
-    pins: dict[str, frozenset[int]] = {}
-    for page in sorted(names_of):
-        union.find(page)
-        pins[page] = frozenset({pinned[page]}) if page in pinned else frozenset()
-    by_pin: dict[int, list[str]] = {}
-    for page in sorted(p for p in names_of if p in pinned):
-        by_pin.setdefault(pinned[page], []).append(page)
-    for pages in by_pin.values():
-        for page in pages[1:]:
-            union.join(pages[0], page, pins)
     for name in sorted(pages_of):
         pages = sorted(pages_of[name])
         for i, a in enumerate(pages):
             for b in pages[i + 1 :]:
                 if not _contradicts(name, a, b, names_of, period):
-                    union.join(a, b, pins)
-    members: dict[str, list[str]] = {}
-    for page in sorted(names_of):
-        members.setdefault(union.find(page), []).append(page)
-    cluster = {page: members[union.find(page)][0] for page in names_of}
+                    union.join(a, b)
+    cluster = union.clusters()
     mismatched = set()
-    for name in sorted(names):
-        pages = pages_of.get(name)
-        if not pages:
-            cluster[name] = name
-            continue
-        if name in pinned:
-            pinned_to = [p for p in pages if pins.get(union.find(p)) == {pinned[name]}]
-            if pinned_to:
-                pages = set(pinned_to)
-        home = min(
-            {cluster[p] for p in pages},
-            key=lambda c: (
-                not any(names_of[p] == {name} for p in pages if cluster[p] == c),
-                -sum(cluster[p] == c for p in pages),
-                c,
-            ),
-        )
+    for name in sorted(pages_of):
+        home = _home(name, pages_of[name], listings, names_of, cluster, union.pinned_pages(name))
         cluster[name] = home
         mismatched.update((name, p) for p in pages_of[name] if cluster[p] != home)
     return Organisers(cluster, frozenset(mismatched))
 
 
-class _Union:
-    """Union-find over keys; two roots pinned to different groups are never joined."""
+def _home(
+    name: str,
+    pages: set[str],
+    listings: Mapping[tuple[str, str], Period],
+    names_of: Mapping[str, set[str]],
+    cluster: Mapping[str, str],
+    pinned_pages: set[str],
+) -> str:
+    """The organiser a name names (see `organisers`); its own when it has no page."""
+    if not pages:
+        return name
+    pages = pinned_pages & pages or pages
 
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+    def rank(c: str) -> tuple:
+        own = [p for p in pages if cluster[p] == c]
+        return (
+            not any(names_of[p] == {name} for p in own),
+            -sum(_span(listings.get((name, p))) for p in own),
+            -len(own),
+            c,
+        )
+
+    return min({cluster[p] for p in pages}, key=rank)
+
+
+class _Union:
+    """Union-find over pages; pages a curator pinned to one group start as one, and two
+    roots pinned to different groups are never joined."""
+
+    def __init__(self, pages: Iterable[str], pinned: Mapping[str, int]) -> None:
+        self.parent: dict[str, str] = {page: page for page in sorted(pages)}
+        self.pinned = pinned
+        self.pins = {p: frozenset({pinned[p]}) if p in pinned else frozenset() for p in self.parent}
+        first: dict[int, str] = {}
+        for page in self.parent:
+            if page in pinned:
+                self.join(first.setdefault(pinned[page], page), page)
 
     def find(self, key: str) -> str:
-        self.parent.setdefault(key, key)
         while self.parent[key] != key:
             self.parent[key] = self.parent[self.parent[key]]
             key = self.parent[key]
         return key
 
-    def join(self, a: str, b: str, pins: dict[str, frozenset[int]]) -> None:
+    def join(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
+        pins = self.pins
         if ra == rb or (pins[ra] and pins[rb] and pins[ra] != pins[rb]):
             return
         root, other = min(ra, rb), max(ra, rb)
         self.parent[other] = root
         pins[root] = pins[ra] | pins[rb]
+
+    def clusters(self) -> dict[str, str]:
+        """page -> its cluster, named by its smallest page."""
+        return {page: self.find(page) for page in self.parent}  # roots are the smallest
+
+    def pinned_pages(self, name: str) -> set[str]:
+        """The pages in the cluster a curator pinned `name` to, if any."""
+        group = self.pinned.get(name)
+        if group is None:
+            return set()
+        return {p for p in self.parent if self.pins[self.find(p)] == {group}}
 
 
 @dataclass(frozen=True)
@@ -248,28 +268,7 @@ class GroupResolver:
         clusters: dict[str, list[str]] = {}
         for key, cluster in sorted(organised.cluster.items()):
             clusters.setdefault(cluster, []).append(key)
-        group_of: dict[str, int] = {}
-        used: set[int] = set()
-        claims: list[tuple[int, int, str]] = []
-        for cluster, keys in clusters.items():
-            pinned = sorted({self.pinned[k] for k in keys if k in self.pinned})
-            if pinned:  # a curator's choice wins
-                group_of[cluster] = pinned[0]
-                used.add(pinned[0])
-            counts = Counter(self.ids[k] for k in keys if k in self.ids)
-            claims += [(-n, group_id, cluster) for group_id, n in counts.items()]
-        for _, group_id, cluster in sorted(claims):  # the group holding most of its keys
-            if cluster not in group_of and group_id not in used:
-                group_of[cluster] = group_id
-                used.add(group_id)
-        made = [c for c in clusters if c not in group_of]
-        self.cluster_of = {g: c for c, g in group_of.items()}
-        if made:
-            new_groups = [self._new_group(c) for c in made]
-            insert_objects(new_groups, key="slug")
-            history_rows(model=Group, objs=new_groups)
-            group_of.update((c, g.pk) for c, g in zip(made, new_groups, strict=True))
-            self.cluster_of.update((g.pk, c) for c, g in zip(made, new_groups, strict=True))
+        group_of = self._groups_of(clusters)
         moves: dict[int, list[str]] = {}
         new_keys: list[tuple[str, int]] = []
         for cluster, keys in clusters.items():
@@ -289,6 +288,33 @@ class GroupResolver:
             self.ids.update(new_keys)
         if moves:
             self._move(moves)
+
+    def _groups_of(self, clusters: dict[str, list[str]]) -> dict[str, int]:
+        """Each cluster's group: the one a curator pinned its keys to, else the stored one
+        holding most of its keys (each group for one cluster), else a new one."""
+        group_of: dict[str, int] = {}
+        used: set[int] = set()
+        claims: list[tuple[int, int, str]] = []
+        for cluster, keys in clusters.items():
+            pinned = sorted({self.pinned[k] for k in keys if k in self.pinned})
+            if pinned:  # a curator's choice wins
+                group_of[cluster] = pinned[0]
+                used.add(pinned[0])
+            counts = Counter(self.ids[k] for k in keys if k in self.ids)
+            claims += [(-n, group_id, cluster) for group_id, n in counts.items()]
+        for _, group_id, cluster in sorted(claims):
+            if cluster not in group_of and group_id not in used:
+                group_of[cluster] = group_id
+                used.add(group_id)
+        made = [c for c in clusters if c not in group_of]
+        self.cluster_of = {g: c for c, g in group_of.items()}
+        if made:
+            new_groups = [self._new_group(c) for c in made]
+            insert_objects(new_groups, key="slug")
+            history_rows(model=Group, objs=new_groups)
+            group_of.update((c, g.pk) for c, g in zip(made, new_groups, strict=True))
+            self.cluster_of.update((g.pk, c) for c, g in zip(made, new_groups, strict=True))
+        return group_of
 
     def _move(self, moves: dict[int, list[str]]) -> None:
         """Keys found to be another group's move to it; a group left with none is merged."""
