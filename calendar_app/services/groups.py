@@ -35,6 +35,7 @@ class Organisers:
     mismatched: frozenset[tuple[str, str]]
 
 
+MIN_ALIKE = 6  # characters: "rust" alone is in every name
 Period = tuple[date | None, date | None]  # first and last issue listing it (None: undated)
 
 
@@ -42,15 +43,35 @@ def _contradicts(
     name: str, a: str, b: str, names_of: Mapping[str, set[str]], period: Mapping[str, Period]
 ) -> bool:
     """Does anything say that pages `a` and `b`, both listed under `name`, are two
-    organisers? Yes when either is also listed under a name the other never was (a name
-    slipped onto another organiser's page, a co-organiser), unless one page replaced the
-    other (all of one's listings before all of the other's: a moved or renamed group)."""
-    if not ((names_of[a] - {name}) - names_of[b] or (names_of[b] - {name}) - names_of[a]):
+    organisers? Yes when either is also listed under a name unlike every name of the
+    other (a name slipped onto another organiser's page, a co-organiser), unless one page
+    replaced the other (all of one's listings before all of the other's: a group that
+    moved)."""
+    if not (_foreign(names_of[a], names_of[b], name) or _foreign(names_of[b], names_of[a], name)):
         return False
     (a_first, a_last), (b_first, b_last) = period[a], period[b]
-    if None in (a_first, a_last, b_first, b_last):
+    if a_first is None or a_last is None or b_first is None or b_last is None:
         return True
-    return not (a_last < b_first or b_last < a_first)  # type: ignore[operator]
+    return not (a_last < b_first or b_last < a_first)
+
+
+def _foreign(ours: set[str], theirs: set[str], name: str) -> bool:
+    """Is one of `ours` (but `name`) unlike every one of `theirs`?"""
+    return any(not any(_alike(x, y) for y in theirs) for x in ours - theirs - {name})
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two name keys of one organiser's spellings: one contains the other, spaces and
+    punctuation aside ("Berline.rs" in "Berline.rs - OpenTechSchool Berlin",
+    "Open Tech School Berlin" = "OpenTechSchool Berlin", "Dallas Rust" in "Dallas Rust
+    User Meetup"); "Music City Rust Developers" is unlike "Seattle Rust User Group"."""
+    x, y = _compact(a), _compact(b)
+    shorter, longer = sorted((x, y), key=len)
+    return len(shorter) >= MIN_ALIKE and shorter in longer
+
+
+def _compact(key: str) -> str:
+    return "".join(ch for ch in key.removeprefix("name:") if ch.isalnum())
 
 
 def _span(period: Period | None) -> int:

@@ -148,7 +148,7 @@ def test_the_name_slip_stays_with_the_pages_organiser_and_is_flagged(order):
     )
     flag = Flag.objects.get(kind=FlagKind.ORGANISER_NAME_MISMATCH)
     assert flag.meetup.start_date == date(2024, 3, 12)
-    assert SLIP in flag.message and "TWIR 538" in flag.message
+    assert f"TWIR 538 (2024-03-13) line 12: {SLIP}" in flag.message
     nashville_group = Group.objects.get(name="Music City Rust Developers")
     assert nashville_group.meetups.count() == 2  # its page shows its own meetups only
 

@@ -37,8 +37,10 @@ IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED
 JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
 NAME_MISMATCH = FlagKind.ORGANISER_NAME_MISMATCH
+ANOTHER_EVENT = FlagKind.LINK_OF_ANOTHER_EVENT
+DATE_DIFFERS = FlagKind.DATE_DIFFERS_FROM_CALENDAR
 # recomputed from a meetup's sightings
-DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE, NAME_MISMATCH)
+DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE, NAME_MISMATCH, ANOTHER_EVENT, DATE_DIFFERS)
 # An event moved, or its date corrected, lands within this of where it was listed (the
 # archive's moves are days or weeks, a wrong year is one year); a link seen again further
 # away is a reused page, never the same event.
@@ -46,6 +48,7 @@ MAX_MOVE = timedelta(days=400)
 Day = date  # `date` is also a field name below
 TITLE_SIMILARITY = 88  # rapidfuzz token_sort_ratio of folded titles, 0-100
 _NOT_WORD = re.compile(r"[\W_]+")
+_MEETUP_EVENT = re.compile(r"^https://meetup\.com/[^/]+/events/(\d+)$")  # a numeric id
 
 
 # --- values ------------------------------------------------------------------------------
@@ -92,6 +95,8 @@ class Sighted:
     region: str = ""  # of its first place
     # organisers listed with another organiser's name ("[name](page)"): under the page's
     misnamed: tuple[str, ...] = ()
+    # dated before its own issue, or outside the issue's window: never joined by title
+    suspect: bool = False
 
     @cached_property  # sorted and compared many times per match
     def order(self) -> tuple[tuple[date, str], int]:
@@ -225,6 +230,66 @@ def same_event(a: Sighted, b: Sighted) -> bool:
     return bool(shared & a.specific & b.specific) and is_move(a, b)
 
 
+def calendar_anchors(sightings: Iterable[Sighted]) -> dict[str, Sighted]:
+    """Event page -> the calendar event listing it: that page's date is the calendar's."""
+    anchors: dict[str, Sighted] = {}
+    for sighting in sorted((s for s in sightings if s.issue.calendar), key=lambda s: s.order):
+        for link in sorted(sighting.specific):
+            anchors.setdefault(link, sighting)
+    return anchors
+
+
+def another_event(a: Sighted, b: Sighted, anchors: dict[str, Sighted]) -> Sighted | None:
+    """The calendar event that keeps two sightings of its page on two dates apart, if any.
+
+    A calendar event is anchored to the date its calendar gives: a listing of its page on
+    another date is that event only when its title is the calendar's (a move the
+    newsletter saw first); else it is another event that reused the link. When the
+    calendar moves the event too, the listing is on the calendar's date: a move.
+    """
+    if a.start_date == b.start_date:
+        return None
+    for link in sorted(a.specific & b.specific):
+        calendar = anchors.get(link)
+        if calendar is not None and _of_event(a, calendar) != _of_event(b, calendar):
+            return calendar
+    return None
+
+
+def _of_event(sighting: Sighted, calendar: Sighted) -> bool:
+    return (
+        sighting is calendar
+        or sighting.start_date == calendar.start_date
+        or similar_titles(sighting.title, calendar.title)
+    )
+
+
+def meetup_event_ids(sighting: Sighted) -> frozenset[str]:
+    """The numeric Meetup event ids it links (placeholder ids are not numeric)."""
+    return frozenset(
+        m.group(1) for link in sighting.specific if (m := _MEETUP_EVENT.match(link)) is not None
+    )
+
+
+def listed_dates(sightings: Iterable[Sighted]) -> dict[str, set[date]]:
+    """Numeric Meetup event id -> the dates it is listed on."""
+    dates: dict[str, set[date]] = {}
+    for sighting in sightings:
+        for event_id in meetup_event_ids(sighting):
+            dates.setdefault(event_id, set()).add(sighting.start_date)
+    return dates
+
+
+def two_meetup_events(a: Sighted, b: Sighted, dates: dict[str, set[date]]) -> bool:
+    """Two distinct numeric Meetup events, one of them listed on a date of its own: never
+    one event by title (a placeholder id that became numeric, or a hybrid event's two
+    pages listed in one issue, still are)."""
+    ids_a, ids_b = meetup_event_ids(a), meetup_event_ids(b)
+    if a.issue == b.issue or not ids_a or not ids_b or ids_a & ids_b:
+        return False
+    return any(dates.get(i, set()) - {a.start_date} for i in ids_a | ids_b)
+
+
 def fold_title(title: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", title.casefold()).split())
 
@@ -237,9 +302,11 @@ def similar_titles(a: str, b: str) -> bool:
 
 
 def same_by_title(a: Sighted, b: Sighted) -> bool:
-    """Weak identity: one organiser, one day, similar titles (links may differ)."""
+    """Weak identity: one organiser, one day, similar titles (links may differ); never for
+    a listing with a suspect date (its own event page decides where it belongs)."""
     return (
-        a.start_date == b.start_date
+        not (a.suspect or b.suspect)
+        and a.start_date == b.start_date
         and bool(set(a.organisers) & set(b.organisers))
         and similar_titles(a.title, b.title)
     )
@@ -302,7 +369,8 @@ def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
     """One `rescheduled` flag per issue that gives the event another date than the one before."""
     by_issue: dict[Issue, Sighted] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
-        by_issue.setdefault(sighting.issue, sighting)
+        if not sighting.issue.calendar:  # the calendar is now, not a step in time
+            by_issue.setdefault(sighting.issue, sighting)
     flags, previous = [], None
     for issue, sighting in by_issue.items():
         if previous is not None and sighting.start_date != previous:
@@ -313,6 +381,48 @@ def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
                 )
             )
         previous = sighting.start_date
+    return flags
+
+
+def calendar_date_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """The newest issue giving the event another date than its calendar does: the
+    calendar's date stands until the calendar or a curator changes it."""
+    calendar = sorted((s for s in sightings if s.issue.calendar), key=lambda s: s.order)
+    listed = [s for s in sightings if not s.issue.calendar]
+    if not calendar or not listed:
+        return []
+    newest_issue = max(s.issue.order for s in listed)
+    newest = min((s for s in listed if s.issue.order == newest_issue), key=lambda s: s.line)
+    if newest.start_date == calendar[0].start_date:
+        return []
+    return [
+        FlagValue(
+            DATE_DIFFERS,
+            f"{newest.issue.label} lists it on {newest.start_date}; its calendar "
+            f"({calendar[0].issue.label}) on {calendar[0].start_date}, the date kept.",
+        )
+    ]
+
+
+def another_event_flags(
+    sightings: Sequence[Sighted], anchors: dict[str, Sighted]
+) -> list[FlagValue]:
+    """Listings of a calendar event's page kept apart from it (`another_event`)."""
+    own = {s.fallback for s in sightings if s.issue.calendar}
+    flags = []
+    for sighting in sorted(sightings, key=lambda s: s.order):
+        for link in sorted(sighting.specific):
+            calendar = anchors.get(link)
+            if calendar is None or calendar.fallback in own or sighting.issue.calendar:
+                continue
+            flags.append(
+                FlagValue(
+                    ANOTHER_EVENT,
+                    f"{sighting.issue.label} line {sighting.line} lists {link} on "
+                    f'{sighting.start_date}: the page of "{calendar.title}" on '
+                    f"{calendar.start_date} in {calendar.issue.label}; kept as another event.",
+                )
+            )
     return flags
 
 
@@ -332,21 +442,28 @@ def title_join_flag(components: Sequence[Sequence[Sighted]]) -> FlagValue:
 
 
 def mismatch_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
-    """One flag per listing that names an organiser with another organiser's page."""
+    """One flag naming the listings that give an organiser's page another's name (one
+    flag, so that what a meetup shows does not depend on the order its flags came in)."""
+    lines = [
+        f"{s.issue.label} line {s.line}: {listing}"
+        for s in sorted(sightings, key=lambda s: s.order)
+        for listing in s.misnamed
+    ]
+    if not lines:
+        return []
     return [
         FlagValue(
             NAME_MISMATCH,
-            f"{s.issue.label} line {s.line} lists {listing}: the name is another "
-            "organiser's; the listing is the page's organiser's.",
+            "Listed with another organiser's name (the page's organiser is kept): "
+            + "; ".join(lines),
         )
-        for s in sorted(sightings, key=lambda s: s.order)
-        for listing in s.misnamed
     ]
 
 
 def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     """The sightings split into events by link, move and fallback (not by title)."""
     union = _Union()
+    anchors = calendar_anchors(sightings)
     index: dict[tuple[str, object], list[int]] = {}
     for n, sighting in enumerate(sightings):
         union.find(n)
@@ -355,7 +472,8 @@ def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     for members in index.values():
         for i, n in enumerate(members):
             for m in members[i + 1 :]:
-                if same_event(sightings[n], sightings[m]):
+                a, b = sightings[n], sightings[m]
+                if same_event(a, b) and another_event(a, b, anchors) is None:
                     union.union(n, m)
     parts: dict[object, list[Sighted]] = {}
     for n, sighting in enumerate(sightings):
@@ -373,7 +491,7 @@ def derived_flags(
     misnamed = mismatch_flags(sightings)
     if len(sightings) < 2:  # one listing: neither a move nor a join
         return misnamed
-    flags = reschedule_flags(sightings) + misnamed
+    flags = reschedule_flags(sightings) + calendar_date_flags(sightings) + misnamed
     if parts is None:
         parts = strong_parts(sightings)
     if len(parts) > 1:
@@ -473,17 +591,23 @@ def _pairs(nodes: list[_Node], keys_of) -> Iterable[tuple[int, int, Sighted, Sig
                     yield n, m, a, b
 
 
-def _components(nodes: list[_Node]) -> tuple[_Union, _Union]:
+def _components(nodes: list[_Node], anchors: dict[str, Sighted]) -> tuple[_Union, _Union]:
     strong, weak = _Union(), _Union()
     for n in range(len(nodes)):
         strong.find(n)
     for n, m, a, b in _pairs(nodes, _keys):
-        if same_event(a, b):
+        if same_event(a, b) and another_event(a, b, anchors) is None:
             strong.union(n, m)
     kept = _KeptApart(nodes, strong)
+    dates = listed_dates(s for node in nodes for s in node.sightings)
     for n, m, a, b in _pairs(nodes, _title_keys):
         x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
-        if x != y and same_by_title(a, b) and not kept.between(x, y):
+        if (
+            x != y
+            and same_by_title(a, b)
+            and not two_meetup_events(a, b, dates)
+            and not kept.between(x, y)
+        ):
             weak.union(x, y)
             kept.joined(x, y)
     return strong, weak
@@ -545,13 +669,14 @@ def match(
     `region_of`: place id -> region slug, for the places of every sighting.
     """
     nodes = _nodes(entries, known)
-    strong, weak = _components(nodes)
+    anchors = calendar_anchors(s for node in nodes for s in node.sightings)
+    strong, weak = _components(nodes, anchors)
     groups: dict[object, dict[object, _Part]] = {}
     for n, node in enumerate(nodes):
         root = strong.find(n)
         part = groups.setdefault(weak.find(root), {}).setdefault(root, _Part([]))
         part.nodes.append(node)
-    planner = _Planner(len(entries), region_of)
+    planner = _Planner(len(entries), region_of, anchors)
     for parts in groups.values():
         if any(node.entry is not None for part in parts.values() for node in part.nodes):
             planner.add_group(sorted(parts.values(), key=lambda p: p.first))
@@ -559,9 +684,12 @@ def match(
 
 
 class _Planner:
-    def __init__(self, entries: int, region_of: dict[int, str]) -> None:
+    def __init__(
+        self, entries: int, region_of: dict[int, str], anchors: dict[str, Sighted]
+    ) -> None:
         self.plan = Plan(assigned=[New(-1)] * entries)
         self.region_of = region_of
+        self.anchors = anchors
 
     def add_group(self, parts: list[_Part]) -> None:
         """One real event: its parts become one meetup each, merged into the survivor."""
@@ -586,7 +714,9 @@ class _Planner:
             new.values = meetup_values(sightings, self.region_of)
         # Sightings all read now were all compared: their parts are their strong parts.
         strong = None if known else [part.sightings for part in parts]
-        self.plan.flags[survivor] = derived_flags(sightings, strong)
+        self.plan.flags[survivor] = derived_flags(sightings, strong) + another_event_flags(
+            sightings, self.anchors
+        )
 
     def part_meetup(self, part: _Part) -> MeetupRef:
         """The meetup a strong component is: stored (others merged into it) or new."""
@@ -610,9 +740,12 @@ class _Planner:
 def refresh(known: Sequence[KnownMeetup], *, region_of: dict[int, str]) -> Plan:
     """The plan that brings stored meetups back in line with their own sightings."""
     plan = Plan()
+    anchors = calendar_anchors(s for meetup in known for s in meetup.sightings)
     for meetup in known:
         change = with_locks(meetup, meetup_values(meetup.sightings, region_of))
         if change.visible or change.source_date is not None:
             plan.changes.append(change)
-        plan.flags[meetup.id] = derived_flags(meetup.sightings)
+        plan.flags[meetup.id] = derived_flags(meetup.sightings) + another_event_flags(
+            meetup.sightings, anchors
+        )
     return plan
