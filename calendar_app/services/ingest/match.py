@@ -242,9 +242,10 @@ def calendar_anchors(sightings: Iterable[Sighted]) -> dict[str, Sighted]:
 def another_event(a: Sighted, b: Sighted, anchors: dict[str, Sighted]) -> Sighted | None:
     """The calendar event that keeps two sightings of its page on two dates apart, if any.
 
-    A calendar event is anchored to the date its calendar gives: a listing of its page on
-    another date is that event only when its title is the calendar's (a move the
-    newsletter saw first); else it is another event that reused the link. When the
+    A calendar event is anchored to the date its calendar gives: a newsletter listing its
+    page on another date is that event only while the calendar's date was still ahead
+    when the issue came out (a move the newsletter saw first: the calendar's date stands,
+    flagged); a listing after that date is another event that reused the link. When the
     calendar moves the event too, the listing is on the calendar's date: a move.
     """
     if a.start_date == b.start_date:
@@ -257,10 +258,11 @@ def another_event(a: Sighted, b: Sighted, anchors: dict[str, Sighted]) -> Sighte
 
 
 def _of_event(sighting: Sighted, calendar: Sighted) -> bool:
+    issued = sighting.issue.date
     return (
-        sighting is calendar
-        or sighting.start_date == calendar.start_date
-        or similar_titles(sighting.title, calendar.title)
+        sighting.start_date == calendar.start_date
+        or issued is None  # a calendar: it is now
+        or calendar.start_date >= issued
     )
 
 
@@ -342,9 +344,15 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
 
     A calendar's events come first for the dates and the title (the organiser's own);
     places and organisers come from the newest newsletter (the editors' corrections),
-    from the calendar only when no newsletter lists the event.
+    from the calendar only when no newsletter lists the event. A listing with a suspect
+    date (before its issue, outside its window) gives nothing when another can.
     """
-    listed = [s for s in sightings if not s.issue.calendar] or list(sightings)
+    # a listing with a suspect date gives nothing when another can
+    listed = (
+        [s for s in sightings if not s.issue.calendar and not s.suspect]
+        or [s for s in sightings if not s.issue.calendar]
+        or list(sightings)
+    )
     newest_issue = max(s.issue.order for s in listed)
     newest = sorted((s for s in listed if s.issue.order == newest_issue), key=lambda s: s.line)
     first = newest[0]
@@ -680,6 +688,8 @@ def match(
     for parts in groups.values():
         if any(node.entry is not None for part in parts.values() for node in part.nodes):
             planner.add_group(sorted(parts.values(), key=lambda p: p.first))
+        else:  # a stored meetup kept apart from a calendar event read now: say so
+            planner.flag_apart(list(parts.values()))
     return planner.plan
 
 
@@ -717,6 +727,16 @@ class _Planner:
         self.plan.flags[survivor] = derived_flags(sightings, strong) + another_event_flags(
             sightings, self.anchors
         )
+
+    def flag_apart(self, parts: list[_Part]) -> None:
+        """A stored meetup no entry joins whose listings use the page of a calendar event
+        read now: its flags again, `link_of_another_event` among them."""
+        if len(parts) != 1 or len(parts[0].known) != 1:
+            return
+        [meetup] = parts[0].known
+        flags = another_event_flags(meetup.sightings, self.anchors)
+        if flags:
+            self.plan.flags[meetup.id] = derived_flags(meetup.sightings) + flags
 
     def part_meetup(self, part: _Part) -> MeetupRef:
         """The meetup a strong component is: stored (others merged into it) or new."""
