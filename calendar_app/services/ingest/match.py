@@ -367,10 +367,19 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
         attendance=attendance_of(sightings),
         region=meetup_region(places, region_of),
         places=places,
-        groups=_unique(g for s in newest for g in s.organisers),
+        groups=organisers_of(newest, listed, timed.start_date),
         links=merged_links(sightings),
         source_date=first.issue.date,
     )
+
+
+def organisers_of(
+    newest: Sequence[Sighted], listed: Sequence[Sighted], day: date
+) -> tuple[int, ...]:
+    """The newest issue's organisers, then those of older listings of the event on its
+    day (one event page listed by two organisers shows both)."""
+    older = sorted((s for s in listed if s.start_date == day), key=lambda s: s.order, reverse=True)
+    return _unique(g for s in (*newest, *older) for g in s.organisers)
 
 
 def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
@@ -607,6 +616,11 @@ def _components(nodes: list[_Node], anchors: dict[str, Sighted]) -> tuple[_Union
         if same_event(a, b) and another_event(a, b, anchors) is None:
             strong.union(n, m)
     kept = _KeptApart(nodes, strong)
+    for n, m in _untitled_companions(nodes):
+        x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
+        if x != y and not kept.between(x, y):
+            weak.union(x, y)
+            kept.joined(x, y)
     dates = listed_dates(s for node in nodes for s in node.sightings)
     for n, m, a, b in _pairs(nodes, _title_keys):
         x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
@@ -619,6 +633,39 @@ def _components(nodes: list[_Node], anchors: dict[str, Sighted]) -> tuple[_Union
             weak.union(x, y)
             kept.joined(x, y)
     return strong, weak
+
+
+def untitled_companion(untitled: Sighted, titled: Sequence[Sighted]) -> bool:
+    """Is a listing without title and links the same event as the one titled listing of
+    its organiser on its day in its issue (a hybrid event listed under two headings, the
+    title line only under one)? Not when the organiser has two titled events that day."""
+    return (
+        not untitled.title
+        and not untitled.links
+        and len({fold_title(t.title) for t in titled}) == 1
+        and all(t.issue == untitled.issue and t.start_date == untitled.start_date for t in titled)
+    )
+
+
+def _untitled_companions(nodes: list[_Node]) -> Iterable[tuple[int, int]]:
+    """(untitled node, titled node) pairs `untitled_companion` joins, one new at least."""
+    buckets: dict[tuple[str, date, int], list[tuple[int, Sighted]]] = {}
+    for n, node in enumerate(nodes):
+        for sighting in node.sightings:
+            if sighting.issue.calendar:
+                continue
+            for group in sighting.organisers[:1]:
+                buckets.setdefault((sighting.issue.key, sighting.start_date, group), []).append(
+                    (n, sighting)
+                )
+    for bucket in buckets.values():
+        titled = [(n, s) for n, s in bucket if s.title]
+        for n, sighting in bucket:
+            if not titled or not untitled_companion(sighting, [s for _, s in titled]):
+                continue
+            m = titled[0][0]
+            if n != m and (nodes[n].entry is not None or nodes[m].entry is not None):
+                yield n, m
 
 
 class _KeptApart:
