@@ -151,21 +151,14 @@ def _load(days: set[date] | None) -> list[Candidate]:
     if not by_pk:
         return []
     scope = {"meetup__in": meetups} if days is not None else {}
-    for meetup_id, group_id in MeetupGroup.objects.filter(**scope).values_list(
-        "meetup_id", "group_id"
+    for model, column, attribute in (
+        (MeetupGroup, "group_id", "groups"),
+        (MeetupPlace, "place_id", "places"),
+        (Sighting, "newsletter_id", "issues"),
     ):
-        if meetup_id in by_pk:
-            by_pk[meetup_id].groups.add(group_id)
-    for meetup_id, place_id in MeetupPlace.objects.filter(**scope).values_list(
-        "meetup_id", "place_id"
-    ):
-        if meetup_id in by_pk:
-            by_pk[meetup_id].places.add(place_id)
-    for meetup_id, newsletter_id in Sighting.objects.filter(**scope).values_list(
-        "meetup_id", "newsletter_id"
-    ):
-        if meetup_id in by_pk:
-            by_pk[meetup_id].issues.add(newsletter_id)
+        for meetup_id, value in model.objects.filter(**scope).values_list("meetup_id", column):
+            if meetup_id in by_pk:
+                getattr(by_pk[meetup_id], attribute).add(value)
     links = MeetupLink.objects.filter(event_specific=True, **scope)
     for meetup_id, url in links.values_list("meetup_id", "canonical_url"):
         page = event_page(url)

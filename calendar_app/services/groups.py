@@ -122,7 +122,7 @@ def organisers(
                 if not _contradicts(name, a, b, names_of, period):
                     union.join(a, b)
     cluster = union.clusters()
-    mismatched = set()
+    mismatched: set[tuple[str, str]] = set()
     for name in sorted(pages_of):
         home = _home(name, pages_of[name], listings, names_of, cluster, union.pinned_pages(name))
         cluster[name] = home
@@ -292,9 +292,9 @@ class GroupResolver:
         group_of = self._groups_of(clusters)
         moves: dict[int, list[str]] = {}
         new_keys: list[tuple[str, int]] = []
-        for cluster, keys in clusters.items():
+        for cluster, members in clusters.items():
             owner = group_of[cluster]
-            for key in keys:
+            for key in members:
                 have = self.ids.get(key)
                 if have is None:
                     new_keys.append((key, owner))
@@ -429,7 +429,8 @@ class GroupResolver:
             )
         before = self.organised
         self._organise()  # who is whom may turn on when pages were listed
-        if before is not None and before.cluster == self.organised.cluster:
+        after = self.organised
+        if before is not None and after is not None and before.cluster == after.cluster:
             self._show({g for k in newer if (g := self.id_for_keys(k)) is not None})
         else:
             self._show(set(self.ids.values()), force=True)
