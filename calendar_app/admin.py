@@ -981,9 +981,17 @@ class GroupAdmin(MergeMixin, SimpleHistoryAdmin):
 
 @admin.register(GroupAlias)
 class GroupAliasAdmin(admin.ModelAdmin):
-    list_display = ("key", "group")
+    list_display = ("key", "group", "pinned")
     search_fields = ("key", "group__name")
     autocomplete_fields = ("group",)
+    readonly_fields = ("pinned",)
+
+    def save_model(self, request, obj: GroupAlias, form, change: bool) -> None:
+        """Moving a name or page to another organiser is a curator's split: it stays."""
+        if change and "group" in form.changed_data:
+            curation.group_alias_move(alias=obj, group=obj.group, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 # --- Newsletters and sightings -------------------------------------------------------------

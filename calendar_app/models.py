@@ -127,12 +127,32 @@ class GroupAlias(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="alias_set")
     key = models.CharField(max_length=1100, unique=True)
+    pinned = models.BooleanField(
+        default=False, help_text="Set by a curator (a merge or a move): imports never move it."
+    )
 
     class Meta:
         verbose_name_plural = "group aliases"
 
     def __str__(self) -> str:
         return self.key
+
+
+class GroupListing(models.Model):
+    """One way organisers were listed: a name with a page (as GroupAlias keys; either may
+    be empty), and the newest issue that listed it so. Which pages and names are one
+    organiser is a function of all of these (`services.groups.organisers`)."""
+
+    key = models.CharField(max_length=64, unique=True)  # digest of name_key and url_key
+    name_key = models.CharField(max_length=1100, blank=True)
+    url_key = models.CharField(max_length=1100, blank=True)
+    name = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    first_listed = models.DateField(null=True, blank=True)
+    last_listed = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.url}".strip()
 
 
 class PlaceStatus(models.TextChoices):

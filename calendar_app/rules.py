@@ -6,6 +6,7 @@ without a database.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
@@ -67,10 +68,36 @@ def group_alias_keys(name: str, url: str = "") -> tuple[str, ...]:
     """An organiser's GroupAlias keys: `url:` first (a URL identifies it better), `name:`."""
     keys = []
     if url and is_safe_url(url):
-        keys.append(f"url:{canonical_url(url)}"[:1100])
+        keys.append(f"url:{organiser_page(url)}"[:1100])
     if name.strip():
         keys.append(f"name:{' '.join(name.split()).casefold()}"[:1100])
     return tuple(keys)
+
+
+def organiser_page(url: str) -> str:
+    """The canonical page an organiser's link stands for: a Meetup group's page whatever
+    part of it is linked (`/<group>/events/` is `/<group>`)."""
+    canonical = canonical_url(url)
+    prefix = "https://meetup.com/"
+    if canonical.startswith(prefix) and "/" in canonical[len(prefix) :]:
+        return prefix + canonical[len(prefix) :].split("/", 1)[0]
+    return canonical
+
+
+def listing_keys(name: str, url: str = "") -> tuple[str, str]:
+    """(name key, url key) of one listing of an organiser: either may be ""."""
+    name_key = url_key = ""
+    for key in group_alias_keys(name, url):
+        if key.startswith("url:"):
+            url_key = key
+        else:
+            name_key = key
+    return name_key, url_key
+
+
+def listing_digest(name_key: str, url_key: str) -> str:
+    """GroupListing.key: one row per (name, page) pair."""
+    return hashlib.sha256(f"{name_key}\n{url_key}".encode()).hexdigest()
 
 
 class FlagKind(models.TextChoices):
@@ -101,3 +128,6 @@ class FlagKind(models.TextChoices):
     UNEXPECTED_LAYOUT = "unexpected_layout", "Layout of another era"
     CALENDAR_PROBLEM = "calendar_problem", "Calendar event problem"
     GONE_FROM_CALENDAR = "gone_from_calendar", "Gone from its calendar"
+    ORGANISER_NAME_MISMATCH = "organiser_name_mismatch", "Organiser's name with another's page"
+    LINK_OF_ANOTHER_EVENT = "link_of_another_event", "Link of another event"
+    DATE_DIFFERS_FROM_CALENDAR = "date_differs_from_calendar", "Date differs from its calendar"

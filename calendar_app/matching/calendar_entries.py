@@ -21,7 +21,13 @@ from zoneinfo import ZoneInfo
 from calendar_app.calendars.details import calendar_owner_name
 from calendar_app.calendars.details import meetup_group_page as group_page
 from calendar_app.calendars.records import CalendarEvent
-from calendar_app.matching.entries import GroupIds, PlaceIds, entry_links
+from calendar_app.matching.entries import (
+    GroupIds,
+    Misnamed,
+    PlaceIds,
+    entry_links,
+    misnamed_listings,
+)
 from calendar_app.matching.match import Issue, Sighted
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -170,6 +176,7 @@ def calendar_sighted(
     group_ids: GroupIds,
     place_ids: PlaceIds,
     region_of: Mapping[int, str],
+    misnamed: Misnamed | None = None,
 ) -> Sighted:
     """A stored (or just read) calendar event as matching sees it."""
     uid, occurrence = values["uid"], values.get("recurrence_id", "")
@@ -195,6 +202,7 @@ def calendar_sighted(
         organisers=organisers,
         places=places,
         region=region_of.get(places[0], "") if places else "",
+        misnamed=misnamed_listings(groups, misnamed),
     )
 
 

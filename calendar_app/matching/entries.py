@@ -13,10 +13,13 @@ from typing import Any
 from calendar_app.geocoding.regions import meetup_region
 from calendar_app.matching.match import Issue, LinkValue, Sighted
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
-from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, ParsedPlace
+from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, ParsedPlace, Problem
+
+DATE_OUTSIDE_WINDOW = "date_outside_window"  # FlagKind's value (readers use the strings)
 
 GroupIds = Callable[[ParsedGroup], int | None]  # an organiser as listed -> its group id
 PlaceIds = Callable[[str], int | None]  # a place as written -> its usable place id
+Misnamed = Callable[[ParsedGroup], bool]  # is a listing's name another organiser's?
 
 
 def issue_label(number: int | None, day: date | None, key: str) -> str:
@@ -71,6 +74,7 @@ def sighted(
     group_ids: GroupIds,
     place_ids: PlaceIds,
     region_of: Mapping[int, str],
+    misnamed: Misnamed | None = None,
 ) -> Sighted:
     """A readable parsed entry (it has a start date) as matching sees it."""
     assert entry.start_date is not None  # callers pass readable entries only
@@ -89,7 +93,25 @@ def sighted(
         organisers=_ids(entry.groups, group_ids),
         places=places,
         region=meetup_region(places, region_of),
+        misnamed=misnamed_listings(entry.groups, misnamed),
+        suspect=suspect_date(entry, issue),
     )
+
+
+def suspect_date(entry: ParsedEntry, issue: Issue) -> bool:
+    """Dated before its own issue, or outside the window the issue announces."""
+    assert entry.start_date is not None
+    end = max(entry.end_date or entry.start_date, entry.start_date)
+    if issue.date is not None and end < issue.date:
+        return True
+    return any(problem.kind == DATE_OUTSIDE_WINDOW for problem in entry.problems)
+
+
+def misnamed_listings(groups: Sequence[ParsedGroup], misnamed: Misnamed | None) -> tuple[str, ...]:
+    """The listings `[name](page)` whose name is another organiser's than the page's."""
+    if misnamed is None:
+        return ()
+    return tuple(f"[{g.name}]({g.url})" for g in groups if misnamed(g))
 
 
 def stored_entry(parsed: Mapping[str, Any], line: int, section: str) -> ParsedEntry:
@@ -106,6 +128,7 @@ def stored_entry(parsed: Mapping[str, Any], line: int, section: str) -> ParsedEn
         groups=[ParsedGroup(**group) for group in parsed.get("groups", [])],
         title=parsed.get("title", ""),
         links=[ParsedLink(**link) for link in parsed.get("links", [])],
+        problems=[Problem(**problem) for problem in parsed.get("problems", [])],
     )
 
 

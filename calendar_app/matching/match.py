@@ -36,7 +36,11 @@ from calendar_app.rules import FlagKind
 IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED
 JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
-DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE)  # recomputed from a meetup's sightings
+NAME_MISMATCH = FlagKind.ORGANISER_NAME_MISMATCH
+ANOTHER_EVENT = FlagKind.LINK_OF_ANOTHER_EVENT
+DATE_DIFFERS = FlagKind.DATE_DIFFERS_FROM_CALENDAR
+# recomputed from a meetup's sightings
+DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE, NAME_MISMATCH, ANOTHER_EVENT, DATE_DIFFERS)
 # An event moved, or its date corrected, lands within this of where it was listed (the
 # archive's moves are days or weeks, a wrong year is one year); a link seen again further
 # away is a reused page, never the same event.
@@ -44,6 +48,7 @@ MAX_MOVE = timedelta(days=400)
 Day = date  # `date` is also a field name below
 TITLE_SIMILARITY = 88  # rapidfuzz token_sort_ratio of folded titles, 0-100
 _NOT_WORD = re.compile(r"[\W_]+")
+_MEETUP_EVENT = re.compile(r"^https://meetup\.com/[^/]+/events/(\d+)$")  # a numeric id
 
 
 # --- values ------------------------------------------------------------------------------
@@ -88,6 +93,10 @@ class Sighted:
     organisers: tuple[int, ...] = ()  # group ids, in order
     places: tuple[int, ...] = ()  # usable place ids, in order
     region: str = ""  # of its first place
+    # organisers listed with another organiser's name ("[name](page)"): under the page's
+    misnamed: tuple[str, ...] = ()
+    # dated before its own issue, or outside the issue's window: never joined by title
+    suspect: bool = False
 
     @cached_property  # sorted and compared many times per match
     def order(self) -> tuple[tuple[date, str], int]:
@@ -221,6 +230,68 @@ def same_event(a: Sighted, b: Sighted) -> bool:
     return bool(shared & a.specific & b.specific) and is_move(a, b)
 
 
+def calendar_anchors(sightings: Iterable[Sighted]) -> dict[str, Sighted]:
+    """Event page -> the calendar event listing it: that page's date is the calendar's."""
+    anchors: dict[str, Sighted] = {}
+    for sighting in sorted((s for s in sightings if s.issue.calendar), key=lambda s: s.order):
+        for link in sorted(sighting.specific):
+            anchors.setdefault(link, sighting)
+    return anchors
+
+
+def another_event(a: Sighted, b: Sighted, anchors: dict[str, Sighted]) -> Sighted | None:
+    """The calendar event that keeps two sightings of its page on two dates apart, if any.
+
+    A calendar event is anchored to the date its calendar gives: a newsletter listing its
+    page on another date is that event only while the calendar's date was still ahead
+    when the issue came out (a move the newsletter saw first: the calendar's date stands,
+    flagged); a listing after that date is another event that reused the link. When the
+    calendar moves the event too, the listing is on the calendar's date: a move.
+    """
+    if a.start_date == b.start_date:
+        return None
+    for link in sorted(a.specific & b.specific):
+        calendar = anchors.get(link)
+        if calendar is not None and _of_event(a, calendar) != _of_event(b, calendar):
+            return calendar
+    return None
+
+
+def _of_event(sighting: Sighted, calendar: Sighted) -> bool:
+    issued = sighting.issue.date
+    return (
+        sighting.start_date == calendar.start_date
+        or issued is None  # a calendar: it is now
+        or calendar.start_date >= issued
+    )
+
+
+def meetup_event_ids(sighting: Sighted) -> frozenset[str]:
+    """The numeric Meetup event ids it links (placeholder ids are not numeric)."""
+    return frozenset(
+        m.group(1) for link in sighting.specific if (m := _MEETUP_EVENT.match(link)) is not None
+    )
+
+
+def listed_dates(sightings: Iterable[Sighted]) -> dict[str, set[date]]:
+    """Numeric Meetup event id -> the dates it is listed on."""
+    dates: dict[str, set[date]] = {}
+    for sighting in sightings:
+        for event_id in meetup_event_ids(sighting):
+            dates.setdefault(event_id, set()).add(sighting.start_date)
+    return dates
+
+
+def two_meetup_events(a: Sighted, b: Sighted, dates: dict[str, set[date]]) -> bool:
+    """Two distinct numeric Meetup events, one of them listed on a date of its own: never
+    one event by title (a placeholder id that became numeric, or a hybrid event's two
+    pages listed in one issue, still are)."""
+    ids_a, ids_b = meetup_event_ids(a), meetup_event_ids(b)
+    if a.issue == b.issue or not ids_a or not ids_b or ids_a & ids_b:
+        return False
+    return any(dates.get(i, set()) - {a.start_date} for i in ids_a | ids_b)
+
+
 def fold_title(title: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", title.casefold()).split())
 
@@ -233,9 +304,11 @@ def similar_titles(a: str, b: str) -> bool:
 
 
 def same_by_title(a: Sighted, b: Sighted) -> bool:
-    """Weak identity: one organiser, one day, similar titles (links may differ)."""
+    """Weak identity: one organiser, one day, similar titles (links may differ); never for
+    a listing with a suspect date (its own event page decides where it belongs)."""
     return (
-        a.start_date == b.start_date
+        not (a.suspect or b.suspect)
+        and a.start_date == b.start_date
         and bool(set(a.organisers) & set(b.organisers))
         and similar_titles(a.title, b.title)
     )
@@ -271,9 +344,15 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
 
     A calendar's events come first for the dates and the title (the organiser's own);
     places and organisers come from the newest newsletter (the editors' corrections),
-    from the calendar only when no newsletter lists the event.
+    from the calendar only when no newsletter lists the event. A listing with a suspect
+    date (before its issue, outside its window) gives nothing when another can.
     """
-    listed = [s for s in sightings if not s.issue.calendar] or list(sightings)
+    # a listing with a suspect date gives nothing when another can
+    listed = (
+        [s for s in sightings if not s.issue.calendar and not s.suspect]
+        or [s for s in sightings if not s.issue.calendar]
+        or list(sightings)
+    )
     newest_issue = max(s.issue.order for s in listed)
     newest = sorted((s for s in listed if s.issue.order == newest_issue), key=lambda s: s.line)
     first = newest[0]
@@ -288,17 +367,27 @@ def meetup_values(sightings: Sequence[Sighted], region_of: dict[int, str]) -> Me
         attendance=attendance_of(sightings),
         region=meetup_region(places, region_of),
         places=places,
-        groups=_unique(g for s in newest for g in s.organisers),
+        groups=organisers_of(newest, listed, timed.start_date),
         links=merged_links(sightings),
         source_date=first.issue.date,
     )
+
+
+def organisers_of(
+    newest: Sequence[Sighted], listed: Sequence[Sighted], day: date
+) -> tuple[int, ...]:
+    """The newest issue's organisers, then those of older listings of the event on its
+    day (one event page listed by two organisers shows both)."""
+    older = sorted((s for s in listed if s.start_date == day), key=lambda s: s.order, reverse=True)
+    return _unique(g for s in (*newest, *older) for g in s.organisers)
 
 
 def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
     """One `rescheduled` flag per issue that gives the event another date than the one before."""
     by_issue: dict[Issue, Sighted] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
-        by_issue.setdefault(sighting.issue, sighting)
+        if not sighting.issue.calendar:  # the calendar is now, not a step in time
+            by_issue.setdefault(sighting.issue, sighting)
     flags, previous = [], None
     for issue, sighting in by_issue.items():
         if previous is not None and sighting.start_date != previous:
@@ -309,6 +398,48 @@ def reschedule_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
                 )
             )
         previous = sighting.start_date
+    return flags
+
+
+def calendar_date_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """The newest issue giving the event another date than its calendar does: the
+    calendar's date stands until the calendar or a curator changes it."""
+    calendar = sorted((s for s in sightings if s.issue.calendar), key=lambda s: s.order)
+    listed = [s for s in sightings if not s.issue.calendar]
+    if not calendar or not listed:
+        return []
+    newest_issue = max(s.issue.order for s in listed)
+    newest = min((s for s in listed if s.issue.order == newest_issue), key=lambda s: s.line)
+    if newest.start_date == calendar[0].start_date:
+        return []
+    return [
+        FlagValue(
+            DATE_DIFFERS,
+            f"{newest.issue.label} lists it on {newest.start_date}; its calendar "
+            f"({calendar[0].issue.label}) on {calendar[0].start_date}, the date kept.",
+        )
+    ]
+
+
+def another_event_flags(
+    sightings: Sequence[Sighted], anchors: dict[str, Sighted]
+) -> list[FlagValue]:
+    """Listings of a calendar event's page kept apart from it (`another_event`)."""
+    own = {s.fallback for s in sightings if s.issue.calendar}
+    flags = []
+    for sighting in sorted(sightings, key=lambda s: s.order):
+        for link in sorted(sighting.specific):
+            calendar = anchors.get(link)
+            if calendar is None or calendar.fallback in own or sighting.issue.calendar:
+                continue
+            flags.append(
+                FlagValue(
+                    ANOTHER_EVENT,
+                    f"{sighting.issue.label} line {sighting.line} lists {link} on "
+                    f'{sighting.start_date}: the page of "{calendar.title}" on '
+                    f"{calendar.start_date} in {calendar.issue.label}; kept as another event.",
+                )
+            )
     return flags
 
 
@@ -327,9 +458,29 @@ def title_join_flag(components: Sequence[Sequence[Sighted]]) -> FlagValue:
     )
 
 
+def mismatch_flags(sightings: Sequence[Sighted]) -> list[FlagValue]:
+    """One flag naming the listings that give an organiser's page another's name (one
+    flag, so that what a meetup shows does not depend on the order its flags came in)."""
+    lines = [
+        f"{s.issue.label} line {s.line}: {listing}"
+        for s in sorted(sightings, key=lambda s: s.order)
+        for listing in s.misnamed
+    ]
+    if not lines:
+        return []
+    return [
+        FlagValue(
+            NAME_MISMATCH,
+            "Listed with another organiser's name (the page's organiser is kept): "
+            + "; ".join(lines),
+        )
+    ]
+
+
 def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     """The sightings split into events by link, move and fallback (not by title)."""
     union = _Union()
+    anchors = calendar_anchors(sightings)
     index: dict[tuple[str, object], list[int]] = {}
     for n, sighting in enumerate(sightings):
         union.find(n)
@@ -338,7 +489,8 @@ def strong_parts(sightings: Sequence[Sighted]) -> list[list[Sighted]]:
     for members in index.values():
         for i, n in enumerate(members):
             for m in members[i + 1 :]:
-                if same_event(sightings[n], sightings[m]):
+                a, b = sightings[n], sightings[m]
+                if same_event(a, b) and another_event(a, b, anchors) is None:
                     union.union(n, m)
     parts: dict[object, list[Sighted]] = {}
     for n, sighting in enumerate(sightings):
@@ -353,9 +505,10 @@ def derived_flags(
 
     `parts`: `strong_parts(sightings)`, when the caller knows them already.
     """
-    if len(sightings) < 2:  # one listing: neither
-        return []
-    flags = reschedule_flags(sightings)
+    misnamed = mismatch_flags(sightings)
+    if len(sightings) < 2:  # one listing: neither a move nor a join
+        return misnamed
+    flags = reschedule_flags(sightings) + calendar_date_flags(sightings) + misnamed
     if parts is None:
         parts = strong_parts(sightings)
     if len(parts) > 1:
@@ -457,20 +610,64 @@ def _pairs(
                     yield n, m, a, b
 
 
-def _components(nodes: list[_Node]) -> tuple[_Union, _Union]:
+def _components(nodes: list[_Node], anchors: dict[str, Sighted]) -> tuple[_Union, _Union]:
     strong, weak = _Union(), _Union()
     for n in range(len(nodes)):
         strong.find(n)
     for n, m, a, b in _pairs(nodes, _keys):
-        if same_event(a, b):
+        if same_event(a, b) and another_event(a, b, anchors) is None:
             strong.union(n, m)
     kept = _KeptApart(nodes, strong)
+    for n, m in _untitled_companions(nodes):
+        x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
+        if x != y and not kept.between(x, y):
+            weak.union(x, y)
+            kept.joined(x, y)
+    dates = listed_dates(s for node in nodes for s in node.sightings)
     for n, m, a, b in _pairs(nodes, _title_keys):
         x, y = weak.find(strong.find(n)), weak.find(strong.find(m))
-        if x != y and same_by_title(a, b) and not kept.between(x, y):
+        if (
+            x != y
+            and same_by_title(a, b)
+            and not two_meetup_events(a, b, dates)
+            and not kept.between(x, y)
+        ):
             weak.union(x, y)
             kept.joined(x, y)
     return strong, weak
+
+
+def untitled_companion(untitled: Sighted, titled: Sequence[Sighted]) -> bool:
+    """Is a listing without title and links the same event as the one titled listing of
+    its organiser on its day in its issue (a hybrid event listed under two headings, the
+    title line only under one)? Not when the organiser has two titled events that day."""
+    return (
+        not untitled.title
+        and not untitled.links
+        and len({fold_title(t.title) for t in titled}) == 1
+        and all(t.issue == untitled.issue and t.start_date == untitled.start_date for t in titled)
+    )
+
+
+def _untitled_companions(nodes: list[_Node]) -> Iterable[tuple[int, int]]:
+    """(untitled node, titled node) pairs `untitled_companion` joins, one new at least."""
+    buckets: dict[tuple[str, date, int], list[tuple[int, Sighted]]] = {}
+    for n, node in enumerate(nodes):
+        for sighting in node.sightings:
+            if sighting.issue.calendar:
+                continue
+            for group in sighting.organisers[:1]:
+                buckets.setdefault((sighting.issue.key, sighting.start_date, group), []).append(
+                    (n, sighting)
+                )
+    for bucket in buckets.values():
+        titled = [(n, s) for n, s in bucket if s.title]
+        for n, sighting in bucket:
+            if not titled or not untitled_companion(sighting, [s for _, s in titled]):
+                continue
+            m = titled[0][0]
+            if n != m and (nodes[n].entry is not None or nodes[m].entry is not None):
+                yield n, m
 
 
 class _KeptApart:
@@ -529,23 +726,29 @@ def match(
     `region_of`: place id -> region slug, for the places of every sighting.
     """
     nodes = _nodes(entries, known)
-    strong, weak = _components(nodes)
+    anchors = calendar_anchors(s for node in nodes for s in node.sightings)
+    strong, weak = _components(nodes, anchors)
     groups: dict[object, dict[object, _Part]] = {}
     for n, node in enumerate(nodes):
         root = strong.find(n)
         part = groups.setdefault(weak.find(root), {}).setdefault(root, _Part([]))
         part.nodes.append(node)
-    planner = _Planner(len(entries), region_of)
+    planner = _Planner(len(entries), region_of, anchors)
     for parts in groups.values():
         if any(node.entry is not None for part in parts.values() for node in part.nodes):
             planner.add_group(sorted(parts.values(), key=lambda p: p.first))
+        else:  # a stored meetup kept apart from a calendar event read now: say so
+            planner.flag_apart(list(parts.values()))
     return planner.plan
 
 
 class _Planner:
-    def __init__(self, entries: int, region_of: dict[int, str]) -> None:
+    def __init__(
+        self, entries: int, region_of: dict[int, str], anchors: dict[str, Sighted]
+    ) -> None:
         self.plan = Plan(assigned=[New(-1)] * entries)
         self.region_of = region_of
+        self.anchors = anchors
 
     def add_group(self, parts: list[_Part]) -> None:
         """One real event: its parts become one meetup each, merged into the survivor."""
@@ -570,7 +773,19 @@ class _Planner:
             new.values = meetup_values(sightings, self.region_of)
         # Sightings all read now were all compared: their parts are their strong parts.
         strong = None if known else [part.sightings for part in parts]
-        self.plan.flags[survivor] = derived_flags(sightings, strong)
+        self.plan.flags[survivor] = derived_flags(sightings, strong) + another_event_flags(
+            sightings, self.anchors
+        )
+
+    def flag_apart(self, parts: list[_Part]) -> None:
+        """A stored meetup no entry joins whose listings use the page of a calendar event
+        read now: its flags again, `link_of_another_event` among them."""
+        if len(parts) != 1 or len(parts[0].known) != 1:
+            return
+        [meetup] = parts[0].known
+        flags = another_event_flags(meetup.sightings, self.anchors)
+        if flags:
+            self.plan.flags[meetup.id] = derived_flags(meetup.sightings) + flags
 
     def part_meetup(self, part: _Part) -> MeetupRef:
         """The meetup a strong component is: stored (others merged into it) or new."""
@@ -594,9 +809,12 @@ class _Planner:
 def refresh(known: Sequence[KnownMeetup], *, region_of: dict[int, str]) -> Plan:
     """The plan that brings stored meetups back in line with their own sightings."""
     plan = Plan()
+    anchors = calendar_anchors(s for meetup in known for s in meetup.sightings)
     for meetup in known:
         change = with_locks(meetup, meetup_values(meetup.sightings, region_of))
         if change.visible or change.source_date is not None:
             plan.changes.append(change)
-        plan.flags[meetup.id] = derived_flags(meetup.sightings)
+        plan.flags[meetup.id] = derived_flags(meetup.sightings) + another_event_flags(
+            meetup.sightings, anchors
+        )
     return plan

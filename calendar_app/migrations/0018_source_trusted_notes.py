@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [('calendar_app', '0013_search_folded_columns')]
+    dependencies = [('calendar_app', '0016_organisers_by_page')]
 
     operations = [
         migrations.AddField(

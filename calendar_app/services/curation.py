@@ -21,6 +21,7 @@ from calendar_app.models import (
     DuplicateStatus,
     Flag,
     Group,
+    GroupAlias,
     Meetup,
     MeetupGroup,
     MeetupLink,
@@ -181,10 +182,34 @@ def group_save(*, group: Group, user: User, changed: Iterable[str] = ()) -> Grou
 
 
 def groups_merge(*, survivor: Group, others: list[Group], user: User) -> Group:
+    """A curator's merge: final (its aliases are pinned, imports never split it again)."""
     merge_groups(survivor=survivor, others=others)
+    GroupAlias.objects.filter(group=survivor).update(pinned=True)
     names = ", ".join(other.name for other in others)
     history_save(survivor, user=user, reason=f"Merged groups into it: {names}")
     return survivor
+
+
+def group_alias_move(*, alias: GroupAlias, group: Group, user: User) -> GroupAlias:
+    """A curator moves a name or page to another organiser (a split): final. The pages
+    of both organisers are pinned where they are, and their meetups take their organisers
+    from their sightings again."""
+    from calendar_app.services.ingest.run import refresh_meetups  # ingest uses curation
+
+    stored = GroupAlias.objects.filter(pk=alias.pk).values_list("group_id", flat=True).first()
+    old = stored if stored is not None else group.pk
+    alias.group = group
+    alias.pinned = True
+    alias.save()
+    GroupAlias.objects.filter(group_id__in=[old, group.pk], key__startswith="url:").update(
+        pinned=True
+    )
+    history_save(group, user=user, reason=f"Alias moved to it: {alias.key}")
+    meetups = MeetupGroup.objects.filter(group_id__in=[old, group.pk]).values_list(
+        "meetup_id", flat=True
+    )
+    refresh_meetups(set(meetups))
+    return alias
 
 
 # --- Places -------------------------------------------------------------------------------

@@ -27,12 +27,14 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
+    Sighting,
     Status,
 )
 
 SIMILAR_TITLE = 85  # token_set_ratio: "RustConf" and "RustConf 2024" are 100
 ORGANISER_TITLE = 50  # one organiser, one day: titles must not be plainly different
 PLACE_TITLE = 85
+RECREATED = 80.0  # one organiser, one day, never listed together: a re-created event
 # One event page on two hosts or under two group paths.
 HOST_ALIASES = {"lu.ma": "luma.com", "www.meetup.com": "meetup.com"}
 _WORDS = re.compile(r"[^\w]+")
@@ -50,6 +52,7 @@ class Candidate:
     groups: set[int] = field(default_factory=set)
     places: set[int] = field(default_factory=set)
     pages: set[tuple[str, str]] = field(default_factory=set)  # event pages: (host, slug)
+    issues: set[int] = field(default_factory=set)  # newsletters listing it
 
     @property
     def words(self) -> str:
@@ -89,6 +92,10 @@ def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
         return None  # different places, different organisers: two events
     if a.groups & b.groups and _not_plainly_different(a, b, title):
         return "same day and organiser", max(title, float(ORGANISER_TITLE))
+    if a.groups & b.groups and a.issues and b.issues and not a.issues & b.issues:
+        # title and link both changed between issues, never listed side by side: a
+        # renamed and re-created event more likely than two events of one organiser
+        return "same day and organiser, title and link changed", max(title, RECREATED)
     if title >= SIMILAR_TITLE:
         return "same day and similar title", title
     return None
@@ -144,16 +151,14 @@ def _load(days: set[date] | None) -> list[Candidate]:
     if not by_pk:
         return []
     scope = {"meetup__in": meetups} if days is not None else {}
-    for meetup_id, group_id in MeetupGroup.objects.filter(**scope).values_list(
-        "meetup_id", "group_id"
+    for model, column, attribute in (
+        (MeetupGroup, "group_id", "groups"),
+        (MeetupPlace, "place_id", "places"),
+        (Sighting, "newsletter_id", "issues"),
     ):
-        if meetup_id in by_pk:
-            by_pk[meetup_id].groups.add(group_id)
-    for meetup_id, place_id in MeetupPlace.objects.filter(**scope).values_list(
-        "meetup_id", "place_id"
-    ):
-        if meetup_id in by_pk:
-            by_pk[meetup_id].places.add(place_id)
+        for meetup_id, value in model.objects.filter(**scope).values_list("meetup_id", column):
+            if meetup_id in by_pk:
+                getattr(by_pk[meetup_id], attribute).add(value)
     links = MeetupLink.objects.filter(event_specific=True, **scope)
     for meetup_id, url in links.values_list("meetup_id", "canonical_url"):
         page = event_page(url)

@@ -1,183 +1,456 @@
-"""Organisers: found again by any name or URL they were listed with (GroupAlias)."""
+"""Organisers: known by their page; names and other pages join them only when nothing
+contradicts it (docs/ARCHITECTURE.md, "Group")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
-from calendar_app.models import Group, GroupAlias
-from calendar_app.rules import group_alias_keys
+from django.db import connection
+
+from calendar_app.models import Group, GroupAlias, GroupListing
+from calendar_app.rules import listing_digest, listing_keys
 from calendar_app.services.history import history_rows
 from calendar_app.services.joins import merge_groups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.services.sql.bulk import (
     insert_objects,
     insert_rows,
-    update_objects,
     update_values,
 )
 from calendar_app.services.sql.statements import day, marks, quoted, select, table
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
-
-def alias_keys(group: ParsedGroup) -> tuple[str, ...]:
-    return group_alias_keys(group.name, group.url)
+# --- who is whom: a pure function of every listing ---------------------------------------
 
 
-def distinct(listed: list[ParsedGroup]) -> list[ParsedGroup]:
-    """The first listing of each name and URL: an organiser is listed in most newsletters,
-    and a listing repeated changes nothing."""
-    first: dict[tuple[str, ...], ParsedGroup] = {}
-    for group in listed:
-        first.setdefault(alias_keys(group), group)
-    return list(first.values())
+@dataclass(frozen=True)
+class Organisers:
+    """Which alias keys are one organiser: each key's cluster (named by its smallest key).
+
+    `mismatched`: the (name key, url key) listings whose name is another organiser's: the
+    listing belongs to its page's organiser and is flagged, never a merge.
+    """
+
+    cluster: dict[str, str]
+    mismatched: frozenset[tuple[str, str]]
+
+
+MIN_ALIKE = 6  # characters: "rust" alone is in every name
+Period = tuple[date | None, date | None]  # first and last issue listing it (None: undated)
+
+
+def _contradicts(
+    name: str, a: str, b: str, names_of: Mapping[str, set[str]], period: Mapping[str, Period]
+) -> bool:
+    """Does anything say that pages `a` and `b`, both listed under `name`, are two
+    organisers? Yes when either is also listed under a name unlike every name of the
+    other (a name slipped onto another organiser's page, a co-organiser), unless one page
+    replaced the other (all of one's listings before all of the other's: a group that
+    moved)."""
+    if not (_foreign(names_of[a], names_of[b], name) or _foreign(names_of[b], names_of[a], name)):
+        return False
+    (a_first, a_last), (b_first, b_last) = period[a], period[b]
+    if a_first is None or a_last is None or b_first is None or b_last is None:
+        return True
+    return not (a_last < b_first or b_last < a_first)
+
+
+def _foreign(ours: set[str], theirs: set[str], name: str) -> bool:
+    """Is one of `ours` (but `name`) unlike every one of `theirs`?"""
+    return any(not any(_alike(x, y) for y in theirs) for x in ours - theirs - {name})
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two name keys of one organiser's spellings: one contains the other, spaces and
+    punctuation aside ("Berline.rs" in "Berline.rs - OpenTechSchool Berlin",
+    "Open Tech School Berlin" = "OpenTechSchool Berlin", "Dallas Rust" in "Dallas Rust
+    User Meetup"); "Music City Rust Developers" is unlike "Seattle Rust User Group"."""
+    x, y = _compact(a), _compact(b)
+    shorter, longer = sorted((x, y), key=len)
+    return len(shorter) >= MIN_ALIKE and shorter in longer
+
+
+def _compact(key: str) -> str:
+    return "".join(ch for ch in key.removeprefix("name:") if ch.isalnum())
+
+
+def _span(period: Period | None) -> int:
+    """How many days a listing was seen over (a slip is seen briefly)."""
+    first, last = period or (None, None)
+    return (last - first).days if first and last else 0
+
+
+def _periods(listings: Mapping[tuple[str, str], Period]) -> dict[str, Period]:
+    spans: dict[str, list[date]] = {}
+    for (_, url_key), (first, last) in listings.items():
+        if url_key:
+            spans.setdefault(url_key, []).extend(d for d in (first, last) if d is not None)
+    return {page: (min(days), max(days)) if days else (None, None) for page, days in spans.items()}
+
+
+def organisers(
+    listings: Mapping[tuple[str, str], Period], pinned: Mapping[str, int] | None = None
+) -> Organisers:
+    """Organisers from every (name key, url key) listing ever seen (either key may be ""),
+    each with the first and last issue that listed it.
+
+    An organiser is its page; a name joins pages only when nothing contradicts it
+    (`_contradicts`); a name's home is the organiser it names on its own (a page listed
+    under that name only), else the one with most of its pages, else the first. A name
+    listed with no page anywhere is an organiser of its own. `pinned`: alias key ->
+    group id a curator set (a merge, a move): pages pinned to one group are one, pages
+    pinned to two never are. A function of the listings: the order they came in never
+    matters.
+    """
+    pinned = pinned or {}
+    names_of: dict[str, set[str]] = {}  # page -> names listed with it
+    pages_of: dict[str, set[str]] = {}  # name -> pages listed with it
+    for name_key, url_key in listings:
+        if url_key:
+            names_of.setdefault(url_key, set())
+        if name_key:
+            pages_of.setdefault(name_key, set())
+        if name_key and url_key:
+            names_of[url_key].add(name_key)
+            pages_of[name_key].add(url_key)
+    union = _Union(names_of, pinned)
+    period = _periods(listings)
+    for name in sorted(pages_of):
+        pages = sorted(pages_of[name])
+        for i, a in enumerate(pages):
+            for b in pages[i + 1 :]:
+                if not _contradicts(name, a, b, names_of, period):
+                    union.join(a, b)
+    cluster = union.clusters()
+    mismatched: set[tuple[str, str]] = set()
+    for name in sorted(pages_of):
+        home = _home(name, pages_of[name], listings, names_of, cluster, union.pinned_pages(name))
+        cluster[name] = home
+        mismatched.update((name, p) for p in pages_of[name] if cluster[p] != home)
+    return Organisers(cluster, frozenset(mismatched))
+
+
+def _home(
+    name: str,
+    pages: set[str],
+    listings: Mapping[tuple[str, str], Period],
+    names_of: Mapping[str, set[str]],
+    cluster: Mapping[str, str],
+    pinned_pages: set[str],
+) -> str:
+    """The organiser a name names (see `organisers`); its own when it has no page."""
+    if not pages:
+        return name
+    pages = pinned_pages & pages or pages
+
+    def rank(c: str) -> tuple:
+        own = [p for p in pages if cluster[p] == c]
+        return (
+            not any(names_of[p] == {name} for p in own),
+            -sum(_span(listings.get((name, p))) for p in own),
+            -len(own),
+            c,
+        )
+
+    return min({cluster[p] for p in pages}, key=rank)
+
+
+class _Union:
+    """Union-find over pages; pages a curator pinned to one group start as one, and two
+    roots pinned to different groups are never joined."""
+
+    def __init__(self, pages: Iterable[str], pinned: Mapping[str, int]) -> None:
+        self.parent: dict[str, str] = {page: page for page in sorted(pages)}
+        self.pinned = pinned
+        self.pins = {p: frozenset({pinned[p]}) if p in pinned else frozenset() for p in self.parent}
+        first: dict[int, str] = {}
+        for page in self.parent:
+            if page in pinned:
+                self.join(first.setdefault(pinned[page], page), page)
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        pins = self.pins
+        if ra == rb or (pins[ra] and pins[rb] and pins[ra] != pins[rb]):
+            return
+        root, other = min(ra, rb), max(ra, rb)
+        self.parent[other] = root
+        pins[root] = pins[ra] | pins[rb]
+
+    def clusters(self) -> dict[str, str]:
+        """page -> its cluster, named by its smallest page."""
+        return {page: self.find(page) for page in self.parent}  # roots are the smallest
+
+    def pinned_pages(self, name: str) -> set[str]:
+        """The pages in the cluster a curator pinned `name` to, if any."""
+        group = self.pinned.get(name)
+        if group is None:
+            return set()
+        return {p for p in self.parent if self.pins[self.find(p)] == {group}}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A listing as last spelt, with the first and last issue listing it (None: undated)."""
+
+    name: str
+    url: str
+    first: date | None = None
+    last: date | None = None
 
 
 class GroupResolver:
-    """Resolves a newsletter's groups in a few queries, creating the new ones."""
+    """Resolves listed organisers to groups in a few queries, creating the new ones.
+
+    Every (name, page) listing is kept (GroupListing); which keys are one organiser is
+    `organisers(...)` of all of them, and the stored aliases follow it: groups found to be
+    one are merged, a page found to be another organiser's moves to it (its meetups are
+    `regrouped`: their organisers are read again from their sightings).
+    """
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
+        self.ids: dict[str, int] = {}  # alias key -> group id
+        self.pinned: dict[str, int] = {}  # alias keys a curator set
+        self.listings: dict[tuple[str, str], Listed] | None = None
+        self.organised: Organisers | None = None
         self.taken: set[str] | None = None  # slugs in use, read when a new organiser needs one
-        self.named: dict[int, date | None] = {}  # group id -> date of the issue naming it
-        self.merges = 0  # how many times stored organisers were found to be one
+        self.merges = 0  # how many times stored organisers were found to be other ones
+        self.regrouped: set[int] = set()  # groups whose pages or names moved
+        self.own: dict[str, list[tuple[str, str]]] = {}  # cluster -> the listings naming it
+        self.cluster_of: dict[int, str] = {}  # group id -> its cluster
 
-    def prepare(self, listed: list[ParsedGroup]) -> None:
-        groups = distinct(listed)
-        keys_given = {key for group in groups for key in alias_keys(group)}
-        # alias key -> organiser id, or a new organiser not saved yet
-        owners: dict[str, int | Group] = {k: self.ids[k] for k in keys_given if k in self.ids}
-        wanted = sorted(keys_given - set(self.ids))  # the others are known from an earlier call
-        if wanted:
-            owners.update(
-                select(
-                    f"SELECT {quoted('key')}, group_id FROM {table(GroupAlias)} "
-                    f"WHERE {quoted('key')} IN ({marks(wanted)})",
-                    wanted,
+    def _load(self) -> dict[tuple[str, str], Listed]:
+        if self.listings is None:
+            self.listings = {
+                (name_key, url_key): Listed(name, url, day(first), day(last))
+                for name_key, url_key, name, url, first, last in select(
+                    "SELECT name_key, url_key, name, url, first_listed, last_listed "
+                    f"FROM {table(GroupListing)}",
+                    [],
                 )
-            )
-        elif all(len({owners[k] for k in alias_keys(g)}) < 2 for g in groups):
-            return  # all known, and no listing names two of them: nothing to do
-        new_groups: list[Group] = []
-        new_keys: list[str] = []
-        owner: Group | int | None
-        for group in groups:
-            keys = alias_keys(group)
-            if not keys:
-                continue
-            self._join_owners(keys, owners)
-            owner = self._join_new(keys, owners, new_groups)
-            if owner is None:
-                if self.taken is None:
-                    self.taken = set(Group.objects.values_list("slug", flat=True))
-                slug = Group.unique_slug(group.name, self.taken)
-                self.taken.add(slug)
+            }
+            for key, group_id, pinned in select(
+                f"SELECT {quoted('key')}, group_id, pinned FROM {table(GroupAlias)}", []
+            ):
+                self.ids[key] = group_id
+                if pinned:
+                    self.pinned[key] = group_id
+        return self.listings
+
+    def prepare(self, listed: Sequence[ParsedGroup]) -> None:
+        """Know the groups of `listed`: new listings are kept, and organisers follow them."""
+        listings = self._load()
+        new: dict[tuple[str, str], Listed] = {}
+        for group in listed:
+            keys = listing_keys(group.name, group.url)
+            if any(keys) and keys not in listings and keys not in new:
                 url = group.url if is_safe_url(group.url) else ""
-                owner = Group(name=group.name.strip()[:300] or url, url=url[:1000], slug=slug)
-                fold_into(owner)
-                new_groups.append(owner)
-            for key in keys:
-                if key not in owners:
-                    owners[key] = owner
-                    new_keys.append(key)
-        if new_groups:  # one query for them, one for their history (their ids come back)
+                new[keys] = Listed(group.name.strip()[:300], url[:1000])
+        if new:
+            insert_rows(
+                GroupListing,
+                [
+                    {
+                        "key": listing_digest(*keys),
+                        "name_key": keys[0],
+                        "url_key": keys[1],
+                        "name": listed.name,
+                        "url": listed.url,
+                        "first_listed": None,
+                        "last_listed": None,
+                    }
+                    for keys, listed in new.items()
+                ],
+                ignore_conflicts=True,
+            )
+            listings.update(new)
+        if new or self.organised is None:
+            self._organise()
+
+    def _organise(self) -> None:
+        """Bring the stored groups and aliases in line with `organisers(...)`."""
+        listings = self._load()
+        organised = self.organised = organisers(
+            {keys: (v.first, v.last) for keys, v in listings.items()}, self.pinned
+        )
+        at = organised.cluster
+        self.own = {}
+        for keys in sorted(listings):
+            name_key, url_key = keys
+            cluster = at[url_key or name_key]
+            if not name_key or at[name_key] == cluster:  # a slipped name names nobody here
+                self.own.setdefault(cluster, []).append(keys)
+        clusters: dict[str, list[str]] = {}
+        for key, cluster in sorted(organised.cluster.items()):
+            clusters.setdefault(cluster, []).append(key)
+        group_of = self._groups_of(clusters)
+        moves: dict[int, list[str]] = {}
+        new_keys: list[tuple[str, int]] = []
+        for cluster, members in clusters.items():
+            owner = group_of[cluster]
+            for key in members:
+                have = self.ids.get(key)
+                if have is None:
+                    new_keys.append((key, owner))
+                elif have != owner and key not in self.pinned:
+                    moves.setdefault(owner, []).append(key)
+        if new_keys:
+            insert_rows(
+                GroupAlias,
+                [{"group": owner, "key": key, "pinned": False} for key, owner in new_keys],
+                ignore_conflicts=True,
+            )
+            self.ids.update(new_keys)
+        if moves:
+            self._move(moves)
+
+    def _groups_of(self, clusters: dict[str, list[str]]) -> dict[str, int]:
+        """Each cluster's group: the one a curator pinned its keys to, else the stored one
+        holding most of its keys (each group for one cluster), else a new one."""
+        group_of: dict[str, int] = {}
+        used: set[int] = set()
+        claims: list[tuple[int, int, str]] = []
+        for cluster, keys in clusters.items():
+            pinned = sorted({self.pinned[k] for k in keys if k in self.pinned})
+            if pinned:  # a curator's choice wins
+                group_of[cluster] = pinned[0]
+                used.add(pinned[0])
+            counts = Counter(self.ids[k] for k in keys if k in self.ids)
+            claims += [(-n, group_id, cluster) for group_id, n in counts.items()]
+        for _, group_id, cluster in sorted(claims):
+            if cluster not in group_of and group_id not in used:
+                group_of[cluster] = group_id
+                used.add(group_id)
+        made = [c for c in clusters if c not in group_of]
+        self.cluster_of = {g: c for c, g in group_of.items()}
+        if made:
+            new_groups = [self._new_group(c) for c in made]
             insert_objects(new_groups, key="slug")
             history_rows(model=Group, objs=new_groups)
-        self.ids.update((k, o if isinstance(o, int) else o.pk) for k, o in owners.items())
-        insert_rows(
-            GroupAlias,
-            [{"group": self.ids[key], "key": key} for key in new_keys],
-            ignore_conflicts=True,
-        )
+            group_of.update((c, g.pk) for c, g in zip(made, new_groups, strict=True))
+            self.cluster_of.update((g.pk, c) for c, g in zip(made, new_groups, strict=True))
+        return group_of
 
-    def _join_owners(self, keys: tuple[str, ...], owners: dict[str, int | Group]) -> None:
-        """A listing whose name and URL belong to two stored organisers: they are one.
-
-        Merged whatever the order the listings came in, so organisers do not depend on it;
-        the survivor keeps the newest listing's name.
-        """
-        stored = sorted({o for k in keys if isinstance(o := owners.get(k), int)})
-        if len(stored) < 2:
-            return
-        rows = sorted(
-            Group.objects.filter(pk__in=stored), key=lambda g: (g.source_date or date.min, -g.pk)
-        )
-        survivor = min(rows, key=lambda g: g.pk)
-        newest = rows[-1]
-        merge_groups(survivor=survivor, others=[g for g in rows if g.pk != survivor.pk])
-        self.merges += 1
-        survivor.name, survivor.url, survivor.source_date = (
-            newest.name,
-            newest.url,
-            newest.source_date,
-        )
-        fold_into(survivor)
-        update_objects([survivor], ["name", "url", "source_date", "search_name"])
-        self.named[survivor.pk] = survivor.source_date
-        for key, owner in list(owners.items()):
-            if owner in stored:
-                owners[key] = survivor.pk
-        for key, group_id in list(self.ids.items()):
-            if group_id in stored:
-                self.ids[key] = survivor.pk
-
-    @staticmethod
-    def _join_new(
-        keys: tuple[str, ...], owners: dict[str, int | Group], new_groups: list[Group]
-    ) -> int | Group | None:
-        """The owner of a listing's keys; organisers first seen in this call that it names
-        together with another (new or stored) become that one, as they would had they
-        been stored one newsletter earlier: the stored one, else the first made."""
-        named = [owners[k] for k in keys if k in owners]
-        if all(owner is named[0] or owner == named[0] for owner in named[1:]):  # none or one
-            return named[0] if named else None
-        # Two stored ones are one already (_join_owners): a new one is among them.
-        stored = [o for o in named if isinstance(o, int)]
-        new = [g for g in new_groups if any(g is o for o in named)]  # in the order made
-        owner: int | Group = stored[0] if stored else new[0]
-        for group in new:
-            if group is owner:
+    def _move(self, moves: dict[int, list[str]]) -> None:
+        """Keys found to be another group's move to it; a group left with none is merged."""
+        losers: dict[int, int] = {}  # group losing keys -> a group taking them
+        for owner, keys in moves.items():
+            GroupAlias.objects.filter(key__in=keys).update(group_id=owner)
+            for key in keys:
+                losers.setdefault(self.ids[key], owner)
+                self.ids[key] = owner
+            self.regrouped.add(owner)
+        left = set(self.ids.values())
+        for loser, taker in sorted(losers.items()):
+            if loser in left:
+                self.regrouped.add(loser)
                 continue
-            for key, other in owners.items():
-                if other is group:
-                    owners[key] = owner
-            new_groups[:] = [g for g in new_groups if g is not group]
-        return owner
-
-    def follow_newest(self, listed: Iterable[tuple[ParsedGroup, date | None]]) -> None:
-        """Show each organiser as its newest listing (by issue date) names it.
-
-        `listed`: organisers as listed, each with the date of its issue (an undated one
-        names nothing). Newer issues win whatever the order they are read in, as for
-        meetups; the slug, a URL, stays as first made.
-        """
-        newest: dict[int, tuple[date, ParsedGroup]] = {}
-        for group, issued in listed:
-            group_id = self.id_for(group) if issued is not None else None
-            if issued is None or group_id is None:
-                continue
-            if group_id not in newest or newest[group_id][0] < issued:
-                newest[group_id] = (issued, group)  # the first listing of the newest issue
-        unknown = [pk for pk in newest if pk not in self.named]
-        if unknown:
-            self.named.update(
-                (pk, day(named))
-                for pk, named in select(
-                    f"SELECT id, source_date FROM {table(Group)} WHERE id IN ({marks(unknown)})",
-                    unknown,
-                )
+            survivor = Group.objects.get(pk=taker)
+            merge_groups(
+                survivor=survivor, others=list(Group.objects.filter(pk=loser)), name_alias=False
             )
-        changed: list[Sequence] = []  # values, then the key: no instance per organiser
-        for pk, (issued, group) in newest.items():
-            named = self.named.get(pk)
-            if named is not None and named >= issued:
+        self.regrouped &= left
+        self.merges += 1
+        self._show(self.regrouped, force=True)
+
+    def _new_group(self, cluster: str) -> Group:
+        if self.taken is None:
+            self.taken = set(Group.objects.values_list("slug", flat=True))
+        name, url, issued = self._display(cluster)
+        slug = Group.unique_slug(name, self.taken)
+        self.taken.add(slug)
+        group = Group(name=name or url, url=url, slug=slug, source_date=issued)
+        fold_into(group)
+        return group
+
+    def _display(self, cluster: str) -> tuple[str, str, date | None]:
+        """How an organiser is shown: as its newest listing names it (a listing with its
+        name slipped onto another's page does not name it), with the newest page listed."""
+        listings = self._load()
+        own = [(keys, listings[keys]) for keys in self.own.get(cluster, ())]
+        order = lambda item: (item[1].last or date.min, bool(item[0][1]), item[0])  # noqa: E731
+        named = max(own, key=order)[1] if own else Listed("", "")
+        paged = [item for item in own if item[1].url]
+        url = max(paged, key=order)[1].url if paged else ""
+        return named.name, url, named.last
+
+    def _show(self, group_ids: Iterable[int], *, force: bool = False) -> None:
+        """Name the groups as `_display` says, when that is newer (or who is whom changed)."""
+        wanted = {g: self._display(c) for g in group_ids if (c := self.cluster_of.get(g))}
+        keys = sorted(g for g, (name, _, _) in wanted.items() if name)
+        if not keys:
+            return
+        changed: list[Sequence] = []
+        for pk, have_name, have_url, have_date in select(
+            f"SELECT id, name, url, source_date FROM {table(Group)} WHERE id IN ({marks(keys)})",
+            keys,
+        ):
+            name, url, issued = wanted[pk]
+            if not force and (day(have_date) or date.min) >= (issued or date.min):
                 continue
-            url = group.url if is_safe_url(group.url) else ""
-            name = group.name.strip()[:300] or url
-            changed.append([name, url[:1000], issued, folded(Group, {"name": name}), pk])
-            self.named[pk] = issued
+            if (have_name, have_url, day(have_date)) != (name, url, issued):
+                changed.append([name, url, issued, folded(Group, {"name": name}), pk])
         update_values(Group, ["name", "url", "source_date", "search_name"], changed)
 
+    def follow_newest(self, listed: Iterable[tuple[ParsedGroup, date | None]]) -> None:
+        """Keep the newest issue date of each listing, and show each organiser as its newest
+        listing names it (newer issues win whatever the order they are read in; the slug,
+        a URL, stays as first made). An undated listing (a calendar's) names nothing."""
+        listings = self._load()
+        newer: dict[tuple[str, str], Listed] = {}
+        for group, issued in listed:
+            keys = listing_keys(group.name, group.url)
+            if issued is None or keys not in listings:
+                continue
+            have = newer.get(keys) or listings[keys]
+            first = min(have.first or issued, issued)
+            if have.last is None or have.last < issued:  # the newest spelling names it
+                url = group.url if is_safe_url(group.url) else ""
+                newer[keys] = Listed(group.name.strip()[:300], url[:1000], first, issued)
+            elif first != have.first:
+                newer[keys] = replace(have, first=first)
+        if not newer:
+            return
+        listings.update(newer)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table(GroupListing)} SET name = %s, url = %s, first_listed = %s, "
+                f"last_listed = %s WHERE {quoted('key')} = %s",
+                [
+                    [v.name, v.url, v.first, v.last, listing_digest(*keys)]
+                    for keys, v in newer.items()
+                ],
+            )
+        before = self.organised
+        self._organise()  # who is whom may turn on when pages were listed
+        after = self.organised
+        if before is not None and after is not None and before.cluster == after.cluster:
+            self._show({g for k in newer if (g := self.id_for_keys(k)) is not None})
+        else:
+            self._show(set(self.ids.values()), force=True)
+
+    def id_for_keys(self, keys: tuple[str, str]) -> int | None:
+        name_key, url_key = keys
+        if url_key and url_key in self.ids:
+            return self.ids[url_key]
+        return self.ids.get(name_key) if name_key else None
+
     def id_for(self, group: ParsedGroup) -> int | None:
-        return next((self.ids[k] for k in alias_keys(group) if k in self.ids), None)
+        """The organiser of a listing: its page's, else its name's."""
+        return self.id_for_keys(listing_keys(group.name, group.url))
+
+    def misnamed(self, group: ParsedGroup) -> bool:
+        """Is the listing's name another organiser's than its page's?"""
+        if self.organised is None:
+            return False
+        return listing_keys(group.name, group.url) in self.organised.mismatched

@@ -72,16 +72,21 @@ def adopt_times(other: Meetup, survivor: Meetup) -> bool:
 
 
 @transaction.atomic
-def merge_groups(*, survivor: Group, others: list[Group]) -> Group:
-    """Fold duplicated organisers into one; their aliases move, so later imports land here."""
+@transaction.atomic
+def merge_groups(*, survivor: Group, others: list[Group], name_alias: bool = True) -> Group:
+    """Fold duplicated organisers into one; their aliases move, so later imports land here.
+
+    `name_alias`: the others' names become the survivor's too (a curator's merge; not when
+    ingest finds an emptied organiser's pages to be another's)."""
     data_changed()  # rows move with QuerySet.update: no signals
     for other in others:
         if other.pk == survivor.pk:
             continue
         GroupAlias.objects.filter(group=other).update(group=survivor)
-        GroupAlias.objects.update_or_create(
-            key=group_alias_keys(other.name)[-1], defaults={"group": survivor}
-        )
+        if name_alias:
+            GroupAlias.objects.update_or_create(
+                key=group_alias_keys(other.name)[-1], defaults={"group": survivor}
+            )
         for row in MeetupGroup.objects.filter(group=other):
             if MeetupGroup.objects.filter(meetup_id=row.meetup_id, group=survivor).exists():
                 row.delete()

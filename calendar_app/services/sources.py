@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from calendar_app.models import Group, GroupAlias, Source
+from calendar_app.rules import group_alias_keys
 from calendar_app.services.sources_fetch import (
     MAX_BYTES,
     TIMEOUT,
@@ -38,7 +39,7 @@ from calendar_app.services.sources_fetch import (
     make_client,
 )
 from calendar_app.text import strip_controls
-from calendar_app.twir import canonical_url
+from calendar_app.twir import is_safe_url
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ def sources_load(*, calendars: Iterable[ListedCalendar]) -> LoadReport:
 
 def _groups_by_page(pages: list[str]) -> dict[str, Group]:
     """The organisers already known by these pages (their `url:` alias), in one query."""
-    keys = {f"url:{canonical_url(page)}": page for page in pages if page}
+    keys = {group_alias_keys("", page)[0]: page for page in pages if page and is_safe_url(page)}
     aliases = GroupAlias.objects.filter(key__in=keys).select_related("group")
     return {keys[alias.key]: alias.group for alias in aliases}
 

@@ -46,6 +46,7 @@ from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.ingest.run import refresh_regrouped
 from calendar_app.services.ingest.snapshot import Snapshot, candidate_ids, survivor_of, survivors
 from calendar_app.services.ingest.write import PlanWriter
 from calendar_app.services.places import PlaceResolver
@@ -136,6 +137,7 @@ class FeedMerge:
         self.problem_flags(ids)
         self.save_flags()
         self.counts.notes = self.limits()
+        refresh_regrouped(self.groups)
         data_changed()  # bulk writes send no signals: pages cached before are stale
         return self.counts
 
@@ -182,6 +184,7 @@ class FeedMerge:
             values,
             self.issue,
             group_ids=self.groups.id_for,
+            misnamed=self.groups.misnamed,
             place_ids=self.places.usable_id,
             region_of=self.places.regions,
         )

@@ -46,13 +46,27 @@ def test_the_samples_never_pair_two_events_of_one_organiser_on_one_day(samples_i
 
     for two_events in (
         {"Rust Hack and Learn", "Rust and Tell - Title"},
-        {"Indy.rs - Ezra Singh - How Rust Saved My Eyes", "Indy.rs - with Social Distancing"},
         {"RustConf 2022", "RustConf 2022 PostConf Unconf"},
         {"RustConf 2026", "RustConf Coffee Break Meetup"},
     ):
         assert frozenset(two_events) not in proposed
     for candidate in DuplicateCandidate.objects.select_related("first", "second"):
         assert candidate.first.duplicate_of_id is None and candidate.second.duplicate_of_id is None
+
+
+def test_one_organisers_day_listed_with_a_new_title_and_link_in_another_issue_is_queued(
+    samples_ingested,
+):
+    """Indy Rust, 2024-02-07: "with Social Distancing" in one issue, a talk with another
+    Meetup event id in the next, never side by side: a renamed and re-created event."""
+    [candidate] = [
+        c
+        for c in DuplicateCandidate.objects.all()
+        if titles(c)
+        == {"Indy.rs - Ezra Singh - How Rust Saved My Eyes", "Indy.rs - with Social Distancing"}
+    ]
+    assert candidate.reason == "same day and organiser, title and link changed"
+    assert candidate.score >= 80
 
 
 def test_a_second_run_proposes_nothing_new_and_a_dismissed_pair_never_comes_back(

@@ -9,7 +9,7 @@ from calendar_app.models import Group, Meetup
 from calendar_app.services.ingest import ingest_newsletter, ingest_paths
 
 pytestmark = pytest.mark.django_db
-PDX = "[Rust PDX](https://www.meetup.com/pdxrust/)"
+PDX = "Rust PDX"  # listed without its page
 PORTLAND = "[Portland Rust](https://www.meetup.com/portland-rust/)"
 BOTH = "[Rust PDX](https://www.meetup.com/portland-rust/)"  # one organiser after all
 

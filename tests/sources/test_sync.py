@@ -258,7 +258,9 @@ def test_a_newsletter_giving_another_day_raises_a_flag(server):
     ingest_newsletter(text=newsletter(PRAGUE_ENTRY.replace("2026-12-03", "2026-12-04")), source="a")
     meetup = Meetup.objects.get(title="Rust Prague: Async v Praze, díl 3")
     assert meetup.start_date.isoformat() == "2026-12-03"  # the calendar's day stands
-    assert meetup.flags.filter(kind=FlagKind.RESCHEDULED).exists()
+    [flag] = meetup.flags.filter(kind=FlagKind.DATE_DIFFERS_FROM_CALENDAR)
+    assert "lists it on 2026-12-04" in flag.message and "on 2026-12-03" in flag.message
+    assert not meetup.flags.filter(kind=FlagKind.RESCHEDULED).exists()  # never backwards
 
 
 def test_the_command_prints_one_json_line_last(synced, capsys):

@@ -48,6 +48,7 @@ def calendar_sightings(
                 values,
                 issue,
                 group_ids=groups.id_for,
+                misnamed=groups.misnamed,
                 place_ids=places.usable_id,
                 region_of=places.regions,
             )

@@ -24,7 +24,7 @@ from calendar_app.matching.entries import (
     sighted,
 )
 from calendar_app.matching.match import Issue, Plan, Sighted, match, refresh
-from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.models import Flag, FlagKind, Meetup, MeetupGroup, Newsletter
 from calendar_app.search_text import load_tables
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.flags import flags_raise
@@ -456,6 +456,22 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     report.flagged += len(flags_raise(flags))
     report.meetups_created += written.created
     report.meetups_updated += written.updated
+    refresh_regrouped(groups)
+
+
+def refresh_regrouped(groups: GroupResolver) -> None:
+    """Meetups of organisers whose pages or names moved to another: their organisers (and
+    name flags) again from their sightings."""
+    if not groups.regrouped:
+        return
+    ids = set(
+        MeetupGroup.objects.filter(group_id__in=groups.regrouped).values_list(
+            "meetup_id", flat=True
+        )
+    )
+    groups.regrouped.clear()
+    if ids:
+        refresh_meetups(ids)
 
 
 def _sighted(
@@ -477,6 +493,7 @@ def _sighted(
                 issue,
                 generic=generic,
                 group_ids=groups.id_for,
+                misnamed=groups.misnamed,
                 place_ids=places.usable_id,
                 region_of=places.regions,
             )

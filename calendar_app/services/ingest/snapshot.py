@@ -204,6 +204,7 @@ class Snapshot:
                 issue,
                 generic=frozenset(values.get("generic", ())),
                 group_ids=self.groups.id_for,
+                misnamed=self.groups.misnamed,
                 place_ids=self.places.usable_id,
                 region_of=self.places.regions,
             )
