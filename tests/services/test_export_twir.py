@@ -48,8 +48,9 @@ def test_section_layout_and_entry_grammar():
         "### Europe",
         "",
     ]
+    # An organiser the editors never listed is linked as their list has it.
     assert (
-        "* 2030-03-06 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+        "* 2030-03-06 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/events/)\n"
         "    * [**Embedded Abstractions**](https://www.meetup.com/rustcologne/events/1/)"
         " | [**Event page**](https://rust.cologne/2030/03/06/)\n"
     ) in text
