@@ -428,59 +428,17 @@ def corrected(meetup: Meetup, sighting: Sighting, hand: EditorsHand) -> tuple[st
     the date (any source), the place, title and link (a curator's correction or a moved
     event page), an organiser's name (a curator's rename)."""
     raw, parsed = sighting.raw, sighting.parsed or {}
-    if not parsed:
-        return raw, []
-    changes: list[str] = []
     first, _, rest = raw.partition("\n")
     fields = _FIELDS.match(first)
-    if fields is None:
+    if not parsed or fields is None:
         return raw, []
-    date_text, loc_text = fields["date"], fields["loc"]
-    groups_text = first[fields.end() :]
-    curated = not meetup.source_events.all()
-    dates = (meetup.start_date.isoformat(), meetup.end_date.isoformat())
-    if parsed.get("start_date") and (parsed["start_date"], parsed.get("end_date")) != dates:
-        date_text = _dates(meetup)
-        changes.append(f"date: {parsed['start_date']} → {meetup.start_date.isoformat()}")
-    written_places = {place_key(p.get("text", "")) for p in parsed.get("places", [])} - {""}
-    places = meetup.ordered_places()
-    current = {place.text for place in places}
     ever_written = [s.parsed or {} for s in meetup.sightings.all()]
-    place_changed = written_places != current and (written_places or current)
-    place_changed = place_changed and all(
-        {place_key(p.get("text", "")) for p in values.get("places", [])} - {""} != current
-        for values in ever_written
-    )
-    place_corrected = (
-        meetup.is_locked("places")
-        or curated
-        or any(p.locked or p.status in CORRECTED_STATUSES for p in places)
-    )
-    attendance_changed = meetup.is_locked("attendance") and parsed.get("attendance") not in (
-        None,
-        meetup.attendance,
-    )
-    if (place_changed and place_corrected) or attendance_changed:
-        loc_text = location(meetup, places)
-        changes.append(f"place: {loc_text}")
-    elif any(p.locked for p in places) and not place_changed:
-        fixed = location(meetup, places)  # a curator corrected the place's fields
-        if place_key(fixed) != place_key(loc_text) and _is_plain_location(loc_text):
-            loc_text = fixed
-            changes.append(f"place: {fixed}")
+    date_text, changes = _redated(meetup, parsed, fields["date"])
+    loc_text, moved = _relocated(meetup, parsed, fields["loc"], ever_written)
     written_on = sighting.newsletter.date or date.min
-    groups_text, renamed = _renamed(meetup, parsed, groups_text, written_on, hand)
-    changes += renamed
-    title = parsed.get("title", "")
-    titles = {values.get("title") for values in ever_written}
-    retitled = meetup.is_locked("title") or (curated and meetup.title not in titles)
-    if title and title != meetup.title and meetup.title and retitled:
-        rest = _retitled(rest, title, meetup.title)
-        changes.append(f"title: {title} → {meetup.title}")
-    old_link, new_link = _moved_link(meetup, parsed)
-    if old_link and old_link in rest:
-        rest = rest.replace(old_link, new_link, 1)
-        changes.append(f"link: {old_link} → {new_link}")
+    groups_text, renamed = _renamed(meetup, parsed, first[fields.end() :], written_on, hand)
+    rest, retitled = _retitled_relinked(meetup, parsed, rest, ever_written)
+    changes += moved + renamed + retitled
     if not changes:
         return raw, []
     line = (
@@ -492,6 +450,68 @@ def corrected(meetup: Meetup, sighting: Sighting, hand: EditorsHand) -> tuple[st
         + groups_text
     )
     return line + ("\n" + rest if rest else ""), changes
+
+
+def _redated(meetup: Meetup, parsed: dict, date_text: str) -> tuple[str, list[str]]:
+    """The date field, rewritten when the meetup moved or the reader corrected its year."""
+    dates = (meetup.start_date.isoformat(), meetup.end_date.isoformat())
+    if parsed.get("start_date") and (parsed["start_date"], parsed.get("end_date")) != dates:
+        return _dates(meetup), [f"date: {parsed['start_date']} → {dates[0]}"]
+    if parsed.get("original_dates") and dates[0] not in date_text:
+        return _dates(meetup), [f"date: {parsed['original_dates']} → {dates[0]}"]
+    return date_text, []
+
+
+def _relocated(
+    meetup: Meetup, parsed: dict, loc_text: str, ever_written: list[dict]
+) -> tuple[str, list[str]]:
+    """The location field, rewritten when a curator corrected the place or attendance
+    (or, for a meetup no calendar knows, when its places are none the editors wrote)."""
+    places = meetup.ordered_places()
+    current = {place.text for place in places}
+
+    def written(values: dict) -> set[str]:
+        return {place_key(p.get("text", "")) for p in values.get("places", [])} - {""}
+
+    place_changed = bool(written(parsed) != current and (written(parsed) or current))
+    place_changed = place_changed and all(written(v) != current for v in ever_written)
+    place_corrected = (
+        meetup.is_locked("places")
+        or not meetup.source_events.all()
+        or any(p.locked or p.status in CORRECTED_STATUSES for p in places)
+    )
+    attendance = parsed.get("attendance")
+    attendance_changed = meetup.is_locked("attendance") and attendance not in (
+        None,
+        meetup.attendance,
+    )
+    if (place_changed and place_corrected) or attendance_changed:
+        fixed = location(meetup, places)
+        return fixed, [f"place: {fixed}"]
+    if any(p.locked for p in places) and not place_changed:
+        fixed = location(meetup, places)  # a curator corrected the place's fields
+        if place_key(fixed) != place_key(loc_text) and _is_plain_location(loc_text):
+            return fixed, [f"place: {fixed}"]
+    return loc_text, []
+
+
+def _retitled_relinked(
+    meetup: Meetup, parsed: dict, rest: str, ever_written: list[dict]
+) -> tuple[str, list[str]]:
+    """The title lines, with a curator's title and a moved event page."""
+    changes = []
+    title = parsed.get("title", "")
+    titles = {values.get("title") for values in ever_written}
+    curated = not meetup.source_events.all()
+    retitled = meetup.is_locked("title") or (curated and meetup.title not in titles)
+    if title and title != meetup.title and meetup.title and retitled:
+        rest = _retitled(rest, title, meetup.title)
+        changes.append(f"title: {title} → {meetup.title}")
+    old_link, new_link = _moved_link(meetup, parsed)
+    if old_link and old_link in rest:
+        rest = rest.replace(old_link, new_link, 1)
+        changes.append(f"link: {old_link} → {new_link}")
+    return rest, changes
 
 
 def _is_plain_location(text: str) -> bool:
