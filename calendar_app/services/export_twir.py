@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -75,6 +75,16 @@ Email the [Rust Community Team][community] for access.
 [calendar]: https://www.google.com/calendar/embed?src=apd9vmbc22egenmtu5l6c5jbfc%40group.calendar.google.com
 [community]: mailto:community-team@rust-lang.org
 """
+
+
+ISSUE_WEEKDAY = 2  # Wednesday: This Week in Rust comes out on Wednesdays
+WINDOW_DAYS = 28  # its events section looks four weeks ahead from its date
+
+
+def next_issue_window(today: date) -> tuple[date, date]:
+    """The next issue's window: from the coming Wednesday (today, on a Wednesday), 4 weeks."""
+    start = today + timedelta(days=(ISSUE_WEEKDAY - today.weekday()) % 7)
+    return start, start + timedelta(days=WINDOW_DAYS)
 
 
 def render_twir(*, start: date, end: date, meetups: MeetupQuerySet | None = None) -> str:
