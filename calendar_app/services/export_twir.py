@@ -51,7 +51,7 @@ from calendar_app.models import (
 )
 from calendar_app.rules import group_alias_keys, section_region
 from calendar_app.services.places import place_key
-from calendar_app.twir import canonical_url
+from calendar_app.twir import canonical_url, is_event_specific
 
 VIRTUAL = "Virtual"
 # Countries whose editors write a subdivision: `Austin, TX, US`, `Sydney, NSW, AU`.
@@ -299,8 +299,8 @@ class EditorsHand:
 
     layout: _Layout
     aliases: dict[int, set[str]]
-    # group id -> its sightings' (date, line, parsed, meetup id), newest first
-    written: dict[int, list[tuple[date, int, dict, int]]]
+    # group id -> its sightings' (date, line, parsed, meetup id, raw, section), newest first
+    written: dict[int, list[tuple[date, int, dict, int, str, str]]]
 
     @classmethod
     def for_meetups(cls, meetups: list[Meetup], layout: _Layout) -> EditorsHand:
@@ -310,34 +310,71 @@ class EditorsHand:
             "group_id", "key"
         ):
             aliases.setdefault(group_id, set()).add(key)
-        written: dict[int, list[tuple[date, int, dict, int]]] = {}
+        written: dict[int, list[tuple[date, int, dict, int, str, str]]] = {}
         rows = (
             Sighting.objects.filter(meetup__meetupgroup__group_id__in=group_ids)
             .values_list(
-                "meetup__meetupgroup__group_id", "newsletter__date", "line", "parsed", "meetup_id"
+                "meetup__meetupgroup__group_id",
+                "newsletter__date",
+                "line",
+                "parsed",
+                "meetup_id",
+                "raw",
+                "section",
             )
             .order_by("-newsletter__date", "-newsletter_id", "-line")
         )
-        for group_id, day, line, parsed, meetup_id in rows:
-            written.setdefault(group_id, []).append((day or date.min, line, parsed, meetup_id))
+        for group_id, day, line, parsed, meetup_id, raw, section in rows:
+            written.setdefault(group_id, []).append(
+                (day or date.min, line, parsed, meetup_id, raw, section)
+            )
         return cls(layout, aliases, written)
 
     def organiser(self, group: Any) -> tuple[str, str]:
         """(name, link): the group's name (a curator's rename included), linked as the
         editors last linked it, else as their lists have it, else its own link."""
         keys = self.aliases.get(group.pk, set())
-        for _day, _line, parsed, _meetup in self.written.get(group.pk, []):
+        for _day, _line, parsed, *_rest in self.written.get(group.pk, []):
             for listed in parsed.get("groups", []):
                 if keys & set(group_alias_keys(listed.get("name", ""), listed.get("url", ""))):
                     return group.name, listed.get("url", "") or group.url
         listed_url = editors_list_url(group.url, self.layout.meetup_link_form)
         return group.name, listed_url or group.url
 
+    def series_entry(self, meetup: Meetup, heading: str, dates: str) -> str:
+        """The next date of a series the editors list: their last entry for this organiser
+        with this title under this heading (`Virtual (Berlin, DE) | [OpenTechSchool Berlin]
+        (...) + [Rust Berlin](...)`, a jit.si room and a Meetup mirror), with the new date
+        and the new event page in place of the old one; "" when there is none, or when it
+        links another event's own page (a Meetup, Luma, ... event page not given for other
+        dates) that cannot be swapped for this one. A room or stream link stays."""
+        groups = meetup.ordered_groups()
+        url = event_link(meetup)
+        if not groups or not url or not meetup.title:
+            return ""
+        rows = self.written.get(groups[0].pk, [])
+        for _day, _line, parsed, _meetup, raw, section in rows:
+            if (parsed.get("title") or "").casefold() != meetup.title.casefold():
+                continue
+            if _heading_label(section) != heading:
+                continue
+            return _swapped(raw, parsed, url, dates, self._repeated_links(rows))
+        return ""
+
+    @staticmethod
+    def _repeated_links(rows: list) -> set[str]:
+        """Links the organiser's entries give for more than one date (a room, a stream)."""
+        days: dict[str, set[str]] = {}
+        for _day, _line, parsed, *_rest in rows:
+            for link in parsed.get("links", []):
+                days.setdefault(canonical_url(link["url"]), set()).add(parsed.get("start_date"))
+        return {url for url, seen in days.items() if len(seen) > 1}
+
     def wrote_name(self, group: Any, on: date | None = None) -> bool:
         """Did the editors write the group under its current name (in the issue of `on`)?"""
         return any(
             listed.get("name") == group.name
-            for day, _line, parsed, _meetup in self.written.get(group.pk, [])
+            for day, _line, parsed, *_rest in self.written.get(group.pk, [])
             if on is None or day == on
             for listed in parsed.get("groups", [])
         )
@@ -346,7 +383,7 @@ class EditorsHand:
         """The location field as the editors last wrote it for this organiser at this
         place (for an online meetup: online), "" if they never did."""
         key = place.text if place is not None else None
-        for _day, _line, parsed, _meetup in self.written.get(group_id, []):
+        for _day, _line, parsed, *_rest in self.written.get(group_id, []):
             written_virtual = parsed.get("attendance") == Attendance.VIRTUAL
             if written_virtual != virtual:
                 continue
@@ -391,7 +428,11 @@ def _luma_organiser(meetup: Meetup) -> tuple[str, str]:
         source = event.source
         if source.group_id:
             return source.group.name, source.group.url
-        listed = _editors_lists()[1].get(canonical_url(source.url))
+        lists = _editors_lists()[1]
+        listed = lists.get(canonical_url(source.url)) or next(
+            (item for item in lists.values() if item[0].casefold() == source.name.casefold()),
+            None,
+        )
         if listed:
             return listed
         if source.name:
@@ -612,11 +653,34 @@ def _dates(meetup: Meetup, day: date | None = None) -> str:
     return text
 
 
+def _swapped(raw: str, parsed: dict, url: str, dates: str, repeated: set[str]) -> str:
+    """`raw` with `dates` and `url` in place of its date field and its event page."""
+    first, _, rest = raw.partition("\n")
+    fields = _FIELDS.match(first)
+    if fields is None:
+        return ""
+    swapped = 0
+    for link in parsed.get("links", []):
+        old = link.get("url", "")
+        if _same_meetup_event(old, url) and old in rest:
+            rest = rest.replace(old, url, 1)
+            swapped += 1
+        elif canonical_url(old) not in repeated and is_event_specific(old):
+            return ""  # another event's own page: not this event's entry
+    if swapped != 1:
+        return ""
+    first = first[: fields.start("date")] + dates + first[fields.end("date") :]
+    return first + ("\n" + rest if rest else "")
+
+
 def _new_entry(meetup: Meetup, heading: str, hand: EditorsHand) -> str:
     """An entry the editors never wrote, in their conventions (see the module doc)."""
     home = _organiser_home(meetup)
-    where = _new_location(meetup, hand, home)
     day = _dates(meetup, _online_day(meetup, home))
+    series = hand.series_entry(meetup, heading, day)
+    if series:
+        return series
+    where = _new_location(meetup, hand, home)
     lines = [f"* {day} | {where} | {_organisers(meetup, hand)}"]
     title_line = _title_line(meetup)
     if title_line:
