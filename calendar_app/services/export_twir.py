@@ -181,8 +181,9 @@ def draft_twir(*, start: date, end: date, meetups: QuerySet | None = None) -> Dr
         changes: list[str] = []
         for heading, text, changed in _lines_of(meetup, written, hand):
             changes += [c for c in changed if c not in changes]
-            order = layout.order.get(text.split("\n")[0]) if written and not changed else None
-            if written and order is None:
+            # Carried over: where the last issue had it (a new date: placed by its date).
+            order = None
+            if written and not any(c.startswith("date:") for c in changed):
                 order = layout.order_of_meetup.get((meetup.pk, heading))
             loc = _location_field(text)
             sections.setdefault(heading, []).append(
@@ -250,7 +251,6 @@ def _entry_day(text: str, meetup: Meetup) -> date:
 class _Layout:
     spelling: dict[str, str] = field(default_factory=dict)  # "Oceania" -> "Oceania:"
     blank_after_heading: bool = True
-    order: dict[str, int] = field(default_factory=dict)  # first line -> position
     order_of_meetup: dict[tuple[int, str], int] = field(default_factory=dict)
     meetup_link_form: str = ""  # "events" or "group": how it writes a Meetup group's link
 
@@ -267,7 +267,6 @@ class _Layout:
         for n, (line, section, raw, meetup_id) in enumerate(rows):
             heading = _heading_label(section)
             layout.spelling.setdefault(heading, section.strip())
-            layout.order.setdefault(raw.split("\n")[0], n)
             layout.order_of_meetup.setdefault((meetup_id, heading), n)
             if n and rows[n - 1][1] != section:
                 # blank, heading, (blank,) entry after the last line of the entry before

@@ -113,6 +113,13 @@ def test_a_week_drafted_from_the_calendars_is_the_week_the_editors_published(dra
         "    * [**Rust Study/Hack/Hang-out**](https://www.meetup.com/mv-rust-meetup/events/298645923/)"
     ) in drafted.markdown
     assert "* 2024-02-03 | Nürnberg, BY, DE | [Paessler Rust Camp 2024]" in drafted.markdown
+    # Headings and order as the editors laid them out.
+    headings = [line for line in drafted.markdown.splitlines() if line.startswith("### ")]
+    assert headings == ["### Virtual", "### Europe", "### North America", "### Oceania"]
+    order = [published.index(entry) for entry in drafted_entries if entry in published]
+    # One pair differs: the editors put the new Mountain View entry (01-25) after the
+    # Calgary one they had (01-27-28); the draft puts new entries in date order.
+    assert sum(a > b for a, b in zip(order, order[1:], strict=False)) == 1
 
 
 LUMA_NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)  # tests/fixtures/calendars/luma_calendar.ics
