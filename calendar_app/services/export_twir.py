@@ -425,7 +425,7 @@ def _luma_organiser(meetup: Meetup) -> tuple[str, str]:
     """A calendar-only meetup with no organiser: its calendar's, as the editors list it."""
     for event in meetup.source_events.all():
         source = event.source
-        if source.group_id:
+        if source.group is not None:
             return source.group.name, source.group.url
         lists = _editors_lists()[1]
         listed = lists.get(canonical_url(source.url)) or next(
