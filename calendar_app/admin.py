@@ -16,7 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -47,14 +47,13 @@ from calendar_app.models import (
     zone_or_none,
 )
 from calendar_app.queries.search import text_conditions
-from calendar_app.rendering.export_twir import draft_twir, markdown_preview
+from calendar_app.rendering.export_twir import draft_twir, markdown_preview, next_issue_window
 from calendar_app.services import curation
 from calendar_app.services.merge import MERGE_CHOICES
 from calendar_app.twir.urls import canonical_url, is_event_specific
 
 # Inline model -> the Meetup field its edits lock.
 INLINE_LOCKS = {MeetupLink: "links", MeetupGroup: "groups", MeetupPlace: "places"}
-DRAFT_DAYS = 28
 
 
 def admin_link(obj: models.Model | None, text: str | None = None) -> str:
@@ -337,6 +336,18 @@ def merge_field_choices(meetups: list[Meetup]) -> list[dict]:
     ]
 
 
+def upcoming_first(prefix: str = "") -> list:
+    """Changelist order: what is still ahead first, soonest first; then the past, latest
+    first (`prefix`: the path to the meetup's fields, e.g. `first__`)."""
+    today = timezone.localdate()
+    ahead = Q(**{f"{prefix}end_date__gte": today}) | Q(**{f"{prefix}start_date__gte": today})
+    return [
+        Case(When(ahead, then=Value(0)), default=Value(1)).asc(),
+        Case(When(ahead, then=F(f"{prefix}start_date"))).asc(nulls_last=True),
+        F(f"{prefix}start_date").desc(nulls_last=True),
+    ]
+
+
 class DraftForm(forms.Form):
     # type="date" inputs take ISO dates only (a locale format makes them look empty).
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -419,6 +430,9 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         MeetupFlagInline,
     )
     actions = ("merge_selected", "unmerge_selected", "publish", "hide", "cancel", "unlock_all")
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        return upcoming_first()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         meetups = cast(MeetupQuerySet, super().get_queryset(request))
@@ -563,8 +577,8 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
     def draft_twir_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        today = timezone.localdate()
-        form = DraftForm(request.GET or {"start": today, "end": today + timedelta(DRAFT_DAYS)})
+        start, end = next_issue_window(timezone.localdate())
+        form = DraftForm(request.GET or {"start": start, "end": end})
         draft = None
         if form.is_valid():
             draft = draft_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
@@ -595,6 +609,9 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        return upcoming_first("first__")
 
     @admin.display(description="pair")
     def pair(self, candidate: DuplicateCandidate) -> str:
@@ -679,6 +696,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     fields = (*readonly_fields, "note")
     actions = ("accept", "reject")
 
+    def get_ordering(self, request: HttpRequest) -> list:
+        # Pending ones first; among them, the events that come soonest.
+        pending = Q(status=SubmissionStatus.PENDING)
+        return [Case(When(pending, then=Value(0)), default=Value(1)).asc(), *upcoming_first()]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -733,6 +755,45 @@ class FlagStateFilter(admin.SimpleListFilter):
             }
 
 
+class FlagScopeFilter(admin.SimpleListFilter):
+    """By default the flags a curator must see this week: those of meetups (their own, their
+    sightings', their places') that fall between today and the end of the next issue's
+    window; the backlog is one click away."""
+
+    title = "concerning"
+    parameter_name = "scope"
+
+    def lookups(self, request, model_admin):
+        return [("coming", "Meetups until the next issue's end"), ("all", "Everything")]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "coming") == "all":
+            return queryset
+        today = timezone.localdate()
+        coming = Meetup.objects.canonical().overlapping(today, next_issue_window(today)[1])
+        return queryset.filter(
+            Q(meetup__in=coming)
+            | Q(sighting__meetup__in=coming)
+            | Q(place__meetupplace__meetup__in=coming)
+        ).distinct()
+
+    def choices(self, changelist):
+        current = self.value() or "coming"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class ResolveOlderForm(forms.Form):
+    before = forms.DateField(
+        label="Resolve all open flags raised before",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
     Media = CuratorAssets
@@ -748,7 +809,7 @@ class FlagAdmin(admin.ModelAdmin):
         "created",
         "resolved",
     )
-    list_filter = (FlagStateFilter, "kind")
+    list_filter = (FlagStateFilter, FlagScopeFilter, "kind")
     search_fields = ("message", "raw", "kind")
     list_select_related = ("meetup", "place", "sighting__newsletter", "newsletter")
     readonly_fields = (
@@ -788,7 +849,30 @@ class FlagAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.resolve_view),
             name="calendar_app_flag_resolve",
         )
-        return [resolve, *super().get_urls()]
+        older = path(
+            "resolve-older/",
+            self.admin_site.admin_view(self.resolve_older_view),
+            name="calendar_app_flag_resolve_older",
+        )
+        return [resolve, older, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        week_ago = timezone.localdate() - timedelta(days=7)
+        extra = {"resolve_older_form": ResolveOlderForm(initial={"before": week_ago})}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def resolve_older_view(self, request: HttpRequest) -> HttpResponse:
+        """Resolve, in one go, every open flag raised before a date (the backlog)."""
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ResolveOlderForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Give a date to resolve the flags before.", messages.ERROR)
+        else:
+            before = form.cleaned_data["before"]
+            count = curation.flags_resolve_older(before=before, user=request.user)
+            self.message_user(request, f"Resolved {count} flag(s) raised before {before}.")
+        return HttpResponseRedirect(reverse("admin:calendar_app_flag_changelist"))
 
     def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Resolve one flag (POST); with `next=1`, go on to the next open flag."""

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendar_app', '0019_whole_event'),
+        ('calendar_app', '0020_curators_add_meetups'),
     ]
 
     operations = [

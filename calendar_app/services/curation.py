@@ -8,11 +8,12 @@ region from its primary place, a place's zone from its coordinates) by the same 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.geocoding import timezone_at
@@ -34,6 +35,7 @@ from calendar_app.models import (
     SubmissionStatus,
     zone_or_none,
 )
+from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.geocode import (
     geocode_place,
@@ -48,7 +50,8 @@ from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.search_index import search_text_refresh
-from calendar_app.services.sources import source_add
+from calendar_app.services.sources import SourceURLError, http_source_url, source_add
+from calendar_app.services.sources_sync import sync_sources
 from calendar_app.services.times import meetup_set_times
 from calendar_app.twir import canonical_url, is_event_specific
 from calendar_app.twir.records import ParsedGroup
@@ -249,6 +252,16 @@ def place_geocode_again(*, places: Iterable[Place], user: User) -> int:
 # --- Flags --------------------------------------------------------------------------------
 
 
+def flags_resolve_older(*, before: date, user: User) -> int:
+    """Resolve every open flag raised before `before` (a backlog nobody will go through)."""
+    now = timezone.now()
+    return (
+        Flag.objects.open()
+        .filter(created__date__lt=before)
+        .update(resolved=True, resolved_at=now, resolved_by=_user_or_none(user))
+    )
+
+
 def flags_resolve(*, flags: Iterable[Flag], user: User, resolved: bool = True) -> int:
     """Resolve (or reopen) flags, recording who and when."""
     now = timezone.now()
@@ -300,25 +313,63 @@ def duplicate_merge(
 
 @transaction.atomic
 def submission_accept(*, submission: Submission, user: User) -> Meetup | None:
-    """Accept a proposal: an event becomes a published meetup (its place and organiser found
-    or created as ingest does); a calendar is recorded as a source to follow."""
+    """Accept a proposal. An event becomes a published meetup (its place and organiser
+    found or created as ingest does), unless the site already lists it: then the new
+    meetup stays hidden and the pair waits in the duplicate queue. A calendar becomes a
+    followed source, synced once now."""
     if submission.status != SubmissionStatus.PENDING:
         raise ValueError(f"Submission #{submission.pk} was already decided.")
     meetup = None
     if submission.kind == SubmissionKind.EVENT:
         meetup = _meetup_from(submission, user)
-        submission.note = submission.note or f"Published as meetup #{meetup.pk}."
+        twin = _listed_twin(meetup)
+        if twin is None:
+            note = f"Published as meetup #{meetup.pk}."
+        else:
+            meetup_set_status(meetups=[meetup], status=Status.HIDDEN, user=user)
+            note = (
+                f"Already listed as meetup #{twin.pk} ({twin}): kept hidden as meetup "
+                f"#{meetup.pk}, proposed as a duplicate."
+            )
+        submission.note = submission.note or note
     else:
-        source, _ = source_add(
-            url=submission.calendar_url, name=submission.group_name, trusted=False
-        )
-        submission.note = submission.note or (
-            f"Followed as calendar source #{source.pk}; from the public form, it is fetched "
-            "from public addresses only."
-        )
+        submission.note = submission.note or _follow_calendar(submission)
     submission.meetup = meetup
     _decide(submission, SubmissionStatus.ACCEPTED, user)
     return meetup
+
+
+def _listed_twin(meetup: Meetup) -> Meetup | None:
+    """The meetup already listed that the duplicate rules pair with `meetup`, if any."""
+    duplicates_refresh(meetup_ids=[meetup.pk])
+    pair = (
+        DuplicateCandidate.objects.open()
+        .filter(Q(first=meetup) | Q(second=meetup))
+        .order_by("-score", "pk")
+        .first()
+    )
+    if pair is None:
+        return None
+    return pair.second if pair.first_id == meetup.pk else pair.first
+
+
+def _follow_calendar(submission: Submission) -> str:
+    """Follow the proposed calendar and sync it once; what happened, for the record. From
+    the public form, it is fetched from public addresses only (`Source.trusted` off)."""
+    try:
+        url = http_source_url(submission.calendar_url)
+    except SourceURLError as error:
+        return f"Not followed: {error}"
+    source, created = source_add(url=url, name=submission.group_name, trusted=False)
+    report = sync_sources(sources=[source])
+    source.refresh_from_db()
+    followed = "Now following" if created else "Already following"
+    if source.last_error:
+        return f"{followed} source #{source.pk}; its first sync failed: {source.last_error}"
+    return (
+        f"{followed} source #{source.pk}: synced, {report.meetups_created} new meetup(s), "
+        f"{report.meetups_updated} updated."
+    )
 
 
 def submission_reject(*, submission: Submission, user: User, note: str = "") -> Submission:

@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from calendar_app.models import Flag, GroupAlias, Meetup, MeetupPlace
+from calendar_app.rendering.export_twir import next_issue_window
 from calendar_app.services.history import BASELINE_REASON
 from tests.admin.conftest import action_data, change_form_data
 from tests.factories import make_meetup, make_newsletter, make_place, make_sighting
@@ -98,8 +100,8 @@ def test_draft_page_writes_iso_dates_into_its_date_inputs(curator_client):
     html = curator_client.get(reverse("admin:calendar_app_meetup_draft_twir")).content.decode()
 
     assert 'type="date"' in html
-    today = date.today().isoformat()
-    assert f'value="{today}"' in html
+    start, end = next_issue_window(timezone.localdate())
+    assert f'value="{start.isoformat()}"' in html and f'value="{end.isoformat()}"' in html
 
 
 def test_merging_two_spellings_of_one_city_lists_it_once(curator_client):

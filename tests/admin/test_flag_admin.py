@@ -23,16 +23,16 @@ def test_queue_shows_open_flags_with_links_to_what_they_concern(curator_client):
     Flag.objects.create(kind="unparsed", newsletter=newsletter, line=42, raw="* garbage")
     Flag.objects.create(kind="rescheduled", meetup=meetup, resolved=True)
 
-    page = curator_client.get(CHANGELIST)
+    page = curator_client.get(CHANGELIST, {"scope": "all"})
 
     assert page.context["cl"].result_count == 3
     html = page.content.decode()
     assert reverse("admin:calendar_app_meetup_change", args=[meetup.pk]) in html
     assert reverse("admin:calendar_app_place_change", args=[place.pk]) in html
     assert reverse("admin:calendar_app_newsletter_change", args=[newsletter.pk]) in html
-    by_kind = curator_client.get(CHANGELIST, {"kind": "unparsed"})
+    by_kind = curator_client.get(CHANGELIST, {"kind": "unparsed", "scope": "all"})
     assert by_kind.context["cl"].result_count == 1
-    resolved = curator_client.get(CHANGELIST, {"state": "resolved"})
+    resolved = curator_client.get(CHANGELIST, {"state": "resolved", "scope": "all"})
     assert resolved.context["cl"].result_count == 1
 
 

@@ -40,6 +40,7 @@ def test_curators_group_has_exactly_the_curation_permissions():
         "change_submission",
         "view_meetup",
         "change_meetup",
+        "add_meetup",
         "view_meetuplink",
         "change_meetuplink",
         "add_meetuplink",

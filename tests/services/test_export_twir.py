@@ -48,8 +48,9 @@ def test_section_layout_and_entry_grammar():
         "### Europe",
         "",
     ]
+    # An organiser the editors never listed is linked as their list has it.
     assert (
-        "* 2030-03-06 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)\n"
+        "* 2030-03-06 | Cologne, DE | [Rust Cologne](https://www.meetup.com/rustcologne/events/)\n"
         "    * [**Embedded Abstractions**](https://www.meetup.com/rustcologne/events/1/)"
         " | [**Event page**](https://rust.cologne/2030/03/06/)\n"
     ) in text
@@ -280,3 +281,39 @@ def test_a_timed_meetup_keeps_the_newsletters_date_format_on_its_local_day():
     text = render_twir(start=START, end=END)
     assert "* 2030-03-07 | Tokyo, JP | [Rust Tokyo](https://rust.tokyo/)\n" in text
     assert "01:00" not in text and "16:00" not in text
+
+
+def test_the_five_seed_issues_round_trip_with_their_organisers_names():
+    """Issue 24: the name an organiser is shown under is the name the section writes, so
+    reading the exported sections back changes no organiser's name (it changed 22 of 199:
+    `Canberra Rust User Group (CRUG)` read back as `Canberra Rust User Group`)."""
+    from calendar_app.models import Group, Newsletter, Place
+    from calendar_app.services.ingest import ingest_newsletter, ingest_paths
+
+    ingest_paths([str(path) for path in sorted(SAMPLES.glob("00*.txt"))])
+
+    def names() -> dict:
+        meetups = Meetup.objects.published().exclude(status="cancelled").for_display()
+        return {
+            (m.primary_link.canonical_url if m.primary_link else m.title, m.start_date): [
+                g.name for g in m.ordered_groups()
+            ]
+            for m in meetups
+        }
+
+    before = names()
+    assert len(before) == 199
+    assert ["Canberra Rust User Group (CRUG)"] in before.values()
+    first, last = min(day for _link, day in before), max(day for _link, day in before)
+    # All of them as one section: entries the editors wrote in different issues, under
+    # the names of their day, come back in one issue.
+    section = render_twir(start=first, end=last)
+    Meetup.objects.all().delete()
+    for model in (Newsletter, Group, Place):
+        model.objects.all().delete()
+    ingest_newsletter(text=as_newsletter(section, first), source="roundtrip.md")
+
+    after = names()
+    assert sorted(after) == sorted(before)
+    changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+    assert changed == {}
