@@ -261,6 +261,29 @@ def test_an_older_issue_ingested_later_does_not_undo_a_correction():
     assert Meetup.objects.get().title == "New title"
 
 
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+def test_a_later_issue_correcting_virtual_to_a_place_wins_over_hybrid(order, client):
+    """8 meetups of the archive were hybrid only because an issue corrected Virtual."""
+    page = "https://www.meetup.com/rustcologne/events/298913201/"
+    group = "[Rust Cologne](https://www.meetup.com/rustcologne/)"
+    virtual = f"* 2024-02-07 | Virtual | {group}\n    * [**Embedded Abstractions**]({page})\n"
+    in_person = virtual.replace("Virtual", "Köln, DE")
+    texts = [
+        newsletter_text(530, "2024-01-17", "2024-02-14", virtual),
+        newsletter_text(531, "2024-01-24", "2024-02-21", in_person),
+        newsletter_text(532, "2024-01-31", "2024-02-28", virtual + "\n" + in_person),
+    ]
+    seen = []
+    for count in (2, 3):
+        for text in texts[:count] if order == "oldest first" else texts[:count][::-1]:
+            ingest_newsletter(text=text, source=text[:40])
+        data = client.get("/api/events.json", {"include_past": "1"}).json()
+        [item] = data["events"] if isinstance(data, dict) else data
+        seen.append(item["attendance"])
+    # the correction wins; then one issue listing both (Virtual + Köln) is hybrid
+    assert seen == ["in_person", "hybrid"]
+
+
 def test_a_changed_newsletter_keeps_what_a_curator_resolved():
     entries = EARLY + "* sometime soon | somewhere | [Rust](https://example.org/)\n"
     text = newsletter_text(532, "2024-01-31", "2024-02-28", entries)

@@ -14,9 +14,9 @@ whatever the order of the newsletters (docs/ARCHITECTURE.md, "Deduplication"):
   this way are kept as separate rows merged into the survivor, so unmerge can undo it.
 
 A meetup's values are a function of all its sightings (`meetup_values`): the newest issue
-(by newsletter date) gives dates, title, places and organisers; links are the union;
-attendance is the union of every sighting's (virtual in one issue and in person in
-another is hybrid, so a later listing never turns a virtual meetup into an in-person one).
+(by newsletter date) gives dates, title, places, organisers and attendance (a later issue
+correcting Virtual to a place, or back, wins; a Virtual and an in-person listing in one
+issue are a hybrid event); links are the union.
 """
 
 from __future__ import annotations
@@ -242,7 +242,13 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
 
 
 def attendance_of(sightings: Iterable[Sighted]) -> str:
-    kinds = {s.attendance for s in sightings}
+    """How one attends, as the newest issue lists it (by newsletter date: an editor's
+    correction wins); within one issue a Virtual listing and an in-person one are a hybrid
+    event, as is a listing that says so. A calendar's own events count with them."""
+    sightings = list(sightings)
+    listed = [s for s in sightings if not s.issue.calendar]
+    newest = max((s.issue.order for s in listed), default=None)
+    kinds = {s.attendance for s in sightings if s.issue.calendar or s.issue.order == newest}
     if HYBRID in kinds or {VIRTUAL, IN_PERSON} <= kinds:
         return HYBRID
     return kinds.pop() if kinds else IN_PERSON
