@@ -259,16 +259,24 @@ def _unique(values: Iterable[int]) -> tuple[int, ...]:
 
 
 def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
-    """Every link, first-seen first (oldest issue first); the first primary one is primary."""
+    """Every link, first-seen first (oldest issue first); the first primary one is primary.
+
+    A link is shown as the newest listing spells it (`/es-ES/bcnrust/events/1/` or
+    `/bcnrust/events/1`; ties: the greatest spelling), whatever the order of reading.
+    """
     links: dict[str, LinkValue] = {}
+    spelling: dict[str, tuple] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
         for link in sighting.links:
             have = links.setdefault(link.canonical, link)
             if not have.label and link.label:  # a calendar's links have none: the editors'
                 links[link.canonical] = replace(have, label=link.label)
+            spelled = (sighting.order, link.url)
+            spelling[link.canonical] = max(spelling.get(link.canonical, spelled), spelled)
     primary = next((c for c, link in links.items() if link.primary), None)
     return tuple(
-        LinkValue(link.url, c, link.label, c == primary, link.specific) for c, link in links.items()
+        LinkValue(spelling[c][1], c, link.label, c == primary, link.specific)
+        for c, link in links.items()
     )
 
 
