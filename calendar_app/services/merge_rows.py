@@ -136,7 +136,7 @@ class RowMoves:
 
     def move(self, *, other: int, survivor: int) -> dict[str, Any]:
         """Move `other`'s rows to `survivor` (in memory); return the record of what moved."""
-        record: dict[str, Any] = {}
+        record: dict[str, Any] = {"keys": "stable"}  # (migration 0017 rewrote older ones)
         moving = {
             key: sorted(pk for pk, meetup in owners.items() if meetup == other)
             for key, owners in self.following.items()

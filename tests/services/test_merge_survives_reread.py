@@ -122,3 +122,37 @@ def test_unmerge_after_re_reads_and_syncs_restores_the_meetups_there_were(server
     assert survivor.locked_fields == []
     candidate.refresh_from_db()
     assert candidate.status == DuplicateStatus.NOT_DUPLICATE
+
+
+def test_a_merge_recorded_by_row_ids_before_is_rewritten_by_keys_and_undone():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from calendar_app.models import MeetupLink, Sighting
+    from tests.factories import make_meetup, make_newsletter, make_sighting
+
+    newsletter = make_newsletter(600)
+    kept = make_meetup("Rust Prague", links=[(LISTED_PAGE, "")])
+    gone = make_meetup("Rust Prague stream", links=[(MIRROR_PAGE, "")])
+    make_sighting(kept, newsletter, line=12)
+    sighting = make_sighting(gone, newsletter, line=17)
+    link = MeetupLink.objects.get(meetup=gone)
+    meetups_merge(survivor=kept, others=[gone], user=None)
+    Meetup.objects.filter(pk=gone.pk).update(  # as the merges before wrote it
+        merge_record={
+            "sightings": [sighting.pk],
+            "source_events": [],
+            "flags": [],
+            "links": [[link.pk, 0, True]],
+            "groups": [],
+            "places": [],
+            "locked": ["links"],
+        }
+    )
+    import_module("calendar_app.migrations.0017_merge_record_stable_keys").forwards(apps, None)
+    assert Meetup.objects.get(pk=gone.pk).merge_record["sightings"] == [["600", 17]]
+
+    meetup_unmerge(meetups=Meetup.objects.filter(pk=gone.pk), user=None)
+    assert list(Sighting.objects.filter(meetup=gone).values_list("line", flat=True)) == [17]
+    assert [link.url for link in Meetup.objects.get(pk=gone.pk).ordered_links()] == [MIRROR_PAGE]
