@@ -17,7 +17,7 @@ from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.models import (
@@ -42,7 +42,7 @@ from calendar_app.services.search_index import search_text_refresh
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
 # Relation -> its rows, and the column the merge record names a row by.
-_RELATION_ROWS: dict[str, tuple[type[Model], str]] = {
+_RELATION_ROWS: dict[str, tuple[Any, str]] = {  # (model class, column)
     "links": (MeetupLink, "canonical_url"),
     "groups": (MeetupGroup, "group_id"),
     "places": (MeetupPlace, "place_id"),
