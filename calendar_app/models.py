@@ -420,7 +420,12 @@ class Meetup(models.Model):
         return [mg.group for mg in self.meetupgroup_set.all()]
 
     def ordered_places(self) -> list[Place]:
-        return [mp.place for mp in self.meetupplace_set.all()]
+        """Its places in order; each says whether it was `inferred` (its organiser's usual)."""
+        places = []
+        for mp in self.meetupplace_set.all():
+            mp.place.inferred = mp.inferred  # type: ignore[attr-defined]
+            places.append(mp.place)
+        return places
 
     def ordered_links(self) -> list[MeetupLink]:
         return sorted(self.links.all(), key=lambda link: (link.position, link.id))
@@ -481,6 +486,11 @@ class MeetupPlace(models.Model):
     meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, db_index=False)
     place = models.ForeignKey(Place, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
+    inferred = models.BooleanField(
+        default=False,
+        db_default=False,  # rows ingest inserts in bulk name only what they know
+        help_text="Its organiser's usual place: the listings named none (usual_places.py).",
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,11 +1,12 @@
-"""Merge records name what moved by stable keys, not row ids (services/merge_rows.py).
+"""Merge records name what moved by stable keys, not row ids (services/merge_rows.py);
+a meetup's place can be its organiser's usual place (`MeetupPlace.inferred`).
 
 A record written before named rows by id: a sighting or a link row a re-read wrote anew
 could not be found by an unmerge. Each is rewritten with the keys of the rows as they are
 now (rows gone since are left out: nothing could give them back).
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def _rows(model, column, entries):
@@ -51,4 +52,16 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("calendar_app", "0013_search_folded_columns")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [
+        migrations.AddField(
+            model_name="meetupplace",
+            name="inferred",
+            field=models.BooleanField(
+                default=False,
+                db_default=False,
+                help_text="Its organiser's usual place: the listings named none "
+                "(usual_places.py).",
+            ),
+        ),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+    ]

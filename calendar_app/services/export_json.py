@@ -80,9 +80,11 @@ def json_items(queryset: QuerySet) -> list[dict[str, Any]]:
     for meetup_id, *values in (
         MeetupPlace.objects.filter(meetup_id__in=ids)
         .order_by("position", "id")
-        .values_list("meetup_id", *(f"place__{name}" for name in PLACE_FIELDS))
+        .values_list("meetup_id", *(f"place__{name}" for name in PLACE_FIELDS), "inferred")
     ):
-        by_id[meetup_id]["places"].append(dict(zip(PLACE_FIELDS, values, strict=True)))
+        *fields, inferred = values
+        place = dict(zip(PLACE_FIELDS, fields, strict=True))
+        by_id[meetup_id]["places"].append({**place, "inferred": inferred})
     for meetup_id, number, day, section, line in Sighting.objects.filter(
         meetup_id__in=ids
     ).values_list("meetup_id", "newsletter__number", "newsletter__date", "section", "line"):

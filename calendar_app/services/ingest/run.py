@@ -42,6 +42,7 @@ from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
+from calendar_app.services.usual_places import usual_places_refresh
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
@@ -108,6 +109,7 @@ def ingest_paths(
                     due.append((source, text))
             with transaction.atomic():  # one commit for the group, a savepoint per attempt
                 report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
+    usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -276,6 +278,8 @@ def ingest_newsletter(
         )
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
+        if not checked:  # one of many: ingest_paths does it once for all
+            usual_places_refresh()
     return report
 
 
