@@ -46,6 +46,7 @@ def meetup_to_dict(meetup: Meetup) -> dict[str, Any]:
                 "longitude": place.longitude,
                 "timezone": place.timezone,
                 "status": place.status,
+                "inferred": place.inferred,
             }
             for place in meetup.ordered_places()
         ],
