@@ -456,7 +456,12 @@ class Meetup(models.Model):
         return [mg.group for mg in self.meetupgroup_set.all()]
 
     def ordered_places(self) -> list[Place]:
-        return [mp.place for mp in self.meetupplace_set.all()]
+        """Its places in order; each says whether it was `inferred` (its organiser's usual)."""
+        places = []
+        for mp in self.meetupplace_set.all():
+            mp.place.inferred = mp.inferred  # type: ignore[attr-defined]
+            places.append(mp.place)
+        return places
 
     def ordered_links(self) -> list[MeetupLink]:
         return sorted(self.links.all(), key=lambda link: (link.position, link.id))

@@ -95,7 +95,11 @@ def readings(text: str) -> list[Reading]:
     if len(parts) >= 3:
         cc = c.normalise_country(parts[-1])
         if cc:
-            return [Reading(", ".join(parts[:-2]), parts[-2], cc, True)]
+            written = Reading(", ".join(parts[:-2]), parts[-2], cc, True)
+            if len(parts) == 3 and not _CODE_TOKEN.match(parts[1]):
+                # `Karnataka, Bengaluru, IN`: the region first (a code is no town)
+                return [written, Reading(parts[1], parts[0], cc, True)]
+            return [written]
         # Not a country last: "Springfield, Sangamon, IL"? read the tail as SUB.
     return _tail_readings(", ".join(parts[:-1]), parts[-1])
 
@@ -114,6 +118,9 @@ def _parts(text: str) -> list[str]:
 def _single_part_readings(part: str) -> list[Reading]:
     """``Phillip ACT`` / ``Minneapolis MN US``: the codes may be peeled off the end."""
     out = [Reading(part)]
+    town, _, country = part.rpartition("-")
+    if town.strip() and c.normalise_country(country.strip()):  # `Lima-Perú`
+        out.extend(readings(f"{town}, {country}"))
     tokens = part.split()
     if len(tokens) >= 2 and _CODE_TOKEN.match(tokens[-1]):
         if len(tokens) >= 3 and _CODE_TOKEN.match(tokens[-2]):
@@ -165,7 +172,7 @@ class OfflineGeocoder(MemoGeocoder):
         if c.names_no_place(inner):
             return GeoResult(status=NOT_A_PLACE, geocoder=self.name)
         cc = c.country_named(inner)
-        if cc and not self._city_state(inner, cc):
+        if cc and not self._city_state(inner.split(",")[0].strip(), cc):  # `Singapore, SG`
             return self._country_result(cc, inner)
         options = readings(inner)
         # Exact readings first; the slower guesses only when no reading matches.

@@ -14,9 +14,9 @@ whatever the order of the newsletters (docs/ARCHITECTURE.md, "Deduplication"):
   this way are kept as separate rows merged into the survivor, so unmerge can undo it.
 
 A meetup's values are a function of all its sightings (`meetup_values`): the newest issue
-(by newsletter date) gives dates, title, places and organisers; links are the union;
-attendance is the union of every sighting's (virtual in one issue and in person in
-another is hybrid, so a later listing never turns a virtual meetup into an in-person one).
+(by newsletter date) gives dates, title, places, organisers and attendance (a later issue
+correcting Virtual to a place, or back, wins; a Virtual and an in-person listing in one
+issue are a hybrid event); links are the union.
 """
 
 from __future__ import annotations
@@ -315,7 +315,13 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
 
 
 def attendance_of(sightings: Iterable[Sighted]) -> str:
-    kinds = {s.attendance for s in sightings}
+    """How one attends, as the newest issue lists it (by newsletter date: an editor's
+    correction wins); within one issue a Virtual listing and an in-person one are a hybrid
+    event, as is a listing that says so. A calendar's own events count with them."""
+    sightings = list(sightings)
+    listed = [s for s in sightings if not s.issue.calendar]
+    newest = max((s.issue.order for s in listed), default=None)
+    kinds = {s.attendance for s in sightings if s.issue.calendar or s.issue.order == newest}
     if HYBRID in kinds or {VIRTUAL, IN_PERSON} <= kinds:
         return HYBRID
     return kinds.pop() if kinds else IN_PERSON
@@ -326,16 +332,24 @@ def _unique(values: Iterable[int]) -> tuple[int, ...]:
 
 
 def merged_links(sightings: Sequence[Sighted]) -> tuple[LinkValue, ...]:
-    """Every link, first-seen first (oldest issue first); the first primary one is primary."""
+    """Every link, first-seen first (oldest issue first); the first primary one is primary.
+
+    A link is shown as the newest listing spells it (`/es-ES/bcnrust/events/1/` or
+    `/bcnrust/events/1`; ties: the greatest spelling), whatever the order of reading.
+    """
     links: dict[str, LinkValue] = {}
+    spelling: dict[str, tuple] = {}
     for sighting in sorted(sightings, key=lambda s: s.order):
         for link in sighting.links:
             have = links.setdefault(link.canonical, link)
             if not have.label and link.label:  # a calendar's links have none: the editors'
                 links[link.canonical] = replace(have, label=link.label)
+            spelled = (sighting.order, link.url)
+            spelling[link.canonical] = max(spelling.get(link.canonical, spelled), spelled)
     primary = next((c for c, link in links.items() if link.primary), None)
     return tuple(
-        LinkValue(link.url, c, link.label, c == primary, link.specific) for c, link in links.items()
+        LinkValue(spelling[c][1], c, link.label, c == primary, link.specific)
+        for c, link in links.items()
     )
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [('calendar_app', '0016_organisers_by_page')]
+    dependencies = [('calendar_app', '0017_merge_record_stable_keys')]
 
     operations = [
         migrations.AddField(

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name='address',
             field=models.CharField(blank=True, db_default='', default='', help_text='Its street address.', max_length=300),
         ),
-        migrations.AddField(
+        migrations.AlterField(  # added by 0017 (organisers' usual places)
             model_name='meetupplace',
             name='inferred',
             field=models.BooleanField(db_default=False, default=False, help_text="Taken from the organiser's usual place: the listing named none."),

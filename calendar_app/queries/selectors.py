@@ -150,7 +150,11 @@ def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> 
             Prefetch(
                 "meetupplace_set",
                 queryset=MeetupPlace.objects.select_related("place").only(
-                    "meetup", "position", "place", *(f"place__{name}" for name in PLACE_FIELDS)
+                    "meetup",
+                    "position",
+                    "inferred",
+                    "place",
+                    *(f"place__{name}" for name in PLACE_FIELDS),
                 ),
             ),
         )

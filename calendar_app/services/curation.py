@@ -168,9 +168,19 @@ def meetups_merge(
 
 
 def meetup_unmerge(*, meetups: Iterable[Meetup], user: User) -> int:
+    """Undo merges; a duplicate pair closed as merged is then one a curator told apart."""
     count = 0
     for meetup in meetups:
-        unmerge_meetup(meetup=meetup, user=user)
+        survivor_id = meetup.duplicate_of_id or 0
+        unmerge_meetup(meetup=meetup, user=user)  # refuses a meetup not merged
+        pair = sorted([meetup.pk, survivor_id])
+        DuplicateCandidate.objects.filter(
+            first_id=pair[0], second_id=pair[1], status=DuplicateStatus.MERGED
+        ).update(
+            status=DuplicateStatus.NOT_DUPLICATE,
+            decided_at=timezone.now(),
+            decided_by=_user_or_none(user),
+        )
         count += 1
     return count
 

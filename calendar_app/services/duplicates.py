@@ -19,10 +19,12 @@ from datetime import date, timedelta
 from itertools import combinations
 from urllib.parse import urlsplit
 
+from django.db.models import Q
 from rapidfuzz import fuzz
 
 from calendar_app.models import (
     DuplicateCandidate,
+    DuplicateStatus,
     Meetup,
     MeetupGroup,
     MeetupLink,
@@ -112,7 +114,10 @@ def _not_plainly_different(a: Candidate, b: Candidate, title: float) -> bool:
 def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
     """Propose new pairs among the days of `meetup_ids` (everything when None); return how many.
 
-    Pairs already known, open or decided, are left as they are.
+    The open queue is a function of the meetups as they are, whatever the order they were
+    read in: an open pair of two meetups looked at that no longer look alike goes, one whose
+    reason or score changed is updated, and one with a meetup merged away goes. Pairs a
+    curator decided are left as they are.
     """
     days = None
     if meetup_ids is not None:
@@ -122,21 +127,48 @@ def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
         starts = Meetup.objects.filter(pk__in=ids).values_list("start_date", flat=True)
         days = {day + timedelta(offset) for day in set(starts) for offset in (-1, 0, 1)}
     candidates = _load(days)
-    known = set(DuplicateCandidate.objects.values_list("first_id", "second_id"))
-    new = []
+    found: dict[tuple[int, int], tuple[str, float]] = {}
     for a, b in _pairs(candidates):
         key = (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
-        if key in known:
-            continue
-        found = pair_reason(a, b)
-        if found:
-            known.add(key)
-            reason, score = found
-            new.append(
-                DuplicateCandidate(first_id=key[0], second_id=key[1], reason=reason, score=score)
-            )
+        if key not in found and (reason := pair_reason(a, b)):
+            found[key] = reason
+    known = _settle_open(found, {candidate.pk for candidate in candidates})
+    new = [
+        DuplicateCandidate(first_id=key[0], second_id=key[1], reason=reason, score=score)
+        for key, (reason, score) in found.items()
+        if key not in known
+    ]
     DuplicateCandidate.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def _settle_open(
+    found: dict[tuple[int, int], tuple[str, float]], looked_at: set[int]
+) -> set[tuple[int, int]]:
+    """Open pairs of meetups looked at follow `found`; those with a meetup merged away go.
+    Returns every pair known before (open or decided)."""
+    known = {
+        (first, second): (pk, status, (reason, score))
+        for pk, first, second, status, reason, score in DuplicateCandidate.objects.values_list(
+            "pk", "first_id", "second_id", "status", "reason", "score"
+        )
+    }
+    stale, changed = [], []
+    for key, (pk, status, was) in known.items():
+        if status != DuplicateStatus.OPEN or not set(key) <= looked_at:
+            continue
+        if key not in found:
+            stale.append(pk)
+        elif found[key] != was:
+            changed.append(DuplicateCandidate(pk=pk, reason=found[key][0], score=found[key][1]))
+    if stale:
+        DuplicateCandidate.objects.filter(pk__in=stale).delete()
+    if changed:
+        DuplicateCandidate.objects.bulk_update(changed, ["reason", "score"])
+    DuplicateCandidate.objects.open().filter(
+        Q(first__duplicate_of__isnull=False) | Q(second__duplicate_of__isnull=False)
+    ).delete()
+    return set(known)
 
 
 def _load(days: set[date] | None) -> list[Candidate]:

@@ -3,15 +3,20 @@
 A merged-away meetup is kept (its URL redirects, later ingests follow `duplicate_of`),
 and it remembers in `merge_record` exactly which rows moved to the survivor, so that
 `unmerge_meetup` can give them back. Rows the survivor already had an equivalent of (a
-link with the same canonical URL, the same group or place) stay where they were.
+link with the same canonical URL, the same group or place) stay where they were. The
+record names rows by keys that outlive them (merge_rows): after any number of re-reads
+and syncs, an unmerge finds the rows that stand for what moved on the survivor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from calendar_app.models import (
     Flag,
@@ -32,6 +37,12 @@ from calendar_app.services.search_index import search_text_refresh
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
+# Relation -> its rows, and the column the merge record names a row by.
+_RELATION_ROWS: dict[str, tuple[Any, str]] = {  # (model class, column)
+    "links": (MeetupLink, "canonical_url"),
+    "groups": (MeetupGroup, "group_id"),
+    "places": (MeetupPlace, "place_id"),
+}
 # What a curator may take from another meetup when merging: choice -> the fields it sets.
 MERGE_CHOICES = {
     "title": ("title",),
@@ -70,7 +81,9 @@ def merge_meetups(
         other.merge_record = record
         _save(other, user, f"Merged into meetup #{survivor.pk}")
     if others:
-        others[0].merge_record["survivor_before"] = _apply_choices(survivor, others, choices or {})
+        before, locked = _apply_choices(survivor, others, choices or {})
+        others[0].merge_record["survivor_before"] = before
+        others[0].merge_record["locked"] += locked  # lifted again by the unmerge
         others[0].save(update_fields=["merge_record"])
     if any(other.merge_record["places"] for other in others):
         survivor.note_calendar_change()
@@ -80,34 +93,37 @@ def merge_meetups(
     return survivor
 
 
-def _apply_choices(survivor: Meetup, others: list[Meetup], choices: Mapping[str, Meetup]) -> dict:
-    """Take the chosen meetups' values onto the survivor; return what it had, for unmerge."""
+def _apply_choices(
+    survivor: Meetup, others: list[Meetup], choices: Mapping[str, Meetup]
+) -> tuple[dict, list[str]]:
+    """Take the chosen meetups' values onto the survivor; return what it had (for unmerge)
+    and the fields this locked."""
     before: dict = {}
+    locked: list[str] = []
     for choice, source in choices.items():
         if source.pk == survivor.pk or choice not in MERGE_CHOICES:
             continue
         if choice in ("places", "links"):
             before[choice] = _put_first(survivor, source, choice)
+            locked += lock_changed_fields(survivor, [choice])
             continue
         for field in MERGE_CHOICES[choice]:
             before[field] = str(getattr(survivor, field))
             setattr(survivor, field, getattr(source, field))
-        lock_changed_fields(survivor, MERGE_CHOICES[choice])
-    return before
+        locked += lock_changed_fields(survivor, MERGE_CHOICES[choice])
+    return before, locked
 
 
 def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
     """Order the survivor's rows so those that came from `source` lead; return the old order."""
-    model: type[MeetupPlace] | type[MeetupLink] = (
-        MeetupPlace if relation == "places" else MeetupLink
-    )
+    model, column = _RELATION_ROWS[relation]
     moved = {row[0] for row in (source.merge_record or {}).get(relation, [])}
     rows: list[Any] = list(model.objects.filter(meetup=survivor).order_by("position", "id"))
-    old = [[row.id, row.position, getattr(row, "primary", False)] for row in rows]
+    old = [[getattr(row, column), row.position, getattr(row, "primary", False)] for row in rows]
     if not moved:
         return old
-    ordered = [row for row in rows if row.id in moved] + [
-        row for row in rows if row.id not in moved
+    ordered = [row for row in rows if getattr(row, column) in moved] + [
+        row for row in rows if getattr(row, column) not in moved
     ]
     if model is MeetupLink:
         model.objects.filter(meetup=survivor).update(primary=False)
@@ -116,7 +132,6 @@ def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
         if model is MeetupLink:
             values["primary"] = position == 0
         model.objects.filter(id=row.id).update(**values)
-    lock_changed_fields(survivor, [relation])
     return old
 
 
@@ -128,18 +143,27 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     if survivor is None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
     record = meetup.merge_record or {}
-    Sighting.objects.filter(id__in=record.get("sightings", [])).update(meetup=meetup)
-    SourceEvent.objects.filter(id__in=record.get("source_events", [])).update(meetup=meetup)
+    sightings = _sighting_ids(survivor, record.get("sightings", []))
+    Sighting.objects.filter(id__in=sightings).update(meetup=meetup)
+    # flags recorded by id, and those of the sightings going back (written anew by a re-read)
+    Flag.objects.filter(meetup=survivor).filter(
+        Q(id__in=record.get("flags", [])) | Q(sighting_id__in=sightings)
+    ).update(meetup=meetup)
+    events = [
+        Q(source_id=source, uid=uid, recurrence_id=recurrence)
+        for source, uid, recurrence in record.get("source_events", [])
+    ]
+    if events:
+        SourceEvent.objects.filter(reduce(or_, events), meetup=survivor).update(meetup=meetup)
     if record.get("times"):  # the survivor had no time of day before the merge
         survivor.starts_at = survivor.ends_at = None
         survivor.timezone = ""
-    Flag.objects.filter(id__in=record.get("flags", [])).update(meetup=meetup)
-    for model, key in ((MeetupLink, "links"), (MeetupGroup, "groups"), (MeetupPlace, "places")):
-        for row_id, position, primary in record.get(key, []):
+    for key, (model, column) in _RELATION_ROWS.items():
+        for stable, position, primary in record.get(key, []):
             values = {"meetup": meetup, "position": position}
             if model is MeetupLink:
                 values["primary"] = primary
-            model.objects.filter(id=row_id).update(**values)
+            model.objects.filter(meetup=survivor, **{column: stable}).update(**values)
     Meetup.objects.filter(id__in=record.get("repointed", []), duplicate_of=survivor).update(
         duplicate_of=meetup
     )
@@ -157,15 +181,28 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     refresh_meetups([meetup.pk, survivor.pk])
 
 
+def _sighting_ids(survivor: Meetup, keys: list[list]) -> list[int]:
+    """The survivor's sightings of these (newsletter key, line) pairs, as they are now."""
+    lines: dict[str, list[int]] = {}
+    for newsletter, line in keys:
+        lines.setdefault(newsletter, []).append(line)
+    if not lines:
+        return []
+    of = reduce(or_, (Q(newsletter__key=key, line__in=at) for key, at in lines.items()))
+    return list(Sighting.objects.filter(of, meetup=survivor).values_list("id", flat=True))
+
+
 def _restore_survivor(survivor: Meetup, before: dict) -> None:
     """Give the survivor back the values and row order it had before the merge's choices."""
-    relations: tuple[tuple[str, Any], ...] = (("places", MeetupPlace), ("links", MeetupLink))
-    for relation, model in relations:
-        for row_id, position, primary in before.get(relation, []):
+    for relation in ("places", "links"):
+        model, column = _RELATION_ROWS[relation]
+        if relation == "links" and before.get(relation):
+            MeetupLink.objects.filter(meetup=survivor).update(primary=False)
+        for stable, position, primary in before.get(relation, []):
             values: dict[str, Any] = {"position": position}
             if model is MeetupLink:
                 values["primary"] = primary
-            model.objects.filter(id=row_id, meetup=survivor).update(**values)
+            model.objects.filter(meetup=survivor, **{column: stable}).update(**values)
     for field in ("title", "start_date", "end_date", "attendance"):
         if field in before:
             model_field: Any = survivor._meta.get_field(field)

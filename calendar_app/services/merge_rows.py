@@ -3,7 +3,11 @@
 A merge moves the merged meetup's sightings, calendar events, flags and the meetups already
 merged into it, and those of its links, organisers and places the survivor has no
 equivalent of (after the survivor's own rows, never primary there). It records exactly
-which rows moved and where they were, so that unmerge can give them back.
+which rows moved and where they were, so that unmerge can give them back, by keys that
+outlive the rows: a newsletter read again, or a calendar synced again, writes its rows
+anew. A sighting is its newsletter's key and line; a calendar event its source, UID and
+recurrence id; a link its canonical URL; an organiser or place row the organiser or place
+it names. Flags are recorded by id (those of the moved sightings follow them on unmerge).
 
 `RowMoves` reads the rows of every meetup involved in a few queries, applies the merges in
 memory in their order (a meetup may take rows in one merge and be merged itself in the
@@ -25,6 +29,7 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
+    Newsletter,
     Place,
     PlaceStatus,
     Sighting,
@@ -40,6 +45,14 @@ _FOLLOWING: dict[str, type[Model]] = {
     "sightings": Sighting,
     "source_events": SourceEvent,
     "flags": Flag,
+}
+# What a following row is recorded by: record key -> (SELECT of id, meetup id, key columns).
+_STABLE = {
+    "sightings": "SELECT s.id, s.meetup_id, n.{key}, s.line FROM {sighting} s "
+    "JOIN {newsletter} n ON n.id = s.newsletter_id WHERE s.meetup_id {within}",
+    "source_events": "SELECT id, meetup_id, source_id, uid, recurrence_id FROM {source_event} "
+    "WHERE meetup_id {within}",
+    "flags": "SELECT id, meetup_id, id FROM {flag} WHERE meetup_id {within}",
 }
 
 
@@ -59,6 +72,7 @@ class _Row:
     position: int
     primary: bool
     key: object
+    stable: object  # what the record names it by (see the module's docstring)
     moved: bool = False
 
 
@@ -68,12 +82,20 @@ class RowMoves:
     def __init__(self, meetup_ids: Iterable[int]) -> None:
         ids = sorted(set(meetup_ids))
         within = f"IN ({marks(ids)})"
-        self.following: dict[str, dict[int, int]] = {
-            key: dict(
-                select(f"SELECT id, meetup_id FROM {table(model)} WHERE meetup_id {within}", ids)
-            )
-            for key, model in _FOLLOWING.items()
+        names = {
+            "key": quoted("key"),
+            "sighting": table(Sighting),
+            "newsletter": table(Newsletter),
+            "source_event": table(SourceEvent),
+            "flag": table(Flag),
+            "within": within,
         }
+        self.following: dict[str, dict[int, int]] = {key: {} for key in _FOLLOWING}
+        self.stable: dict[str, dict[int, object]] = {key: {} for key in _FOLLOWING}
+        for key, sql in _STABLE.items():
+            for pk, meetup, *stable in select(sql.format(**names), ids):
+                self.following[key][pk] = meetup
+                self.stable[key][pk] = stable[0] if len(stable) == 1 else stable
         self.moved: dict[str, set[int]] = {key: set() for key in _FOLLOWING}
         self.merged_into: dict[int, int] = dict(
             select(
@@ -85,7 +107,7 @@ class RowMoves:
         order = "ORDER BY position, id"
         self.rows: dict[str, list[_Row]] = {
             "links": [
-                _Row(pk, meetup, position, bool(primary), url)
+                _Row(pk, meetup, position, bool(primary), url, url)
                 for pk, meetup, position, primary, url in select(
                     f"SELECT id, meetup_id, position, {quoted('primary')}, canonical_url "
                     f"FROM {table(MeetupLink)} WHERE meetup_id {within} {order}",
@@ -93,7 +115,7 @@ class RowMoves:
                 )
             ],
             "groups": [
-                _Row(pk, meetup, position, False, group)
+                _Row(pk, meetup, position, False, group, group)
                 for pk, meetup, position, group in select(
                     "SELECT id, meetup_id, position, group_id "
                     f"FROM {table(MeetupGroup)} WHERE meetup_id {within} {order}",
@@ -101,7 +123,7 @@ class RowMoves:
                 )
             ],
             "places": [
-                _Row(pk, meetup, position, False, place_identity(place))
+                _Row(pk, meetup, position, False, place_identity(place), place.pk)
                 for pk, meetup, position, *values in select(
                     "SELECT r.id, r.meetup_id, r.position, p.id, p.status, p.city, p.admin1, "
                     f"p.country FROM {table(MeetupPlace)} r JOIN {table(Place)} p "
@@ -114,16 +136,20 @@ class RowMoves:
 
     def move(self, *, other: int, survivor: int) -> dict[str, Any]:
         """Move `other`'s rows to `survivor` (in memory); return the record of what moved."""
-        record: dict[str, Any] = {}
-        for key, owners in self.following.items():
-            record[key] = sorted(pk for pk, meetup in owners.items() if meetup == other)
+        record: dict[str, Any] = {"keys": "stable"}  # (migration 0017 rewrote older ones)
+        moving = {
+            key: sorted(pk for pk, meetup in owners.items() if meetup == other)
+            for key, owners in self.following.items()
+        }
+        for key, pks in moving.items():
+            record[key] = [self.stable[key][pk] for pk in pks]
         record["repointed"] = sorted(pk for pk, into in self.merged_into.items() if into == other)
         for key in ("links", "groups", "places"):
             record[key] = self._move_rows(self.rows[key], other, survivor)
-        for key in _FOLLOWING:
-            for pk in record[key]:
+        for key, pks in moving.items():
+            for pk in pks:
                 self.following[key][pk] = survivor
-            self.moved[key].update(record[key])
+            self.moved[key].update(pks)
         for pk in record["repointed"]:
             self.merged_into[pk] = survivor
         self.merged_into[other] = survivor
@@ -143,7 +169,7 @@ class RowMoves:
         start = max((row.position for row in ours), default=0) + 1
         record = []
         for offset, row in enumerate(moving):
-            record.append([row.id, row.position, row.primary])
+            record.append([row.stable, row.position, row.primary])
             row.meetup, row.position, row.primary, row.moved = survivor, start + offset, False, True
         return record
 

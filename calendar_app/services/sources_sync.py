@@ -61,6 +61,7 @@ from calendar_app.services.sources import (
 )
 from calendar_app.services.sources_fetch import TIMEOUT
 from calendar_app.services.times import meetup_set_times
+from calendar_app.services.usual_places import usual_places_refresh
 from calendar_app.text import one_line
 from calendar_app.twir.records import ParsedGroup
 
@@ -84,6 +85,7 @@ def sync_sources(
     report = sources_sync(
         sources=sources, merge=merge, workers=workers, timeout=timeout, progress=progress
     )
+    usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
     if report.meetup_ids:
         duplicates_refresh(meetup_ids=report.meetup_ids)

@@ -34,6 +34,10 @@ _KEEP_OPEN, _KEEP_CLOSE = "\ue000", "\ue001"
 # ` / ` separates places only when both sides are full places (`Berlin, DE / Hamburg, DE`);
 # `Biel/Bienne, CH` and `Praha / Prague, CZ` are one place with two names.
 _PLACE_SEPARATORS = (re.compile(r"\s+(?:/|\+|&|and)\s+", re.IGNORECASE), re.compile(r"/"))
+# Three names or more before one country are as many towns (a town has at most two names:
+# `Biel/Bienne, CH`).
+_SHARED_COUNTRY = re.compile(r"^([^,/]+(?:/[^,/]+){2,})(,[^/]+)$")
+_CODE = re.compile(r"[A-Z]{2,3}")
 _MISSING_COMMA = re.compile(r"^([A-Za-z]{2,3})\s+([A-Za-z]{2,3})$")  # `Minneapolis, MN US`
 # US, Canadian and Australian subdivision codes that are no ISO country code, so that
 # `Portland, OR` has no country. Ambiguous ones (`CO`, `IL`, `CA`, `DE`) stay countries
@@ -62,6 +66,19 @@ def _split_places(text: str) -> list[str]:
         pieces = [piece.strip() for piece in separator.split(text)]
         if len(pieces) > 1 and all("," in piece for piece in pieces):
             return pieces
+    if shared := _SHARED_COUNTRY.match(text):  # `Gdansk/Kraków/Wroclaw, PL`
+        return [f"{name.strip()}{shared[2]}" for name in shared[1].split("/")]
+    return _split_after_country(text)
+
+
+def _split_after_country(text: str) -> list[str]:
+    """`São Paulo, BR, New York, NY, US`: a country code followed by a whole place (two
+    parts or more, the last a code) ends a place. `Boulder, CO, US` stays one."""
+    parts = [part.strip() for part in text.split(",")]
+    for at in range(1, len(parts) - 2):
+        rest = parts[at + 1 :]
+        if _CODE.fullmatch(parts[at]) and _CODE.fullmatch(rest[-1]) and not _CODE.match(rest[0]):
+            return [", ".join(parts[: at + 1]), *_split_after_country(", ".join(rest))]
     return [text]
 
 

@@ -64,6 +64,7 @@ def test_items_follow_the_contract(client, sample):
         "venue_longitude",
     }
     assert (item["description"], item["series"]) == ("", None)
+    assert item["places"][0]["inferred"] is False
     assert item["sightings"] == [
         {"newsletter": 532, "newsletter_date": "2024-01-31", "section": "Europe", "line": 10}
     ]

@@ -71,6 +71,8 @@ def test_never_the_town_named_like_the_country(offline, text, town):
         ("Virtual (Singapore)", "Singapore", "SG"),
         ("Luxembourg", "Luxembourg", "LU"),
         ("Hong Kong", "Hong Kong", "HK"),
+        ("Singapore, SG", "Singapore", "SG"),
+        ("Luxembourg, LU", "Luxembourg", "LU"),
     ],
 )
 def test_a_city_state_stays_its_city(offline, text, city, country):
@@ -215,3 +217,22 @@ def test_country_only_meetups_get_their_region(tmp_path):
         "Rust FFM": ("europe", [("Frankfurt am Main", "DE")]),
         "Rust EU/UK": ("", []),  # not a place: no region of its own
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "admin1", "country"),
+    [
+        ("Lima-Perú", "Lima", "LMA", "PE"),  # the country after a hyphen
+        ("Karnataka, Bengaluru, IN", "Bengaluru", "KA", "IN"),  # the region first
+        ("Winston-Salem, NC, US", "Winston-Salem", "NC", "US"),
+        ("Baden-Baden, DE", "Baden-Baden", "BW", "DE"),
+    ],
+)
+def test_a_town_written_the_other_way_round(offline, text, city, admin1, country):
+    result = offline.geocode(text)
+    assert (result.status, result.city, result.admin1, result.country) == (
+        "resolved",
+        city,
+        admin1,
+        country,
+    )

@@ -200,10 +200,25 @@ def test_the_newest_issue_gives_the_values_whatever_came_first():
         )
 
 
-def test_attendance_is_the_union_of_all_sightings():
+def test_the_newest_issue_says_how_one_attends_in_any_order():
+    """A later issue correcting Virtual to a place (or back) wins; no hybrid of the two."""
     assert meetup_values([seen(attendance=VIRTUAL)], REGIONS).attendance == VIRTUAL
-    later_in_person = [seen(JAN17, attendance=VIRTUAL), seen(JAN24, attendance=IN_PERSON)]
-    assert meetup_values(later_in_person, REGIONS).attendance == HYBRID
+    corrected = [seen(JAN17, attendance=VIRTUAL), seen(JAN24, attendance=IN_PERSON)]
+    assert meetup_values(corrected, REGIONS).attendance == IN_PERSON
+    assert meetup_values(corrected[::-1], REGIONS).attendance == IN_PERSON
+    back = [seen(JAN17), seen(JAN24, attendance=VIRTUAL)]
+    assert meetup_values(back[::-1], REGIONS).attendance == VIRTUAL
+
+
+def test_a_virtual_and_an_in_person_listing_in_one_issue_are_hybrid():
+    pair = [
+        seen(JAN17, attendance=VIRTUAL),
+        seen(JAN24, line=10, attendance=VIRTUAL, places=()),
+        seen(JAN24, line=30, attendance=IN_PERSON),
+    ]
+    assert meetup_values(pair, REGIONS).attendance == HYBRID
+    said = [seen(JAN17, attendance=IN_PERSON), seen(JAN24, attendance=HYBRID)]
+    assert meetup_values(said, REGIONS).attendance == HYBRID
 
 
 def test_links_are_the_union_oldest_first_and_the_first_primary_stays_primary():

@@ -261,6 +261,29 @@ def test_an_older_issue_ingested_later_does_not_undo_a_correction():
     assert Meetup.objects.get().title == "New title"
 
 
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+def test_a_later_issue_correcting_virtual_to_a_place_wins_over_hybrid(order, client):
+    """8 meetups of the archive were hybrid only because an issue corrected Virtual."""
+    page = "https://www.meetup.com/rustcologne/events/298913201/"
+    group = "[Rust Cologne](https://www.meetup.com/rustcologne/)"
+    virtual = f"* 2024-02-07 | Virtual | {group}\n    * [**Embedded Abstractions**]({page})\n"
+    in_person = virtual.replace("Virtual", "Köln, DE")
+    texts = [
+        newsletter_text(530, "2024-01-17", "2024-02-14", virtual),
+        newsletter_text(531, "2024-01-24", "2024-02-21", in_person),
+        newsletter_text(532, "2024-01-31", "2024-02-28", virtual + "\n" + in_person),
+    ]
+    seen = []
+    for count in (2, 3):
+        for text in texts[:count] if order == "oldest first" else texts[:count][::-1]:
+            ingest_newsletter(text=text, source=text[:40])
+        data = client.get("/api/events.json", {"include_past": "1"}).json()
+        [item] = data["events"] if isinstance(data, dict) else data
+        seen.append(item["attendance"])
+    # the correction wins; then one issue listing both (Virtual + Köln) is hybrid
+    assert seen == ["in_person", "hybrid"]
+
+
 def test_a_changed_newsletter_keeps_what_a_curator_resolved():
     entries = EARLY + "* sometime soon | somewhere | [Rust](https://example.org/)\n"
     text = newsletter_text(532, "2024-01-31", "2024-02-28", entries)
@@ -461,3 +484,31 @@ def test_a_stopped_parsing_worker_falls_back_to_parsing_here(monkeypatch):
     parsed = ahead.parse(text)
     assert parsed.number == 532 and len(parsed.entries) == 40
     assert ahead.futures == {}  # the other queued texts are parsed here too
+
+
+def test_a_meetup_with_no_place_takes_its_organisers_usual_place_marked_inferred(client):
+    """2014-2017 lines name only the organiser; its usual place is shown, marked so."""
+    group = "[Rust Cologne](https://www.meetup.com/rustcologne/)"
+    cologne = "".join(
+        f"* 2015-02-{day:02} | Köln, DE | {group}\n    * [**Meetup {day}**](https://rust.cologne/{day})\n"
+        for day in (4, 11)
+    )
+    bonn = f"* 2015-02-18 | Bonn, DE | {group}\n    * [**Meetup 18**](https://rust.cologne/18)\n"
+    bare = f"* 2015-02-25 | {group}\n    * [**Meetup 25**](https://rust.cologne/25)\n"
+    ingest_newsletter(
+        text=newsletter_text(70, "2015-02-02", "2015-03-02", cologne + bonn + bare), source="a"
+    )
+    data = client.get("/api/events.json", {"include_past": "1"}).json()
+    items = {item["title"]: item for item in (data["events"] if isinstance(data, dict) else data)}
+    assert [(p["text"], p["inferred"]) for p in items["Meetup 25"]["places"]] == [
+        ("köln, de", True)
+    ]
+    assert [p["inferred"] for p in items["Meetup 4"]["places"]] == [False]
+    meetup = Meetup.objects.get(title="Meetup 25")
+    assert "usual place of Rust Cologne" in client.get(meetup.get_absolute_url()).content.decode()
+    # the next issue names its place: the inferred one goes
+    named = bare.replace("| [Rust", "| Bonn, DE | [Rust")
+    ingest_newsletter(text=newsletter_text(71, "2015-02-09", "2015-03-09", named), source="b")
+    assert [(p.text, p.inferred) for p in Meetup.objects.get(pk=meetup.pk).ordered_places()] == [
+        ("bonn, de", False)
+    ]

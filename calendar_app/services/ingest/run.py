@@ -43,6 +43,7 @@ from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.sql.bulk import bulk_session, insert_returning
 from calendar_app.services.sql.statements import quoted, select, table
+from calendar_app.services.usual_places import usual_places_refresh
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
 
@@ -109,6 +110,7 @@ def ingest_paths(
                     due.append((source, text))
             with transaction.atomic():  # one commit for the group, a savepoint per attempt
                 report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
+    usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
 
@@ -277,6 +279,8 @@ def ingest_newsletter(
         )
         if touched:  # meetups that lost sightings of the text read before: values again
             refresh_meetups(touched)
+        if not checked:  # one of many: ingest_paths does it once for all
+            usual_places_refresh()
     return report
 
 

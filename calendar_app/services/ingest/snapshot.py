@@ -211,7 +211,7 @@ class Snapshot:
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
         keys = sorted(ids)
-        places = _ordered(MeetupPlace, "place_id", keys)
+        places = _ordered(MeetupPlace, "place_id", keys, "AND NOT inferred")  # not listed
         groups = _ordered(MeetupGroup, "group_id", keys)
         links: dict[int, list[LinkValue]] = {}
         for meetup_id, url, canonical, label, primary, specific in select(
@@ -263,11 +263,13 @@ def readable(row: tuple) -> ParsedEntry | None:
         return None
 
 
-def _ordered(model: type[Model], column: str, keys: list[int]) -> dict[int, list[int]]:
+def _ordered(
+    model: type[Model], column: str, keys: list[int], where: str = ""
+) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for meetup_id, value in select(
         f"SELECT meetup_id, {column} FROM {table(model)} WHERE meetup_id IN ({marks(keys)}) "
-        "ORDER BY position, id",
+        f"{where} ORDER BY position, id",
         keys,
     ):
         out.setdefault(meetup_id, []).append(value)

@@ -205,16 +205,21 @@ class PlanWriter:
         return new
 
 
-def current_links(ids: list[int]) -> dict[int, list[tuple[int, str, bool, int, str]]]:
-    """meetup id -> its link rows (id, canonical, primary, position, label), in order."""
-    rows: dict[int, list[tuple[int, str, bool, int, str]]] = {}
+LinkRow = tuple[int, str, bool, int, str, str]  # id, canonical, primary, position, label, url
+
+
+def current_links(ids: list[int]) -> dict[int, list[LinkRow]]:
+    """meetup id -> its link rows (id, canonical, primary, position, label, url), in order."""
+    rows: dict[int, list[LinkRow]] = {}
     if ids:
-        for meetup_id, pk, canonical, primary, position, label in select(
-            f"SELECT meetup_id, id, canonical_url, {quoted('primary')}, position, label "
+        for meetup_id, pk, canonical, primary, position, label, url in select(
+            f"SELECT meetup_id, id, canonical_url, {quoted('primary')}, position, label, url "
             f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(ids)}) ORDER BY position, id",
             ids,
         ):
-            rows.setdefault(meetup_id, []).append((pk, canonical, bool(primary), position, label))
+            rows.setdefault(meetup_id, []).append(
+                (pk, canonical, bool(primary), position, label, url)
+            )
     return rows
 
 
@@ -249,10 +254,11 @@ class Relations:
         meetup_id: int,
         links: Sequence[LinkValue],
         *,
-        current: list[tuple[int, str, bool, int, str]],
+        current: list[LinkRow],
     ) -> None:
-        """Links in `links` order; rows kept (a curator's unmerge gives them back)."""
-        rows = {row[1]: (row[0], row[2], row[3], row[4]) for row in current}
+        """Links in `links` order; rows kept (a curator's unmerge gives them back), each
+        spelled as `links` spell it."""
+        rows = {row[1]: (row[0], row[2], row[3], row[4], row[5]) for row in current}
         for position, link in enumerate(links):
             if link.canonical not in rows:
                 self.new_links.append(
@@ -267,8 +273,9 @@ class Relations:
                     }
                 )
                 continue
-            pk, primary, at, label = rows[link.canonical]
-            if (primary, at, label) != (link.primary, position, link.label[:300]):
+            pk, primary, at, label, url = rows[link.canonical]
+            wanted = (link.primary, position, link.label[:300], link.url[:1000])
+            if (primary, at, label, url) != wanted:
                 self.moved_links.append(
                     MeetupLink(
                         pk=pk,
@@ -276,6 +283,7 @@ class Relations:
                         primary=link.primary,
                         position=position,
                         label=link.label[:300],
+                        url=link.url[:1000],
                     )
                 )
 
@@ -288,10 +296,9 @@ class Relations:
             insert_rows(model, rows)
         # no primary link at all for a moment: a meetup has at most one
         losing = [link for link in self.moved_links if not link.primary]
-        update_objects(losing, ["primary", "position", "label"])
-        update_objects(
-            [link for link in self.moved_links if link.primary], ["primary", "position", "label"]
-        )
+        fields = ["primary", "position", "label", "url"]
+        update_objects(losing, fields)
+        update_objects([link for link in self.moved_links if link.primary], fields)
         insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
 
     def _keep_venues(self) -> None:
