@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import quote
@@ -19,7 +20,7 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
-from calendar_app.rules import Attendance, FlagKind, location_text
+from calendar_app.rules import Attendance, FlagKind, bumps_sequence, location_text
 
 _SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
 
@@ -361,17 +362,21 @@ class Meetup(models.Model):
     def get_absolute_url(self) -> str:
         return url_for("meetup_detail", self.pk)
 
-    def note_calendar_change(self) -> None:
-        """Something calendar clients must pick up changed: SEQUENCE goes up (RFC 5545)."""
+    def note_changes(self, changed: Iterable[str]) -> bool:
+        """`changed` fields (or "places") changed: SEQUENCE goes up when calendar clients
+        must pick that up (`rules.bumps_sequence`, RFC 5545); True when it did."""
+        if not bumps_sequence(changed):
+            return False
         self.sequence += 1
         self.updated = timezone.now()
+        return True
 
     def reschedule(self, *, start_date: date, end_date: date) -> bool:
         """Move the meetup; True when its dates changed (then SEQUENCE goes up)."""
         if (start_date, end_date) == (self.start_date, self.end_date):
             return False
         self.start_date, self.end_date = start_date, end_date
-        self.note_calendar_change()
+        self.note_changes(["start_date", "end_date"])
         return True
 
     def set_status(self, status: str) -> bool:
@@ -379,7 +384,7 @@ class Meetup(models.Model):
         if status == self.status:
             return False
         self.status = status
-        self.note_calendar_change()
+        self.note_changes(["status"])
         return True
 
     def is_locked(self, field: str) -> bool:

@@ -6,7 +6,7 @@ without a database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import lru_cache
 
@@ -33,6 +33,22 @@ SECTION_REGIONS = {
 def section_region(section: str) -> str:
     """The region a newsletter's section heading names (`North America:` -> north-america)."""
     return SECTION_REGIONS.get(section.strip().rstrip(":").casefold(), "")
+
+
+# What calendar clients show of a meetup and must pick up when it changes (RFC 5545 asks
+# for a new SEQUENCE then): when (dates, times, zone), whether it happens (status) and
+# where (its places and whether it is online: LOCATION and GEO). Its title is not one.
+CALENDAR_FIELDS = frozenset(
+    {"start_date", "end_date", "starts_at", "ends_at", "timezone", "status", "attendance", "places"}
+)
+
+
+def bumps_sequence(changed: Iterable[str]) -> bool:
+    """Does changing these fields (or relations: "places") raise the iCalendar SEQUENCE?
+
+    The one rule for every writer: ingest, calendar sync, a curator's edit, merge, unmerge.
+    """
+    return not CALENDAR_FIELDS.isdisjoint(changed)
 
 
 class Attendance(models.TextChoices):
