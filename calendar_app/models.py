@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Count, Q
@@ -20,7 +20,14 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
-from calendar_app.rules import Attendance, FlagKind, bumps_sequence, location_text
+from calendar_app.rules import (
+    Attendance,
+    FlagKind,
+    bumps_sequence,
+    event_timezone,
+    location_text,
+    zone_or_none,
+)
 
 _SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
 
@@ -401,11 +408,11 @@ class Meetup(models.Model):
 
     @property
     def event_timezone(self) -> str:
-        """The event's own zone name: its own (the calendar's TZID), else its place's."""
-        if self.timezone:
+        """The event's zone name: its own, else its place's (`rules.event_timezone`)."""
+        if self.timezone:  # no query for the place
             return self.timezone
         place = self.primary_place
-        return place.timezone if place else ""
+        return event_timezone(self.timezone, place.timezone if place else "")
 
     @property
     def zone(self) -> ZoneInfo | None:
@@ -449,16 +456,6 @@ class Meetup(models.Model):
     def url(self) -> str:
         link = self.primary_link
         return link.url if link else ""
-
-
-def zone_or_none(name: str | None) -> ZoneInfo | None:
-    """The IANA zone called `name`, or None for an empty or unknown name."""
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def _local(moment: datetime, zone: ZoneInfo | None) -> datetime:

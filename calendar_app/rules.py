@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import models
 
@@ -49,6 +50,31 @@ def bumps_sequence(changed: Iterable[str]) -> bool:
     The one rule for every writer: ingest, calendar sync, a curator's edit, merge, unmerge.
     """
     return not CALENDAR_FIELDS.isdisjoint(changed)
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The IANA zone called `name`, or None for an empty or unknown name."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def event_timezone(own: str, place_zone: str) -> str:
+    """The name of the zone an event's times are shown in: its own (a calendar's TZID, or
+    the one a curator set), else its primary place's; "" when neither is known.
+
+    The one rule of the event page, the JSON, the month grid and the .ics (which writes a
+    TZID and its VTIMEZONE for it, UTC only when there is none).
+    """
+    return own or place_zone
+
+
+def event_zone(own: str, place_zone: str) -> ZoneInfo | None:
+    """The zone `event_timezone` names; None when it names none (or an unknown one)."""
+    return zone_or_none(event_timezone(own, place_zone))
 
 
 class Attendance(models.TextChoices):

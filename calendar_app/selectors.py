@@ -277,20 +277,25 @@ def nearest_meetups(
     return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
 
 
-def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(city, place in words) of each meetup's primary place, in one query."""
+def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """(city, place in words, time zone) of each meetup's primary place, in one query."""
     if not meetup_ids:
         return {}
     rows = (
         MeetupPlace.objects.filter(meetup_id__in=meetup_ids)
         .order_by("meetup_id", "-position", "-id")
         .values_list(
-            "meetup_id", "place__city", "place__admin1", "place__country", "place__written"
+            "meetup_id",
+            "place__city",
+            "place__admin1",
+            "place__country",
+            "place__written",
+            "place__timezone",
         )
     )
-    found: dict[int, tuple[str, str]] = {}
-    for meetup_id, city, admin1, country, written in rows:  # the lowest position wins
-        found[meetup_id] = (city, place_label(city, admin1, country, written))
+    found: dict[int, tuple[str, str, str]] = {}
+    for meetup_id, city, admin1, country, written, zone in rows:  # the lowest position wins
+        found[meetup_id] = (city, place_label(city, admin1, country, written), zone)
     return found
 
 

@@ -18,6 +18,7 @@ from calendar_app.models import (
     SourceEvent,
     zone_or_none,
 )
+from calendar_app.rules import event_timezone
 
 PLACE_FIELDS = ("text", "city", "admin1", "country", "latitude", "longitude", "timezone", "status")
 
@@ -101,7 +102,7 @@ def json_items(queryset: QuerySet) -> list[dict[str, Any]]:
     _add_sources(by_id, SourceEvent.objects.filter(meetup_id__in=ids).order_by("id"))
     for item in items:
         places = item["places"]
-        zone = item["timezone"] or (places[0]["timezone"] if places else "")
+        zone = event_timezone(item["timezone"], places[0]["timezone"] if places else "")
         item.update(times_item(item["start"], item["end"], zone))
     return items
 

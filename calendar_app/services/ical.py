@@ -30,8 +30,8 @@ from calendar_app.models import (
     Region,
     Sighting,
     Status,
-    zone_or_none,
 )
+from calendar_app.rules import event_zone as rules_event_zone
 from calendar_app.rules import location_text
 from calendar_app.services.plain_text import printable, url_text, web_url
 
@@ -42,7 +42,8 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-RENDER_VERSION = "3"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
+# 2: places in words ("Vienna, Austria"); 3: times and stripped text; 4: the place's zone
+RENDER_VERSION = "4"
 logger = logging.getLogger(__name__)
 
 
@@ -81,6 +82,7 @@ class FeedMeetup:
     sequence: int
     created: datetime | None
     updated: datetime
+    place_timezone: str = ""  # the primary place's zone: the event's when it has none
     groups: list[str] = field(default_factory=list)
     places: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # url, label, primary
@@ -124,7 +126,16 @@ MEETUP_COLUMNS = (
     "created",
     "updated",
 )
-PLACE_COLUMNS = ("city", "admin1", "country", "written", "text", "latitude", "longitude")
+PLACE_COLUMNS = (
+    "city",
+    "admin1",
+    "country",
+    "written",
+    "text",
+    "latitude",
+    "longitude",
+    "timezone",
+)
 NEWSLETTER_COLUMNS = ("number", "date", "title", "source")
 
 
@@ -151,6 +162,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
 
     places = MeetupPlace.objects.filter(meetup_id__in=ids).order_by("position", "id")
     named: dict[int, tuple[str, float | None, float | None]] = {}
+    zones: dict[int, str] = {}
     for pk, place_id, *columns in places.values_list(
         "meetup_id", "place_id", *(f"place__{c}" for c in PLACE_COLUMNS)
     ):
@@ -158,6 +170,9 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
             name = printable(place.label, multiline=True)
             named[place_id] = (name, place.latitude, place.longitude)
+            zones[place_id] = place.timezone
+        if not by_pk[pk].places:
+            by_pk[pk].place_timezone = zones[place_id]
         by_pk[pk].places.append(named[place_id])
 
     links = MeetupLink.objects.filter(meetup_id__in=ids).order_by("position", "id")
@@ -188,8 +203,9 @@ def _issue(newsletter: Newsletter) -> str:
 
 
 def event_zone(meetup: FeedMeetup) -> ZoneInfo:
-    """The zone a timed VEVENT is written in: its own, UTC when it has none (or a bad one)."""
-    return zone_or_none(meetup.timezone) or ZoneInfo("UTC")
+    """The zone a timed VEVENT is written in: the event's (`rules.event_zone`: its own,
+    else its place's), UTC when it has none."""
+    return rules_event_zone(meetup.timezone, meetup.place_timezone) or ZoneInfo("UTC")
 
 
 def timezones(meetups: list[FeedMeetup]) -> bytes:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from calendar_app.models import Meetup, MeetupPlace
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from tests.factories import make_group, make_meetup, make_place
+from tests.feeds.helpers import parse_strictly, values
 from tests.services.test_ingest import newsletter_text
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,34 @@ def test_a_curators_title_edit_leaves_sequence_and_going_online_raises_it(admin_
     meetup.attendance = "virtual"  # LOCATION now says "Online (Berlin, Germany)"
     meetup_save(meetup=meetup, user=admin_user, changed=["attendance"])
     assert Meetup.objects.get(pk=meetup.pk).sequence == 1
+
+
+# --- the event's time zone ---------------------------------------------------------------
+
+
+def test_the_event_is_shown_in_its_places_zone_on_page_json_month_and_ics(client):
+    """Times set before the place was geocoded: the meetup has no zone of its own, its
+    place has one now. Page, JSON, month grid and .ics all show 19:00 in Tokyo (the .ics
+    wrote the same instant in UTC, with no TZID)."""
+    day = timezone.localdate() + timedelta(days=10)
+    place = make_place("Tokyo, JP", city="Tokyo", country="JP", timezone_name="")
+    meetup = make_meetup(
+        "Rust Tokyo",
+        start=day,
+        places=[place],
+        starts_at=datetime.combine(day, time(10), tzinfo=UTC),
+    )
+    assert Meetup.objects.get(pk=meetup.pk).timezone == ""
+    place.timezone = "Asia/Tokyo"
+    place.save()
+
+    page = client.get(f"/events/{meetup.pk}/").content.decode()
+    assert "19:00" in page and "Asia/Tokyo" in page
+    item = client.get("/api/events.json").json()["events"][0]
+    assert (item["start"], item["timezone"]) == (f"{day}T19:00:00+09:00", "Asia/Tokyo")
+    month = client.get(f"/calendar/{day:%Y}/{day:%m}/").content.decode()
+    assert f'<time class="entry-time" datetime="{day}T19:00:00+09:00">19:00</time>' in month
+    body = client.get("/feeds/events.ics").content
+    parse_strictly(body)
+    assert f"DTSTART;TZID=Asia/Tokyo:{day:%Y%m%d}T190000" in body.decode()
+    assert values(body, "TZID") == ["Asia/Tokyo"]  # its VTIMEZONE
