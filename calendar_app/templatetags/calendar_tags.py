@@ -51,10 +51,7 @@ def external_link(url, label: str = "") -> str:
 def google_event_url(meetup: Meetup, page_url: str = "") -> str:
     """Google Calendar's "add event" link: UTC start/end instants (`ctz` names the event's
     zone) for a timed meetup, else an all-day event with an exclusive end date."""
-    place = meetup.primary_place
-    location = place.label if place else ""
-    if not location and meetup.attendance != "in_person":
-        location = "Online"
+    location = meetup.location_text  # as the feeds' LOCATION says it (rules.location_text)
     details = "\n".join(part for part in (meetup.url, page_url) if part)
     query = {
         "action": "TEMPLATE",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -102,3 +103,43 @@ def test_the_event_is_shown_in_its_places_zone_on_page_json_month_and_ics(client
     parse_strictly(body)
     assert f"DTSTART;TZID=Asia/Tokyo:{day:%Y%m%d}T190000" in body.decode()
     assert values(body, "TZID") == ["Asia/Tokyo"]  # its VTIMEZONE
+
+
+# --- where a meetup is, in words ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attendance", "places", "words"),
+    [
+        ("virtual", ["Berlin, DE"], "Online (Berlin, Germany)"),
+        ("hybrid", ["Berlin, DE", "Hamburg, DE"], "Berlin, Germany; Hamburg, Germany (and online)"),
+        ("in_person", ["Berlin, DE"], "Berlin, Germany"),
+        ("virtual", [], "Online"),
+    ],
+)
+def test_the_feed_and_the_google_calendar_link_say_where_in_the_same_words(
+    client, attendance, places, words
+):
+    made = {"Berlin, DE": make_place, "Hamburg, DE": HAMBURG}
+    meetup = make_meetup(
+        "Talk",
+        start=timezone.localdate() + timedelta(days=3),
+        attendance=attendance,
+        places=[made[text]() for text in places],
+    )
+
+    feed = client.get("/feeds/events.ics").content
+    html = client.get(f"/events/{meetup.pk}/").content.decode()
+    google = _google_link(html)
+
+    assert values(feed, "LOCATION") == ([words.replace(",", "\\,").replace(";", "\\;")])
+    assert google["location"] == [words]
+
+
+def _google_link(html: str) -> dict[str, list[str]]:
+    link = next(
+        part.split('"')[0]
+        for part in html.split('href="')
+        if part.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
+    )
+    return parse_qs(urlsplit(link.replace("&amp;", "&")).query)
