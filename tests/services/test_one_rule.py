@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from calendar_app.calendars import read_calendar
 from calendar_app.models import Meetup, MeetupPlace
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
+from calendar_app.twir.locations import parse_location
 from tests.factories import make_group, make_meetup, make_place
 from tests.feeds.helpers import parse_strictly, values
 from tests.services.test_ingest import newsletter_text
@@ -143,3 +145,21 @@ def _google_link(html: str) -> dict[str, list[str]]:
         if part.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
     )
     return parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+
+
+# --- "is online": one vocabulary for both readers ----------------------------------------
+
+
+@pytest.mark.parametrize("word", ["Online", "Virtual", "Remote", "Livestream", "Live stream"])
+def test_a_newsletter_and_a_calendar_read_the_same_words_as_online(word):
+    newsletter = parse_location(word)
+    calendar = read_calendar(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:1@example.com\r\nDTSTAMP:20300101T000000Z\r\nDTSTART:20300305T180000Z\r\n"
+        f"SUMMARY:Talk\r\nLOCATION:{word}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        now=datetime(2030, 1, 1, tzinfo=UTC),
+    )
+    (event,) = calendar.events
+
+    assert (newsletter.attendance, newsletter.places) == ("virtual", [])
+    assert (event.online, event.location) == (True, "")  # not a place to geocode
