@@ -54,17 +54,22 @@ def normalise_location(text: str) -> str:
     return text.casefold()
 
 
+def strip_accents(text: str) -> str:
+    """``Wrocław Zürich`` -> ``Wroclaw Zurich``: marks and special letters to plain ones,
+    other scripts left as they are. The one accent folding of search, places and titles."""
+    if text.isascii():  # most texts: nothing to decompose or strip (and no special letter)
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Accent- and case-free form used for matching names (``Wrocław`` -> ``wroclaw``).
 
     Hyphens, dots and apostrophes become spaces so that ``St. Louis`` / ``St Louis``
     and ``Tel Aviv-Yafo`` / ``Tel Aviv Yafo`` meet.
     """
-    if text.isascii():  # most texts: nothing to decompose or strip (and no special letter)
-        text = text.casefold()
-    else:
-        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = strip_accents(text).casefold()
     text = _NOT_WORD.sub(" ", _PUNCT.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 

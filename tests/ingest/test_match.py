@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from calendar_app.rules import titles_alike as similar_titles
 from calendar_app.services.ingest.match import (
     HYBRID,
     IN_PERSON,
@@ -28,7 +29,6 @@ from calendar_app.services.ingest.match import (
     refresh,
     same_by_title,
     same_event,
-    similar_titles,
     with_locks,
 )
 from calendar_app.services.survivor import follow_merges, pick_survivor

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.calendars import read_calendar
-from calendar_app.models import Meetup, MeetupPlace
+from calendar_app.models import DuplicateCandidate, Meetup, MeetupPlace
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
+from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.twir.locations import parse_location
@@ -163,3 +164,31 @@ def test_a_newsletter_and_a_calendar_read_the_same_words_as_online(word):
 
     assert (newsletter.attendance, newsletter.places) == ("virtual", [])
     assert (event.online, event.location) == (True, "")  # not a place to geocode
+
+
+# --- titles alike ------------------------------------------------------------------------
+
+
+def test_matching_and_the_duplicate_queue_call_the_same_titles_alike():
+    """`Zürich` and `Zurich`: matching joins them (one organiser, one day; it did not fold
+    accents), and with two organisers the queue proposes them (it did not either)."""
+    zurich = make_group("Rust Zürich")
+    line = "* 2024-02-07 | Zurich, CH | [Rust Zürich](https://www.meetup.com/rust-zurich/)\n"
+    ingest_newsletter(
+        text=newsletter_text(
+            530,
+            "2024-01-17",
+            "2024-02-14",
+            line
+            + "    * [**Zürich**](https://www.meetup.com/rust-zurich/events/1/)\n"
+            + line
+            + "    * [**Zurich**](https://www.meetup.com/rust-zurich/events/2/)\n",
+        ),
+        source="a",
+    )
+    assert Meetup.objects.canonical().count() == 1
+
+    make_meetup("Rust Meetup Zürich", start=DAY, groups=[zurich], places=[])
+    make_meetup("Rust meetup Zurich", start=DAY, groups=[make_group("Other")], places=[])
+    assert duplicates_refresh() == 1
+    assert DuplicateCandidate.objects.get().reason == "same day and similar title"

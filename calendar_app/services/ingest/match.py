@@ -21,16 +21,13 @@ another is hybrid, so a later listing never turns a virtual meetup into an in-pe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
-from rapidfuzz import fuzz
-
 from calendar_app.geocoding.regions import meetup_region
-from calendar_app.rules import FlagKind
+from calendar_app.rules import FlagKind, titles_alike
 from calendar_app.services.survivor import pick_survivor
 
 IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
@@ -42,8 +39,6 @@ DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE)  # recomputed from a meetup'
 # away is a reused page, never the same event.
 MAX_MOVE = timedelta(days=400)
 Day = date  # `date` is also a field name below
-TITLE_SIMILARITY = 88  # rapidfuzz token_sort_ratio of folded titles, 0-100
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 # --- values ------------------------------------------------------------------------------
@@ -221,23 +216,12 @@ def same_event(a: Sighted, b: Sighted) -> bool:
     return bool(shared & a.specific & b.specific) and is_move(a, b)
 
 
-def fold_title(title: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", title.casefold()).split())
-
-
-def similar_titles(a: str, b: str) -> bool:
-    folded_a, folded_b = fold_title(a), fold_title(b)
-    if not folded_a or not folded_b:
-        return False
-    return folded_a == folded_b or fuzz.token_sort_ratio(folded_a, folded_b) >= TITLE_SIMILARITY
-
-
 def same_by_title(a: Sighted, b: Sighted) -> bool:
     """Weak identity: one organiser, one day, similar titles (links may differ)."""
     return (
         a.start_date == b.start_date
         and bool(set(a.organisers) & set(b.organisers))
-        and similar_titles(a.title, b.title)
+        and titles_alike(a.title, b.title)  # the notion the duplicate queue shares
     )
 
 
