@@ -7,7 +7,6 @@ next issue's events section can be drafted from the curated data.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -49,10 +48,10 @@ from calendar_app.services import curation
 from calendar_app.services.export_twir import draft_twir, markdown_preview
 from calendar_app.services.merge import MERGE_CHOICES
 from calendar_app.twir.urls import canonical_url, is_event_specific
+from calendar_app.windows import NEWSLETTER_WINDOW
 
 # Inline model -> the Meetup field its edits lock.
 INLINE_LOCKS = {MeetupLink: "links", MeetupGroup: "groups", MeetupPlace: "places"}
-DRAFT_DAYS = 28
 
 
 def admin_link(obj, text: str | None = None) -> str:
@@ -547,7 +546,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        form = DraftForm(request.GET or {"start": today, "end": today + timedelta(DRAFT_DAYS)})
+        form = DraftForm(request.GET or {"start": today, "end": today + NEWSLETTER_WINDOW})
         draft = None
         if form.is_valid():
             draft = draft_twir(start=form.cleaned_data["start"], end=form.cleaned_data["end"])

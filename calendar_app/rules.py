@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,12 +17,10 @@ from rapidfuzz import fuzz
 
 from calendar_app.geocoding.text import strip_accents
 from calendar_app.twir import canonical_url, is_safe_url
+from calendar_app.windows import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 
-# Feeds (and `export_events --format ics`) keep this much of the past, so calendar
-# clients see cancellations and recent events.
-FEED_PAST_WINDOW = timedelta(days=30)
-# A newsletter's "Upcoming Events" cover four weeks from its date.
-NEWSLETTER_WINDOW = timedelta(days=28)
+__all__ = ["FEED_PAST_WINDOW", "NEWSLETTER_WINDOW"]  # their home is calendar_app.windows
+
 
 SECTION_REGIONS = {
     "africa": "africa",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,6 +17,8 @@ from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.twir.locations import parse_location
+from calendar_app.twir.sections import default_window
+from calendar_app.windows import NEWSLETTER_WINDOW
 from tests.factories import make_group, make_meetup, make_place
 from tests.feeds.helpers import parse_strictly, values
 from tests.services.test_ingest import newsletter_text
@@ -192,3 +196,26 @@ def test_matching_and_the_duplicate_queue_call_the_same_titles_alike():
     make_meetup("Rust meetup Zurich", start=DAY, groups=[make_group("Other")], places=[])
     assert duplicates_refresh() == 1
     assert DuplicateCandidate.objects.get().reason == "same day and similar title"
+
+
+# --- window lengths ----------------------------------------------------------------------
+
+
+def test_window_lengths_are_written_in_calendar_app_windows_only():
+    """Four weeks were written in three places and three unrelated 30-day windows shared
+    a number; each is now one named constant of calendar_app/windows.py."""
+    literal = re.compile(r"timedelta\((?:days=)?(?:28|30)\)|_DAYS = (?:28|30)\b")
+    app = Path(__file__).resolve().parents[2] / "calendar_app"
+    written = [
+        str(path.relative_to(app))
+        for path in app.rglob("*.py")
+        if path.name != "windows.py" and literal.search(path.read_text(encoding="utf-8"))
+    ]
+    assert written == []
+
+
+def test_the_reader_and_the_admins_draft_cover_one_newsletter_window(admin_client):
+    issue = date(2030, 3, 6)
+    assert default_window(issue) == (issue, issue + NEWSLETTER_WINDOW)
+    form = admin_client.get("/admin/calendar_app/meetup/draft-twir/").context["form"]
+    assert form["end"].value() - form["start"].value() == NEWSLETTER_WINDOW
