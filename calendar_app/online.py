@@ -1,4 +1,4 @@
-"""The words that say an event is held online: one vocabulary for both readers.
+"""How one attends an event, and the words that say it is online: one vocabulary.
 
 Pure Python (no Django): the newsletter reader (twir/) finds them anywhere in a location
 field (`Virtual (Berlin, DE)`, `Munich, DE + Livestream`), the calendar reader
@@ -9,6 +9,12 @@ one is not a place to geocode.
 from __future__ import annotations
 
 import re
+
+# The attendance values (the readers write them, matching combines them, Meetup stores
+# them as `rules.Attendance`).
+IN_PERSON = "in_person"
+VIRTUAL = "virtual"
+HYBRID = "hybrid"
 
 # virtual, virtually, online, remote, livestream, live stream, live-streamed
 ONLINE_WORDS = r"virtual(?:ly)?|online|remote|live[\s-]*stream(?:ed)?"

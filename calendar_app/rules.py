@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db import models
 from rapidfuzz import fuzz
 
+from calendar_app import online
 from calendar_app.geocoding.text import strip_accents
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.windows import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
@@ -146,9 +147,11 @@ def titles_alike(a: str, b: str) -> bool:
 
 
 class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "Hybrid"
+    """How one attends; the values are calendar_app.online's (the readers write them)."""
+
+    IN_PERSON = online.IN_PERSON, "In person"
+    VIRTUAL = online.VIRTUAL, "Virtual"
+    HYBRID = online.HYBRID, "Hybrid"
 
 
 def location_text(attendance: str, place_names: Sequence[str]) -> str:

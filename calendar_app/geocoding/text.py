@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from calendar_app.online import ONLINE_WORD
+
 # Zero-width characters that occur in the newsletters and must not split a Place.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
@@ -98,10 +100,7 @@ def name_variants(folded: str) -> list[str]:
 
 # --- non-places -------------------------------------------------------------------
 
-_NON_PLACE_WORDS = {
-    "virtual",
-    "online",
-    "remote",
+_NON_PLACE_WORDS = {  # and the words that say online (calendar_app.online)
     "global",
     "worldwide",
     "world",
@@ -192,7 +191,7 @@ def is_not_a_place(text: str) -> bool:
         return True
     for part in parts:
         part = _SPACES.sub(" ", _TZ_WORDS.sub(" ", part)).strip()
-        if part in ("", "in person") or part in _NON_PLACE_WORDS:
+        if part in ("", "in person") or part in _NON_PLACE_WORDS or ONLINE_WORD.fullmatch(part):
             continue
         if _UTC_OFFSET.match(part) or _UTC_OFFSET.match(part.replace(" ", "")):
             continue

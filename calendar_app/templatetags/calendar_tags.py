@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from calendar_app.models import Meetup
+from calendar_app.models import Attendance, Meetup
 from calendar_app.services.ical import exclusive_end
 
 register = template.Library()
@@ -89,7 +89,7 @@ def meetup_time(meetup: Meetup) -> str:
     html = format_html(
         '<span class="event-time">{} {}, {}</span>', html, start.strftime("%Z"), zone_name
     )
-    if meetup.attendance != "in_person":
+    if meetup.attendance != Attendance.IN_PERSON:
         html += format_html(
             ' <span class="visitor-time" hidden>(your time: <time datetime="{}"'
             ' data-visitor-time data-event-zone="{}"></time>)</span>',

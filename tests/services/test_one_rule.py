@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from calendar_app import online
 from calendar_app.calendars import read_calendar
-from calendar_app.models import DuplicateCandidate, Meetup, MeetupPlace
+from calendar_app.models import Attendance, DuplicateCandidate, Meetup, MeetupPlace
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
@@ -219,3 +220,21 @@ def test_the_reader_and_the_admins_draft_cover_one_newsletter_window(admin_clien
     assert default_window(issue) == (issue, issue + NEWSLETTER_WINDOW)
     form = admin_client.get("/admin/calendar_app/meetup/draft-twir/").context["form"]
     assert form["end"].value() - form["start"].value() == NEWSLETTER_WINDOW
+
+
+# --- attendance values -------------------------------------------------------------------
+
+
+def test_the_attendance_values_have_one_definition():
+    """match.py, the calendar entries and the reader's records each wrote them again."""
+    value = re.compile(r"""["']in_person["']|(?:=|==|!=|in)\s*["'](?:virtual|hybrid)["']""")
+    app = Path(__file__).resolve().parents[2] / "calendar_app"
+    written = [
+        str(path.relative_to(app))
+        for path in app.rglob("*.py")
+        if path.name != "online.py"
+        and "migrations" not in path.parts
+        and value.search(path.read_text(encoding="utf-8"))
+    ]
+    assert written == []
+    assert Attendance.values == [online.IN_PERSON, online.VIRTUAL, online.HYBRID]

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendar_app.calendars.records import CalendarEvent
+from calendar_app.online import IN_PERSON, VIRTUAL
 from calendar_app.services.ingest.entries import GroupIds, PlaceIds, entry_links
 from calendar_app.services.ingest.match import Issue, Sighted
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
-IN_PERSON, VIRTUAL = "in_person", "virtual"
 MAX_FALLBACK = 600  # Meetup.fallback_key
 
 

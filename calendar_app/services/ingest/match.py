@@ -27,10 +27,10 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from calendar_app.geocoding.regions import meetup_region
+from calendar_app.online import HYBRID, IN_PERSON, VIRTUAL
 from calendar_app.rules import FlagKind, titles_alike
 from calendar_app.services.survivor import pick_survivor
 
-IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED
 JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
 DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE)  # recomputed from a meetup's sightings
