@@ -47,6 +47,7 @@ from calendar_app.models import (
 from calendar_app.services import curation
 from calendar_app.services.export_twir import draft_twir, markdown_preview
 from calendar_app.services.merge import MERGE_CHOICES
+from calendar_app.services.survivor import surviving
 from calendar_app.twir.urls import canonical_url, is_event_specific
 from calendar_app.windows import NEWSLETTER_WINDOW
 
@@ -490,7 +491,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         return ""
 
     def merge_suggested(self, records: list) -> Meetup:
-        return max(records, key=lambda m: (m.sighting_count, -m.pk))
+        return surviving(records)  # the one ingest would keep
 
     def merge_context(self, records: list) -> dict:
         """The values a curator may pick field by field, one column per meetup."""
@@ -603,7 +604,7 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "candidate": candidate,
             "records": pair,
-            "suggested": max(pair, key=lambda m: (m.sighting_count, -m.pk)),
+            "suggested": surviving(pair),  # the one ingest would keep
             "field_choices": merge_field_choices(pair),
             "open": candidate.status == DuplicateStatus.OPEN
             and all(m.duplicate_of_id is None for m in pair),

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app import online
@@ -17,10 +18,12 @@ from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
+from calendar_app.services.survivor import pick_survivor
 from calendar_app.twir.locations import parse_location
 from calendar_app.twir.sections import default_window
 from calendar_app.windows import NEWSLETTER_WINDOW
-from tests.factories import make_group, make_meetup, make_place
+from tests.admin.conftest import action_data
+from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 from tests.feeds.helpers import parse_strictly, values
 from tests.services.test_ingest import newsletter_text
 
@@ -238,3 +241,29 @@ def test_the_attendance_values_have_one_definition():
     ]
     assert written == []
     assert Attendance.values == [online.IN_PERSON, online.VIRTUAL, online.HYBRID]
+
+
+# --- which meetup survives a merge -------------------------------------------------------
+
+
+def test_the_admin_suggests_the_survivor_ingest_would_keep(admin_client):
+    """The older meetup (its uid is the one calendars have had longest) survives ingest's
+    merges; the admin suggested the one with more sightings instead."""
+    newsletter = make_newsletter()
+    older = make_meetup("Rust Hack n Learn", start=DAY)
+    newer = make_meetup("Rust Hack and Learn", start=DAY)
+    make_sighting(newer, newsletter, line=10)
+    make_sighting(newer, make_newsletter(533, date(2024, 2, 7)), line=10)
+    kept = pick_survivor((m.pk, len(m.locked_fields or [])) for m in (older, newer))
+
+    confirm = admin_client.post(
+        reverse("admin:calendar_app_meetup_changelist"),
+        action_data("merge_selected", [older, newer]),
+    )
+    pair = DuplicateCandidate.objects.create(first=older, second=newer, reason="test", score=90)
+    side_by_side = admin_client.get(
+        reverse("admin:calendar_app_duplicatecandidate_change", args=[pair.pk])
+    )
+
+    assert kept == older.pk
+    assert confirm.context["suggested"].pk == side_by_side.context["suggested"].pk == kept
