@@ -1036,11 +1036,11 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     @admin.action(description="Ingest again from its source", permissions=["change"])
     def ingest_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from calendar_app.services.ingest import ingest_paths
+        from calendar_app.services.ingest import ingest_and_refresh_duplicates
 
         for newsletter in queryset:
             try:
-                ingest_paths([newsletter.source], force=True)
+                ingest_and_refresh_duplicates([newsletter.source], force=True)
             except Exception as error:  # noqa: BLE001 - a bad source must not stop the rest
                 self.message_user(request, f"{newsletter}: {error}", messages.ERROR)
                 continue

@@ -8,12 +8,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app import online
 from calendar_app.calendars import read_calendar
-from calendar_app.models import Attendance, DuplicateCandidate, Meetup, MeetupPlace
+from calendar_app.models import Attendance, DuplicateCandidate, Meetup, MeetupPlace, Newsletter
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
@@ -267,3 +268,24 @@ def test_the_admin_suggests_the_survivor_ingest_would_keep(admin_client):
 
     assert kept == older.pk
     assert confirm.context["suggested"].pk == side_by_side.context["suggested"].pk == kept
+
+
+# --- duplicates proposed after an ingest -------------------------------------------------
+
+
+def test_ingest_again_in_the_admin_proposes_duplicates_as_the_command_does(admin_client):
+    sample = (
+        Path(__file__).resolve().parents[1] / "fixtures/samples/2026-08-19-this-week-in-rust.md"
+    )
+    call_command("ingest_twir", str(sample), verbosity=0)
+    by_command = {frozenset((c.first_id, c.second_id)) for c in DuplicateCandidate.objects.all()}
+    assert by_command  # RustConf 2026 and "RustConf 2026, Hosted by the Rust Foundation"
+    DuplicateCandidate.objects.all().delete()
+
+    admin_client.post(
+        reverse("admin:calendar_app_newsletter_changelist"),
+        action_data("ingest_again", list(Newsletter.objects.all())),
+    )
+
+    by_admin = {frozenset((c.first_id, c.second_id)) for c in DuplicateCandidate.objects.all()}
+    assert by_admin == by_command

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from calendar_app.services.ingest.run import (
         COMMIT_EVERY,
         Refused,
+        ingest_and_refresh_duplicates,
         ingest_newsletter,
         ingest_one,
         ingest_parsed,
@@ -31,6 +32,7 @@ _HOMES = {
     "expand_paths": "read",
     "read_source": "read",
     "COMMIT_EVERY": "run",
+    "ingest_and_refresh_duplicates": "run",
     "ingest_newsletter": "run",
     "ingest_one": "run",
     "ingest_parsed": "run",
@@ -43,6 +45,7 @@ __all__ = [
     "Refused",
     "StorageFailure",
     "expand_paths",
+    "ingest_and_refresh_duplicates",
     "ingest_newsletter",
     "ingest_one",
     "ingest_parsed",

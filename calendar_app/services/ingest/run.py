@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calendar_app.models import Flag, FlagKind, Meetup, Newsletter
+from calendar_app.models import Flag, FlagKind, Meetup, Newsletter, Sighting
 from calendar_app.search_text import load_tables
 from calendar_app.services.bulk import bulk_session, insert_returning
 from calendar_app.services.data_version import data_changed
+from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.entries import (
     entry_as_json,
@@ -109,6 +110,25 @@ def ingest_paths(
             with transaction.atomic():  # one commit for the group, a savepoint per attempt
                 report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
     report.meetups_total = Meetup.objects.canonical().count()
+    return report
+
+
+def ingest_and_refresh_duplicates(
+    paths: Iterable[str],
+    *,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Ingest `paths` (see ingest_paths), then propose the duplicates among the days of the
+    meetups it wrote or the issues it read list: what `ingest_twir` and the admin's
+    "Ingest again" both run."""
+    started = timezone.now()
+    report = ingest_paths(paths, force=force, progress=progress)
+    written = Meetup.objects.filter(updated__gte=started).values_list("pk", flat=True)
+    listed = Sighting.objects.filter(newsletter__ingested_at__gte=started).values_list(
+        "meetup_id", flat=True
+    )
+    duplicates_refresh(meetup_ids={*written, *listed})
     return report
 
 
