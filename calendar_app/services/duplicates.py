@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
-from urllib.parse import urlsplit
 
+from calendar_app.calendars.identity import page_key, page_site
 from calendar_app.models import (
     DuplicateCandidate,
     Meetup,
@@ -29,8 +29,6 @@ from calendar_app.models import (
 from calendar_app.rules import TitleLikeness, title_likeness
 
 ORGANISER_TITLE = 50  # one organiser, one day: their own words must not be plainly different
-# One event page on two hosts or under two group paths.
-HOST_ALIASES = {"lu.ma": "luma.com", "www.meetup.com": "meetup.com"}
 
 
 @dataclass
@@ -42,22 +40,7 @@ class Candidate:
     day: date
     groups: set[int] = field(default_factory=set)
     places: set[int] = field(default_factory=set)
-    pages: set[tuple[str, str]] = field(default_factory=set)  # event pages: (host, slug)
-
-
-def event_page(url: str) -> tuple[str, str] | None:
-    """(host, slug) of a page that names one event: `luma.com/abc` and `lu.ma/abc` agree, and so
-    do two Meetup group paths with one event id."""
-    parts = urlsplit(url)
-    host = HOST_ALIASES.get(parts.netloc.lower(), parts.netloc.lower())
-    segments = [s for s in parts.path.split("/") if s]
-    if not segments:
-        return None
-    if host == "meetup.com":
-        if len(segments) >= 3 and segments[1] == "events":
-            return host, segments[2]
-        return None
-    return host, segments[-1].casefold()
+    pages: set[str] = field(default_factory=set)  # the event pages it links: page keys
 
 
 def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
@@ -87,7 +70,7 @@ def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
 def _not_plainly_different(a: Candidate, b: Candidate, title: TitleLikeness) -> bool:
     """Two events of one organiser on one day have their own titles, or their own pages on
     one site (two Meetup event ids)."""
-    if a.pages and b.pages and {h for h, _ in a.pages} & {h for h, _ in b.pages}:
+    if a.pages and b.pages and {page_site(p) for p in a.pages} & {page_site(p) for p in b.pages}:
         return False
     return title.alike or title.shared >= ORGANISER_TITLE or not title.distinctive
 
@@ -146,7 +129,7 @@ def _load(days: set[date] | None) -> list[Candidate]:
             by_pk[meetup_id].places.add(place_id)
     links = MeetupLink.objects.filter(event_specific=True, **scope)
     for meetup_id, url in links.values_list("meetup_id", "canonical_url"):
-        page = event_page(url)
+        page = page_key(url)  # the identity calendars match on: lu.ma/x is luma.com/x
         if page and meetup_id in by_pk:
             by_pk[meetup_id].pages.add(page)
     return list(by_pk.values())
@@ -155,7 +138,7 @@ def _load(days: set[date] | None) -> list[Candidate]:
 def _pairs(candidates: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
     """Pairs within a day, with the next day, and sharing an event page: never all vs all."""
     by_day: dict[date, list[Candidate]] = defaultdict(list)
-    by_page: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    by_page: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_day[candidate.day].append(candidate)
         for page in candidate.pages:

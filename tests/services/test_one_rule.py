@@ -13,13 +13,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app import online
-from calendar_app.calendars import read_calendar
-from calendar_app.models import Attendance, DuplicateCandidate, Meetup, MeetupPlace, Newsletter
+from calendar_app.calendars import page_key, read_calendar
+from calendar_app.calendars.text import safe_link
+from calendar_app.models import (
+    Attendance,
+    DuplicateCandidate,
+    Meetup,
+    MeetupLink,
+    MeetupPlace,
+    Newsletter,
+)
 from calendar_app.services.curation import meetup_relations_saved, meetup_save
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
+from calendar_app.services.plain_text import web_url
 from calendar_app.services.survivor import pick_survivor
+from calendar_app.templatetags.calendar_tags import safe_url
+from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
 from calendar_app.twir.locations import parse_location
 from calendar_app.twir.sections import default_window
 from calendar_app.windows import NEWSLETTER_WINDOW
@@ -289,3 +300,62 @@ def test_ingest_again_in_the_admin_proposes_duplicates_as_the_command_does(admin
 
     by_admin = {frozenset((c.first_id, c.second_id)) for c in DuplicateCandidate.objects.all()}
     assert by_admin == by_command
+
+
+# --- safe http(s) links and event pages --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.com/e/1", True),
+        ("HTTP://Example.com", True),
+        ("http://", False),  # no host: the feeds' URL took it
+        ("https://:443/x", False),  # a port, no host: the pages linked it
+        ("javascript:alert(1)", False),
+        ("ftp://example.com/x", False),
+    ],
+)
+def test_pages_feeds_and_readers_agree_on_a_safe_link(url, safe):
+    answers = {
+        "reader": is_safe_url(url),
+        "page": bool(safe_url(url)),
+        "feed": bool(web_url(url)),
+        "calendar reader": bool(safe_link(url)),
+    }
+    assert answers == dict.fromkeys(answers, safe)
+
+
+def test_the_duplicate_queue_knows_an_event_page_as_calendars_do():
+    """A Luma event under its old and new host is one page to the calendar matcher and to
+    the queue; two YouTube streams are two (the queue took the last path segment, `watch`,
+    for the page, and its own host aliases never applied to the canonical links it reads)."""
+    days = [DAY + timedelta(days=n) for n in (0, 3, 10, 20)]
+    meetups = []
+    for n, (day, url) in enumerate(
+        zip(
+            days,
+            (
+                "https://lu.ma/d0rndgyv",
+                "https://luma.com/d0rndgyv",
+                "https://www.youtube.com/watch?v=stream1",
+                "https://www.youtube.com/watch?v=stream2",
+            ),
+            strict=True,
+        )
+    ):
+        meetup = make_meetup(f"Talk {n}", start=day, groups=[make_group(f"G{n}")], places=[])
+        MeetupLink.objects.filter(meetup=meetup).update(
+            url=url, canonical_url=canonical_url(url), event_specific=is_event_specific(url)
+        )
+        meetups.append(meetup)
+    luma_a, luma_b, stream_1, stream_2 = meetups
+    assert page_key("https://lu.ma/d0rndgyv") == page_key("https://luma.com/d0rndgyv")
+    assert page_key(stream_1.primary_link.url) != page_key(stream_2.primary_link.url)
+
+    duplicates_refresh()
+
+    pairs = {
+        frozenset((p.first_id, p.second_id)): p.reason for p in DuplicateCandidate.objects.all()
+    }
+    assert pairs == {frozenset((luma_a.pk, luma_b.pk)): "same event page"}
