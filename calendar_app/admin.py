@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from calendar_app import admin_sources  # noqa: F401 - registers the calendars' admin
+from calendar_app.matching.survivor import surviving
 from calendar_app.models import (
     DuplicateCandidate,
     DuplicateStatus,
@@ -522,7 +523,7 @@ class MeetupAdmin(MergeMixin, SimpleHistoryAdmin):
         return ""
 
     def merge_suggested(self, records: list) -> Meetup:
-        return max(records, key=lambda m: (m.sighting_count, -m.pk))
+        return surviving(records)  # the one ingest would keep
 
     def merge_context(self, records: list) -> dict:
         """The values a curator may pick field by field, one column per meetup."""
@@ -644,7 +645,7 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "candidate": candidate,
             "records": pair,
-            "suggested": max(pair, key=lambda m: (m.sighting_count, -m.pk)),
+            "suggested": surviving(pair),  # the one ingest would keep
             "field_choices": merge_field_choices(pair),
             "open": candidate.status == DuplicateStatus.OPEN
             and all(m.duplicate_of_id is None for m in pair),
@@ -1151,11 +1152,11 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     @admin.action(description="Ingest again from its source", permissions=["change"])
     def ingest_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from calendar_app.services.ingest import ingest_paths
+        from calendar_app.services.ingest import ingest_and_refresh_duplicates
 
         for newsletter in queryset:
             try:
-                ingest_paths([newsletter.source], force=True)
+                ingest_and_refresh_duplicates([newsletter.source], force=True)
             except Exception as error:  # a bad source must not stop the rest
                 self.message_user(request, f"{newsletter}: {error}", messages.ERROR)
                 continue

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Count, Q
@@ -20,7 +21,14 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
-from calendar_app.rules import Attendance, FlagKind, location_text
+from calendar_app.rules import (
+    Attendance,
+    FlagKind,
+    bumps_sequence,
+    event_timezone,
+    location_text,
+    zone_or_none,
+)
 
 _SLOT = "0x0slot0x0"  # stands for the one argument in a reversed URL
 
@@ -397,17 +405,21 @@ class Meetup(models.Model):
     def get_absolute_url(self) -> str:
         return url_for("meetup_detail", self.pk)
 
-    def note_calendar_change(self) -> None:
-        """Something calendar clients must pick up changed: SEQUENCE goes up (RFC 5545)."""
+    def note_changes(self, changed: Iterable[str]) -> bool:
+        """`changed` fields (or "places") changed: SEQUENCE goes up when calendar clients
+        must pick that up (`rules.bumps_sequence`, RFC 5545); True when it did."""
+        if not bumps_sequence(changed):
+            return False
         self.sequence += 1
         self.updated = timezone.now()
+        return True
 
     def reschedule(self, *, start_date: date, end_date: date) -> bool:
         """Move the meetup; True when its dates changed (then SEQUENCE goes up)."""
         if (start_date, end_date) == (self.start_date, self.end_date):
             return False
         self.start_date, self.end_date = start_date, end_date
-        self.note_calendar_change()
+        self.note_changes(["start_date", "end_date"])
         return True
 
     def set_status(self, status: str) -> bool:
@@ -415,7 +427,7 @@ class Meetup(models.Model):
         if status == self.status:
             return False
         self.status = status
-        self.note_calendar_change()
+        self.note_changes(["status"])
         return True
 
     def is_locked(self, field: str) -> bool:
@@ -432,11 +444,11 @@ class Meetup(models.Model):
 
     @property
     def event_timezone(self) -> str:
-        """The event's own zone name: its own (the calendar's TZID), else its place's."""
-        if self.timezone:
+        """The event's zone name: its own, else its place's (`rules.event_timezone`)."""
+        if self.timezone:  # no query for the place
             return self.timezone
         place = self.primary_place
-        return place.timezone if place else ""
+        return event_timezone(self.timezone, place.timezone if place else "")
 
     @property
     def zone(self) -> ZoneInfo | None:
@@ -485,16 +497,6 @@ class Meetup(models.Model):
     def url(self) -> str:
         link = self.primary_link
         return link.url if link else ""
-
-
-def zone_or_none(name: str | None) -> ZoneInfo | None:
-    """The IANA zone called `name`, or None for an empty or unknown name."""
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def _local(moment: datetime, zone: ZoneInfo | None) -> datetime:

@@ -7,25 +7,22 @@ without a database.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from datetime import timedelta
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import models
+from rapidfuzz import fuzz
 
+from calendar_app import online
+from calendar_app.geocoding.text import strip_accents
 from calendar_app.twir import canonical_url, is_safe_url
+from calendar_app.windows import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 
-# Feeds (and `export_events --format ics`) keep this much of the past, so calendar
-# clients see cancellations and recent events.
-FEED_PAST_WINDOW = timedelta(days=30)
-# However a feed is asked for (`include_past`, an old `start`), it reaches no further back
-# than this, and holds at most FEED_MAX_EVENTS meetups (the upcoming ones first, soonest
-# first, then the past, newest first): one uncached render stays bounded in time and bytes
-# whatever the size of the archive (bench/RESULTS.md).
-FEED_MAX_PAST = timedelta(days=365)
-FEED_MAX_EVENTS = 3000
-# A newsletter's "Upcoming Events" cover four weeks from its date.
-NEWSLETTER_WINDOW = timedelta(days=28)
+__all__ = ["FEED_PAST_WINDOW", "NEWSLETTER_WINDOW"]  # their home is calendar_app.windows
+
 
 SECTION_REGIONS = {
     "africa": "africa",
@@ -42,10 +39,120 @@ def section_region(section: str) -> str:
     return SECTION_REGIONS.get(section.strip().rstrip(":").casefold(), "")
 
 
+# What calendar clients show of a meetup and must pick up when it changes (RFC 5545 asks
+# for a new SEQUENCE then): when (dates, times, zone), whether it happens (status) and
+# where (its places and whether it is online: LOCATION and GEO). Its title is not one.
+CALENDAR_FIELDS = frozenset(
+    {"start_date", "end_date", "starts_at", "ends_at", "timezone", "status", "attendance", "places"}
+)
+
+
+def bumps_sequence(changed: Iterable[str]) -> bool:
+    """Does changing these fields (or relations: "places") raise the iCalendar SEQUENCE?
+
+    The one rule for every writer: ingest, calendar sync, a curator's edit, merge, unmerge.
+    """
+    return not CALENDAR_FIELDS.isdisjoint(changed)
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The IANA zone called `name`, or None for an empty or unknown name."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def event_timezone(own: str, place_zone: str) -> str:
+    """The name of the zone an event's times are shown in: its own (a calendar's TZID, or
+    the one a curator set), else its primary place's; "" when neither is known.
+
+    The one rule of the event page, the JSON, the month grid and the .ics (which writes a
+    TZID and its VTIMEZONE for it, UTC only when there is none).
+    """
+    return own or place_zone
+
+
+def event_zone(own: str, place_zone: str) -> ZoneInfo | None:
+    """The zone `event_timezone` names; None when it names none (or an unknown one)."""
+    return zone_or_none(event_timezone(own, place_zone))
+
+
+# --- titles alike -------------------------------------------------------------------------
+
+# One title spelt two ways ("Rust Hack & Learn", "Rust Hack and Learn", "Zürich", "Zurich"):
+# matching joins such titles (one organiser, one day), the duplicate queue proposes them.
+TITLES_ALIKE = 88  # rapidfuzz token_sort_ratio of the folded titles, 0-100
+# One title's own words said by the other ("RustConf", "RustConf 2030"): not the same
+# title, but a curator should look (the queue proposes, matching never joins on it).
+TITLES_SHARE_WORDS = 85  # rapidfuzz token_set_ratio of the distinctive words, 0-100
+# Words every Rust meetup title has: they make unrelated titles look alike.
+COMMON_TITLE_WORDS = frozenset(
+    {"rust", "meetup", "the", "and", "of", "a", "in", "at", "with", "for", "rustaceans"}
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=16384)
+def fold_title(title: str) -> str:
+    """`Rust Zürich: Hack & Learn!` -> `rust zurich hack learn`: accents (as search folds
+    them), case and punctuation gone, other scripts kept."""
+    return " ".join(_NOT_WORD.sub(" ", strip_accents(title).casefold()).split())
+
+
+def distinctive_words(title: str) -> str:
+    """The folded title without the words every Rust meetup title has."""
+    return " ".join(w for w in fold_title(title).split() if w not in COMMON_TITLE_WORDS)
+
+
+@dataclass(frozen=True)
+class TitleLikeness:
+    """How alike two titles are: the one notion matching and the duplicate queue share."""
+
+    whole: float  # token_sort_ratio of the folded titles (100 when they fold the same)
+    shared: float  # token_set_ratio of their distinctive words (0 when one has none)
+    distinctive: bool  # both have words of their own (not only "Rust Meetup")
+
+    @property
+    def alike(self) -> bool:
+        """One title spelt two ways."""
+        return self.whole >= TITLES_ALIKE
+
+    @property
+    def share_words(self) -> bool:
+        """Alike, or one's own words are (nearly all) the other's."""
+        return self.alike or self.shared >= TITLES_SHARE_WORDS
+
+    @property
+    def score(self) -> float:
+        return max(self.whole, self.shared)
+
+
+def title_likeness(a: str, b: str) -> TitleLikeness:
+    """How alike titles `a` and `b` are (see TitleLikeness); an empty title is like none."""
+    folded_a, folded_b = fold_title(a), fold_title(b)
+    if not folded_a or not folded_b:
+        return TitleLikeness(0.0, 0.0, False)
+    whole = 100.0 if folded_a == folded_b else float(fuzz.token_sort_ratio(folded_a, folded_b))
+    words_a, words_b = distinctive_words(a), distinctive_words(b)
+    distinctive = bool(words_a and words_b)
+    shared = float(fuzz.token_set_ratio(words_a, words_b)) if distinctive else 0.0
+    return TitleLikeness(whole, shared, distinctive)
+
+
+def titles_alike(a: str, b: str) -> bool:
+    """Are `a` and `b` one title spelt two ways (`title_likeness(a, b).alike`)?"""
+    return title_likeness(a, b).alike
+
+
 class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtual"
-    HYBRID = "hybrid", "Hybrid"
+    """How one attends; the values are calendar_app.online's (the readers write them)."""
+
+    IN_PERSON = online.IN_PERSON, "In person"
+    VIRTUAL = online.VIRTUAL, "Virtual"
+    HYBRID = online.HYBRID, "Hybrid"
 
 
 def location_text(attendance: str, place_names: Sequence[str]) -> str:

@@ -34,9 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = "calendar_app"
 
 READERS = ("calendar_app.twir", "calendar_app.calendars")
-# Pure modules outside the readers that the readers may use: the control-character rule and
-# the offline geocoder (calendar places). Each is held to the readers' rule itself.
-PURE = ("calendar_app.text", "calendar_app.geocoding")
+# Pure modules outside the readers that the readers may use: the control-character rule,
+# the offline geocoder (calendar places), the words that say online and the window lengths.
+# Each is held to the readers' rule itself.
+PURE = (
+    "calendar_app.text",
+    "calendar_app.geocoding",
+    "calendar_app.online",
+    "calendar_app.windows",
+)
 MATCHING = "calendar_app.matching.match"
 # Known debt, listed so that nothing else joins it: matching reads FlagKind from rules.py,
 # whose choices are Django TextChoices (issue 21: one vocabulary for both readers).

@@ -6,7 +6,13 @@ them with newsletter entries; nothing here touches the database or the network.
 
 from __future__ import annotations
 
-from calendar_app.calendars.identity import event_keys, luma_slug, meetup_event_id, page_key
+from calendar_app.calendars.identity import (
+    event_keys,
+    luma_slug,
+    meetup_event_id,
+    page_key,
+    page_site,
+)
 from calendar_app.calendars.read import HORIZON_AHEAD, HORIZON_PAST, read_calendar
 from calendar_app.calendars.records import CalendarEvent, CalendarFeed, Problem
 
@@ -20,5 +26,6 @@ __all__ = [
     "luma_slug",
     "meetup_event_id",
     "page_key",
+    "page_site",
     "read_calendar",
 ]

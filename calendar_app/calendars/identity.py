@@ -68,6 +68,14 @@ def page_key(url: str) -> str:
     return canonical_url(url) if is_event_specific(url) else ""
 
 
+def page_site(key: str) -> str:
+    """The site of a `page_key`: ``meetup``, ``luma``, else the host of the link."""
+    site, _, rest = key.partition(":")
+    if site in ("meetup", "luma"):
+        return site
+    return urlsplit(key).hostname or ""
+
+
 def event_keys(event: CalendarEvent) -> tuple[str, ...]:
     """Every key of a calendar event, strongest first: its UID (with the occurrence
     for a series), then the pages it links (a Meetup UID is its event page too)."""

@@ -43,11 +43,11 @@ from calendar_app.calendars.text import (
     strip_controls,
     unique_links,
 )
+from calendar_app.windows import CALENDAR_READ_AHEAD, CALENDAR_READ_PAST
 
-# The window occurrences are read in: a month back (recent changes, cancellations),
-# a year ahead (what the site lists).
-HORIZON_PAST = timedelta(days=30)
-HORIZON_AHEAD = timedelta(days=365)
+# The window occurrences are read in (calendar_app.windows).
+HORIZON_PAST = CALENDAR_READ_PAST
+HORIZON_AHEAD = CALENDAR_READ_AHEAD
 
 _RAW_INDEX = "X-TWIREVENTS-RAW"  # carried through conversion and expansion
 _VEVENT_BLOCK = re.compile(r"^BEGIN:VEVENT\r?\n.*?^END:VEVENT[ \t]*(?:\r?\n|$)", re.M | re.S | re.I)

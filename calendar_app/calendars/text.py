@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from calendar_app.online import is_online_only
 from calendar_app.text import strip_controls as text_strip_controls
 from calendar_app.twir.urls import canonical_url, is_event_specific, is_safe_url, unwrap_redirect
 
@@ -16,7 +17,6 @@ _URL = re.compile(r"https?://[^\s<>\"'\\]+", re.IGNORECASE)
 _URL_TAIL = ".,;:!?)]}>"
 # Luma writes its event page into the description, there is usually no URL property.
 _LUMA_PAGE = re.compile(r"get up-to-date information at:\s*(https?://\S+)", re.IGNORECASE)
-_ONLINE = re.compile(r"^(?:online|virtual)(?:\s+(?:event|meeting|meetup))?\b", re.IGNORECASE)
 
 
 def strip_controls(text: str) -> tuple[str, bool]:
@@ -36,8 +36,9 @@ def is_link(text: str) -> bool:
 
 
 def is_online_location(location: str) -> bool:
-    """``Online event`` (Meetup), a link (Luma puts the event page there), ``Virtual``."""
-    return is_link(location) or bool(_ONLINE.match(location.strip()))
+    """``Online event`` (Meetup), a link (Luma puts the event page there), ``Virtual``,
+    ``Remote``, ``Livestream``: the words of `calendar_app.online`, as a newsletter's."""
+    return is_link(location) or is_online_only(location)
 
 
 def links_in(description: str) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from calendar_app.online import ONLINE_WORD
+
 # Zero-width characters that occur in the newsletters and must not split a Place.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
@@ -54,17 +56,22 @@ def normalise_location(text: str) -> str:
     return text.casefold()
 
 
+def strip_accents(text: str) -> str:
+    """``Wrocław Zürich`` -> ``Wroclaw Zurich``: marks and special letters to plain ones,
+    other scripts left as they are. The one accent folding of search, places and titles."""
+    if text.isascii():  # most texts: nothing to decompose or strip (and no special letter)
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Accent- and case-free form used for matching names (``Wrocław`` -> ``wroclaw``).
 
     Hyphens, dots and apostrophes become spaces so that ``St. Louis`` / ``St Louis``
     and ``Tel Aviv-Yafo`` / ``Tel Aviv Yafo`` meet.
     """
-    if text.isascii():  # most texts: nothing to decompose or strip (and no special letter)
-        text = text.casefold()
-    else:
-        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = strip_accents(text).casefold()
     text = _NOT_WORD.sub(" ", _PUNCT.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 
@@ -93,10 +100,7 @@ def name_variants(folded: str) -> list[str]:
 
 # --- non-places -------------------------------------------------------------------
 
-_NON_PLACE_WORDS = {
-    "virtual",
-    "online",
-    "remote",
+_NON_PLACE_WORDS = {  # and the words that say online (calendar_app.online)
     "global",
     "worldwide",
     "world",
@@ -187,7 +191,7 @@ def is_not_a_place(text: str) -> bool:
         return True
     for part in parts:
         part = _SPACES.sub(" ", _TZ_WORDS.sub(" ", part)).strip()
-        if part in ("", "in person") or part in _NON_PLACE_WORDS:
+        if part in ("", "in person") or part in _NON_PLACE_WORDS or ONLINE_WORD.fullmatch(part):
             continue
         if _UTC_OFFSET.match(part) or _UTC_OFFSET.match(part.replace(" ", "")):
             continue

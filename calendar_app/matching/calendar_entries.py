@@ -29,10 +29,10 @@ from calendar_app.matching.entries import (
     misnamed_listings,
 )
 from calendar_app.matching.match import Issue, Sighted
+from calendar_app.online import IN_PERSON, VIRTUAL
 from calendar_app.twir import canonical_url, is_safe_url
 from calendar_app.twir.records import ParsedGroup
 
-IN_PERSON, VIRTUAL = "in_person", "virtual"
 MAX_FALLBACK = 600  # Meetup.fallback_key
 
 

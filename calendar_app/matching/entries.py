@@ -12,6 +12,7 @@ from typing import Any
 
 from calendar_app.geocoding.regions import meetup_region
 from calendar_app.matching.match import Issue, LinkValue, Sighted
+from calendar_app.online import IN_PERSON
 from calendar_app.twir import canonical_url, is_event_specific, is_safe_url
 from calendar_app.twir.records import ParsedEntry, ParsedGroup, ParsedLink, ParsedPlace, Problem
 
@@ -122,7 +123,7 @@ def stored_entry(parsed: Mapping[str, Any], line: int, section: str) -> ParsedEn
         raw="",
         start_date=date.fromisoformat(parsed["start_date"]),
         end_date=date.fromisoformat(parsed["end_date"]) if parsed.get("end_date") else None,
-        attendance=parsed.get("attendance", "in_person"),
+        attendance=parsed.get("attendance", IN_PERSON),
         location_text=parsed.get("location_text", ""),
         places=[ParsedPlace(**place) for place in parsed.get("places", [])],
         groups=[ParsedGroup(**group) for group in parsed.get("groups", [])],

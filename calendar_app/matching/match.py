@@ -27,13 +27,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
-from rapidfuzz import fuzz
-
 from calendar_app.geocoding.regions import meetup_region
 from calendar_app.matching.survivor import pick_survivor
-from calendar_app.rules import FlagKind
+from calendar_app.online import HYBRID, IN_PERSON, VIRTUAL
+from calendar_app.rules import FlagKind, fold_title, titles_alike
 
-IN_PERSON, VIRTUAL, HYBRID = "in_person", "virtual", "hybrid"
 RESCHEDULED = FlagKind.RESCHEDULED
 JOINED_BY_TITLE = FlagKind.POSSIBLE_DUPLICATE
 NAME_MISMATCH = FlagKind.ORGANISER_NAME_MISMATCH
@@ -46,8 +44,6 @@ DERIVED_FLAG_KINDS = (RESCHEDULED, JOINED_BY_TITLE, NAME_MISMATCH, ANOTHER_EVENT
 # away is a reused page, never the same event.
 MAX_MOVE = timedelta(days=400)
 Day = date  # `date` is also a field name below
-TITLE_SIMILARITY = 88  # rapidfuzz token_sort_ratio of folded titles, 0-100
-_NOT_WORD = re.compile(r"[\W_]+")
 _MEETUP_EVENT = re.compile(r"^https://meetup\.com/[^/]+/events/(\d+)$")  # a numeric id
 
 
@@ -292,17 +288,6 @@ def two_meetup_events(a: Sighted, b: Sighted, dates: dict[str, set[date]]) -> bo
     return any(dates.get(i, set()) - {a.start_date} for i in ids_a | ids_b)
 
 
-def fold_title(title: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", title.casefold()).split())
-
-
-def similar_titles(a: str, b: str) -> bool:
-    folded_a, folded_b = fold_title(a), fold_title(b)
-    if not folded_a or not folded_b:
-        return False
-    return folded_a == folded_b or fuzz.token_sort_ratio(folded_a, folded_b) >= TITLE_SIMILARITY
-
-
 def same_by_title(a: Sighted, b: Sighted) -> bool:
     """Weak identity: one organiser, one day, similar titles (links may differ); never for
     a listing with a suspect date (its own event page decides where it belongs)."""
@@ -310,7 +295,7 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
         not (a.suspect or b.suspect)
         and a.start_date == b.start_date
         and bool(set(a.organisers) & set(b.organisers))
-        and similar_titles(a.title, b.title)
+        and titles_alike(a.title, b.title)  # the notion the duplicate queue shares
     )
 
 

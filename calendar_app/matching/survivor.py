@@ -5,7 +5,8 @@ Pure functions of values (no Django), shared by curators' merges and ingest's ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, TypeVar
 
 
 def follow_merges(meetup_id: int, merged_into: Mapping[int, int | None]) -> int:
@@ -24,3 +25,18 @@ def pick_survivor(candidates: Iterable[tuple[int, int]]) -> int:
     equals, the oldest (lowest id), whose uid calendar clients have had longest.
     """
     return min(candidates, key=lambda item: (-item[1], item[0]))[0]
+
+
+class _Stored(Protocol):
+    pk: int
+    locked_fields: list[str] | None
+
+
+StoredMeetup = TypeVar("StoredMeetup", bound=_Stored)
+
+
+def surviving(meetups: Sequence[StoredMeetup]) -> StoredMeetup:
+    """Of stored meetups, the one `pick_survivor` keeps: what a curator's merge suggests
+    and ingest's merges pick alike."""
+    chosen = pick_survivor((m.pk, len(m.locked_fields or [])) for m in meetups)
+    return next(m for m in meetups if m.pk == chosen)

@@ -35,7 +35,7 @@ from calendar_app.models import (
 from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MeetupFilter
 from calendar_app.queries.nearby import CityLookup, find_city
 from calendar_app.queries.search import terms_of
-from calendar_app.rules import FEED_MAX_EVENTS, FEED_MAX_PAST
+from calendar_app.windows import FEED_MAX_EVENTS, FEED_MAX_PAST
 
 MAX_MARKERS = 500  # the list page's map shows the first 500 meetups of the whole filter
 MAX_MERGE_CHAIN = 20
@@ -62,7 +62,7 @@ def filtered_meetups(
 
 
 def bounded_feed(queryset: MeetupQuerySet, *, today: date | None = None) -> MeetupQuerySet:
-    """`queryset` within a feed's bounds (rules.FEED_MAX_PAST, FEED_MAX_EVENTS), still a
+    """`queryset` within a feed's bounds (windows.FEED_MAX_PAST, FEED_MAX_EVENTS), still a
     filter (no slice, no list of ids), so validators and renders read it as before. One
     query when the feed is within bounds, four when it is not."""
     today = today or timezone.localdate()
@@ -305,20 +305,25 @@ def nearest_meetups(
     return [found[pk] for pk in before if pk in found], [found[pk] for pk in after if pk in found]
 
 
-def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(city, place in words) of each meetup's primary place, in one query."""
+def primary_places(meetup_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """(city, place in words, time zone) of each meetup's primary place, in one query."""
     if not meetup_ids:
         return {}
     rows = (
         MeetupPlace.objects.filter(meetup_id__in=meetup_ids)
         .order_by("meetup_id", "-position", "-id")
         .values_list(
-            "meetup_id", "place__city", "place__admin1", "place__country", "place__written"
+            "meetup_id",
+            "place__city",
+            "place__admin1",
+            "place__country",
+            "place__written",
+            "place__timezone",
         )
     )
-    found: dict[int, tuple[str, str]] = {}
-    for meetup_id, city, admin1, country, written in rows:  # the lowest position wins
-        found[meetup_id] = (city, place_label(city, admin1, country, written))
+    found: dict[int, tuple[str, str, str]] = {}
+    for meetup_id, city, admin1, country, written, zone in rows:  # the lowest position wins
+        found[meetup_id] = (city, place_label(city, admin1, country, written), zone)
     return found
 
 

@@ -22,6 +22,7 @@ from calendar_app.models import (
     Status,
     zone_or_none,
 )
+from calendar_app.rules import event_timezone
 
 PLACE_FIELDS = ("text", "city", "admin1", "country", "latitude", "longitude", "timezone", "status")
 LINK_ROW_FIELDS = ("venue", "address", "latitude", "longitude", "inferred")
@@ -121,7 +122,7 @@ def json_items(queryset: QuerySet, *, source_urls: bool = False) -> list[dict[st
     _add_series(items)
     for item in items:
         places = item["places"]
-        zone = item["timezone"] or (places[0]["timezone"] if places else "")
+        zone = event_timezone(item["timezone"], places[0]["timezone"] if places else "")
         item.update(times_item(item["start"], item["end"], zone))
     return items
 

@@ -21,13 +21,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import nh3
+from dateutil.relativedelta import WE, relativedelta
 from django.db.models import Prefetch, QuerySet
 from markdown import Markdown
 
@@ -52,6 +53,7 @@ from calendar_app.models import (
 from calendar_app.rules import group_alias_keys, section_region
 from calendar_app.services.places import place_key
 from calendar_app.twir import canonical_url, is_event_specific
+from calendar_app.windows import NEWSLETTER_WINDOW
 
 VIRTUAL = "Virtual"
 # Countries whose editors write a subdivision: `Austin, TX, US`, `Sydney, NSW, AU`.
@@ -77,14 +79,11 @@ Email the [Rust Community Team][community] for access.
 """
 
 
-ISSUE_WEEKDAY = 2  # Wednesday: This Week in Rust comes out on Wednesdays
-WINDOW_DAYS = 28  # its events section looks four weeks ahead from its date
-
-
 def next_issue_window(today: date) -> tuple[date, date]:
-    """The next issue's window: from the coming Wednesday (today, on a Wednesday), 4 weeks."""
-    start = today + timedelta(days=(ISSUE_WEEKDAY - today.weekday()) % 7)
-    return start, start + timedelta(days=WINDOW_DAYS)
+    """The next issue's window: from the coming Wednesday (today, on a Wednesday; This Week
+    in Rust comes out on Wednesdays), as far as its events section looks ahead."""
+    start = today + relativedelta(weekday=WE)
+    return start, start + NEWSLETTER_WINDOW
 
 
 def render_twir(*, start: date, end: date, meetups: MeetupQuerySet | None = None) -> str:

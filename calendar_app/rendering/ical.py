@@ -44,9 +44,9 @@ from calendar_app.models import (
     Region,
     Sighting,
     Status,
-    zone_or_none,
 )
 from calendar_app.rendering.plain_text import printable, url_text, web_url
+from calendar_app.rules import event_zone as rules_event_zone
 from calendar_app.rules import location_text
 
 PRODID = "-//twirevents//Rust meetups from This Week in Rust//EN"
@@ -56,8 +56,9 @@ REFRESH = timedelta(hours=12)
 REFRESH_TTL = "PT12H"
 CALENDAR_END = b"END:VCALENDAR\r\n"
 # Bump when the rendered output changes for the same data, so kept copies are replaced.
-# 4: venue, address, GEO of the venue, description, ORGANIZER; VTIMEZONEs with yearly RRULEs
-RENDER_VERSION = "4"  # 2: places in words ("Vienna, Austria"); 3: times and stripped text
+# 2: places in words ("Vienna, Austria"); 3: times and stripped text; 4: venue, address,
+# GEO of the venue, description, ORGANIZER, VTIMEZONEs with yearly RRULEs; 5: the place's zone
+RENDER_VERSION = "5"
 logger = logging.getLogger(__name__)
 
 
@@ -97,6 +98,7 @@ class FeedMeetup:
     created: datetime | None
     updated: datetime
     description: str = ""
+    place_timezone: str = ""  # the primary place's zone: the event's when it has none
     groups: list[str] = field(default_factory=list)
     group_urls: list[str] = field(default_factory=list)
     # per place, as `places`: venue, street address, the venue's latitude and longitude
@@ -144,7 +146,16 @@ MEETUP_COLUMNS = (
     "updated",
     "description",
 )
-PLACE_COLUMNS = ("city", "admin1", "country", "written", "text", "latitude", "longitude")
+PLACE_COLUMNS = (
+    "city",
+    "admin1",
+    "country",
+    "written",
+    "text",
+    "latitude",
+    "longitude",
+    "timezone",
+)
 NEWSLETTER_COLUMNS = ("number", "date", "title", "source")
 
 
@@ -173,6 +184,7 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
 
     places = MeetupPlace.objects.filter(meetup_id__in=ids).order_by("position", "id")
     named: dict[int, tuple[str, float | None, float | None]] = {}
+    zones: dict[int, str] = {}
     for pk, place_id, venue, address, lat, lon, *columns in places.values_list(
         "meetup_id", "place_id", *MeetupPlace.VENUE_FIELDS, *(f"place__{c}" for c in PLACE_COLUMNS)
     ):
@@ -183,6 +195,9 @@ def feed_meetups(queryset: QuerySet) -> list[FeedMeetup]:
             place = Place(**dict(zip(PLACE_COLUMNS, columns, strict=True)))
             name = printable(place.label, multiline=True)
             named[place_id] = (name, place.latitude, place.longitude)
+            zones[place_id] = place.timezone
+        if not by_pk[pk].places:
+            by_pk[pk].place_timezone = zones[place_id]
         by_pk[pk].places.append(named[place_id])
 
     links = MeetupLink.objects.filter(meetup_id__in=ids).order_by("position", "id")
@@ -213,8 +228,9 @@ def _issue(newsletter: Newsletter) -> str:
 
 
 def event_zone(meetup: FeedMeetup) -> ZoneInfo:
-    """The zone a timed VEVENT is written in: its own, UTC when it has none (or a bad one)."""
-    return zone_or_none(meetup.timezone) or ZoneInfo("UTC")
+    """The zone a timed VEVENT is written in: the event's (`rules.event_zone`: its own,
+    else its place's), UTC when it has none."""
+    return rules_event_zone(meetup.timezone, meetup.place_timezone) or ZoneInfo("UTC")
 
 
 def timezones(meetups: list[FeedMeetup]) -> bytes:

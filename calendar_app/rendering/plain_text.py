@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from calendar_app.text import one_line, strip_controls
+from calendar_app.twir.urls import is_safe_url
 
 # What a browser drops from a URL before it reads the scheme; never part of a real URL.
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
@@ -29,6 +30,7 @@ def url_text(url: str) -> str:
 
 
 def web_url(url: str) -> str:
-    """`url_text(url)` if that is an http(s) URL, else '': the only links worth following."""
+    """`url_text(url)` if that is an http(s) URL with a host (`twir.urls.is_safe_url`),
+    else '': the only links worth following."""
     cleaned = url_text(url)
-    return cleaned if cleaned.lower().startswith(("https://", "http://")) else ""
+    return cleaned if is_safe_url(cleaned) else ""

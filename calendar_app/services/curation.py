@@ -79,10 +79,6 @@ def meetup_derive(*, meetup: Meetup) -> list[str]:
     return ["region"]
 
 
-# What calendar clients show of a meetup: a curator changing one raises its SEQUENCE.
-CALENDAR_FIELDS = {"start_date", "end_date", "starts_at", "ends_at", "timezone", "status"}
-
-
 def meetup_save(
     *,
     meetup: Meetup,
@@ -98,8 +94,7 @@ def meetup_save(
         return meetup  # only its rows (links, places, ...) changed: recorded after them
     if not adding:
         lock_changed_fields(meetup, changed)
-        if CALENDAR_FIELDS & set(changed):
-            meetup.note_calendar_change()  # the form set them: calendar clients must update
+        meetup.note_changes(changed)  # the form set them: calendar clients may need to update
     parts = [f"Changed {', '.join(changed)}"] if changed else []
     parts += [f"unlocked {', '.join(unlocked)}"] if unlocked else []
     reason = "Added in the admin" if adding else "; ".join(parts).capitalize()
@@ -115,6 +110,7 @@ def meetup_relations_saved(
     touched = list(touched)
     if not adding:
         lock_changed_fields(meetup, touched)
+        meetup.note_changes(touched)  # new places: calendar clients must see them
     derived = meetup_derive(meetup=meetup)
     if touched or derived:
         parts = [f"Changed {', '.join(touched)}"] if touched else []

@@ -11,17 +11,15 @@ the next day's, for the place rule) or within one event page's bucket, never all
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
-from urllib.parse import urlsplit
 
 from django.db.models import Q
-from rapidfuzz import fuzz
 
+from calendar_app.calendars.identity import page_key, page_site
 from calendar_app.models import (
     DuplicateCandidate,
     DuplicateStatus,
@@ -32,16 +30,10 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
+from calendar_app.rules import TitleLikeness, title_likeness
 
-SIMILAR_TITLE = 85  # token_set_ratio: "RustConf" and "RustConf 2024" are 100
-ORGANISER_TITLE = 50  # one organiser, one day: titles must not be plainly different
-PLACE_TITLE = 85
+ORGANISER_TITLE = 50  # one organiser, one day: their own words must not be plainly different
 RECREATED = 80.0  # one organiser, one day, never listed together: a re-created event
-# One event page on two hosts or under two group paths.
-HOST_ALIASES = {"lu.ma": "luma.com", "www.meetup.com": "meetup.com"}
-_WORDS = re.compile(r"[^\w]+")
-# Words every Rust meetup title has: they make unrelated titles look alike.
-_COMMON = {"rust", "meetup", "the", "and", "of", "a", "in", "at", "with", "for", "rustaceans"}
 
 
 @dataclass
@@ -53,62 +45,44 @@ class Candidate:
     day: date
     groups: set[int] = field(default_factory=set)
     places: set[int] = field(default_factory=set)
-    pages: set[tuple[str, str]] = field(default_factory=set)  # event pages: (host, slug)
+    pages: set[str] = field(default_factory=set)  # the event pages it links: page keys
     issues: set[int] = field(default_factory=set)  # newsletters listing it
-
-    @property
-    def words(self) -> str:
-        return " ".join(w for w in _WORDS.split(self.title.casefold()) if w and w not in _COMMON)
-
-
-def event_page(url: str) -> tuple[str, str] | None:
-    """(host, slug) of a page that names one event: `luma.com/abc` and `lu.ma/abc` agree, and so
-    do two Meetup group paths with one event id."""
-    parts = urlsplit(url)
-    host = HOST_ALIASES.get(parts.netloc.lower(), parts.netloc.lower())
-    segments = [s for s in parts.path.split("/") if s]
-    if not segments:
-        return None
-    if host == "meetup.com":
-        if len(segments) >= 3 and segments[1] == "events":
-            return host, segments[2]
-        return None
-    return host, segments[-1].casefold()
 
 
 def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
     """Why two meetups look like one event, and how alike they are; None if they do not.
 
-    Pure: a function of values only, so it can be tested on its own.
+    Pure: a function of values only, so it can be tested on its own. Titles are compared
+    as matching compares them (`rules.title_likeness`): what matching would join were the
+    organiser the same is proposed here.
     """
-    title = float(fuzz.token_set_ratio(a.words, b.words)) if a.words and b.words else 0.0
     if a.pages & b.pages:
         return "same event page", 100.0
+    title = title_likeness(a.title, b.title)
     if a.day != b.day:
         # A conference and its unconference the next day share words: the whole title counts.
-        whole = float(fuzz.token_sort_ratio(a.words, b.words)) if a.words and b.words else 0.0
-        if a.places & b.places and whole >= PLACE_TITLE and abs((a.day - b.day).days) <= 1:
-            return "same place and title within a day", whole
+        if a.places & b.places and title.alike and abs((a.day - b.day).days) <= 1:
+            return "same place and title within a day", title.whole
         return None
     if a.places and b.places and not a.places & b.places and not a.groups & b.groups:
         return None  # different places, different organisers: two events
     if a.groups & b.groups and _not_plainly_different(a, b, title):
-        return "same day and organiser", max(title, float(ORGANISER_TITLE))
+        return "same day and organiser", max(title.score, float(ORGANISER_TITLE))
     if a.groups & b.groups and a.issues and b.issues and not a.issues & b.issues:
         # title and link both changed between issues, never listed side by side: a
         # renamed and re-created event more likely than two events of one organiser
-        return "same day and organiser, title and link changed", max(title, RECREATED)
-    if title >= SIMILAR_TITLE:
-        return "same day and similar title", title
+        return "same day and organiser, title and link changed", max(title.score, RECREATED)
+    if title.share_words:
+        return "same day and similar title", title.score
     return None
 
 
-def _not_plainly_different(a: Candidate, b: Candidate, title: float) -> bool:
+def _not_plainly_different(a: Candidate, b: Candidate, title: TitleLikeness) -> bool:
     """Two events of one organiser on one day have their own titles, or their own pages on
     one site (two Meetup event ids)."""
-    if a.pages and b.pages and {h for h, _ in a.pages} & {h for h, _ in b.pages}:
+    if a.pages and b.pages and {page_site(p) for p in a.pages} & {page_site(p) for p in b.pages}:
         return False
-    return title >= ORGANISER_TITLE or not a.words or not b.words
+    return title.alike or title.shared >= ORGANISER_TITLE or not title.distinctive
 
 
 def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
@@ -193,7 +167,7 @@ def _load(days: set[date] | None) -> list[Candidate]:
                 getattr(by_pk[meetup_id], attribute).add(value)
     links = MeetupLink.objects.filter(event_specific=True, **scope)
     for meetup_id, url in links.values_list("meetup_id", "canonical_url"):
-        page = event_page(url)
+        page = page_key(url)  # the identity calendars match on: lu.ma/x is luma.com/x
         if page and meetup_id in by_pk:
             by_pk[meetup_id].pages.add(page)
     return list(by_pk.values())
@@ -202,7 +176,7 @@ def _load(days: set[date] | None) -> list[Candidate]:
 def _pairs(candidates: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
     """Pairs within a day, with the next day, and sharing an event page: never all vs all."""
     by_day: dict[date, list[Candidate]] = defaultdict(list)
-    by_page: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    by_page: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_day[candidate.day].append(candidate)
         for page in candidate.pages:

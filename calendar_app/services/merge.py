@@ -75,6 +75,7 @@ def merge_meetups(
     for other in others:
         if other.duplicate_of_id:
             raise ValueError(f"{other} is already merged into another meetup.")
+    before = _calendar_view(survivor)
     for other in others:
         record = _move_to(other, survivor)
         other.duplicate_of = survivor
@@ -85,8 +86,7 @@ def merge_meetups(
         others[0].merge_record["survivor_before"] = before
         others[0].merge_record["locked"] += locked  # lifted again by the unmerge
         others[0].save(update_fields=["merge_record"])
-    if any(other.merge_record["places"] for other in others):
-        survivor.note_calendar_change()
+    survivor.note_changes(_changed_since(survivor, before, others))
     if others:
         _save(survivor, user, "Merged " + ", ".join(f"#{other.pk}" for other in others))
         search_text_refresh(meetup_ids=[survivor.pk])  # it may have taken another's title
@@ -143,6 +143,7 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     if survivor is None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
     record = meetup.merge_record or {}
+    before = _calendar_view(survivor)
     sightings = _sighting_ids(survivor, record.get("sightings", []))
     Sighting.objects.filter(id__in=sightings).update(meetup=meetup)
     # flags recorded by id, and those of the sightings going back (written anew by a re-read)
@@ -169,8 +170,7 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     )
     _restore_survivor(survivor, record.get("survivor_before", {}))
     unlock_fields(survivor, record.get("locked", []))
-    if record.get("places"):
-        survivor.note_calendar_change()
+    survivor.note_changes(_changed_since(survivor, before, [meetup]))
     _save(survivor, user, f"Unmerged meetup #{meetup.pk}")
     meetup.duplicate_of = None
     # A curator said these are two events: ingest never joins them again by title.
@@ -190,6 +190,22 @@ def _sighting_ids(survivor: Meetup, keys: list[list]) -> list[int]:
         return []
     of = reduce(or_, (Q(newsletter__key=key, line__in=at) for key, at in lines.items()))
     return list(Sighting.objects.filter(of, meetup=survivor).values_list("id", flat=True))
+
+
+_CALENDAR_VALUES = ("start_date", "end_date", "starts_at", "ends_at", "timezone", "attendance")
+
+
+def _calendar_view(meetup: Meetup) -> dict[str, Any]:
+    return {name: getattr(meetup, name) for name in _CALENDAR_VALUES}
+
+
+def _changed_since(survivor: Meetup, before: dict[str, Any], moved: list[Meetup]) -> list[str]:
+    """What a merge or unmerge changed on the survivor: its fields, "places" when place rows
+    moved to it or from it (`rules.bumps_sequence` decides what raises SEQUENCE)."""
+    changed = [name for name, value in before.items() if getattr(survivor, name) != value]
+    if any((other.merge_record or {}).get("places") for other in moved):
+        changed.append("places")
+    return changed
 
 
 def _restore_survivor(survivor: Meetup, before: dict) -> None:

@@ -35,15 +35,18 @@ def meetup_set_times(
         if starts_at is not None:
             meetup.timezone = (timezone if zone_or_none(timezone) else "") or _place_zone(meetup)
             _set_local_dates(meetup)
-    if _when(meetup) != before:
-        meetup.note_calendar_change()
+    after = _when(meetup)
+    meetup.note_changes([name for name in _WHEN if before[name] != after[name]])
     meetup.save()
     return meetup
 
 
-def _when(meetup: Meetup) -> tuple:
-    """What calendar clients show of the meetup's time: a change raises SEQUENCE."""
-    return (meetup.starts_at, meetup.ends_at, meetup.start_date, meetup.end_date)
+_WHEN = ("starts_at", "ends_at", "timezone", "start_date", "end_date")
+
+
+def _when(meetup: Meetup) -> dict[str, object]:
+    """The meetup's time as it stands, field by field (what changed may raise SEQUENCE)."""
+    return {name: getattr(meetup, name) for name in _WHEN}
 
 
 def _locked(meetup: Meetup) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,12 +13,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from calendar_app.models import Meetup
+from calendar_app.models import Attendance, Meetup
 from calendar_app.rendering.ical import exclusive_end
+from calendar_app.twir.urls import is_safe_url
 
 register = template.Library()
 
-SAFE_SCHEMES = {"http", "https"}
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render?"
 # As Django's json_script escapes: nothing in the data can end the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -29,13 +29,7 @@ def safe_url(value: object) -> str:
     """`value` if it is an http(s) URL, else "": newsletter text must never become a
     `javascript:` or `data:` link."""
     url = str(value or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
-        return ""
-    return url
+    return url if is_safe_url(url) else ""  # the one rule (twir.urls.is_safe_url)
 
 
 @register.simple_tag
@@ -52,10 +46,7 @@ def external_link(url: str, label: str = "") -> str:
 def google_event_url(meetup: Meetup, page_url: str = "") -> str:
     """Google Calendar's "add event" link: UTC start/end instants (`ctz` names the event's
     zone) for a timed meetup, else an all-day event with an exclusive end date."""
-    place = meetup.primary_place
-    location = place.label if place else ""
-    if not location and meetup.attendance != "in_person":
-        location = "Online"
+    location = meetup.location_text  # as the feeds' LOCATION says it (rules.location_text)
     details = "\n".join(part for part in (meetup.url, page_url) if part)
     query = {
         "action": "TEMPLATE",
@@ -94,7 +85,7 @@ def meetup_time(meetup: Meetup, visitor: bool = False) -> str:
     html = format_html(
         '<span class="event-time">{} {}, {}</span>', html, start.strftime("%Z"), zone_name
     )
-    if visitor or meetup.attendance != "in_person":
+    if visitor or meetup.attendance != Attendance.IN_PERSON:
         html += format_html(
             ' <span class="visitor-time" hidden>(your time: <time datetime="{}"'
             ' data-visitor-time data-event-zone="{}"></time>)</span>',

@@ -4,10 +4,10 @@ nobody can read becomes an `unparsed` entry, so every line stays accounted for."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from calendar_app.online import ONLINE_WORD
 from calendar_app.twir.dates import InvalidDate, check_window
 from calendar_app.twir.grammars import GRAMMARS
 from calendar_app.twir.head import Head
@@ -31,7 +31,7 @@ from calendar_app.twir.urls import is_safe_url
 # conventions apart (a bare city under Virtual later is an in-person event filed there by
 # mistake), so the issue date decides.
 BARE_CITY_MEANT_VIRTUAL_BEFORE = date(2022, 8, 1)
-_VIRTUAL_SECTION = re.compile(r"\b(?:virtual|online)\b", re.IGNORECASE)
+_VIRTUAL_SECTION = ONLINE_WORD  # a section of online events (`Virtual`)
 ONLINE = Location(VIRTUAL, [], marked=True)  # an IRC meeting and the like: no place at all
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calendar_app.online import ONLINE_WORD
 from calendar_app.twir.links import EdgeStripper
 from calendar_app.twir.records import HYBRID, IN_PERSON, VIRTUAL, ParsedPlace
 
 _HYBRID = re.compile(r"\bhybrid\b", re.IGNORECASE)
-_VIRTUAL = re.compile(
-    r"\b(?:virtual(?:ly)?|online|remote|live[\s-]*stream(?:ed)?)\b", re.IGNORECASE
-)
+_VIRTUAL = ONLINE_WORD  # the vocabulary both readers share
 _IN_PERSON = re.compile(r"\b(?:in[\s-]*person|on[\s-]*site)\b", re.IGNORECASE)
 _MARKERS = (_HYBRID, _VIRTUAL, _IN_PERSON)
 # What joins a place to a marker in `Munich, DE + Virtual` (hybrid), as opposed to

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 
-IN_PERSON = "in_person"
-VIRTUAL = "virtual"
-HYBRID = "hybrid"
+from calendar_app.online import HYBRID, IN_PERSON, VIRTUAL
+
+__all__ = ["HYBRID", "IN_PERSON", "VIRTUAL"]  # the attendance values of calendar_app.online
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from itertools import dropwhile
 
 from calendar_app.twir.dates import plausible_date
+from calendar_app.windows import NEWSLETTER_WINDOW
 
 HEADING = "heading"
 TOO_LONG = "too_long"  # over LINE_CAP: flagged, never parsed
@@ -44,7 +45,6 @@ _WINDOW = re.compile(
     r"events\s+between\s+(\d{4}-\d{1,2}-\d{1,2})\s*(?:-|–|—|to|and|until)\s*(\d{4}-\d{1,2}-\d{1,2})",
     re.IGNORECASE,
 )
-WINDOW_DAYS = 28
 # Real lines stay under 1,000 characters; a longer one is a damaged or hostile file.
 LINE_CAP = 4096
 _TITLE_NUMBER = re.compile(r"\bthis\s+week\s+in\s+rust\s+#?(\d{1,6})\b", re.IGNORECASE)
@@ -198,7 +198,7 @@ def announced_window(section: list[Line]) -> tuple[date, date] | None:
 
 
 def default_window(issue_date: date) -> tuple[date, date]:
-    return issue_date, issue_date + timedelta(days=WINDOW_DAYS)
+    return issue_date, issue_date + NEWSLETTER_WINDOW
 
 
 @dataclass

@@ -14,9 +14,10 @@ from django.http import QueryDict
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 
-from calendar_app.models import Attendance, Meetup, Status, zone_or_none
+from calendar_app.models import Attendance, Meetup, Status
 from calendar_app.queries import selectors
 from calendar_app.queries.filters import MeetupFilter
+from calendar_app.rules import event_zone
 from calendar_app.web.querystring import filter_query
 
 MAX_PER_DAY = 6  # a month cell lists this many meetups, then "+N more" links to the list
@@ -54,9 +55,11 @@ class CalendarItem:
         self.display_title = self.title or "Rust meetup"
         self.attendance_label = ATTENDANCE_LABELS.get(self.attendance, self.attendance)
         self.cancelled = self.status == Status.CANCELLED
+
+    def set_time(self, place_zone: str) -> None:
+        """The event's own local time: in `rules.event_zone` (its own, else its place's)."""
         if self.starts_at is not None:
-            # the event's own local time (meetup_set_times always names a zone it can)
-            local = self.starts_at.astimezone(zone_or_none(self.timezone) or UTC)
+            local = self.starts_at.astimezone(event_zone(self.timezone, place_zone) or UTC)
             self.time = local.strftime("%H:%M")
             self.start_iso = local.isoformat()
 
@@ -163,7 +166,8 @@ def month_grid(year: int, month: int, params: QueryDict, *, today: date | None =
             day += one_day
     places = selectors.primary_places(list(shown))
     for meetup_id, item in shown.items():
-        item.city, where = places.get(meetup_id, ("", ""))
+        item.city, where, zone = places.get(meetup_id, ("", "", ""))
+        item.set_time(zone)
         parts = (item.display_title, where, item.attendance_label)
         item.tooltip = escape(" · ".join(part for part in parts if part))
     more_query = filter_query(params, without=("start", "end"))

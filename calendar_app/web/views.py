@@ -24,6 +24,7 @@ from calendar_app.queries.history import group_history
 from calendar_app.rendering.structured import event_json_ld
 from calendar_app.web.month import month_grid
 from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
+from calendar_app.windows import NEXT_DAYS_CHIP
 
 PAGE_SIZE = 25
 MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's
@@ -157,7 +158,7 @@ def quick_ranges(today: date, params: QueryDict) -> list[QuickRange]:
     spans = [
         ("This week", today, sunday),
         ("This weekend", saturday, sunday),
-        ("Next 30 days", today, today + timedelta(days=30)),
+        (f"Next {NEXT_DAYS_CHIP.days} days", today, today + NEXT_DAYS_CHIP),
     ]
     chosen = (params.get("start"), params.get("end"))
     ranges = []

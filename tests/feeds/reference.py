@@ -47,7 +47,7 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
         event.add("DTSTART", meetup.start_date)
         event.add("DTEND", meetup.end_date + timedelta(days=1))
     else:
-        zone = ZoneInfo(meetup.timezone or "UTC")
+        zone = ZoneInfo(meetup.event_timezone or "UTC")
         event.add("DTSTART", meetup.starts_at.astimezone(zone))
         if meetup.ends_at is not None:
             event.add("DTEND", meetup.ends_at.astimezone(zone))

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -80,5 +81,7 @@ def test_twir_export_calls_the_renderer(sample, monkeypatch):
     monkeypatch.setattr("calendar_app.management.commands.export_events.render_twir", render_twir)
     assert export("--format", "twir") == "### Virtual\n"
     assert (calls["end"] - calls["start"]).days == 28
+    assert calls["start"].weekday() == 2  # the next issue's Wednesday
+    assert 0 <= (calls["start"] - timezone.localdate()).days < 7
     assert sample.berlin.pk in calls["ids"] and sample.hidden.pk not in calls["ids"]
     assert sample.cancelled.pk not in calls["ids"]  # before today

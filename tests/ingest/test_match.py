@@ -28,10 +28,10 @@ from calendar_app.matching.match import (
     refresh,
     same_by_title,
     same_event,
-    similar_titles,
     with_locks,
 )
 from calendar_app.matching.survivor import follow_merges, pick_survivor
+from calendar_app.rules import titles_alike as similar_titles
 
 JAN17 = Issue("530", date(2024, 1, 17), "TWIR 530 (2024-01-17)")
 JAN24 = Issue("531", date(2024, 1, 24), "TWIR 531 (2024-01-24)")

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from calendar_app.calendars import page_key
 from calendar_app.models import DuplicateCandidate, DuplicateStatus, Meetup
 from calendar_app.services.curation import duplicate_dismiss
-from calendar_app.services.duplicates import Candidate, duplicates_refresh, event_page, pair_reason
+from calendar_app.services.duplicates import Candidate, duplicates_refresh, pair_reason
 from tests.factories import make_group, make_meetup, make_place
 from tests.twir.helpers import ALL_SAMPLES
 
@@ -138,9 +139,9 @@ def candidate(pk, title, day=date(2030, 1, 1), **sets) -> Candidate:
 
 
 def test_rules_as_values():
-    page = event_page("https://lu.ma/d0rndgyv")
-    assert page == event_page("https://luma.com/d0rndgyv")
-    assert event_page("https://meetup.com/a/events/123") == event_page(
+    page = page_key("https://lu.ma/d0rndgyv")
+    assert page == page_key("https://luma.com/d0rndgyv")
+    assert page_key("https://meetup.com/a/events/123") == page_key(
         "https://meetup.com/b/events/123"
     )
 
@@ -154,14 +155,14 @@ def test_rules_as_values():
     )
     assert two_cities is None
     two_meetup_events = pair_reason(
-        candidate(1, "Rust Hack and Learn", groups=[1], pages=[("meetup.com", "1")]),
-        candidate(2, "Rust Hack and Learn Online", groups=[1], pages=[("meetup.com", "2")]),
+        candidate(1, "Rust Hack and Learn", groups=[1], pages=["meetup:1"]),
+        candidate(2, "Rust Hack and Learn Online", groups=[1], pages=["meetup:2"]),
     )
     assert two_meetup_events is not None and two_meetup_events[0] == "same day and similar title"
     assert (
         pair_reason(
-            candidate(1, "Rust Hack and Learn", groups=[1], pages=[("meetup.com", "1")]),
-            candidate(2, "Rust and Tell", groups=[1], pages=[("meetup.com", "2")]),
+            candidate(1, "Rust Hack and Learn", groups=[1], pages=["meetup:1"]),
+            candidate(2, "Rust and Tell", groups=[1], pages=["meetup:2"]),
         )
         is None
     )

@@ -63,7 +63,7 @@ def test_google_calendar_link_has_an_exclusive_end(client, conf):
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert query["dates"] == ["20250408/20250411"]
     assert query["text"] == ["RustConf Europe"]
-    assert query["location"] == ["Berlin, Germany"]
+    assert query["location"] == ["Berlin, Germany; München, Germany (and online)"]  # as the feed
     assert "https://rustconf.eu/2025/" in query["details"][0]
     assert f"http://testserver/events/{conf.pk}/" in query["details"][0]
 

@@ -14,7 +14,7 @@ from calendar_app.models import Meetup, MeetupQuerySet
 from calendar_app.queries.filters import MeetupFilter
 from calendar_app.queries.selectors import filtered_meetups
 from calendar_app.rendering.export_json import export_json
-from calendar_app.rendering.export_twir import render_twir
+from calendar_app.rendering.export_twir import next_issue_window, render_twir
 from calendar_app.rendering.feed_cache import render_calendar
 from calendar_app.rules import FEED_PAST_WINDOW, NEWSLETTER_WINDOW
 from calendar_app.web.querystring import feed_url
@@ -89,8 +89,10 @@ class Command(BaseCommand):
         return filterset, result
 
     def twir(self, data: dict[str, str]) -> str:
-        """A newsletter section for [start, end]; default: the four weeks starting today."""
-        start = _date(data.get("start")) or timezone.localdate()
+        """A newsletter section for [start, end]; default: the next issue's window (from the
+        coming Wednesday, four weeks), as the admin's draft page opens on."""
+        next_start, _ = next_issue_window(timezone.localdate())
+        start = _date(data.get("start")) or next_start
         end = _date(data.get("end")) or start + NEWSLETTER_WINDOW
         data.update(start=start.isoformat(), end=end.isoformat())
         _, queryset = self.filterset(data, Meetup.objects.published())

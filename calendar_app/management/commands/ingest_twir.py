@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
-from django.utils import timezone
 
-from calendar_app.models import Meetup
-from calendar_app.services.duplicates import duplicates_refresh
-from calendar_app.services.ingest import StorageFailure, ingest_paths, storage_failure
+from calendar_app.services.ingest import (
+    StorageFailure,
+    ingest_and_refresh_duplicates,
+    storage_failure,
+)
 
 PROGRESS_MIN_FILES = 5
 
@@ -29,9 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        started = timezone.now()
         try:
-            report = ingest_paths(options["paths"], force=options["force"], progress=self.progress)
+            report = ingest_and_refresh_duplicates(
+                options["paths"], force=options["force"], progress=self.progress
+            )
         except StorageFailure as exc:
             raise CommandError(f"ingest stopped: {exc}", returncode=1) from None
         except (DatabaseError, OSError) as exc:
@@ -39,8 +41,6 @@ class Command(BaseCommand):
             if not reason:
                 raise
             raise CommandError(f"ingest stopped: {reason}", returncode=1) from None
-        touched = Meetup.objects.filter(updated__gte=started).values_list("pk", flat=True)
-        duplicates_refresh(meetup_ids=list(touched))
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if options["json"]:

@@ -8,6 +8,7 @@ from calendar_app.services.ingest.report import IngestReport
 from calendar_app.services.ingest.run import (
     COMMIT_EVERY,
     Refused,
+    ingest_and_refresh_duplicates,
     ingest_newsletter,
     ingest_one,
     ingest_parsed,
@@ -22,6 +23,7 @@ __all__ = [
     "Refused",
     "StorageFailure",
     "expand_paths",
+    "ingest_and_refresh_duplicates",
     "ingest_newsletter",
     "ingest_one",
     "ingest_parsed",

@@ -24,9 +24,10 @@ from calendar_app.matching.entries import (
     sighted,
 )
 from calendar_app.matching.match import Issue, Plan, Sighted, match, refresh
-from calendar_app.models import Flag, FlagKind, Meetup, MeetupGroup, Newsletter
+from calendar_app.models import Flag, FlagKind, Meetup, MeetupGroup, Newsletter, Sighting
 from calendar_app.search_text import load_tables
 from calendar_app.services.data_version import data_changed
+from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
@@ -112,6 +113,25 @@ def ingest_paths(
                 report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
     usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
+    return report
+
+
+def ingest_and_refresh_duplicates(
+    paths: Iterable[str],
+    *,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Ingest `paths` (see ingest_paths), then propose the duplicates among the days of the
+    meetups it wrote or the issues it read list: what `ingest_twir` and the admin's
+    "Ingest again" both run."""
+    started = timezone.now()
+    report = ingest_paths(paths, force=force, progress=progress)
+    written = Meetup.objects.filter(updated__gte=started).values_list("pk", flat=True)
+    listed = Sighting.objects.filter(newsletter__ingested_at__gte=started).values_list(
+        "meetup_id", flat=True
+    )
+    duplicates_refresh(meetup_ids={*written, *listed})
     return report
 
 

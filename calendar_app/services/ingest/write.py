@@ -135,8 +135,6 @@ class PlanWriter:
             meetup = self.meetup(change)
             if change.places is not None or change.groups is not None:
                 relations.replace(change.id, change.places, change.groups, replace=True)
-                if change.places is not None:
-                    meetup.note_calendar_change()  # a new place: calendar clients must see it
             if change.links is not None:
                 relations.links(change.id, change.links, current=current.get(change.id, []))
             changed.append(meetup)
@@ -159,14 +157,12 @@ class PlanWriter:
             sequence=known.sequence,
             source_date=change.source_date or values.source_date,
         )
-        fields = dict(change.fields)
-        start = fields.pop("start_date", meetup.start_date)
-        end = fields.pop("end_date", meetup.end_date)
-        meetup.reschedule(start_date=start, end_date=end)  # type: ignore[arg-type]
-        for name, value in fields.items():
+        for name, value in change.fields.items():
             setattr(meetup, name, value)
-        if fields:
+        if change.fields:
             meetup.updated = timezone.now()
+        # what calendar clients must pick up (a new place included) raises SEQUENCE once
+        meetup.note_changes([*change.fields, *(["places"] if change.places is not None else [])])
         fold_into(meetup)
         return meetup
 
