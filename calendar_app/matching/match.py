@@ -93,6 +93,9 @@ class Sighted:
     misnamed: tuple[str, ...] = ()
     # dated before its own issue, or outside the issue's window: never joined by title
     suspect: bool = False
+    # A withdrawn meetup's stored values, standing in for the sightings it lost: new lines
+    # can find it again; never one of its values.
+    stand_in: bool = False
 
     @cached_property  # sorted and compared many times per match
     def order(self) -> tuple[tuple[date, str], int]:
@@ -132,6 +135,25 @@ class KnownMeetup:
     locked: frozenset[str] = frozenset()
     sightings: tuple[Sighted, ...] = ()
     apart: frozenset[int] = frozenset()  # meetups a curator unmerged from it: never by title
+    withdrawn: bool = False  # hidden by a re-read that left nothing holding it
+
+    def stand_in(self) -> Sighted:
+        """Its stored values as a sighting, for a withdrawn meetup to be found again."""
+        values = self.values
+        return Sighted(
+            issue=Issue(f"withdrawn:{self.id}", None, f"meetup {self.id}"),
+            line=0,
+            start_date=values.start_date,
+            end_date=values.end_date,
+            title=values.title,
+            name=values.title,
+            attendance=values.attendance,
+            links=values.links,
+            organisers=values.groups,
+            places=values.places,
+            region=values.region,
+            stand_in=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -194,6 +216,7 @@ class Plan:
     assigned: list[MeetupRef] = field(default_factory=list)  # per entry, in input order
     # derived flags (DERIVED_FLAG_KINDS) every survivor touched should carry, all of them
     flags: dict[MeetupRef, list[FlagValue]] = field(default_factory=dict)
+    published: list[int] = field(default_factory=list)  # withdrawn meetups listed again
 
 
 # --- the rules ---------------------------------------------------------------------------
@@ -233,6 +256,17 @@ def calendar_anchors(sightings: Iterable[Sighted]) -> dict[str, Sighted]:
         for link in sorted(sighting.specific):
             anchors.setdefault(link, sighting)
     return anchors
+
+
+def same_listing_read_again(a: Sighted, b: Sighted) -> bool:
+    """A line of an issue read again and a stored line of that issue: one listing when they
+    share an event link and an organiser, whatever the dates (an erratum, or a damaged copy,
+    moved it). Not a link alone: a shuffled copy puts one event's link under another's
+    organiser and date, and that must not make the two events one."""
+    if a.issue.key != b.issue.key or set(a.organisers) != set(b.organisers):
+        return False
+    shared = a.specific & b.specific
+    return bool(shared) and abs((a.start_date - b.start_date).days) <= MAX_MOVE.days
 
 
 def another_event(a: Sighted, b: Sighted, anchors: dict[str, Sighted]) -> Sighted | None:
@@ -589,7 +623,7 @@ class _Node:
 
 def _nodes(entries: Sequence[Sighted], known: Sequence[KnownMeetup]) -> list[_Node]:
     return [_Node(i, None, (e,)) for i, e in enumerate(entries)] + [
-        _Node(None, m, m.sightings) for m in known
+        _Node(None, m, m.sightings or ((m.stand_in(),) if m.withdrawn else ())) for m in known
     ]
 
 
@@ -614,7 +648,10 @@ def _components(nodes: list[_Node], anchors: dict[str, Sighted]) -> tuple[_Union
     for n in range(len(nodes)):
         strong.find(n)
     for n, m, a, b in _pairs(nodes, _keys):
-        if same_event(a, b) and another_event(a, b, anchors) is None:
+        read_again = (nodes[n].entry is None) != (nodes[m].entry is None)
+        if (same_event(a, b) and another_event(a, b, anchors) is None) or (
+            read_again and same_listing_read_again(a, b)
+        ):
             strong.union(n, m)
     kept = _KeptApart(nodes, strong)
     for n, m in _untitled_companions(nodes):
@@ -702,7 +739,7 @@ class _Part:
 
     @property
     def sightings(self) -> list[Sighted]:
-        return [s for node in self.nodes for s in node.sightings]
+        return [s for node in self.nodes for s in node.sightings if not s.stand_in]
 
     @property
     def known(self) -> list[KnownMeetup]:
@@ -710,7 +747,7 @@ class _Part:
 
     @property
     def first(self) -> tuple:
-        return min(s.order for s in self.sightings)
+        return min(s.order for node in self.nodes for s in node.sightings)
 
 
 def match(
@@ -762,6 +799,8 @@ class _Planner:
             if ref != survivor:
                 self.plan.merges.append(Merge(survivor, ref, "title"))
         stored = next((m for m in known if m.id == survivor), None)
+        if stored is not None and stored.withdrawn:
+            self.plan.published.append(stored.id)
         if stored is not None:
             change = with_locks(stored, meetup_values(sightings, self.region_of))
             if change.visible or change.source_date is not None:

@@ -5,8 +5,10 @@ what it leaves apart yet looks alike goes to a queue for a curator: "merge" or "
 duplicate" (remembered: a dismissed pair is never proposed again).
 
 Cheap for the whole archive: a fixed number of queries (meetups, organisers, places,
-links, known pairs, one insert), and pairs are only compared within a day's bucket (and
-the next day's, for the place rule) or within one event page's bucket, never all against all.
+links, known pairs, one insert), and only pairs that share a blocking key are compared: an
+organiser on one day, a title word on one day, a place on one day or the next, an event
+page. A refresh for some meetups (a newsletter's, a calendar's) compares only pairs with
+one of them, so its cost follows what it brings, not the square of a crowded day.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import combinations
 
 from django.db.models import Q
 
@@ -30,10 +31,12 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.rules import TitleLikeness, title_likeness
+from calendar_app.rules import TitleLikeness, distinctive_words, title_likeness
 
 ORGANISER_TITLE = 50  # one organiser, one day: their own words must not be plainly different
 RECREATED = 80.0  # one organiser, one day, never listed together: a re-created event
+# Titles block on the first letters of their words: "Melbourne" and "Melborne" meet.
+WORD_KEY = 4
 
 
 @dataclass
@@ -47,6 +50,12 @@ class Candidate:
     places: set[int] = field(default_factory=set)
     pages: set[str] = field(default_factory=set)  # the event pages it links: page keys
     issues: set[int] = field(default_factory=set)  # newsletters listing it
+
+    def same_day_keys(self) -> set[tuple]:
+        """What a same-day duplicate must share with it: an organiser or a title word."""
+        keys: set[tuple] = {("organiser", g) for g in self.groups}
+        keys.update(("word", w[:WORD_KEY]) for w in distinctive_words(self.title).split())
+        return keys
 
 
 def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
@@ -92,21 +101,24 @@ def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
     read in: an open pair of two meetups looked at that no longer look alike goes, one whose
     reason or score changed is updated, and one with a meetup merged away goes. Pairs a
     curator decided are left as they are.
+    With `meetup_ids`, only pairs with one of them are compared (candidate_pairs: the cost
+    follows the new meetups, not the square of the day they land on).
     """
     days = None
+    ids: set[int] | None = None
     if meetup_ids is not None:
-        ids = list(meetup_ids)
+        ids = set(meetup_ids)
         if not ids:
             return 0
         starts = Meetup.objects.filter(pk__in=ids).values_list("start_date", flat=True)
         days = {day + timedelta(offset) for day in set(starts) for offset in (-1, 0, 1)}
     candidates = _load(days)
     found: dict[tuple[int, int], tuple[str, float]] = {}
-    for a, b in _pairs(candidates):
+    for a, b in candidate_pairs(candidates, among=ids):
         key = (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
         if key not in found and (reason := pair_reason(a, b)):
             found[key] = reason
-    known = _settle_open(found, {candidate.pk for candidate in candidates})
+    known = _settle_open(found, {candidate.pk for candidate in candidates}, among=ids)
     new = [
         DuplicateCandidate(first_id=key[0], second_id=key[1], reason=reason, score=score)
         for key, (reason, score) in found.items()
@@ -117,10 +129,13 @@ def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
 
 
 def _settle_open(
-    found: dict[tuple[int, int], tuple[str, float]], looked_at: set[int]
+    found: dict[tuple[int, int], tuple[str, float]],
+    looked_at: set[int],
+    *,
+    among: set[int] | None,
 ) -> set[tuple[int, int]]:
-    """Open pairs of meetups looked at follow `found`; those with a meetup merged away go.
-    Returns every pair known before (open or decided)."""
+    """Open pairs compared now (both looked at; one of `among`, when given) follow `found`;
+    those with a meetup merged away go. Returns every pair known before (open or decided)."""
     known = {
         (first, second): (pk, status, (reason, score))
         for pk, first, second, status, reason, score in DuplicateCandidate.objects.values_list(
@@ -130,6 +145,8 @@ def _settle_open(
     stale, changed = [], []
     for key, (pk, status, was) in known.items():
         if status != DuplicateStatus.OPEN or not set(key) <= looked_at:
+            continue
+        if among is not None and not set(key) & among:
             continue
         if key not in found:
             stale.append(pk)
@@ -173,21 +190,41 @@ def _load(days: set[date] | None) -> list[Candidate]:
     return list(by_pk.values())
 
 
-def _pairs(candidates: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
-    """Pairs within a day, with the next day, and sharing an event page: never all vs all."""
-    by_day: dict[date, list[Candidate]] = defaultdict(list)
-    by_page: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_day[candidate.day].append(candidate)
-        for page in candidate.pages:
-            by_page[page].append(candidate)
-    for day, today in by_day.items():
-        yield from combinations(today, 2)
-        for later in by_day.get(day + timedelta(1), []):
-            for earlier in today:
-                if earlier.places & later.places:
-                    yield earlier, later
-    for same in by_page.values():
-        for a, b in combinations(same, 2):
-            if a.day != b.day:
-                yield a, b
+def candidate_pairs(
+    candidates: list[Candidate], *, among: set[int] | None = None
+) -> Iterator[tuple[Candidate, Candidate]]:
+    """The pairs worth scoring, each once: those sharing a blocking key (pure).
+
+    Same day: an organiser or a title word (its first WORD_KEY letters), what
+    `pair_reason`'s same-day rules need. A day apart: a place. Any day: an event page.
+    With `among`, only pairs with one of those pks: the cost follows the new meetups, not the
+    square of the day they land on.
+    """
+    by_key: dict[tuple, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        for key in _filed_under(c):
+            by_key[key].append(c)
+    seen: set[tuple[int, int]] = set()
+    for c in candidates:
+        if among is not None and c.pk not in among:
+            continue
+        for other in (o for key in _looked_up(c) for o in by_key.get(key, ())):
+            key = (c.pk, other.pk) if c.pk < other.pk else (other.pk, c.pk)
+            if other.pk != c.pk and key not in seen:
+                seen.add(key)
+                yield c, other
+
+
+def _filed_under(c: Candidate) -> set[tuple]:
+    keys = {(c.day, *key) for key in c.same_day_keys()}
+    keys.update((c.day, "place", place) for place in c.places)
+    keys.update(("page", page) for page in c.pages)
+    return keys
+
+
+def _looked_up(c: Candidate) -> set[tuple]:
+    """The keys of its possible pairs: as filed, but places on the day before or after."""
+    keys = {(c.day, *key) for key in c.same_day_keys()}
+    keys.update((c.day + timedelta(d), "place", p) for p in c.places for d in (-1, 1))
+    keys.update(("page", page) for page in c.pages)
+    return keys

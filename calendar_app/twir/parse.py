@@ -16,6 +16,7 @@ from calendar_app.twir.sections import (
     find_events_section,
     read_header,
     split_lines,
+    unclosed_comment,
 )
 from calendar_app.twir.text import normalise_line_ends
 
@@ -39,9 +40,14 @@ def parse_newsletter(text: str) -> ParsedNewsletter:
         newsletter.problems.append(Problem("no_issue_date", "no `Date:` line in the header"))
     lines = classify(raw_lines)
     section = find_events_section(lines)
+    hidden_from = unclosed_comment(raw_lines)
     if section is None:
         newsletter.problems.append(Problem("no_events_section", "no `Upcoming Events` heading"))
+        if hidden_from is not None:
+            newsletter.problems.append(_hidden(hidden_from))
         return newsletter
+    if hidden_from is not None and (not section or hidden_from <= section[-1].number):
+        newsletter.problems.append(_hidden(hidden_from))
 
     newsletter.has_events_section = True
     window = announced_window(section) or slash_window(section, header.date)
@@ -60,3 +66,11 @@ def parse_newsletter(text: str) -> ParsedNewsletter:
     raw_entries = prepare_entries(collect_entries(section), lines, header.date)
     newsletter.entries = [read_entry(raw, context) for raw in raw_entries]
     return newsletter
+
+
+def _hidden(line: int) -> Problem:
+    return Problem(
+        "malformed",
+        f"line {line} opens an HTML comment (`<!--`) that is never closed: "
+        "the lines after it are hidden and were not read",
+    )

@@ -141,29 +141,37 @@ def _kind(text: str) -> tuple[str, int]:
     return TEXT, 0
 
 
-def _mask_comments(raw_lines: list[str]) -> list[str]:
-    """Each line with the parts inside `<!-- -->` blanked; an unclosed `<!--` hides
-    nothing, so that a slip never swallows the rest of the section."""
+def _mask_comments(raw_lines: list[str]) -> tuple[list[str], int | None]:
+    """Each line with the parts inside `<!-- -->` blanked, and the number of the line where
+    an unclosed `<!--` opens, if one does: it hides the rest of the file, as it does on the
+    page (the caller flags it, so nothing it hides is lost silently)."""
     text = "\n".join(raw_lines)
-    pieces, position = [], 0
+    pieces, position, unclosed = [], 0, None
     while (start := text.find("<!--", position)) >= 0:
         end = text.find("-->", start + 4)
         if end < 0:
+            unclosed = text.count("\n", 0, start) + 1
+            pieces.extend([text[position:start], "\n" * text.count("\n", start)])
+            position = len(text)
             break
         pieces.extend([text[position:start], "\n" * text.count("\n", start, end)])
         position = end + 3
     pieces.append(text[position:])
-    return "".join(pieces).split("\n")
+    return "".join(pieces).split("\n"), unclosed
 
 
 def classify(raw_lines: list[str]) -> list[Line]:
     lines = []
-    for number, (raw, text) in enumerate(
-        zip(raw_lines, _mask_comments(raw_lines), strict=True), start=1
-    ):
+    masked, _ = _mask_comments(raw_lines)
+    for number, (raw, text) in enumerate(zip(raw_lines, masked, strict=True), start=1):
         kind, level = _kind(text)
         lines.append(Line(number, raw, text, kind, level))
     return lines
+
+
+def unclosed_comment(raw_lines: list[str]) -> int | None:
+    """The line where a `<!--` that is never closed opens (it hides what follows)."""
+    return _mask_comments(raw_lines)[1]
 
 
 def heading_text(line: Line) -> str:
@@ -174,16 +182,31 @@ def heading_text(line: Line) -> str:
 
 def find_events_section(lines: list[Line]) -> list[Line] | None:
     """The lines under `## Upcoming Events` (`#` before mid-2021) up to the next heading
-    as high."""
-    for position, line in enumerate(lines):
-        if line.kind == HEADING and _EVENTS_HEADING.match(heading_text(line)):
+    as high; a second such heading further down (a section pasted twice, a list continued)
+    adds its lines, its heading included so that regions start again under it."""
+    section: list[Line] | None = None
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        position += 1
+        if line.kind != HEADING or not is_events_heading(line):
+            continue
+        if section is None:
             section = []
-            for following in lines[position + 1 :]:
-                if following.kind == HEADING and following.level <= line.level:
-                    break
+        else:
+            section.append(line)
+        while position < len(lines):
+            following = lines[position]
+            if following.kind == HEADING and following.level <= line.level:
+                break
+            if following.kind != HEADING or not is_events_heading(following):
                 section.append(following)
-            return section
-    return None
+            position += 1
+    return section
+
+
+def is_events_heading(line: Line) -> bool:
+    return bool(_EVENTS_HEADING.match(heading_text(line)))
 
 
 def announced_window(section: list[Line]) -> tuple[date, date] | None:
@@ -238,7 +261,7 @@ def collect_entries(section: list[Line]) -> list[RawEntry]:
         title_line = _is_unindented_title(line, current, previous)
         previous = line
         if line.kind == HEADING:
-            region, current = heading_text(line), None
+            region, current = ("" if is_events_heading(line) else heading_text(line)), None
         elif line.kind == TOO_LONG:  # flagged; the entry above keeps its title lines
             entries.append(RawEntry(line.number, region, "", [line.raw[:LINE_CAP]], too_long=True))
         elif title_line and current:

@@ -8,6 +8,7 @@ merges followed to the survivor; the survivor rule.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date
 
 from calendar_app.matching.match import (
@@ -292,3 +293,30 @@ def test_the_plan_does_not_depend_on_the_order_of_the_stored_meetups():
         for order in itertools.permutations([a, b])
     ]
     assert plans[0] == plans[1]
+
+
+# --- an issue read again -------------------------------------------------------------------
+
+
+def test_an_issue_read_again_with_another_date_keeps_the_meetup_its_line_held():
+    old = stored(5, seen(JAN17, date(2024, 2, 7)))
+    plan = match([seen(JAN17, date(2024, 2, 8))], [old], region_of=REGIONS)
+
+    assert plan.assigned == [5] and plan.new == []
+    assert plan.changes[0].fields["start_date"] == date(2024, 2, 8)
+
+
+def test_an_issue_read_again_never_joins_an_event_link_under_another_organiser():
+    # A shuffled copy: another organiser's bullet above this event's title line.
+    old = stored(5, seen(JAN17, date(2024, 2, 7)))
+    plan = match([seen(JAN17, date(2024, 2, 9), organisers=(8,))], [old], region_of=REGIONS)
+
+    assert plan.assigned == [New(0)]
+
+
+def test_a_withdrawn_meetup_is_found_again_by_its_stored_values():
+    withdrawn = replace(stored(5, seen(JAN17)), sightings=(), withdrawn=True)
+    plan = match([seen(JAN24)], [withdrawn], region_of=REGIONS)
+
+    assert plan.assigned == [5] and plan.published == [5]
+    assert plan.flags[5] == []  # its stored values are no listing: no move, no join

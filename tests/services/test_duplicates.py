@@ -12,7 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from calendar_app.calendars import page_key
 from calendar_app.models import DuplicateCandidate, DuplicateStatus, Meetup
 from calendar_app.services.curation import duplicate_dismiss
-from calendar_app.services.duplicates import Candidate, duplicates_refresh, pair_reason
+from calendar_app.services.duplicates import (
+    Candidate,
+    candidate_pairs,
+    duplicates_refresh,
+    pair_reason,
+)
 from tests.factories import make_group, make_meetup, make_place
 from tests.twir.helpers import ALL_SAMPLES
 
@@ -184,3 +189,76 @@ def test_merging_closes_the_pair():
     assert pair.status == DuplicateStatus.MERGED
     assert a.title == "Rust Melbourne Meetup"
     assert Meetup.objects.get(pk=b.pk).duplicate_of == a
+
+
+def _crowded_day(existing: int) -> tuple[list[Candidate], set[int]]:
+    """`existing` meetups of their own organisers and titles on one day, then 5 new ones:
+    two of them the same events as two already there."""
+    import random
+
+    rng = random.Random(existing)
+    day = date(2030, 5, 5)
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(7))
+
+    old = [
+        candidate(i, f"{word()} {word()}", day=day, groups=[i], places=[i])
+        for i in range(1, existing + 1)
+    ]
+    new = [
+        candidate(10_001, old[3].title + " 2030", day=day, groups=[50_001], places=[4]),
+        candidate(10_002, old[7].title.split()[0] + " monthly", day=day, groups=[old[7].pk]),
+        candidate(10_003, f"{word()} {word()}", day=day, groups=[50_003]),
+        candidate(10_004, old[9].title, day=day + timedelta(1), places=[10]),
+        candidate(10_005, "", day=day, groups=[50_005]),
+    ]
+    return old + new, {c.pk for c in new}
+
+
+def test_a_newsletter_on_a_crowded_day_compares_its_own_pairs_only():
+    counts = {}
+    for existing in (50, 500):
+        candidates, new = _crowded_day(existing)
+        pairs = list(candidate_pairs(candidates, among=new))
+        counts[existing] = len(pairs)
+        assert all(a.pk in new or b.pk in new for a, b in pairs)
+        found = {frozenset((a.pk, b.pk)) for a, b in pairs if pair_reason(a, b)}
+        assert frozenset((4, 10_001)) in found  # the same title, another organiser
+        assert frozenset((8, 10_002)) in found  # one organiser, one day
+        assert frozenset((10, 10_004)) in found  # one place, the next day
+    # Ten times the day, the same work: what the 5 new meetups share with the others.
+    assert counts[500] == counts[50] <= 10
+
+
+def test_the_whole_archive_still_finds_what_all_pairs_would():
+    candidates, _ = _crowded_day(50)
+    blocked = {frozenset((a.pk, b.pk)) for a, b in candidate_pairs(candidates) if pair_reason(a, b)}
+    every = {
+        frozenset((a.pk, b.pk))
+        for i, a in enumerate(candidates)
+        for b in candidates[i + 1 :]
+        if pair_reason(a, b)
+    }
+    assert blocked == every and blocked
+
+
+def test_refresh_for_a_newsletter_scores_pairs_with_its_meetups_only(monkeypatch):
+    from calendar_app.services import duplicates
+
+    day = date(2030, 6, 6)
+    for i in range(40):
+        make_meetup(f"Organiser {i} evening", start=day, groups=[make_group(f"Organiser {i}")])
+    berlin = make_group("Rust Berlin")
+    make_meetup("Rust Hack and Learn", start=day, groups=[berlin])
+    new = make_meetup("Rust Hack & Learn", start=day, groups=[berlin])
+    scored = []
+
+    def counting(a, b):
+        scored.append((a.pk, b.pk))
+        return pair_reason(a, b)
+
+    monkeypatch.setattr(duplicates, "pair_reason", counting)
+
+    assert duplicates_refresh(meetup_ids=[new.pk]) == 1
+    assert len(scored) == 1  # not the 41 * 42 / 2 pairs of the day

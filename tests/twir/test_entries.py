@@ -341,6 +341,59 @@ def test_the_section_ends_at_a_heading_as_high():
     assert len(entries(body)) == 1
 
 
-def test_an_unclosed_comment_or_a_lone_hash_hides_no_entry():
-    body = "### Europe\n<!-- a note that never ends\n#\n" + COLOGNE
+def test_a_lone_hash_hides_no_entry():
+    body = "### Europe\n#\n" + COLOGNE
     assert [e.location_text for e in entries(body)] == ["Cologne, DE"]
+
+
+BONN = (
+    "* 2024-10-24 | Bonn, DE | [Rust Bonn](https://www.meetup.com/rust-bonn/)\n"
+    "    * [**Rust and Tell**](https://www.meetup.com/rust-bonn/events/298913999/)"
+)
+
+
+def test_lines_inside_an_unclosed_comment_are_not_read_and_the_issue_is_flagged():
+    # As on the page: an HTML comment that is never closed hides everything after it.
+    body = "### Europe\n" + COLOGNE + "\n<!-- moved to next week:\n" + BONN
+    parsed = parse_newsletter(newsletter(body))
+
+    assert [e.location_text for e in parsed.entries] == ["Cologne, DE"]
+    assert [p.kind for p in parsed.problems] == ["malformed"]
+    assert "line 15 opens an HTML comment" in parsed.problems[0].message
+
+
+def test_a_closed_comment_hides_its_lines_only_and_raises_nothing():
+    body = "### Europe\n<!--\n" + BONN + "\n-->\n" + COLOGNE
+    parsed = parse_newsletter(newsletter(body))
+
+    assert [e.location_text for e in parsed.entries] == ["Cologne, DE"]
+    assert parsed.problems == []
+
+
+def test_an_unclosed_comment_after_the_events_section_is_no_problem():
+    parsed = parse_newsletter(newsletter("### Europe\n" + COLOGNE) + "<!-- footer\n")
+
+    assert [e.location_text for e in parsed.entries] == ["Cologne, DE"]
+    assert parsed.problems == []
+
+
+def test_entries_under_a_second_upcoming_events_heading_are_read():
+    text = newsletter("### Europe\n" + COLOGNE) + (
+        "\nMore jobs.\n\n## Upcoming Events\n\n" + BONN + "\n\n### Oceania\n"
+        "* 2024-10-24 | Sydney, NSW, AU | [Rust Sydney](https://www.meetup.com/rust-sydney/)\n"
+        "    * [**Rust Sydney Meetup**](https://www.meetup.com/rust-sydney/events/303/)\n"
+        "\n## Quote of the Week\n\n* 2024-10-30 | Not | [an entry](https://x.org/)\n"
+    )
+    parsed = parse_newsletter(text)
+
+    read = [(e.location_text, e.section, e.title) for e in parsed.entries]
+    assert read == [
+        ("Cologne, DE", "Europe", "Embedded Abstractions"),
+        ("Bonn, DE", "", "Rust and Tell"),  # no region heading above it in its section
+        ("Sydney, NSW, AU", "Oceania", "Rust Sydney Meetup"),
+    ]
+
+
+def test_an_events_heading_inside_the_events_section_is_not_read_twice():
+    body = "### Europe\n" + COLOGNE + "\n\n### Upcoming Events\n\n" + BONN
+    assert [e.location_text for e in entries(body)] == ["Cologne, DE", "Bonn, DE"]

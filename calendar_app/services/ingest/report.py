@@ -12,6 +12,7 @@ _COUNTS = (
     "flagged",
     "meetups_created",
     "meetups_updated",
+    "meetups_withdrawn",
     "skipped_unchanged",
 )
 
@@ -25,6 +26,7 @@ class IngestReport:
     flagged: int = 0
     meetups_created: int = 0
     meetups_updated: int = 0
+    meetups_withdrawn: int = 0  # hidden: a re-read left nothing holding them
     meetups_total: int = 0
     skipped_unchanged: int = 0
     errors: list[str] = field(default_factory=list)

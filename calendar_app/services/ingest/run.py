@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.matching.entries import (
@@ -23,23 +24,35 @@ from calendar_app.matching.entries import (
     links_for_two_dates,
     sighted,
 )
-from calendar_app.matching.match import Issue, Plan, Sighted, match, refresh
-from calendar_app.models import Flag, FlagKind, Meetup, MeetupGroup, Newsletter, Sighting
+from calendar_app.matching.match import Issue, KnownMeetup, Plan, Sighted, match, refresh
+from calendar_app.models import (
+    Flag,
+    FlagKind,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    Newsletter,
+    Sighting,
+    Status,
+)
 from calendar_app.search_text import load_tables
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.history import history_rows
 from calendar_app.services.ingest.read import content_hash, expand_paths, read_source
 from calendar_app.services.ingest.report import IngestReport
 from calendar_app.services.ingest.snapshot import (
     SightingValues,
     Snapshot,
     candidate_ids,
+    survivor_of,
     survivors,
+    unheld,
 )
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
-from calendar_app.services.ingest.write import PlanWriter, write_sightings
+from calendar_app.services.ingest.write import WITHDRAWN, PlanWriter, write_sightings
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.sql.bulk import bulk_session, insert_returning
@@ -290,6 +303,7 @@ def ingest_newsletter(
             set(newsletter.sightings.values_list("meetup_id", flat=True)) if newsletter else set()
         )
         read_before = newsletter is not None
+        listed = issue_links(touched, key) if touched else {}
         newsletter = save_newsletter(newsletter, parsed, key, source, text_hash)
         report.newsletters = 1
         ingest_parsed(
@@ -298,7 +312,8 @@ def ingest_newsletter(
             lookups=lookups or Lookups(),
         )
         if touched:  # meetups that lost sightings of the text read before: values again
-            refresh_meetups(touched)
+            refresh_meetups(touched, dropped=listed)
+            report.meetups_withdrawn = withdraw_unheld(touched)
         if not checked:  # one of many: ingest_paths does it once for all
             usual_places_refresh()
     return report
@@ -530,8 +545,12 @@ def _sighted(
     return entries, kept
 
 
-def refresh_meetups(ids: Iterable[int]) -> Plan:
-    """Values of these meetups again from their sightings (after a re-read or an unmerge)."""
+def refresh_meetups(ids: Iterable[int], *, dropped: dict[int, set[str]] | None = None) -> Plan:
+    """Values of these meetups again from their sightings (after a re-read or an unmerge).
+
+    `dropped`: meetup id -> the links the lines of an issue read again gave it; those its
+    sightings no longer give go (a damaged copy's line must not leave its links behind).
+    """
     places, groups = PlaceResolver(), GroupResolver()
     known = Snapshot(places, groups).load(survivors(ids))
     plan = refresh([m for m in known if m.sightings], region_of=places.regions)
@@ -539,4 +558,46 @@ def refresh_meetups(ids: Iterable[int]) -> Plan:
     written = writer.apply_new()
     writer.apply_rest(written)
     flags_raise(written.flags)
+    if dropped:
+        drop_links(known, dropped)
     return plan
+
+
+def issue_links(ids: Iterable[int], key: str) -> dict[int, set[str]]:
+    """meetup id -> the links its sightings of the issue stored under `key` give it."""
+    known = Snapshot(PlaceResolver(), GroupResolver()).load(survivors(ids))
+    return {
+        m.id: {c for s in m.sightings if s.issue.key == key for c in s.canonicals} for m in known
+    }
+
+
+def drop_links(known: Sequence[KnownMeetup], dropped: dict[int, set[str]]) -> None:
+    """Remove the links of `dropped` that no sighting of their meetup gives any more, from
+    meetups still listed (a withdrawn one keeps its links: a listing finds it by them) whose
+    links no curator locked."""
+    merged_into = survivor_of(dropped)
+    lost: dict[int, set[str]] = {}
+    for meetup_id, links in dropped.items():
+        lost.setdefault(merged_into.get(meetup_id, meetup_id), set()).update(links)
+    condition = Q()
+    for meetup in known:
+        if not meetup.sightings or "links" in meetup.locked:
+            continue
+        stale = lost.get(meetup.id, set()) - {c for s in meetup.sightings for c in s.canonicals}
+        if stale:
+            condition |= Q(meetup_id=meetup.id, canonical_url__in=stale)
+    if condition:
+        MeetupLink.objects.filter(condition).delete()
+
+
+def withdraw_unheld(ids: Iterable[int]) -> int:
+    """Hide the published meetups of `ids` that nothing holds any more (`unheld`): kept,
+    with a history row, but not public; return how many. Listed again, they come back."""
+    meetups = list(Meetup.objects.filter(pk__in=unheld(survivors(ids)), status=Status.PUBLISHED))
+    if not meetups:
+        return 0
+    Meetup.objects.filter(pk__in=[m.pk for m in meetups]).update(status=Status.HIDDEN)
+    for meetup in meetups:
+        meetup.status = Status.HIDDEN
+    history_rows(model=Meetup, objs=meetups, update=True, reason=WITHDRAWN)
+    return len(meetups)

@@ -29,8 +29,11 @@ from calendar_app.models import (
     MeetupPlace,
     Newsletter,
     Sighting,
+    SourceEvent,
+    Status,
 )
 from calendar_app.services.groups import GroupResolver
+from calendar_app.services.history import history_of
 from calendar_app.services.ingest.calendar_snapshot import calendar_sightings
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.sql.statements import day, decoded, marks, select, table
@@ -223,13 +226,16 @@ class Snapshot:
             links.setdefault(meetup_id, []).append(
                 LinkValue(url, canonical, label, bool(primary), bool(specific))
             )
-        known = []
-        for pk, title, start, end, attendance, region, sequence, locked, source, record in select(
+        rows = select(
             "SELECT id, title, start_date, end_date, attendance, region, sequence, "
-            f"locked_fields, source_date, merge_record FROM {table(Meetup)} "
+            f"locked_fields, source_date, merge_record, status FROM {table(Meetup)} "
             f"WHERE id IN ({marks(keys)}) ORDER BY id",
             keys,
-        ):
+        )
+        hidden = [row[0] for row in rows if row[10] == Status.HIDDEN and row[0] not in sightings]
+        withdrawn = unheld(hidden) if hidden else set()
+        known = []
+        for pk, title, start, end, attendance, region, sequence, locked, source, record, _ in rows:
             values = MeetupValues(
                 title=title,
                 start_date=day(start),  # type: ignore[arg-type]
@@ -249,9 +255,22 @@ class Snapshot:
                     locked=frozenset(decoded(locked) or ()),
                     sightings=tuple(sightings.get(pk, ())),
                     apart=frozenset((decoded(record) or {}).get("apart", ())),
+                    withdrawn=pk in withdrawn,
                 )
             )
         return known
+
+
+def unheld(ids: Iterable[int]) -> set[int]:
+    """Those of `ids` nothing holds: no sighting, no calendar event, no curator's hand (no
+    locked field, no edit by a person in their history, no submission). Ingest may hide
+    them, and show them again when a newsletter lists them."""
+    meetups = (
+        Meetup.objects.filter(pk__in=list(ids), duplicate_of=None, sightings=None, submissions=None)
+        .exclude(pk__in=SourceEvent.objects.filter(meetup__isnull=False).values("meetup_id"))
+        .exclude(pk__in=history_of(Meetup).filter(history_user__isnull=False).values("id"))
+    )
+    return {pk for pk, locked in meetups.values_list("pk", "locked_fields") if not locked}
 
 
 def readable(row: tuple) -> ParsedEntry | None:

@@ -32,9 +32,11 @@ from calendar_app.models import (
     MeetupPlace,
     Newsletter,
     Sighting,
+    Status,
     region_label,
 )
 from calendar_app.rules import section_region
+from calendar_app.services.history import history_rows
 from calendar_app.services.joins import join_meetups
 from calendar_app.services.search_index import fold_into, folded
 from calendar_app.services.sql.bulk import (
@@ -47,6 +49,8 @@ from calendar_app.services.sql.statements import marks, quoted, select, table
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
+WITHDRAWN = "Withdrawn: a newsletter read again no longer lists it"
+LISTED_AGAIN = "Published again: a newsletter lists it again"
 
 
 @dataclass
@@ -76,7 +80,7 @@ class PlanWriter:
     def apply_rest(self, written: Written) -> None:
         """Merges, changes to stored meetups, their derived flags (to save with the others)."""
         self.merge()
-        written.updated = self.change()
+        written.updated = self.change() + self.publish_again()
         written.flags = self.derived_flags()
 
     def create(self) -> int:
@@ -104,6 +108,17 @@ class PlanWriter:
             relations.links(pk, first, current=[])
         relations.save()
         return len(ids)
+
+    def publish_again(self) -> int:
+        """Withdrawn meetups a newsletter lists again: public again, with a history row."""
+        if not self.plan.published:
+            return 0
+        meetups = list(Meetup.objects.filter(pk__in=self.plan.published, status=Status.HIDDEN))
+        Meetup.objects.filter(pk__in=[m.pk for m in meetups]).update(status=Status.PUBLISHED)
+        for meetup in meetups:
+            meetup.status = Status.PUBLISHED
+        history_rows(model=Meetup, objs=meetups, update=True, reason=LISTED_AGAIN)
+        return len(meetups)
 
     def merge(self) -> None:
         join_meetups(
@@ -255,6 +270,15 @@ class Relations:
         """Links in `links` order; rows kept (a curator's unmerge gives them back), each
         spelled as `links` spell it."""
         rows = {row[1]: (row[0], row[2], row[3], row[4], row[5]) for row in current}
+        wanted = {link.canonical for link in links}
+        if any(link.primary for link in links):  # a kept row is primary no more
+            self.moved_links += [
+                MeetupLink(
+                    pk=pk, meetup_id=meetup_id, primary=False, position=at, label=label, url=url
+                )
+                for canonical, (pk, primary, at, label, url) in rows.items()
+                if primary and canonical not in wanted
+            ]
         for position, link in enumerate(links):
             if link.canonical not in rows:
                 self.new_links.append(
