@@ -54,7 +54,7 @@ RENDERERS = (
     "calendar_app.rendering.export_twir",
     "calendar_app.rendering.plain_text",
 )
-ADMIN = ("calendar_app.admin", "calendar_app.admin_sources")
+ADMIN = ("calendar_app.admin", "calendar_app.admin.sources")
 SERVING = (*ADMIN, "calendar_app.web.views", "calendar_app.web.feeds", "calendar_app.web.urls")
 MODELS = "calendar_app.models"
 

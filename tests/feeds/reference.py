@@ -65,7 +65,7 @@ def reference_event(meetup: Meetup, *, site_url: str) -> Event:
         event.add("LOCATION", where)
     venue = next((r for r in rows if r.has_venue_coordinates), None)
     place = next((p for p in meetup.ordered_places() if p.has_coordinates), None)
-    if venue is not None:
+    if venue is not None and venue.latitude is not None and venue.longitude is not None:
         event["GEO"] = PlainGeo((venue.latitude, venue.longitude))
     elif place is not None and place.latitude is not None and place.longitude is not None:
         event["GEO"] = PlainGeo((place.latitude, place.longitude))

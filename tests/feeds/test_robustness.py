@@ -180,11 +180,11 @@ def test_a_new_port_keeps_the_stored_vevents(client, db, settings):
 
     from calendar_app.web.feeds import rendered_feeds
 
-    stored = sorted(caches["vevents"]._cache)  # type: ignore[attr-defined]
+    stored = sorted(caches["vevents"]._cache)
     assert stored
     rendered_feeds.clear()
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
     client.get("/feeds/events.ics", HTTP_HOST="127.0.0.1:4444")
-    assert sorted(caches["vevents"]._cache) == stored  # type: ignore[attr-defined]
+    assert sorted(caches["vevents"]._cache) == stored
     assert Meetup.objects.count() == 1
     assert MeetupLink.objects.count() == 1

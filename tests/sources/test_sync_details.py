@@ -31,7 +31,9 @@ def meetup(title: str) -> Meetup:
 
 
 def primary_row(m: Meetup) -> MeetupPlace:
-    return MeetupPlace.objects.filter(meetup=m).order_by("position", "id").first()
+    row = MeetupPlace.objects.filter(meetup=m).order_by("position", "id").first()
+    assert row is not None
+    return row
 
 
 def test_venue_address_and_geo_are_kept_on_the_place_link(synced):

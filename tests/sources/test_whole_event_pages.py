@@ -33,7 +33,9 @@ def json_ld(html: str) -> dict:
 
 
 def og_description(html: str) -> str:
-    return re.search(r'<meta property="og:description" content="([^"]*)"', html).group(1)
+    found = re.search(r'<meta property="og:description" content="([^"]*)"', html)
+    assert found is not None
+    return found.group(1)
 
 
 def test_meetup_event_page_and_json_ld(synced, client):

@@ -294,8 +294,8 @@ class Relations:
                 )
                 continue
             pk, primary, at, label, url = rows[link.canonical]
-            wanted = (link.primary, position, link.label[:300], link.url[:1000])
-            if (primary, at, label, url) != wanted:
+            target = (link.primary, position, link.label[:300], link.url[:1000])
+            if (primary, at, label, url) != target:
                 self.moved_links.append(
                     MeetupLink(
                         pk=pk,
