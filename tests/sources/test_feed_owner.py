@@ -1,4 +1,4 @@
-"""Whose calendar a feed is, without a curator's --group (pure)."""
+"""Whose calendar a feed is, without a curator's --group (with the editors' Luma list)."""
 
 from __future__ import annotations
 
