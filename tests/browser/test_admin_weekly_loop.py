@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from calendar_app.models import DuplicateCandidate, DuplicateStatus, Flag, Meetup, Submission
+from calendar_app.rendering.export_twir import next_issue_window
 from calendar_app.rules import FlagKind
 from calendar_app.services.duplicates import duplicates_refresh
 from tests.browser.test_admin_flow import PASSWORD, make_curator
@@ -46,7 +47,8 @@ def test_editor_drafts_next_weeks_section_from_the_defaults(page):
 
     page.click("text=Draft next issue's events")
     start = page.input_value("#id_start")
-    assert start == timezone.localdate().isoformat()  # a value the date input shows
+    # the next issue's window: from the coming Wednesday, a value the date input shows
+    assert start == next_issue_window(timezone.localdate())[0].isoformat()
     page.click("input[value=Draft]")
 
     markdown = page.input_value("#twir-markdown")

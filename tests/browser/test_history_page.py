@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import make_group, make_meetup, make_place
+from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,9 +14,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_history_chart_is_drawn_and_styled(page, screenshot):
     berlin = make_place("Berlin, DE")
     group = make_group("Rust Berlin")
-    for year in (2015, 2016, 2016, 2019):
+    # The history counts what the newsletters listed: each meetup has its listing.
+    newsletter = make_newsletter(number=100, day=date(2015, 5, 27))
+    meetups = [
         make_meetup("Hack and Learn", start=date(year, 6, 1), places=[berlin], groups=[group])
-    make_meetup("IRC meeting", start=date(2016, 6, 8), places=[], region="", groups=[])
+        for year in (2015, 2016, 2016, 2019)
+    ]
+    meetups.append(
+        make_meetup("IRC meeting", start=date(2016, 6, 8), places=[], region="", groups=[])
+    )
+    for line, meetup in enumerate(meetups, start=10):
+        make_sighting(meetup, newsletter, line=line)
     errors: list[str] = []  # CSP refusals, and files that fail to load (the favicon aside)
     page.on("console", lambda m: errors.append(m.text) if "Refused" in m.text else None)
     page.on(
