@@ -78,9 +78,7 @@ def layout_paths(text: str) -> set[str]:
 def test_the_readers_of_paths_find_paths():
     """The checks below would pass on nothing: they must find the paths the docs do name."""
     architecture = (ROOT / "docs/ARCHITECTURE.md").read_text(encoding="utf-8")
-    assert {"calendar_app/twir/", "calendar_app/models/", "manage.py"} <= layout_paths(
-        architecture
-    )
+    assert {"calendar_app/twir/", "calendar_app/models/", "manage.py"} <= layout_paths(architecture)
     assert "calendar_app/services/ingest/" in code_paths(architecture)
     assert not exists("calendar_app/no_such_module.py", bases=(ROOT,))
 
