@@ -28,8 +28,27 @@ from calendar_app.rendering.export_twir import next_issue_window
 from calendar_app.services import curation
 
 
-class FlagStateFilter(admin.SimpleListFilter):
+class DefaultedFilter(admin.SimpleListFilter):
+    """A list filter that, unset, means its `default` choice (not "all"), and says so."""
+
+    default = ""
+
+    def value(self) -> str:
+        return str(super().value() or self.default)
+
+    def choices(self, changelist: Any) -> Iterator[_ListFilterChoices]:
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class FlagStateFilter(DefaultedFilter):
     """The queue shows open flags unless asked otherwise."""
+
+    default = "open"
 
     title = "state"
     parameter_name = "state"
@@ -38,34 +57,26 @@ class FlagStateFilter(admin.SimpleListFilter):
         return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value() or "open"
+        value = self.value()
         if value == "all":
             return queryset
         return queryset.filter(resolved=value == "resolved")
 
-    def choices(self, changelist: Any) -> Iterator[Any]:
-        current = self.value() or "open"
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
 
-
-class FlagScopeFilter(admin.SimpleListFilter):
+class FlagScopeFilter(DefaultedFilter):
     """By default the flags a curator must see this week: those of meetups (their own, their
     sightings', their places') that fall between today and the end of the next issue's
     window; the backlog is one click away."""
 
     title = "concerning"
     parameter_name = "scope"
+    default = "coming"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("coming", "Meetups until the next issue's end"), ("all", "Everything")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if (self.value() or "coming") == "all":
+        if self.value() == "all":
             return queryset
         today = timezone.localdate()
         coming = Meetup.objects.canonical().overlapping(today, next_issue_window(today)[1])
@@ -74,15 +85,6 @@ class FlagScopeFilter(admin.SimpleListFilter):
             | Q(sighting__meetup__in=coming)
             | Q(place__meetupplace__meetup__in=coming)
         ).distinct()
-
-    def choices(self, changelist: Any) -> Iterator[_ListFilterChoices]:
-        current = self.value() or "coming"
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
 
 
 class ResolveOlderForm(forms.Form):
