@@ -48,6 +48,7 @@ class CalendarItem:
     attendance_label: str = ""
     cancelled: bool = False
     time: str = ""  # the event's own local time, "18:30"; empty when only the date is known
+    zone_abbr: str = ""  # its zone's abbreviation then ("CEST"): the time without script
     start_iso: str = ""
 
     def __post_init__(self) -> None:
@@ -61,6 +62,7 @@ class CalendarItem:
         if self.starts_at is not None:
             local = self.starts_at.astimezone(event_zone(self.timezone, place_zone) or UTC)
             self.time = local.strftime("%H:%M")
+            self.zone_abbr = local.tzname() or ""
             self.start_iso = local.isoformat()
 
 

@@ -33,5 +33,23 @@
     });
   }
 
+  // The month grid's times: each in the visitor's zone, with its name ("09:00 GMT-8");
+  // without script they stay in the event's own zone, with its abbreviation.
+  function fillVisitorClocks() {
+    if (typeof Intl === "undefined" || !Intl.DateTimeFormat) return;
+    var clock = new Intl.DateTimeFormat(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short"
+    });
+    document.querySelectorAll("time[data-visitor-clock]").forEach(function (element) {
+      var moment = new Date(element.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) return;
+      element.textContent = clock.format(moment);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", fillVisitorTimes);
+  document.addEventListener("DOMContentLoaded", fillVisitorClocks);
 })();

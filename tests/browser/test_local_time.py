@@ -58,3 +58,25 @@ def test_a_visitor_in_the_events_zone_sees_it_once(browser, live_server, setting
     page.wait_for_load_state("load")
     assert page.locator(".visitor-time").is_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Pacific/Auckland"])
+def test_the_month_grid_shows_a_timed_meetup_at_the_visitors_time(
+    browser, live_server, settings, zone
+):
+    """17:00 in Berlin is 08:00 (or 09:00) in Los Angeles, and the next morning in Auckland:
+    the grid says the visitor's time with their zone's name, not the event's 17:00."""
+    day = timezone.localdate() + timedelta(days=3)
+    starts_at = datetime.combine(day, time(17), tzinfo=ZoneInfo("Europe/Berlin"))
+    meetup = make_meetup("Rust Hack and Learn", start=day, starts_at=starts_at, tz="Europe/Berlin")
+    context, page = _open(browser, live_server, settings, zone, f"/calendar/{day:%Y/%m}/")
+    clock = page.locator(f'a[href="{meetup.get_absolute_url()}"] time.entry-time')
+    there = starts_at.astimezone(ZoneInfo(zone))
+    hours = int(there.utcoffset().total_seconds() // 3600)
+    expected = f"{there:%H:%M} GMT{hours:+d}"
+    page.wait_for_function(
+        "([el, text]) => el.textContent === text", arg=[clock.element_handle(), expected]
+    )
+    assert clock.inner_text() == expected
+    assert clock.get_attribute("datetime") == starts_at.isoformat()
+    context.close()

@@ -89,7 +89,10 @@ def test_google_link_for_a_date_only_meetup_stays_all_day(client):
 def test_month_grid_shows_the_time(client, timed):
     make_meetup("Dates only", start=DAY)
     html = client.get("/calendar/2025/07/").content.decode()
-    assert '<time class="entry-time" datetime="2025-07-03T18:30:00+02:00">18:30</time>' in html
+    assert (
+        '<time class="entry-time" datetime="2025-07-03T18:30:00+02:00" data-visitor-clock>'
+        '18:30 <span class="entry-zone">CEST</span></time>'
+    ) in html
     assert html.count('class="entry-time"') == 1
 
 
