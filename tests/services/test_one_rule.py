@@ -121,7 +121,10 @@ def test_the_event_is_shown_in_its_places_zone_on_page_json_month_and_ics(client
     item = client.get("/api/events.json").json()["events"][0]
     assert (item["start"], item["timezone"]) == (f"{day}T19:00:00+09:00", "Asia/Tokyo")
     month = client.get(f"/calendar/{day:%Y}/{day:%m}/").content.decode()
-    assert f'<time class="entry-time" datetime="{day}T19:00:00+09:00">19:00</time>' in month
+    assert (
+        f'<time class="entry-time" datetime="{day}T19:00:00+09:00" data-visitor-clock>'
+        '19:00 <span class="entry-zone">JST</span></time>'
+    ) in month
     body = client.get("/feeds/events.ics").content
     parse_strictly(body)
     assert f"DTSTART;TZID=Asia/Tokyo:{day:%Y%m%d}T190000" in body.decode()
