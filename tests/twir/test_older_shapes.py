@@ -146,6 +146,7 @@ SHAPES_2015 = [
     ("* [2/19 - Rust Bay Area][sf].", "2015-02-19", None, "Rust Bay Area"),
     ("* [2/19, Rust Bay Area][sf].", "2015-02-19", None, "Rust Bay Area"),
     ("* [Feb 28 - Mar 1. Rust Hackathon][sf].", "2015-02-28", "2015-03-01", "Rust Hackathon"),
+    ("* [Feb 19 & 20. RustCamp][sf].", "2015-02-19", "2015-02-20", "RustCamp"),
     ("* Feb 19. [Rust Bay Area][sf]. Topic is I/O.", "2015-02-19", None, "Rust Bay Area"),
 ]
 DEFINITIONS = f"[sf]: {SF}\n[paris]: {PARIS}\n"

@@ -36,7 +36,7 @@ WEEKDAY = (
     r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day),?\s+"
 )
-_RANGE = r"\s*(?:[-–—]|to|through|until)\s*"
+_RANGE = r"\s*(?:[-–—&]|to|through|until|and)\s*"
 # `Sep 30 - Oct 1`, `Jun 28-29`, `Feb. 9`, `Feb.19`: the month and day at the start of the fields.
 MONTH_DAY = re.compile(
     rf"""^(?:{WEEKDAY})?(?P<month>{_MONTH})(?:\.\s*|\s+)(?P<day>{_DAY})
