@@ -131,6 +131,10 @@ SHAPES_2014 = [
         None,
         "Rust Paris",
     ),
+    # the day first in numbers, as Europe writes it
+    ("2014-12-08", "* [Rust Paris, 18.12.](http://x.org/1)", "2014-12-18", None, "Rust Paris"),
+    ("2014-12-08", "* [Rust Paris, 18/12](http://x.org/1)", "2014-12-18", None, "Rust Paris"),
+    ("2014-12-08", "* [Rust Paris 8.12.2014](http://x.org/1)", "2014-12-08", None, "Rust Paris"),
 ]
 
 # The 2015 layout: the date first, then the title, written in more ways than `Feb. 9. `.
@@ -202,3 +206,17 @@ def test_a_modern_line_in_a_modern_issue_is_still_read_by_the_modern_grammar():
     entry = one("2024-10-16", "* 2024-10-18 [Rust Cologne](https://www.meetup.com/rustcologne/)")
     assert [g.name for g in entry.groups] == ["Rust Cologne"]
     assert "malformed" in kinds(entry)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "* [Rust 1.2. Release party](http://x.org/1)",  # a version, not February 1
+        "* [Rust 1.10. is out](http://x.org/1)",
+        "* [C/C++ and Rust: a 1/2 day workshop](http://x.org/1)",  # a fraction
+    ],
+)
+def test_numbers_that_are_no_day_are_not_read_as_one(line):
+    entry = one("2014-12-08", line, MEETUPS_2014)
+    assert entry.start_date is None
+    assert kinds(entry) == ["unparsed"]

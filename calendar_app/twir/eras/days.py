@@ -191,7 +191,8 @@ def leading_day(text: str, issue_date: date | None) -> Found | None:
 
 # Where a day may start inside prose: a word (a weekday, a month, `the`) or a number.
 _WORD_START = re.compile(r"(?<![\w/.:-])(?=[A-Za-z]{3}|\d)")
-_SLASH_ALONE = re.compile(r"(?![\w/-])")  # `12/18` ends there, not `1/2in` or `12/18/2014`
+# `12/18` ends there, not `1/2in`, `12/18/2014` or a fraction (`1/2 day`)
+_SLASH_ALONE = re.compile(r"(?![\w/-])(?!\s*(?:days?|hours?|hrs?)\b)", re.IGNORECASE)
 
 
 def any_day(text: str, issue_date: date | None) -> tuple[Found, int] | None:
@@ -210,6 +211,7 @@ def any_day(text: str, issue_date: date | None) -> tuple[Found, int] | None:
             found = month_day(rest, issue_date) or day_month(rest, issue_date)
             if not found and (found := slash_day(rest, issue_date)):
                 found = found if _SLASH_ALONE.match(rest, found.end) else None
+            found = found or numeric_day_first(rest, issue_date)
         except InvalidDate:
             continue
         if found and not found.problems:
@@ -217,6 +219,30 @@ def any_day(text: str, issue_date: date | None) -> tuple[Found, int] | None:
         if found and doubtful is None:
             doubtful = Found(found.dates, start + found.end, found.problems), start
     return doubtful
+
+
+# `18.12.`, `8.12.2014`, `18/12` (the day first, as Europe writes it; `12/18` is m/d).
+_NUMERIC_DAY_FIRST = re.compile(
+    r"^(?P<day>\d{1,2})(?:\.(?P<month>\d{2})\.(?:\s?(?P<year>\d{4}))?(?![\d.])"
+    r"|/(?P<slash_month>\d{1,2})(?![\w/-]))"
+)
+
+
+def numeric_day_first(text: str, issue_date: date | None) -> Found | None:
+    """`18.12.` or `18/12` at the start of text: a slash only when the first number
+    cannot be a month (`12/11` is December 11 as the older layouts write it)."""
+    match = _NUMERIC_DAY_FIRST.match(text)
+    if not match:
+        return None
+    day, month = int(match["day"]), int(match["month"] or match["slash_month"])
+    if match["slash_month"] and day <= 12:
+        return None
+    if match["month"] and len(match["day"]) < 2 and not match["year"]:
+        return None  # `Rust 1.10.`: a version, not the first of October
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    first = in_year(month, day, int(match["year"]) if match["year"] else None, issue_date)
+    return Found(DateRange(first, first), match.end()) if first else None
 
 
 def slash_day(text: str, issue_date: date | None) -> Found | None:
