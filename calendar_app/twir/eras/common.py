@@ -62,15 +62,16 @@ class OldLine:
             # `[Feb 19. Rust Bay Area][sf]` whose `[sf]:` is missing: the text, no link
             rest = text_of([tokens[0][unlinked.end() :], *tokens[1:]]).strip(EDGES + "*?!")
             return cls(plain(unlinked["text"]), links, rest, unlinked["text"])
+        before, first = (tokens + ["", ""])[:2]
         if (
-            len(tokens) > 1
-            and isinstance(tokens[1], Link)
-            and tokens[1].text != tokens[1].url
-            and _DATE_BEFORE_LINK.match(tokens[0])
+            isinstance(before, str)
+            and isinstance(first, Link)
+            and first.text != first.url
+            and _DATE_BEFORE_LINK.match(before)
         ):
             # `Feb 19. [Rust Bay Area](url). Topic is I/O.`: the date goes with the link's text
             rest = text_of(tokens[2:]).strip(EDGES + "*?!")
-            written = tokens[0] + tokens[1].text
+            written = before + first.text
             return cls(plain(written), links, rest, written)
         if tokens and isinstance(tokens[0], Link):
             rest = text_of(tokens[1:]).strip(EDGES + "*?!")
