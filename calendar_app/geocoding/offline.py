@@ -64,6 +64,7 @@ RANK_FUZZY = 2
 RANK_OTHER_COUNTRY = 1
 
 _CODE_TOKEN = re.compile(r"^[A-Za-z]{2,3}$")
+_CITY_WORD = re.compile(r"^(?:(?P<before>.+?)\s+city|city\s+of\s+(?P<after>.+))$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,15 @@ def readings(text: str) -> list[Reading]:
         return []
     if len(parts) == 1:
         return _single_part_readings(parts[0])
+    found = _readings_of(parts)
+    town, _, country = parts[0].rpartition("-")
+    if town.strip() and c.normalise_country(country.strip()):  # `Lima-Perú, PE`
+        found.extend(r for r in _readings_of([town.strip(), *parts[1:]]) if r not in found)
+    return found
+
+
+def _readings_of(parts: list[str]) -> list[Reading]:
+    """Readings of two parts or more."""
     if len(parts) >= 3:
         cc = c.normalise_country(parts[-1])
         if cc:
@@ -102,6 +112,12 @@ def readings(text: str) -> list[Reading]:
             return [written]
         # Not a country last: "Springfield, Sangamon, IL"? read the tail as SUB.
     return _tail_readings(", ".join(parts[:-1]), parts[-1])
+
+
+def _without_city_word(city: str) -> str:
+    """`Bristol City` -> `Bristol`, `City of Bristol` -> `Bristol`; "" when no such word."""
+    match = _CITY_WORD.match(city.strip())
+    return (match["before"] or match["after"] or "").strip() if match else ""
 
 
 def _parts(text: str) -> list[str]:
@@ -302,13 +318,23 @@ class OfflineGeocoder(MemoGeocoder):
             return alt_best
         return name_best
 
-    def _match(self, reading: Reading) -> Match | None:
-        g = self.gazetteer
-        aliases = split_aliases(reading.city)
+    def _reading_candidates(self, reading: Reading) -> tuple[list[int], list[int]]:
+        """Slots named as the reading's city (names, alternate names)."""
         cc = reading.country
-        by_name, by_alt = self._candidates(aliases, cc)
+        by_name, by_alt = self._candidates(split_aliases(reading.city), cc)
         if not by_name and not by_alt:
             by_name, by_alt = self._qualified_candidates(reading.city, cc)
+        if not by_name and (base := _without_city_word(reading.city)):
+            # `Bristol City, GB` (Meetup's name of the town): the town called Bristol,
+            # which outweighs a small town whose other name is `Bristol City` (Virginia)
+            named, alternate = self._candidates(split_aliases(base), cc)
+            by_alt = _unique([*by_alt, *named, *alternate])
+        return by_name, by_alt
+
+    def _match(self, reading: Reading) -> Match | None:
+        g = self.gazetteer
+        cc = reading.country
+        by_name, by_alt = self._reading_candidates(reading)
         admin1 = ""
         if reading.subdivision and cc:
             admin1 = c.geonames_admin1(cc, reading.subdivision, g.admin1_codes.get(cc, frozenset()))
@@ -324,6 +350,8 @@ class OfflineGeocoder(MemoGeocoder):
             )
             if same is not None:
                 return Match(RANK_EXACT_ADMIN1, same, reading)
+            if not g.admin1[slot]:  # `Singapore, Singapore, SG`: a city-state has none
+                return Match(RANK_EXACT, slot, reading)
             return Match(RANK_EXACT_MISMATCH, slot, reading, "mismatch")
         if not by_name and cc:
             # "Selangor, MY": a state whose name is only an alternate name of a

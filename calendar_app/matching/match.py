@@ -11,7 +11,8 @@ whatever the order of the newsletters (docs/ARCHITECTURE.md, "Deduplication"):
 - strong identity (`same_event`): a shared link and the same date; a shared event link
   and a date that reads as a move (`is_move`); the same link-less fallback key;
 - weak identity (`same_by_title`): one organiser, one day, similar titles. Meetups joined
-  this way are kept as separate rows merged into the survivor, so unmerge can undo it.
+  this way are kept as separate rows merged into the survivor, so unmerge can undo it,
+  and a later reading that no longer makes the join splits it (`stale_title_join`).
 
 A meetup's values are a function of all its sightings (`meetup_values`): the newest issue
 (by newsletter date) gives dates, title, places, organisers and attendance (a later issue
@@ -331,6 +332,44 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
         and bool(set(a.organisers) & set(b.organisers))
         and titles_alike(a.title, b.title)  # the notion the duplicate queue shares
     )
+
+
+SightingKey = tuple[str, int]  # (issue key, line): a listing, as a merge record names it
+
+
+def stale_title_join(
+    sightings: Sequence[Sighted],
+    joined: frozenset[SightingKey],
+    elsewhere: Iterable[Sighted] = (),
+) -> frozenset[SightingKey]:
+    """The listings that go back to a meetup joined by title into the one holding
+    `sightings` (`joined`: the listings the join brought), when the two are no longer one
+    event by the rules that joined them: no shared link on one date (or a move), and no
+    two listings of one organiser, day and title that are not two numeric Meetup events.
+    A listing read since goes with the part whose listings it is one event with by link.
+    `elsewhere`: other meetups' listings, for the dates a Meetup event is listed on.
+    Empty when the join still holds (or one part has no listing left, or no title)."""
+    theirs = [s for s in sightings if (s.issue.key, s.line) in joined]
+    ours = [s for s in sightings if (s.issue.key, s.line) not in joined and not s.stand_in]
+    if not theirs or not ours or not all(s.title for s in sightings):
+        return frozenset()
+    for sighting in sorted(ours, key=lambda s: s.order):  # oldest first: theirs grow in order
+        if sighting.issue.calendar:  # a calendar's event goes back by its merge record
+            continue
+        rest = [o for o in ours if o is not sighting]
+        if any(same_event(sighting, t) for t in theirs) and not any(
+            same_event(sighting, o) for o in rest
+        ):
+            ours.remove(sighting)
+            theirs.append(sighting)
+    if not ours:
+        return frozenset()
+    dates = listed_dates([*sightings, *elsewhere])
+    for a in ours:
+        for b in theirs:
+            if same_event(a, b) or (same_by_title(a, b) and not two_meetup_events(a, b, dates)):
+                return frozenset()
+    return frozenset((s.issue.key, s.line) for s in theirs)
 
 
 def attendance_of(sightings: Iterable[Sighted]) -> str:

@@ -10,16 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from copy import copy
+from functools import reduce
+from operator import or_
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from calendar_app.models import Group, GroupAlias, Meetup, MeetupGroup
+from calendar_app.models import (
+    Flag,
+    Group,
+    GroupAlias,
+    Meetup,
+    MeetupGroup,
+    MeetupLink,
+    MeetupPlace,
+    Sighting,
+    SourceEvent,
+)
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.data_version import data_changed
-from calendar_app.services.history import history_baseline, history_rows
+from calendar_app.services.history import history_baseline, history_rows, history_save
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.sql.bulk import update_values
+
+# Relation -> its rows, and the column the merge record names a row by.
+RELATION_ROWS: dict[str, tuple[Any, str]] = {  # (model class, column)
+    "links": (MeetupLink, "canonical_url"),
+    "groups": (MeetupGroup, "group_id"),
+    "places": (MeetupPlace, "place_id"),
+}
 
 
 @transaction.atomic
@@ -94,3 +115,63 @@ def merge_groups(*, survivor: Group, others: list[Group], name_alias: bool = Tru
                 MeetupGroup.objects.filter(id=row.id).update(group=survivor)
         other.delete()
     return survivor
+
+
+def give_back(*, meetup: Meetup, survivor: Meetup, keys: Sequence[Sequence[Any]] = ()) -> None:
+    """The rows a merge moved from `meetup` to `survivor` go back, as its merge record names
+    them by stable keys (newsletter and line, calendar UID, link, organiser, place), with
+    the listings of `keys` (newsletter key, line) too. The survivor's time of day, when
+    it was adopted, is cleared in memory: the caller saves both meetups."""
+    record = meetup.merge_record or {}
+    sightings = _sighting_ids(survivor, [*record.get("sightings", []), *keys])
+    Sighting.objects.filter(id__in=sightings).update(meetup=meetup)
+    # flags recorded by id, and those of the sightings going back (written anew by a re-read)
+    Flag.objects.filter(meetup=survivor).filter(
+        Q(id__in=record.get("flags", [])) | Q(sighting_id__in=sightings)
+    ).update(meetup=meetup)
+    events = [
+        Q(source_id=source, uid=uid, recurrence_id=recurrence)
+        for source, uid, recurrence in record.get("source_events", [])
+    ]
+    if events:
+        SourceEvent.objects.filter(reduce(or_, events), meetup=survivor).update(meetup=meetup)
+    if record.get("times"):  # the survivor had no time of day before the merge
+        survivor.starts_at = survivor.ends_at = None
+        survivor.timezone = ""
+    for key, (model, column) in RELATION_ROWS.items():
+        for stable, position, primary in record.get(key, []):
+            values = {"meetup": meetup, "position": position}
+            if model is MeetupLink:
+                values["primary"] = primary
+            model.objects.filter(meetup=survivor, **{column: stable}).update(**values)
+    Meetup.objects.filter(id__in=record.get("repointed", []), duplicate_of=survivor).update(
+        duplicate_of=meetup
+    )
+
+
+def _sighting_ids(survivor: Meetup, keys: Sequence[Sequence[Any]]) -> list[int]:
+    """The survivor's sightings of these (newsletter key, line) pairs, as they are now."""
+    lines: dict[str, list[int]] = {}
+    for newsletter, line in keys:
+        lines.setdefault(newsletter, []).append(line)
+    if not lines:
+        return []
+    of = reduce(or_, (Q(newsletter__key=key, line__in=at) for key, at in lines.items()))
+    return list(Sighting.objects.filter(of, meetup=survivor).values_list("id", flat=True))
+
+
+@transaction.atomic
+def split_join(*, meetup: Meetup, keys: Sequence[Sequence[Any]]) -> None:
+    """Undo a join ingest made by title that a later reading shows to be two events: the
+    joined meetup gets its rows back and the listings of `keys`, and is listed again. It
+    is no curator's unmerge: the two may be joined again if a later reading says so."""
+    survivor = meetup.duplicate_of
+    if survivor is None:
+        return
+    give_back(meetup=meetup, survivor=survivor, keys=keys)
+    if (meetup.merge_record or {}).get("times"):
+        survivor.save(update_fields=["starts_at", "ends_at", "timezone"])
+    meetup.duplicate_of = None
+    meetup.merge_record = {}
+    reason = f"Split from meetup #{survivor.pk} by ingest: two events after all"
+    history_save(meetup, user=None, reason=reason)

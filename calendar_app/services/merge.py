@@ -11,38 +11,24 @@ and syncs, an unmerge finds the rows that stand for what moved on the survivor.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from calendar_app.models import (
-    Flag,
     Meetup,
-    MeetupGroup,
     MeetupLink,
-    MeetupPlace,
-    Sighting,
-    SourceEvent,
 )
 from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_save
 from calendar_app.services.ingest.run import refresh_meetups
-from calendar_app.services.joins import adopt_times
+from calendar_app.services.joins import RELATION_ROWS, adopt_times, give_back
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.search_index import search_text_refresh
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
-# Relation -> its rows, and the column the merge record names a row by.
-_RELATION_ROWS: dict[str, tuple[Any, str]] = {  # (model class, column)
-    "links": (MeetupLink, "canonical_url"),
-    "groups": (MeetupGroup, "group_id"),
-    "places": (MeetupPlace, "place_id"),
-}
 # What a curator may take from another meetup when merging: choice -> the fields it sets.
 MERGE_CHOICES = {
     "title": ("title",),
@@ -116,7 +102,7 @@ def _apply_choices(
 
 def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
     """Order the survivor's rows so those that came from `source` lead; return the old order."""
-    model, column = _RELATION_ROWS[relation]
+    model, column = RELATION_ROWS[relation]
     moved = {row[0] for row in (source.merge_record or {}).get(relation, [])}
     rows: list[Any] = list(model.objects.filter(meetup=survivor).order_by("position", "id"))
     old = [[getattr(row, column), row.position, getattr(row, "primary", False)] for row in rows]
@@ -144,30 +130,7 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
     record = meetup.merge_record or {}
     before = _calendar_view(survivor)
-    sightings = _sighting_ids(survivor, record.get("sightings", []))
-    Sighting.objects.filter(id__in=sightings).update(meetup=meetup)
-    # flags recorded by id, and those of the sightings going back (written anew by a re-read)
-    Flag.objects.filter(meetup=survivor).filter(
-        Q(id__in=record.get("flags", [])) | Q(sighting_id__in=sightings)
-    ).update(meetup=meetup)
-    events = [
-        Q(source_id=source, uid=uid, recurrence_id=recurrence)
-        for source, uid, recurrence in record.get("source_events", [])
-    ]
-    if events:
-        SourceEvent.objects.filter(reduce(or_, events), meetup=survivor).update(meetup=meetup)
-    if record.get("times"):  # the survivor had no time of day before the merge
-        survivor.starts_at = survivor.ends_at = None
-        survivor.timezone = ""
-    for key, (model, column) in _RELATION_ROWS.items():
-        for stable, position, primary in record.get(key, []):
-            values = {"meetup": meetup, "position": position}
-            if model is MeetupLink:
-                values["primary"] = primary
-            model.objects.filter(meetup=survivor, **{column: stable}).update(**values)
-    Meetup.objects.filter(id__in=record.get("repointed", []), duplicate_of=survivor).update(
-        duplicate_of=meetup
-    )
+    give_back(meetup=meetup, survivor=survivor)
     _restore_survivor(survivor, record.get("survivor_before", {}))
     unlock_fields(survivor, record.get("locked", []))
     survivor.note_changes(_changed_since(survivor, before, [meetup]))
@@ -179,17 +142,6 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     search_text_refresh(meetup_ids=[meetup.pk, survivor.pk])  # the survivor's title is back
     # Each shows what its own sightings say again (what was not locked).
     refresh_meetups([meetup.pk, survivor.pk])
-
-
-def _sighting_ids(survivor: Meetup, keys: list[list]) -> list[int]:
-    """The survivor's sightings of these (newsletter key, line) pairs, as they are now."""
-    lines: dict[str, list[int]] = {}
-    for newsletter, line in keys:
-        lines.setdefault(newsletter, []).append(line)
-    if not lines:
-        return []
-    of = reduce(or_, (Q(newsletter__key=key, line__in=at) for key, at in lines.items()))
-    return list(Sighting.objects.filter(of, meetup=survivor).values_list("id", flat=True))
 
 
 _CALENDAR_VALUES = ("start_date", "end_date", "starts_at", "ends_at", "timezone", "attendance")
@@ -211,7 +163,7 @@ def _changed_since(survivor: Meetup, before: dict[str, Any], moved: list[Meetup]
 def _restore_survivor(survivor: Meetup, before: dict) -> None:
     """Give the survivor back the values and row order it had before the merge's choices."""
     for relation in ("places", "links"):
-        model, column = _RELATION_ROWS[relation]
+        model, column = RELATION_ROWS[relation]
         if relation == "links" and before.get(relation):
             MeetupLink.objects.filter(meetup=survivor).update(primary=False)
         for stable, position, primary in before.get(relation, []):

@@ -17,6 +17,7 @@ from itertools import groupby
 from urllib.parse import urlsplit
 
 from calendar_app.twir.dates import parse_iso_dates
+from calendar_app.twir.eras.prepare import MODERN_SINCE
 from calendar_app.twir.eras.select import history
 from calendar_app.twir.head import Grammar, Head
 from calendar_app.twir.links import (
@@ -110,6 +111,8 @@ def modern(text: str, issue_date: date | None) -> Head | None:
     found = parse_iso_dates(first_text) if _STARTS_WITH_DATE.match(first_text) else None
     if not found:
         return None
+    if len(fields) == 1 and issue_date and issue_date < MODERN_SINCE:
+        return None  # `2014-12-18: [Bay Area Rust](url)`: an older layout, no fields
     dates, end = found
     problems: list[Problem] = []
     if len(fields) >= 3:

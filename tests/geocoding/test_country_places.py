@@ -236,3 +236,39 @@ def test_a_town_written_the_other_way_round(offline, text, city, admin1, country
         admin1,
         country,
     )
+
+
+@pytest.mark.parametrize(
+    ("location", "city", "admin1", "country"),
+    [
+        # Meetup's name of the town, as the editors' tool writes it (issue 22)
+        ("Bristol City, GB", "Bristol", "ENG", "GB"),
+        ("Bristol City, UK", "Bristol", "ENG", "GB"),
+        ("Bristol City", "Bristol", "ENG", "GB"),  # not Bristol, Virginia ("Bristol City")
+        ("Virtual (Bristol City, GB)", "Bristol", "ENG", "GB"),
+        ("City of Bristol, UK", "Bristol", "ENG", "GB"),
+        # both spellings of the city-state, and the tool's own with a subdivision
+        ("Singapore", "Singapore", "", "SG"),
+        ("Singapore, SG", "Singapore", "", "SG"),
+        ("Hybrid (Singapore, SG)", "Singapore", "", "SG"),
+        ("Singapore, Singapore, SG", "Singapore", "", "SG"),
+        ("Lima-Perú", "Lima", "LMA", "PE"),
+        ("Lima-Perú, PE", "Lima", "LMA", "PE"),
+        ("Karnataka, Bengaluru, IN", "Bengaluru", "KA", "IN"),
+        # a `City` that is part of the town's name stays so
+        ("Kansas City, MO, US", "Kansas City", "MO", "US"),
+        ("Quezon City, PH", "Quezon City", "NCR", "PH"),
+        ("Salt Lake City, UT, US", "Salt Lake City", "UT", "US"),
+    ],
+)
+def test_the_towns_left_unresolved_resolve_to_their_city(offline, location, city, admin1, country):
+    (place,) = parse_location(location).places
+    result = offline.geocode(place.text)
+    assert (result.status, result.city, result.admin1, result.country) == (
+        "resolved",
+        city,
+        admin1,
+        country,
+    )
+    assert result.problems == []
+    assert result.latitude is not None

@@ -29,6 +29,7 @@ from calendar_app.matching.match import (
     refresh,
     same_by_title,
     same_event,
+    stale_title_join,
     with_locks,
 )
 from calendar_app.matching.survivor import follow_merges, pick_survivor
@@ -320,3 +321,34 @@ def test_a_withdrawn_meetup_is_found_again_by_its_stored_values():
 
     assert plan.assigned == [5] and plan.published == [5]
     assert plan.flags[5] == []  # its stored values are no listing: no move, no join
+
+
+# --- a stored title join checked again (issue 22) ----------------------------------------
+
+FIRST_EVENT = "https://meetup.com/rustcologne/events/301111111"
+SECOND_EVENT = "https://meetup.com/rustcologne/events/302222222"
+
+
+def test_a_title_join_still_made_by_the_listings_is_kept():
+    ours = seen(JAN17, date(2024, 2, 7), links=(link(FIRST_EVENT),))
+    theirs = seen(JAN24, date(2024, 2, 7), line=12, links=(link(SECOND_EVENT),))
+    assert stale_title_join([ours, theirs], frozenset({("531", 12)})) == frozenset()
+
+
+def test_a_title_join_whose_listing_moved_to_a_day_of_its_own_is_stale():
+    ours = seen(JAN17, date(2024, 2, 7), links=(link(FIRST_EVENT),))
+    theirs = seen(JAN24, date(2024, 2, 14), line=12, links=(link(SECOND_EVENT),))
+    assert stale_title_join([ours, theirs], frozenset({("531", 12)})) == {("531", 12)}
+
+
+def test_a_title_join_of_two_meetup_events_is_stale_once_one_is_listed_elsewhere():
+    ours = seen(JAN17, date(2024, 2, 7), links=(link(FIRST_EVENT),))
+    theirs = seen(JAN24, date(2024, 2, 7), line=12, links=(link(SECOND_EVENT),))
+    later = seen(JAN31, date(2024, 2, 21), line=9, links=(link(SECOND_EVENT),))
+    joined = frozenset({("531", 12)})
+    assert stale_title_join([ours, theirs], joined) == frozenset()
+    assert stale_title_join([ours, theirs], joined, [later]) == joined
+    # a listing read since that is one event with the joined one by link goes with it
+    again = seen(JAN31, date(2024, 2, 14), line=9, links=(link(SECOND_EVENT),))
+    moved = seen(JAN24, date(2024, 2, 14), line=12, links=(link(SECOND_EVENT),))
+    assert stale_title_join([ours, moved, again], joined) == {("531", 12), ("532", 9)}

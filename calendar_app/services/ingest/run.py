@@ -24,7 +24,15 @@ from calendar_app.matching.entries import (
     links_for_two_dates,
     sighted,
 )
-from calendar_app.matching.match import Issue, KnownMeetup, Plan, Sighted, match, refresh
+from calendar_app.matching.match import (
+    Issue,
+    KnownMeetup,
+    Plan,
+    Sighted,
+    match,
+    refresh,
+    stale_title_join,
+)
 from calendar_app.models import (
     Flag,
     FlagKind,
@@ -53,6 +61,7 @@ from calendar_app.services.ingest.snapshot import (
 )
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import WITHDRAWN, PlanWriter, write_sightings
+from calendar_app.services.joins import split_join
 from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
 from calendar_app.services.sql.bulk import bulk_session, insert_returning
@@ -488,6 +497,9 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
         lookups.sightings.remember(newsletter.pk, newsletter.number, values)
         report.sightings += len(kept)
     writer.apply_rest(written)
+    # the meetups read now and those sharing their links: a listing on a date of its own
+    # may show a stored title join to be two events
+    split_stale_joins({writer.id_of(ref) for ref in plan.assigned} | {m.id for m in known})
     flags += written.flags
     resolved = set().union(*(listing.resolved for listing in listings))
     for flag in flags:
@@ -496,6 +508,36 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     report.meetups_created += written.created
     report.meetups_updated += written.updated
     refresh_regrouped(groups)
+
+
+def split_stale_joins(ids: Iterable[int]) -> set[int]:
+    """Joins ingest made by title into these meetups that their listings, as they are now,
+    no longer make (`stale_title_join`): split, each meetup's values again from its own
+    listings. The ids of the meetups split apart (none when no title join is there)."""
+    held = survivors(ids)
+    joined = sorted(
+        Meetup.objects.filter(duplicate_of_id__in=held, merge_record__reason="title"),
+        key=lambda m: m.pk,
+    )
+    if not joined:
+        return set()
+    known = Snapshot(PlaceResolver(), GroupResolver()).load(held)
+    listings = {m.id: list(m.sightings) for m in known}
+    split: set[int] = set()
+    for other in joined:
+        holder = listings.get(other.duplicate_of_id or 0, [])
+        keys = frozenset(
+            (str(k), int(n)) for k, n in (other.merge_record or {}).get("sightings", [])
+        )
+        elsewhere = [s for pk, of in listings.items() if pk != other.duplicate_of_id for s in of]
+        going = stale_title_join(holder, keys, elsewhere)
+        if going:
+            split.update({other.pk, other.duplicate_of_id or 0})
+            split_join(meetup=other, keys=sorted(going))
+            holder[:] = [s for s in holder if (s.issue.key, s.line) not in going]
+    if split:
+        refresh_meetups(split)
+    return split
 
 
 def refresh_regrouped(groups: GroupResolver) -> None:

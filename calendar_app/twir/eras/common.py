@@ -37,6 +37,12 @@ _MEETUP_GROUP = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?P<slug>[^/]+)(?:/|$
 _MEETUP_NOT_GROUPS = frozenset({"events", "find", "topics", "cities", "pro", "apps"})
 
 
+# A reference link whose definition is missing stays text: `[Feb 19. Rust Bay Area][sf]`.
+_UNRESOLVED = re.compile(r"^\s*\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\](?:\s?\[[^\[\]]*\])?")
+# Text before a line's first link that is only a date: `Feb 19. `, `2014-12-18: `, `6/8 - `.
+_DATE_BEFORE_LINK = re.compile(r"^[\w ,./&-]{0,30}\d[\w ,./&-]{0,12}?[.:,\s-]\s*$")
+
+
 @dataclass(frozen=True)
 class OldLine:
     """An old entry line: the text holding the fields, its links, and any text after."""
@@ -52,11 +58,28 @@ class OldLine:
         while tokens and isinstance(tokens[0], str) and not tokens[0].strip(" *_"):
             tokens = tokens[1:]  # `**[Sep 30 - Oct 1. RustFest Zürich](url).**`
         links = tuple(links_of(tokens))
+        if tokens and isinstance(tokens[0], str) and (unlinked := _UNRESOLVED.match(tokens[0])):
+            # `[Feb 19. Rust Bay Area][sf]` whose `[sf]:` is missing: the text, no link
+            rest = text_of([tokens[0][unlinked.end() :], *tokens[1:]]).strip(EDGES + "*?!")
+            return cls(plain(unlinked["text"]), links, rest, unlinked["text"])
+        before, first = (tokens + ["", ""])[:2]
+        if (
+            isinstance(before, str)
+            and isinstance(first, Link)
+            and first.text != first.url
+            and _DATE_BEFORE_LINK.match(before)
+        ):
+            # `Feb 19. [Rust Bay Area](url). Topic is I/O.`: the date goes with the link's text
+            rest = text_of(tokens[2:]).strip(EDGES + "*?!")
+            written = before + first.text
+            return cls(plain(written), links, rest, written)
         if tokens and isinstance(tokens[0], Link):
             rest = text_of(tokens[1:]).strip(EDGES + "*?!")
             return cls(plain(tokens[0].text), links, rest, tokens[0].text)
-        written = "".join(t.text if isinstance(t, Link) else t for t in tokens)
-        return cls(text_of(tokens), links, "", written)
+        # A bare URL in the text (`Rust Paris on December 18th: http://...`) is no field.
+        words = [t for t in tokens if not (isinstance(t, Link) and t.text == t.url)]
+        written = "".join(t.text if isinstance(t, Link) else t for t in words)
+        return cls(text_of(words).strip(EDGES), links, "", written)
 
 
 @dataclass(frozen=True)
@@ -216,8 +239,13 @@ def untitled_head(dated: Dated, title: str, line: OldLine) -> Head:
     )
 
 
-# `Feb. 9. Title`, `10/13: Title`: the date, then `. ` or `: `, then the title.
-_AFTER_DATE = re.compile(r"\s*[.:]\s+")
+# Between the date and what follows: `Feb. 9. Title`, `10/13: Title`, `Feb.19.Title`,
+# `Feb 19, Title`, `2/19 - Title`, `2/19 Title`; a time of day may come first
+# (`Feb 19 at 7pm. Title`).
+AFTER_DATE = re.compile(
+    r"(?:,?\s+(?:at|@)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+    r"(?:\s*[.:,]\s*(?!\|)|\s+[-–—]\s+|\s+(?=[\w\"'(#*]))"  # not `| Moscow |` (2021-22)
+)
 
 
 def dated_title_reader(
@@ -227,7 +255,7 @@ def dated_title_reader(
     `day` reads the date at the start of the line; the rest is the title."""
 
     def read(line: OldLine, issue_date: date | None) -> Head | None:
-        dated = lead(day(line.fields, issue_date), line.fields, _AFTER_DATE)
+        dated = lead(day(line.fields, issue_date), line.fields, AFTER_DATE)
         if dated is None or not dated.rest:
             return None
         return untitled_head(dated, dated.rest, line)
