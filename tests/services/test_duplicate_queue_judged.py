@@ -64,12 +64,20 @@ def key(pair: dict) -> frozenset:
     return frozenset((side["day"], side["title"]) for side in (pair["first"], pair["second"]))
 
 
-@pytest.mark.parametrize("pair", [p for p in judged_pairs() if p["verdict"] == "real"], ids=lambda pair: pair["why"][:60])
+def judged(verdict: str) -> list:
+    return [
+        pytest.param(pair, id=pair["why"][:60])
+        for pair in judged_pairs()
+        if pair["verdict"] == verdict
+    ]
+
+
+@pytest.mark.parametrize("pair", judged("real"))
 def test_a_real_pair_stays_proposed(pair):
     assert key(pair) in proposed(judged_pairs()), pair["why"]
 
 
-@pytest.mark.parametrize("pair", [p for p in judged_pairs() if p["verdict"] == "false"], ids=lambda pair: pair["why"][:60])
+@pytest.mark.parametrize("pair", judged("false"))
 def test_a_false_pair_is_not_proposed_or_scores_low(pair):
     reason = proposed(judged_pairs()).get(key(pair))
     assert reason is None or reason[1] < LOW, (pair["why"], reason)
