@@ -94,3 +94,33 @@ def test_the_archive_counts_are_what_the_docs_say():
     real = [p for p in pairs if p["verdict"] == "real"]
     assert (len(pairs), len(real)) == (4, 3)
     assert sum(1 for p in pairs if key(p) in proposed(pairs)) == 3
+
+
+@pytest.mark.django_db
+def test_links_stored_as_event_pages_without_their_id_become_generic():
+    """Migration 0027: rows stored when a bare `/watch` counted as an event page."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from calendar_app.models import MeetupLink
+    from tests.factories import make_meetup
+
+    make_meetup(
+        links=[
+            ("https://www.youtube.com/watch", ""),
+            ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", ""),
+            ("https://www.google.com/calendar/event?action=TEMPLATE&text=Rust", ""),
+            ("https://www.google.com/calendar/event?eid=ZXZlbnQ", ""),
+        ]
+    )
+    MeetupLink.objects.update(event_specific=True)  # as the previous release stored them
+
+    import_module("calendar_app.migrations.0027_event_pages_need_their_id").forwards(apps, None)
+
+    assert dict(MeetupLink.objects.values_list("url", "event_specific")) == {
+        "https://www.youtube.com/watch": False,
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ": True,
+        "https://www.google.com/calendar/event?action=TEMPLATE&text=Rust": False,
+        "https://www.google.com/calendar/event?eid=ZXZlbnQ": True,
+    }
