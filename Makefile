@@ -7,7 +7,7 @@ SAMPLE_CALENDARS := $(wildcard calendar_app/data/sample_calendars/sample-*.ics)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo site-install install lock migrate ingest-samples sample-sources superuser test test-browser test-postgres test-pure test-stack lint bench serve stack stack-stop clean
+.PHONY: demo site-install install lock migrate ingest-samples sample-sources superuser test test-browser test-postgres test-pure test-stack lint bench serve stack stack-stop clean weekly-loop
 
 # What the site needs (make demo, make serve); the test extras come with `make install`
 # (test, lint, bench). Both install the pinned versions of the lock files, every download
@@ -81,6 +81,11 @@ test-postgres: install
 test-browser: install
 	$(PY) -m pytest -m browser; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "test-browser: no @browser tests collected"; exit 0; fi; exit $$rc
+
+## The editors' weekly loop walked in Chromium: clicks, page loads and seconds
+## (docs/weekly-loop.md; the seconds in test-artifacts/weekly-loop.json)
+weekly-loop: install
+	$(PY) -m pytest -m browser tests/browser/test_weekly_loop_walk.py -q -s
 
 ## An account for /admin/ (curators are staff users in the `curators` group)
 superuser: migrate

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ["README.md", "docs/ARCHITECTURE.md"]
+DOCS = ["README.md", "docs/ARCHITECTURE.md", "docs/weekly-loop.md"]
 # Code spans with a slash that are no path of this repository: other projects' files the
 # architecture cites as models, and prose.
 NOT_PATHS = {"package/scores.py", "events/importer.py", "EU/UK"}
@@ -102,3 +102,12 @@ def test_every_path_a_document_names_exists(doc):
             f"layout {n}" for n in sorted(layout_paths(text)) if not exists(n, bases=(ROOT,))
         ]
     assert not missing, f"{doc} names what is not in the repository: {sorted(missing)}"
+
+
+def test_the_weekly_loop_is_linked_from_the_readme_and_the_architecture():
+    """docs/weekly-loop.md (the loop walked before and after) is found from both."""
+    for doc, target in (
+        ("README.md", "docs/weekly-loop.md"),
+        ("docs/ARCHITECTURE.md", "weekly-loop.md"),
+    ):
+        assert target in _LINK.findall((ROOT / doc).read_text(encoding="utf-8")), doc

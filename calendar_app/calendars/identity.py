@@ -13,11 +13,13 @@ import re
 from urllib.parse import urlsplit
 
 from calendar_app.calendars.records import CalendarEvent
-from calendar_app.twir.urls import canonical_url, is_event_specific
+from calendar_app.twir.urls import canonical_url, event_query_id, is_event_specific
 
 _MEETUP_UID = re.compile(r"^event_([a-z0-9]+)@meetup\.com$", re.IGNORECASE)
 _MEETUP_PATH = re.compile(r"^/[^/]+/events/([a-z0-9]+)$")
 _LUMA_PATH = re.compile(r"^/((?:event/)?[a-z0-9-]+)$")
+_YOUTUBE_LIVE = re.compile(r"^/live/([^/]+)$")
+_SITES = ("meetup", "luma", "youtube", "gcal")
 
 
 def _split(url: str) -> tuple[str, str]:
@@ -56,22 +58,42 @@ def luma_slug(url: str) -> str:
     return match.group(1) if match else ""
 
 
+def youtube_video(url: str) -> str:
+    """``youtube.com/watch?v=<id>``, ``youtube.com/live/<id>``, ``youtu.be/<id>`` ->
+    ``<id>``; "" for anything else (a channel, a bare `/watch`)."""
+    host, path = _split(url)
+    if host == "youtube.com":
+        live = _YOUTUBE_LIVE.match(path)
+        return live.group(1) if live else event_query_id(url)
+    if host == "youtu.be" and is_event_specific(url):
+        return path.strip("/").split("/")[0]
+    return ""
+
+
 def page_key(url: str) -> str:
-    """The identity of the event a link names: ``meetup:<id>``, ``luma:<slug>``, the
-    canonical link of another one-event page, or "" (a group page, a video room)."""
+    """The identity of the event a link names: ``meetup:<id>``, ``luma:<slug>``,
+    ``youtube:<video>``, ``gcal:<event id>``, the canonical link of another one-event
+    page, or "" (a group page, a video room, a video link without its video)."""
     event_id = meetup_event_id(url)
     if event_id:
         return f"meetup:{event_id}"
-    slug = luma_slug(url)
-    if slug:
-        return f"luma:{slug}"
-    return canonical_url(url) if is_event_specific(url) else ""
+    if not is_event_specific(url):
+        return ""
+    for site, key in (
+        ("luma", luma_slug(url)),
+        ("youtube", youtube_video(url)),
+        ("gcal", event_query_id(url)),
+    ):
+        if key:
+            return f"{site}:{key}"
+    return canonical_url(url)
 
 
 def page_site(key: str) -> str:
-    """The site of a `page_key`: ``meetup``, ``luma``, else the host of the link."""
+    """The site of a `page_key`: ``meetup``, ``luma``, ``youtube``, ``gcal``, else the
+    host of the link."""
     site, _, rest = key.partition(":")
-    if site in ("meetup", "luma"):
+    if site in _SITES:
         return site
     return urlsplit(key).hostname or ""
 

@@ -81,6 +81,12 @@ def pair_reason(a: Candidate, b: Candidate) -> tuple[str, float] | None:
         # title and link both changed between issues, never listed side by side: a
         # renamed and re-created event more likely than two events of one organiser
         return "same day and organiser, title and link changed", max(title.score, RECREATED)
+    if a.issues & b.issues and (a.groups & b.groups or not title.alike):
+        # Listed side by side in one issue, by one organiser with a page each (two videos
+        # of one channel, two Google Calendar events), or under titles of their own
+        # ("Community Team Meeting", "Community Content Subteam Meeting"): the editors
+        # wrote two events.
+        return None
     if title.share_words:
         return "same day and similar title", title.score
     return None

@@ -68,6 +68,15 @@ _EVENT_PATHS: dict[str, re.Pattern[str]] = {
     "youtube.com": re.compile(r"^/(?:watch|live/)"),
     "youtu.be": re.compile(r"^/.+"),
     "google.com": re.compile(r"^/calendar/event$"),
+    "calendar.google.com": re.compile(r"^/calendar/event$"),
+}
+# Pages that name one event only by a query parameter: `youtube.com/watch?v=<video>`,
+# `google.com/calendar/event?eid=<event>`; without it (`/watch`, an "add to calendar"
+# template) the link names no event, and two of them are not "the same event page".
+_EVENT_QUERY: dict[str, tuple[str, str]] = {
+    "youtube.com": ("/watch", "v"),
+    "google.com": ("/calendar/event", "eid"),
+    "calendar.google.com": ("/calendar/event", "eid"),
 }
 
 
@@ -156,7 +165,26 @@ def is_event_specific(url: str) -> bool:
     if host.endswith(".meetup.com"):
         host = "meetup.com"
     pattern = _EVENT_PATHS.get(host)
-    return bool(pattern and pattern.search(path))
+    if not (pattern and pattern.search(path)):
+        return False
+    return (
+        bool(event_query_id(url))
+        if host in _EVENT_QUERY and path == _EVENT_QUERY[host][0]
+        else True
+    )
+
+
+def event_query_id(url: str) -> str:
+    """The event a link names by a query parameter (a YouTube video's `v`, a Google
+    Calendar event's `eid`), "" for any other link."""
+    try:
+        parts = urlsplit(canonical_url(url))
+    except ValueError:
+        return ""
+    wanted = _EVENT_QUERY.get(parts.hostname or "")
+    if wanted is None or parts.path != wanted[0]:
+        return ""
+    return next((v.strip() for k, v in parse_qsl(parts.query) if k == wanted[1] and v.strip()), "")
 
 
 @lru_cache(maxsize=65536)  # pure, and called for every link of every issue

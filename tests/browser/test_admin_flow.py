@@ -18,10 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "curate-me-42"
 
 
+# The migrations that grant the `curators` group more (sources, queues, adding meetups).
+GRANTS = (
+    "0007_meetup_times_and_sources",
+    "0009_curation_queues_and_submissions",
+    "0020_curators_add_meetups",
+)
+
+
 def make_curator() -> User:
-    """The `curators` group as migration 0003 builds it (transactional tests flush it away)."""
+    """The `curators` group as the migrations build it (transactional tests flush it away)."""
     migration = importlib.import_module("calendar_app.migrations.0003_curators_group")
     codenames = [f"{act}_{model}" for model, acts in migration.PERMISSIONS.items() for act in acts]
+    for name in GRANTS:
+        codenames += importlib.import_module(f"calendar_app.migrations.{name}").CURATOR_PERMISSIONS
     group, _ = AuthGroup.objects.get_or_create(name=migration.CURATORS)
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="calendar_app", codename__in=codenames)

@@ -67,6 +67,10 @@ def test_keeps_other_schemes_untouched():
         "https://www.linkedin.com/events/rustmeetupbremen-17153350929486868481/",
         "https://mobilizon.fr/events/b8577678-d072-4d9a-9562-974715f1dfbb",
         "https://hasgeek.com/rustbangalore/october-2024-rustacean-meetup/",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ&feature=share",
+        "https://www.youtube.com/live/dQw4w9WgXcQ",
+        "https://www.google.com/calendar/event?eid=ZXZlbnQ",
+        "https://calendar.google.com/calendar/event?eid=ZXZlbnQ&ctz=Europe/Berlin",
     ],
 )
 def test_event_specific(url):
@@ -91,6 +95,10 @@ def test_event_specific(url):
         "https://www.meetup.com/rust-paris/events/past/",
         "https://luma.com/rust-girona",
         "https://www.youtube.com/@bcnrust",
+        # the video or the calendar event is in the query: without it, no event
+        "https://www.youtube.com/watch",
+        "https://www.youtube.com/watch?feature=share",
+        "https://www.google.com/calendar/event?action=TEMPLATE&text=Rust",
         "https://fosdem.org/2024/schedule/track/rust/",
         "https://hasgeek.com/rustbangalore",
         "not a url at all",
