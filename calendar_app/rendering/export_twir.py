@@ -708,7 +708,19 @@ def _new_location(meetup: Meetup, hand: EditorsHand, home: Place | None) -> str:
     venue_text = _venue_text(meetup) if not virtual else _home_venue_text(meetup)
     if venue_text:
         return f"{VIRTUAL} ({venue_text})" if virtual else venue_text
+    if meetup.attendance == Attendance.IN_PERSON and not places:
+        # in person, but the gazetteer found no place: the calendar's words, never `Virtual`
+        return _calendar_location(meetup) or location(meetup, [])
     return location(meetup, places or ([home] if home else []))
+
+
+def _calendar_location(meetup: Meetup) -> str:
+    """The LOCATION its calendar gives, on one line and without the entry's `|` separator."""
+    for event in meetup.source_events.all():
+        text = " ".join(str((event.values or {}).get("location", "")).split())
+        if text:
+            return text.replace("|", "/")
+    return ""
 
 
 def _venue_text(meetup: Meetup) -> str:
@@ -773,6 +785,8 @@ def _warnings(meetup: Meetup, listed_organisers: set[int]) -> list[str]:
         found.append(f"{open_flags} open flag(s)")
     if not meetup.region and meetup.attendance != Attendance.VIRTUAL:
         found.append("no region")
+    if meetup.attendance != Attendance.VIRTUAL and not meetup.ordered_places():
+        found.append("place not found: written as its calendar gives it, check it")
     if not meetup.url:
         found.append("no link")
     return found
