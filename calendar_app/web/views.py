@@ -23,6 +23,7 @@ from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MeetupFilter
 from calendar_app.queries.history import group_history
 from calendar_app.rendering.structured import event_json_ld
 from calendar_app.web.month import month_grid
+from calendar_app.web.querystring import drop_empty_params
 from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
 from calendar_app.windows import NEXT_DAYS_CHIP
 
@@ -48,6 +49,7 @@ def _neighbour(year: int, month: int, step: int) -> tuple[int, int] | None:
 
 
 @require_safe
+@drop_empty_params
 def month_view(
     request: HttpRequest, year: int | None = None, month: int | None = None
 ) -> HttpResponse:
@@ -111,6 +113,7 @@ def _go_to_month(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@drop_empty_params
 def event_list(request: HttpRequest) -> HttpResponse:
     """Meetups matching the filter, a page at a time, grouped by day (nearest first near me)."""
     result = selectors.meetup_list(request.GET)
@@ -183,6 +186,7 @@ def _with(params: QueryDict, **changes: str | None) -> str:
 
 
 @require_safe
+@drop_empty_params
 def map_view(request: HttpRequest) -> HttpResponse:
     """A full-page map of any filter (the list's parameters), one pin per place."""
     result = selectors.meetup_list(request.GET)
@@ -232,6 +236,7 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@drop_empty_params
 def group_list(request: HttpRequest) -> HttpResponse:
     """Every organiser with a public meetup: where it meets, what is coming up; a search,
     near me, and a map."""
