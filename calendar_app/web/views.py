@@ -21,7 +21,7 @@ from calendar_app.models import Meetup
 from calendar_app.queries import selectors
 from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MeetupFilter
 from calendar_app.queries.history import group_history
-from calendar_app.rendering.structured import event_json_ld
+from calendar_app.rendering.structured import event_json_ld, event_list_json_ld
 from calendar_app.web.month import month_grid
 from calendar_app.web.querystring import drop_empty_params
 from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
@@ -134,6 +134,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "city_lookup": filterset.city_lookup,
         "quick_ranges": quick_ranges(timezone.localdate(), request.GET),
         "has_filter": any(v for k, v in request.GET.items() if k != "page"),
+        "json_ld": event_list_json_ld(
+            page.object_list,
+            lambda meetup: request.build_absolute_uri(meetup.get_absolute_url()),
+            first_position=page.start_index() or 1,
+        ),
         "subscribe": _subscribe(request, filterset),
         **_map_context(selectors.map_markers(result.ids)),
     }
