@@ -21,6 +21,7 @@ from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.regions import place_region
 from calendar_app.matching.survivor import follow_merges
 from calendar_app.models import (
+    Attendance,
     Group,
     Meetup,
     MeetupGroup,
@@ -486,14 +487,82 @@ def _near(
     directory.lookup = lookup = find_city(directory.near_city)
     if lookup.point is None:
         return []
-    for pk in ids:  # by name
+    distances.update(_homes_within(lookup.point, directory.radius_km, ids, homes))
+    return sorted(distances, key=distances.__getitem__)  # stable: by name at one distance
+
+
+def _homes_within(
+    point: tuple[float, float], radius_km: float, ids: list[int], homes: dict[int, Place]
+) -> dict[int, float]:
+    """{group id: km} of the groups (in `ids` order) whose usual place is within the radius."""
+    found: dict[int, float] = {}
+    for pk in ids:
         home = homes.get(pk)
         if home is None or home.latitude is None or home.longitude is None:
             continue
-        distance = distance_km(lookup.point, (home.latitude, home.longitude))
-        if distance <= directory.radius_km:
-            distances[pk] = distance
-    return sorted(distances, key=distances.__getitem__)  # stable: by name at one distance
+        distance = distance_km(point, (home.latitude, home.longitude))
+        if distance <= radius_km:
+            found[pk] = distance
+    return found
+
+
+NEARBY_GROUPS_KM = 500  # an empty near-me search offers the groups meeting this close
+NEARBY_GROUPS = 8
+ONLINE_SHOWN = 10
+
+
+@dataclass
+class NearbyInstead:
+    """What an empty near-me search offers instead: the groups whose usual place is near
+    (nearest first, with their upcoming count; their pages and feeds), and the upcoming
+    online meetups, which anyone can join from anywhere."""
+
+    groups: list[GroupRow]
+    groups_radius_km: float
+    online: list[Meetup]
+    online_total: int
+
+
+def nearby_instead(
+    point: tuple[float, float],
+    radius_km: float,
+    *,
+    with_online: bool = True,
+    today: date | None = None,
+) -> NearbyInstead:
+    """Groups within max(radius, NEARBY_GROUPS_KM) of `point` and the next online meetups
+    (`online_total` of them upcoming); a fixed number of queries whatever the number of
+    groups."""
+    today = today or timezone.localdate()
+    reach = min(max(float(radius_km), NEARBY_GROUPS_KM), float(MAX_RADIUS_KM))
+    public = Meetup.objects.filter(groups=OuterRef("pk"), duplicate_of__isnull=True).exclude(
+        status=Status.HIDDEN
+    )
+    ids = list(
+        Group.objects.filter(Exists(public)).order_by("name", "pk").values_list("pk", flat=True)
+    )
+    homes = group_homes(ids)
+    distances = _homes_within(point, reach, ids, homes)
+    nearest = sorted(distances, key=distances.__getitem__)[:NEARBY_GROUPS]
+    groups = group_list(today=today).filter(pk__in=nearest).in_bulk(nearest)
+    rows = [
+        GroupRow(groups[pk], homes.get(pk), _region_label(homes.get(pk)), distances[pk])
+        for pk in nearest
+        if pk in groups
+    ]
+    online: list[Meetup] = []
+    total = 0
+    if with_online:
+        joinable = (
+            Meetup.objects.published()
+            .upcoming(today)
+            .filter(attendance=Attendance.VIRTUAL)
+            .exclude(status=Status.CANCELLED)
+        )
+        total = joinable.count()
+        online_ids = list(joinable.chronological().values_list("id", flat=True)[:ONLINE_SHOWN])
+        online = meetups_by_id(online_ids) if online_ids else []
+    return NearbyInstead(rows, reach, online, total)
 
 
 def _group_matches(search_name: str, home: Place | None, query: str) -> bool:

@@ -125,12 +125,19 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
     near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
     radius = filterset.form.cleaned_data.get("radius_km") if near else None
+    instead = None
+    if near and not result.ids:  # nothing in person nearby: the groups there, and online
+        leave_out_online = bool(filterset.form.cleaned_data.get("exclude_virtual"))
+        instead = selectors.nearby_instead(
+            near, radius or DEFAULT_RADIUS_KM, with_online=not leave_out_online
+        )
     context = {
         "filterset": filterset,
         "page": page,
         "days": None if near else _by_day(page.object_list),
         "near": near,
         "radius_km": radius or DEFAULT_RADIUS_KM,
+        "instead": instead,
         "city_lookup": filterset.city_lookup,
         "quick_ranges": quick_ranges(timezone.localdate(), request.GET),
         "has_filter": any(v for k, v in request.GET.items() if k != "page"),
