@@ -28,6 +28,7 @@ from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
 from calendar_app.windows import NEXT_DAYS_CHIP
 
 PAGE_SIZE = 25
+UNFOLDED = "none"  # `/events/?fold=none`: every date of a series, not one row per series
 MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's
 WEEKDAYS = [(name[:3], name) for name in calendar.day_name]  # Monday first
 MONTH_NAMES = list(enumerate(calendar.month_name))[1:]
@@ -115,13 +116,15 @@ def _go_to_month(request: HttpRequest) -> HttpResponse:
 @require_safe
 @drop_empty_params
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Meetups matching the filter, a page at a time, grouped by day (nearest first near me)."""
-    result = selectors.meetup_list(request.GET)
+    """Meetups matching the filter, a page at a time, grouped by day (nearest first near me).
+    A series shows once, at its next date, unless `fold=none` asks for every date."""
+    fold = request.GET.get("fold") != UNFOLDED
+    result = selectors.meetup_list(request.GET, fold_series=fold)
     filterset = result.filterset
     page = Paginator(result.ids, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page of ids becomes the page of meetups the template shows.
     page.object_list = selectors.meetups_by_id(  # type: ignore[assignment]
-        list(page.object_list), result.distances
+        list(page.object_list), result.distances, result.more_dates
     )
     near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
     radius = filterset.form.cleaned_data.get("radius_km") if near else None
@@ -140,7 +143,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "instead": instead,
         "city_lookup": filterset.city_lookup,
         "quick_ranges": quick_ranges(timezone.localdate(), request.GET),
-        "has_filter": any(v for k, v in request.GET.items() if k != "page"),
+        "has_filter": any(v for k, v in request.GET.items() if k not in ("page", "fold")),
+        "fold": fold,
+        "series_count": result.series_count,
         "json_ld": event_list_json_ld(
             page.object_list,
             lambda meetup: request.build_absolute_uri(meetup.get_absolute_url()),
