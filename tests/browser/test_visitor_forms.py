@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from calendar_app.models import Series
 from tests.browser.conftest import DESKTOP
 from tests.factories import make_group, make_meetup, make_place
 
@@ -129,3 +131,55 @@ def test_use_my_location_from_the_home_page(browser, live_server, settings, berl
         assert page.get_by_role("link", name="Rust Hack and Learn").is_visible()
     finally:
         context.close()
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_on_the_new_parts(browser, live_server, settings, scheme):
+    """The submit form, an empty near-me search with its offer, a folded series: the
+    page's main part (the header's active item is another change's: issue 23's dark mode)."""
+    seattle = make_place(
+        "Seattle, WA, US", city="Seattle", country="US", latitude=47.61, longitude=-122.33
+    )
+    make_meetup(
+        "Seattle Rust",
+        start=timezone.localdate() - timedelta(days=20),
+        places=[seattle],
+        groups=[make_group("Seattle Rust User Group")],
+    )
+    make_meetup(
+        "Rust Online Talk",
+        start=timezone.localdate() + timedelta(days=3),
+        places=[],
+        attendance="virtual",
+        region="",
+    )
+    series = Series.objects.create(key="hal@example.org", rule_text="every Thursday, 18:30")
+    for week in range(3):
+        meetup = make_meetup(
+            "Rust Hack and Learn", start=timezone.localdate() + timedelta(weeks=week, days=1)
+        )
+        meetup.series = series
+        meetup.save(update_fields=["series"])
+    context, page = context_page(browser, live_server, settings, color_scheme=scheme)
+    context.add_init_script(path=str(AXE))
+    problems = []
+    try:
+        for url in ("/submit/", "/events/?near_city=Seattle", "/events/", "/"):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            result = page.evaluate(
+                "async () => (await axe.run('#main')).violations.map(v => ({id: v.id,"
+                " impact: v.impact, target: v.nodes[0].target.join(' ')}))"
+            )
+            problems += [
+                f"{url}: {v['id']} ({v['impact']}, e.g. {v['target']})"
+                for v in result
+                if v["impact"] in ("serious", "critical")
+            ]
+        assert page.goto("/events/") and page.get_by_text("2 more dates").is_visible()
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
