@@ -123,9 +123,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     filterset = result.filterset
     page = Paginator(result.ids, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page of ids becomes the page of meetups the template shows.
-    page.object_list = selectors.meetups_by_id(  # type: ignore[assignment]
-        list(page.object_list), result.distances, result.more_dates
-    )
+    meetups = selectors.meetups_by_id(list(page.object_list), result.distances, result.more_dates)
+    page.object_list = meetups  # type: ignore[assignment]
     near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
     radius = filterset.form.cleaned_data.get("radius_km") if near else None
     instead = None
@@ -137,7 +136,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
-        "days": None if near else _by_day(page.object_list),
+        "days": None if near else _by_day(meetups),
         "near": near,
         "radius_km": radius or DEFAULT_RADIUS_KM,
         "instead": instead,
@@ -147,7 +146,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "fold": fold,
         "series_count": result.series_count,
         "json_ld": event_list_json_ld(
-            page.object_list,
+            meetups,
             lambda meetup: request.build_absolute_uri(meetup.get_absolute_url()),
             first_position=page.start_index() or 1,
         ),
