@@ -152,6 +152,7 @@ class Meetup(models.Model):
 
     objects = MeetupQuerySet.as_manager()
     distance_km: float | None = None  # set by the near-me list: how far its nearest place is
+    more_dates: int = 0  # set by a list that folds series: the other dates it stands for
 
     class Meta:
         ordering = ["start_date", "title", "id"]

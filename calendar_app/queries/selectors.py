@@ -7,7 +7,7 @@ pages stay fast on a large archive (tests pin the counts).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from calendar_app.geocoding.names import place_label
 from calendar_app.geocoding.regions import place_region
 from calendar_app.matching.survivor import follow_merges
 from calendar_app.models import (
+    Attendance,
     Group,
     Meetup,
     MeetupGroup,
@@ -87,28 +88,58 @@ class MeetupList:
     """The list page's data: the bound filter, the ordered ids it selects, their distances.
 
     The filter runs once, for ids only; the page's meetups and the map's markers are then
-    fetched by id, so a costly filter (near me) is not evaluated three times.
+    fetched by id, so a costly filter (near me) is not evaluated three times. With
+    `fold_series`, a series shows once (its first meetup in the list's order) and
+    `more_dates` says how many other dates of it the filter selects; `series_count` is the
+    number of series with more than one date, folded or not.
     """
 
     filterset: MeetupFilter
     ids: list[int]
     distances: dict[int, float]
+    more_dates: dict[int, int] = field(default_factory=dict)
+    series_count: int = 0
 
 
-def meetup_list(params: QueryDict, *, past_days: int = 0) -> MeetupList:
+def meetup_list(params: QueryDict, *, past_days: int = 0, fold_series: bool = False) -> MeetupList:
     """Filtered meetup ids in display order: nearest first near a place, else by date
     (newest first when past meetups are included: the recent past is what one looks for)."""
     filterset, queryset = filtered_meetups(params, past_days=past_days)
     if not filterset.is_valid():
         return MeetupList(filterset, [], {})
     data = filterset.form.cleaned_data
+    distances: dict[int, float] = {}
     if data.get("near"):
-        rows = list(queryset.values_list("id", "distance_km"))
-        return MeetupList(filterset, [pk for pk, _ in rows], dict(rows))
-    newest_first = bool(data.get("include_past") and not data.get("start"))
-    ordered = cast(MeetupQuerySet, queryset).chronological(newest_first=newest_first)
-    ids = list(ordered.values_list("id", flat=True))
-    return MeetupList(filterset, ids, {})
+        near_rows = list(queryset.values_list("id", "series_id", "distance_km"))
+        rows = [(pk, series) for pk, series, _ in near_rows]
+        distances = {pk: km for pk, _, km in near_rows}
+    else:
+        newest_first = bool(data.get("include_past") and not data.get("start"))
+        ordered = cast(MeetupQuerySet, queryset).chronological(newest_first=newest_first)
+        rows = list(ordered.values_list("id", "series_id"))
+    folded, more = fold_by_series(rows)
+    series_count = len(more)
+    if not fold_series:
+        return MeetupList(filterset, [pk for pk, _ in rows], distances, {}, series_count)
+    return MeetupList(filterset, folded, distances, more, series_count)
+
+
+def fold_by_series(rows: list[tuple[int, int | None]]) -> tuple[list[int], dict[int, int]]:
+    """(meetup id, series id) in display order -> the ids with each series kept at its first
+    meetup, and {that meetup: how many other dates of its series were folded into it}."""
+    first_of: dict[int, int] = {}
+    ids: list[int] = []
+    more: dict[int, int] = {}
+    for pk, series in rows:
+        if series is None:
+            ids.append(pk)
+        elif series in first_of:
+            shown = first_of[series]
+            more[shown] = more.get(shown, 0) + 1
+        else:
+            first_of[series] = pk
+            ids.append(pk)
+    return ids, more
 
 
 # What a list row (partials/meetup_item.html) shows: no links, no JSON, no history fields.
@@ -122,6 +153,8 @@ LIST_FIELDS = (
     "timezone",
     "attendance",
     "status",
+    "series",
+    "series__rule_text",
 )
 PLACE_FIELDS = (
     "text",
@@ -135,10 +168,16 @@ PLACE_FIELDS = (
 )
 
 
-def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> list[Meetup]:
-    """The meetups of one page, in the given order, with everything the list shows."""
+def meetups_by_id(
+    ids: list[int],
+    distances: dict[int, float] | None = None,
+    more_dates: dict[int, int] | None = None,
+) -> list[Meetup]:
+    """The meetups of one page, in the given order, with everything the list shows (and
+    how many more dates of its series each stands for, when the list folds them)."""
     found = (
         Meetup.objects.filter(pk__in=ids)
+        .select_related("series")
         .only(*LIST_FIELDS)
         .prefetch_related(
             Prefetch(
@@ -163,6 +202,7 @@ def meetups_by_id(ids: list[int], distances: dict[int, float] | None = None) -> 
     meetups = [found[pk] for pk in ids if pk in found]
     for meetup in meetups:
         meetup.distance_km = (distances or {}).get(meetup.pk)
+        meetup.more_dates = (more_dates or {}).get(meetup.pk, 0)
     return meetups
 
 
@@ -486,14 +526,82 @@ def _near(
     directory.lookup = lookup = find_city(directory.near_city)
     if lookup.point is None:
         return []
-    for pk in ids:  # by name
+    distances.update(_homes_within(lookup.point, directory.radius_km, ids, homes))
+    return sorted(distances, key=distances.__getitem__)  # stable: by name at one distance
+
+
+def _homes_within(
+    point: tuple[float, float], radius_km: float, ids: list[int], homes: dict[int, Place]
+) -> dict[int, float]:
+    """{group id: km} of the groups (in `ids` order) whose usual place is within the radius."""
+    found: dict[int, float] = {}
+    for pk in ids:
         home = homes.get(pk)
         if home is None or home.latitude is None or home.longitude is None:
             continue
-        distance = distance_km(lookup.point, (home.latitude, home.longitude))
-        if distance <= directory.radius_km:
-            distances[pk] = distance
-    return sorted(distances, key=distances.__getitem__)  # stable: by name at one distance
+        distance = distance_km(point, (home.latitude, home.longitude))
+        if distance <= radius_km:
+            found[pk] = distance
+    return found
+
+
+NEARBY_GROUPS_KM = 500  # an empty near-me search offers the groups meeting this close
+NEARBY_GROUPS = 8
+ONLINE_SHOWN = 10
+
+
+@dataclass
+class NearbyInstead:
+    """What an empty near-me search offers instead: the groups whose usual place is near
+    (nearest first, with their upcoming count; their pages and feeds), and the upcoming
+    online meetups, which anyone can join from anywhere."""
+
+    groups: list[GroupRow]
+    groups_radius_km: float
+    online: list[Meetup]
+    online_total: int
+
+
+def nearby_instead(
+    point: tuple[float, float],
+    radius_km: float,
+    *,
+    with_online: bool = True,
+    today: date | None = None,
+) -> NearbyInstead:
+    """Groups within max(radius, NEARBY_GROUPS_KM) of `point` and the next online meetups
+    (`online_total` of them upcoming); a fixed number of queries whatever the number of
+    groups."""
+    today = today or timezone.localdate()
+    reach = min(max(float(radius_km), NEARBY_GROUPS_KM), float(MAX_RADIUS_KM))
+    public = Meetup.objects.filter(groups=OuterRef("pk"), duplicate_of__isnull=True).exclude(
+        status=Status.HIDDEN
+    )
+    ids = list(
+        Group.objects.filter(Exists(public)).order_by("name", "pk").values_list("pk", flat=True)
+    )
+    homes = group_homes(ids)
+    distances = _homes_within(point, reach, ids, homes)
+    nearest = sorted(distances, key=distances.__getitem__)[:NEARBY_GROUPS]
+    groups = group_list(today=today).filter(pk__in=nearest).in_bulk(nearest)
+    rows = [
+        GroupRow(groups[pk], homes.get(pk), _region_label(homes.get(pk)), distances[pk])
+        for pk in nearest
+        if pk in groups
+    ]
+    online: list[Meetup] = []
+    total = 0
+    if with_online:
+        joinable = (
+            Meetup.objects.published()
+            .upcoming(today)
+            .filter(attendance=Attendance.VIRTUAL)
+            .exclude(status=Status.CANCELLED)
+        )
+        total = joinable.count()
+        online_ids = list(joinable.chronological().values_list("id", flat=True)[:ONLINE_SHOWN])
+        online = meetups_by_id(online_ids) if online_ids else []
+    return NearbyInstead(rows, reach, online, total)
 
 
 def _group_matches(search_name: str, home: Place | None, query: str) -> bool:

@@ -1,9 +1,10 @@
-"""schema.org Event data for a meetup page (JSON-LD), so search engines and chat apps
-understand it: name, dates, how to attend, status, where, who organises it."""
+"""schema.org data (JSON-LD), so search engines and chat apps understand the pages: an
+Event for a meetup page (name, dates, how to attend, status, where, who organises it),
+an ItemList of Events for a list of meetups."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -23,20 +24,9 @@ def event_json_ld(
     """One schema.org Event. With a time (a calendar's): start and end with their UTC
     offset, in the event's zone; else dates only (the newsletter gives days), the end
     inclusive as schema.org reads it. `venues`: the meetup's place rows (prefetched)."""
-    start, end = meetup.local_start, meetup.local_end
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Event",
-        "name": meetup.title or "Rust meetup",
-        "startDate": start.isoformat() if start else meetup.start_date.isoformat(),
-        "endDate": end.isoformat() if end else meetup.end_date.isoformat(),
-        "eventAttendanceMode": ATTENDANCE_MODES.get(
-            Attendance(meetup.attendance), ATTENDANCE_MODES[Attendance.IN_PERSON]
-        ),
-        "eventStatus": "https://schema.org/EventCancelled"
-        if meetup.status == Status.CANCELLED
-        else "https://schema.org/EventScheduled",
-        "url": page_url,
+        **_event(meetup, page_url),
         "location": _locations(meetup, venues),
     }
     if meetup.description:
@@ -50,6 +40,45 @@ def event_json_ld(
     if meetup.is_multi_day:
         data["duration"] = f"P{(meetup.end_date - meetup.start_date + timedelta(days=1)).days}D"
     return data
+
+
+def _event(meetup: Meetup, page_url: str) -> dict[str, Any]:
+    """What every Event says: its name, when, how to attend, its status and page."""
+    start, end = meetup.local_start, meetup.local_end
+    return {
+        "@type": "Event",
+        "name": meetup.title or "Rust meetup",
+        "startDate": start.isoformat() if start else meetup.start_date.isoformat(),
+        "endDate": end.isoformat() if end else meetup.end_date.isoformat(),
+        "eventAttendanceMode": ATTENDANCE_MODES.get(
+            Attendance(meetup.attendance), ATTENDANCE_MODES[Attendance.IN_PERSON]
+        ),
+        "eventStatus": "https://schema.org/EventCancelled"
+        if meetup.status == Status.CANCELLED
+        else "https://schema.org/EventScheduled",
+        "url": page_url,
+    }
+
+
+def event_list_json_ld(
+    meetups: Sequence[Meetup], page_url: Callable[[Meetup], str], *, first_position: int = 1
+) -> dict[str, Any]:
+    """A schema.org ItemList of the meetups one list page shows, in its order: each a
+    ListItem (position on the whole list, the meetup's page) holding its Event."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "numberOfItems": len(meetups),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": first_position + n,
+                "url": page_url(meetup),
+                "item": _event(meetup, page_url(meetup)),
+            }
+            for n, meetup in enumerate(meetups)
+        ],
+    }
 
 
 def _url(url: str) -> dict[str, str]:

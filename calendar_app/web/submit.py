@@ -10,6 +10,7 @@ the server's own network (it will be fetched).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import zoneinfo
@@ -36,6 +37,12 @@ HONEYPOT = "website"
 TEXT_FIELDS = ("title", "location", "group_name", "timezone")
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 CACHE_ERRORS = (RedisError, OSError)
+# What each kind of proposal needs: the form marks these fields and checks them.
+REQUIRED_FOR = {
+    SubmissionKind.EVENT: ("title", "start_date", "url"),
+    SubmissionKind.CALENDAR: ("calendar_url",),
+}
+ZONE_LIST_ID = "iana-zones"
 logger = logging.getLogger(__name__)
 
 
@@ -66,9 +73,27 @@ def _increment(cache: BaseCache, key: str, period: int) -> int:
     return int(cache.incr(key))
 
 
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA zone names the form offers and accepts, sorted (read once)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
 class SubmissionForm(forms.ModelForm):
     """The public fields (names fixed in ARCHITECTURE.md), plus a honeypot."""
 
+    kind = forms.ChoiceField(  # no blank "---------" choice: one of the two kinds
+        choices=SubmissionKind.choices, widget=forms.RadioSelect, label="What are you proposing?"
+    )
+    timezone = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Time zone",
+        help_text="The event's IANA time zone, e.g. Europe/Berlin; type to search the list.",
+        widget=forms.TextInput(
+            attrs={"list": ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
     website = forms.CharField(required=False, label="Leave this field empty")
     url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="Event page")
     group_url = forms.URLField(
@@ -80,7 +105,6 @@ class SubmissionForm(forms.ModelForm):
         model = Submission
         fields = Submission.FORM_FIELDS
         widgets = {
-            "kind": forms.RadioSelect,
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -92,6 +116,14 @@ class SubmissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["attendance"].required = False  # a calendar has none
+        for kind, names in REQUIRED_FOR.items():
+            for name in names:
+                field = self.fields[name]
+                field.required_for = SubmissionKind(kind).label  # type: ignore[attr-defined]
+                field.widget.attrs["aria-required"] = "true"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_hint"
 
     def clean_attendance(self) -> str:
         return self.cleaned_data.get("attendance") or Attendance.IN_PERSON
@@ -110,22 +142,24 @@ class SubmissionForm(forms.ModelForm):
             self._clean_event(data)
         return data
 
+    def _missing(self, data: dict, kind: SubmissionKind) -> None:
+        for name in REQUIRED_FOR[kind]:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, f"Needed for {str(kind.label).lower()}.")
+
     def _clean_event(self, data: dict) -> None:
-        for name in ("title", "start_date", "url"):
-            if not data.get(name):
-                self.add_error(name, "Needed for an event.")
+        self._missing(data, SubmissionKind.EVENT)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end comes before the start.")
         zone = data.get("timezone")
-        if zone and zone not in zoneinfo.available_timezones():
-            self.add_error("timezone", "An IANA time zone, e.g. Europe/Berlin.")
+        if zone and zone not in time_zones():
+            self.add_error("timezone", "Pick a zone from the list, e.g. Europe/Berlin.")
 
     def _clean_calendar(self, data: dict) -> None:
+        self._missing(data, SubmissionKind.CALENDAR)
         url = data.get("calendar_url")
-        if not url:
-            self.add_error("calendar_url", "Needed for a calendar.")
-        elif is_safe_url(url) and url_is_inside(url):
+        if url and is_safe_url(url) and url_is_inside(url):
             self.add_error("calendar_url", "This address cannot be fetched from here.")
 
 
@@ -137,7 +171,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         limit, _ = submit_rate()
         if _counted(request, _read) >= limit:
             form.add_error(None, "Too many proposals from your address; please try later.")
-            return render(request, "calendar_app/submit.html", {"form": form}, status=429)
+            context = {"form": form, "zones": time_zones()}
+            return render(request, "calendar_app/submit.html", context, status=429)
         if form.is_valid():
             _counted(request, _increment)
             if not form.cleaned_data.get(HONEYPOT):  # a bot: thanked, not kept
@@ -146,7 +181,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect("submit_thanks")
     else:
         form = SubmissionForm(initial={"kind": SubmissionKind.EVENT})
-    return render(request, "calendar_app/submit.html", {"form": form})
+    return render(request, "calendar_app/submit.html", {"form": form, "zones": time_zones()})
 
 
 def submit_thanks(request: HttpRequest) -> HttpResponse:

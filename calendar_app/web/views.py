@@ -21,12 +21,14 @@ from calendar_app.models import Meetup
 from calendar_app.queries import selectors
 from calendar_app.queries.filters import DEFAULT_RADIUS_KM, MeetupFilter
 from calendar_app.queries.history import group_history
-from calendar_app.rendering.structured import event_json_ld
+from calendar_app.rendering.structured import event_json_ld, event_list_json_ld
 from calendar_app.web.month import month_grid
+from calendar_app.web.querystring import drop_empty_params
 from calendar_app.web.subscribe import SubscribeLinks, subscribe_links
 from calendar_app.windows import NEXT_DAYS_CHIP
 
 PAGE_SIZE = 25
+UNFOLDED = "none"  # `/events/?fold=none`: every date of a series, not one row per series
 MAP_PAGE_MARKERS = 2000  # the full-page map shows more of the filter than the list's
 WEEKDAYS = [(name[:3], name) for name in calendar.day_name]  # Monday first
 MONTH_NAMES = list(enumerate(calendar.month_name))[1:]
@@ -48,6 +50,7 @@ def _neighbour(year: int, month: int, step: int) -> tuple[int, int] | None:
 
 
 @require_safe
+@drop_empty_params
 def month_view(
     request: HttpRequest, year: int | None = None, month: int | None = None
 ) -> HttpResponse:
@@ -111,26 +114,42 @@ def _go_to_month(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@drop_empty_params
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Meetups matching the filter, a page at a time, grouped by day (nearest first near me)."""
-    result = selectors.meetup_list(request.GET)
+    """Meetups matching the filter, a page at a time, grouped by day (nearest first near me).
+    A series shows once, at its next date, unless `fold=none` asks for every date."""
+    fold = request.GET.get("fold") != UNFOLDED
+    result = selectors.meetup_list(request.GET, fold_series=fold)
     filterset = result.filterset
     page = Paginator(result.ids, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page of ids becomes the page of meetups the template shows.
-    page.object_list = selectors.meetups_by_id(  # type: ignore[assignment]
-        list(page.object_list), result.distances
-    )
+    meetups = selectors.meetups_by_id(list(page.object_list), result.distances, result.more_dates)
+    page.object_list = meetups  # type: ignore[assignment]
     near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
     radius = filterset.form.cleaned_data.get("radius_km") if near else None
+    instead = None
+    if near and not result.ids:  # nothing in person nearby: the groups there, and online
+        leave_out_online = bool(filterset.form.cleaned_data.get("exclude_virtual"))
+        instead = selectors.nearby_instead(
+            near, radius or DEFAULT_RADIUS_KM, with_online=not leave_out_online
+        )
     context = {
         "filterset": filterset,
         "page": page,
-        "days": None if near else _by_day(page.object_list),
+        "days": None if near else _by_day(meetups),
         "near": near,
         "radius_km": radius or DEFAULT_RADIUS_KM,
+        "instead": instead,
         "city_lookup": filterset.city_lookup,
         "quick_ranges": quick_ranges(timezone.localdate(), request.GET),
-        "has_filter": any(v for k, v in request.GET.items() if k != "page"),
+        "has_filter": any(v for k, v in request.GET.items() if k not in ("page", "fold")),
+        "fold": fold,
+        "series_count": result.series_count,
+        "json_ld": event_list_json_ld(
+            meetups,
+            lambda meetup: request.build_absolute_uri(meetup.get_absolute_url()),
+            first_position=page.start_index() or 1,
+        ),
         "subscribe": _subscribe(request, filterset),
         **_map_context(selectors.map_markers(result.ids)),
     }
@@ -183,6 +202,7 @@ def _with(params: QueryDict, **changes: str | None) -> str:
 
 
 @require_safe
+@drop_empty_params
 def map_view(request: HttpRequest) -> HttpResponse:
     """A full-page map of any filter (the list's parameters), one pin per place."""
     result = selectors.meetup_list(request.GET)
@@ -232,6 +252,7 @@ def meetup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@drop_empty_params
 def group_list(request: HttpRequest) -> HttpResponse:
     """Every organiser with a public meetup: where it meets, what is coming up; a search,
     near me, and a map."""
