@@ -123,6 +123,21 @@ def test_month_grid_shows_cities_and_tooltips(page, this_month, screenshot):
     screenshot(page, "month-cities")
 
 
+def test_month_grid_titles_wrap_and_show_whole_on_focus(page, this_month, screenshot):
+    """At 1280 px a cell is about 160 px wide: the title wraps (no "Rust Hac..." cut after a
+    dozen letters), and keyboard focus shows all of it."""
+    page.goto("/")
+    title = page.locator(".entry a", has_text="Rust Hack and Learn").first.locator(".entry-title")
+    lines = title.evaluate(
+        "el => el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)"
+    )
+    assert lines >= 2.5, lines  # three lines of it, not one
+    page.locator(".entry a", has_text="Rust Hack and Learn").first.focus()
+    assert title.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+    assert title.inner_text() == this_month["long_title"]
+    screenshot(page, "month-title-focused")
+
+
 def test_list_at_375px_with_filters_open_does_not_scroll_sideways(
     browser, live_server, settings, this_month, screenshot
 ):
