@@ -90,6 +90,12 @@ class Entry:
         self.css = css
         self.note = self.item.attendance_label + (", continued" if self.continued else "")
 
+    @property
+    def follows_visitor(self) -> bool:
+        """An online meetup of one day: local-time.js moves it to the visitor's own day
+        (an in-person one stays on the day of the town it is in)."""
+        return self.item.attendance == Attendance.VIRTUAL and not (self.continued or self.continues)
+
 
 @dataclass(slots=True)
 class Day:

@@ -50,6 +50,55 @@
     });
   }
 
+  function isoDay(moment) {  // the visitor's own calendar date, 2025-03-14
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    return moment.getFullYear() + "-" + pad(moment.getMonth() + 1) + "-" + pad(moment.getDate());
+  }
+
+  function startOf(entry) {
+    var clock = entry.querySelector("time[data-visitor-clock]");
+    return clock ? new Date(clock.getAttribute("datetime")) : null;
+  }
+
+  // An online meetup belongs on the visitor's day: 17:00 in Berlin is the next morning in
+  // Auckland. Without script (or when that day is not in the grid) it stays on the event's.
+  function moveOnlineEntries() {
+    var grid = document.querySelector(".month-grid");
+    if (!grid) return;
+    var cells = {};
+    grid.querySelectorAll("td").forEach(function (cell) {
+      var day = cell.querySelector(".day-head time");
+      if (day) cells[day.getAttribute("datetime")] = cell;
+    });
+    grid.querySelectorAll("li[data-visitor-day]").forEach(function (entry) {
+      var moment = startOf(entry);
+      if (!moment || isNaN(moment.getTime())) return;
+      var from = entry.closest("td");
+      var to = cells[isoDay(moment)];
+      if (!to || to === from) return;
+      var list = to.querySelector("ul.entries");
+      if (!list) {
+        list = document.createElement("ul");
+        list.className = "entries";
+        to.appendChild(list);
+        to.classList.remove("empty");
+      }
+      var before = null;  // the first entry starting later, else the "+N more" line
+      list.querySelectorAll(":scope > li").forEach(function (other) {
+        if (before) return;
+        var start = startOf(other);
+        if (other.classList.contains("more") || (start && start > moment)) before = other;
+      });
+      list.insertBefore(entry, before);
+      var left = from.querySelector("ul.entries");
+      if (left && !left.children.length) {
+        left.remove();
+        from.classList.add("empty");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", fillVisitorTimes);
   document.addEventListener("DOMContentLoaded", fillVisitorClocks);
+  document.addEventListener("DOMContentLoaded", moveOnlineEntries);
 })();

@@ -80,3 +80,50 @@ def test_the_month_grid_shows_a_timed_meetup_at_the_visitors_time(
     assert clock.inner_text() == expected
     assert clock.get_attribute("datetime") == starts_at.isoformat()
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "hour", "shift"),
+    [("Pacific/Auckland", 17, 1), ("America/Los_Angeles", 1, -1), ("America/Los_Angeles", 17, 0)],
+)
+def test_the_month_grid_puts_an_online_meetup_on_the_visitors_day(
+    browser, live_server, settings, zone, hour, shift
+):
+    """17:00 in Berlin is the next morning in Auckland, 01:00 the evening before in Los
+    Angeles: an online meetup moves to that day's cell; an in-person one stays where it is."""
+    day = timezone.localdate().replace(day=15)
+    starts_at = datetime.combine(day, time(hour), tzinfo=ZoneInfo("Europe/Berlin"))
+    online = make_meetup(
+        "Rust online", start=day, attendance="virtual", starts_at=starts_at, tz="Europe/Berlin"
+    )
+    in_person = make_meetup("Rust Berlin", start=day, starts_at=starts_at, tz="Europe/Berlin")
+    context, page = _open(browser, live_server, settings, zone, f"/calendar/{day:%Y/%m}/")
+    page.wait_for_load_state("load")
+
+    def cell_of(meetup) -> str:
+        entry = page.locator(f'li:has(> a[href="{meetup.get_absolute_url()}"])')
+        return entry.evaluate("li => li.closest('td').querySelector('.day-head time').dateTime")
+
+    visitor_day = starts_at.astimezone(ZoneInfo(zone)).date()
+    assert visitor_day == day + timedelta(days=shift)
+    assert cell_of(online) == visitor_day.isoformat()
+    assert cell_of(in_person) == day.isoformat()
+    context.close()
+
+
+def test_without_script_an_online_meetup_stays_on_its_own_day(browser, live_server, settings):
+    settings.MAP_TILE_URL = ""
+    day = timezone.localdate().replace(day=15)
+    starts_at = datetime.combine(day, time(17), tzinfo=ZoneInfo("Europe/Berlin"))
+    online = make_meetup(
+        "Rust online", start=day, attendance="virtual", starts_at=starts_at, tz="Europe/Berlin"
+    )
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id="Pacific/Auckland", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(f"/calendar/{day:%Y/%m}/")
+    cell = page.locator("td", has=page.locator(f'a[href="{online.get_absolute_url()}"]'))
+    assert cell.locator(".day-head time").get_attribute("datetime") == day.isoformat()
+    assert "17:00" in cell.locator("time.entry-time").inner_text()
+    context.close()

@@ -120,8 +120,8 @@ def test_month_next_filter_meetup_group_feed(page, calendar_data, screenshot):
 
 def test_map_shows_markers_without_tiles(page, calendar_data):
     page.goto("/events/?region=europe")
-    page.wait_for_selector("#map path.leaflet-interactive")
-    assert page.locator("#map path.leaflet-interactive").count() >= 1
+    page.wait_for_selector("#map .map-pin")
+    assert page.locator("#map .map-pin").count() >= 1
     assert page.locator("#map img.leaflet-tile").count() == 0
 
 

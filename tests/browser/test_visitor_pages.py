@@ -5,14 +5,15 @@ scroll sideways, dark mode, the offline map, and axe-core on every public page."
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from calendar_app.models import Meetup, Series
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import make_group, make_meetup, make_place
+from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,6 +124,19 @@ def test_month_grid_shows_cities_and_tooltips(page, this_month, screenshot):
     screenshot(page, "month-cities")
 
 
+def test_month_grid_titles_wrap_and_show_whole_on_focus(page, this_month, screenshot):
+    """At 1280 px a cell is about 160 px wide: the title wraps (no "Rust Hac..." cut after a
+    dozen letters), and keyboard focus shows all of it."""
+    page.goto("/")
+    title = page.locator(".entry a", has_text="Rust Hack and Learn").first.locator(".entry-title")
+    lines = title.evaluate("el => el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)")
+    assert lines >= 2.5, lines  # three lines of it, not one
+    page.locator(".entry a", has_text="Rust Hack and Learn").first.focus()
+    assert title.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+    assert title.inner_text() == this_month["long_title"]
+    screenshot(page, "month-title-focused")
+
+
 def test_list_at_375px_with_filters_open_does_not_scroll_sideways(
     browser, live_server, settings, this_month, screenshot
 ):
@@ -158,31 +172,191 @@ def test_offline_map_shows_country_outlines(page, this_month, screenshot):
     page.goto("/map/")
     page.wait_for_selector("#map[data-outlines=loaded]")
     assert page.locator("#map path.map-outline").count() > 100
-    assert page.locator("#map path.leaflet-interactive").count() >= 2  # the meetup pins
+    assert page.locator("#map .map-pin").count() >= 2  # the meetup pins
     assert page.locator("#map img.leaflet-tile").count() == 0  # nothing from a tile server
+    # No street map: it stops at a region's zoom rather than show one plain square of land.
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("aria-disabled") == "true"
+    assert page.get_by_text("Country outlines only").is_visible()
     screenshot(page, "map-offline")
 
 
+# Is a point (lat, lon) inside some country's outline, on the world view (zoom 2 round
+# 30N 10E, what map.js shows without pins)? Through the SVG's own geometry.
+_LAND_AT = """([lat, lon]) => {
+  const map = document.getElementById("map"), box = map.getBoundingClientRect();
+  const project = (la, lo) => {
+    const s = Math.sin(la * Math.PI / 180);
+    return [256 * 4 * (lo + 180) / 360,
+            256 * 4 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI))];
+  };
+  const [x, y] = project(lat, lon), [cx, cy] = project(30, 10);
+  const svg = map.querySelector(".leaflet-outlines-pane svg");
+  const point = new DOMPoint(box.left + box.width / 2 + x - cx, box.top + box.height / 2 + y - cy)
+    .matrixTransform(svg.getScreenCTM().inverse());
+  return [...svg.querySelectorAll("path.map-outline")].some(path => path.isPointInFill(point));
+}"""
+
+
+def test_offline_map_has_no_stripes_across_the_antimeridian(page, this_month, screenshot):
+    """Russia and Fiji cross 180 degrees: their outlines drawn as given were bands of land
+    across the whole map near 65N. Land stays land (Siberia, Chukotka on both sides of the
+    line, Canada); the Norwegian Sea and the Bering Sea stay sea."""
+    page.goto("/map/?q=no-such-meetup-anywhere")
+    page.wait_for_selector("#map[data-outlines=loaded]")
+    land = {
+        where: page.evaluate(_LAND_AT, point)
+        for where, point in {
+            "Siberia": [62, 100],
+            "Chukotka": [66, -173],
+            "Northwest Territories": [64, -110],
+            "Norwegian Sea": [67, 0],
+            "Bering Sea": [58, -178],
+            "Denmark Strait": [67.5, -26],
+        }.items()
+    }
+    assert land == {
+        "Siberia": True,
+        "Chukotka": True,
+        "Northwest Territories": True,
+        "Norwegian Sea": False,
+        "Bering Sea": False,
+        "Denmark Strait": False,
+    }
+    screenshot(page, "map-world")
+
+
+def test_map_pins_work_from_the_keyboard(page, places, screenshot):
+    for n in range(7):
+        make_meetup(
+            f"Rust Potsdam {n}",
+            start=timezone.localdate() + timedelta(days=n + 1),
+            places=[places["potsdam"]],
+        )
+    make_meetup("Rust Vienna", places=[places["vienna"]])
+    page.goto("/map/")
+    pin = page.get_by_role("button", name="Potsdam: 7 meetups")
+    assert pin.get_attribute("tabindex") == "0"
+    assert page.get_by_role("button", name="Vienna: 1 meetup").count() == 1
+    page.keyboard.press("Tab")  # Tab reaches the pins (after the header, the map, zoom)
+    for _ in range(30):
+        if page.evaluate("document.activeElement.classList.contains('map-pin')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('map-pin')")
+    pin.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.textContent") == "Rust Potsdam 0"
+    more = popup.get_by_role("link", name="and 2 more")
+    assert more.is_visible()
+    screenshot(page, "map-popup-keyboard")
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Potsdam: 7 meetups"
+    )
+    pin.focus()
+    page.keyboard.press("Enter")
+    more.click()
+    page.wait_for_url(re.compile(r"/events/\?near=52\.4%2C13\.07&radius_km=1"))
+    titles = page.locator(".meetup-title a").all_inner_texts()
+    assert sorted(titles) == [f"Rust Potsdam {n}" for n in range(7)]
+
+
+def test_map_without_javascript_says_what_it_shows(browser, live_server, settings, this_month):
+    settings.MAP_TILE_URL = ""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/map/?region=europe")
+    note = page.locator("#map .map-noscript")
+    assert note.is_visible()
+    assert "one pin per place" in note.inner_text()
+    link = note.get_by_role("link", name="See the same meetups as a list")
+    assert link.get_attribute("href") == "/events/?region=europe"
+    context.close()
+
+
+def test_map_sea_is_dark_in_dark_mode(browser, live_server, settings, this_month, screenshot):
+    settings.MAP_TILE_URL = ""
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, color_scheme="dark")
+    page = context.new_page()
+    page.goto("/map/")
+    page.wait_for_selector("#map[data-outlines=loaded]")
+    sea = page.evaluate("getComputedStyle(document.getElementById('map')).backgroundColor")
+    assert max(map(int, re.findall(r"\d+", sea)[:3])) < 70, sea
+    screenshot(page, "map-dark")
+    context.close()
+
+
+@pytest.fixture
+def every_kind(this_month, places):
+    """Beside this month's meetups: a timed online one, a past one, a series with a
+    description, a newsletter listing (for the history page)."""
+    today = timezone.localdate()
+    online = make_meetup(
+        "Rust online",
+        start=today + timedelta(days=4),
+        attendance="virtual",
+        region="",
+        places=[],
+        starts_at=datetime.combine(today + timedelta(days=4), time(17), tzinfo=UTC),
+        tz="Europe/Berlin",
+    )
+    past = make_meetup("Rust last year", start=_month_after(today, -12), places=[places["vienna"]])
+    make_sighting(past, make_newsletter())
+    series = Series.objects.create(key="uid-hack-learn@example.org", rule_text="every Thursday")
+    occurrences = [
+        make_meetup("Hack and Learn", start=today + timedelta(days=d), places=[places["berlin"]])
+        for d in (7, 14)
+    ]
+    Meetup.objects.filter(pk__in=[m.pk for m in occurrences]).update(
+        series=series, description="Bring a laptop. More at https://example.org/hack"
+    )
+    return {**this_month, "online": online, "past": past, "series": occurrences[0]}
+
+
 def _public_pages(data) -> dict[str, str]:
+    """Every public page (calendar_app/web/urls.py), with the states that show errors."""
     later = data["later"]
     return {
         "home": "/",
         "month": f"/calendar/{later.start_date.year:04d}/{later.start_date.month:02d}/",
+        "month-empty": "/calendar/2001/01/",
         "list": "/events/",
+        "list-past": "/events/?include_past=1",
         "list-near": "/events/?near_city=Berlin",
         "list-ambiguous": "/events/?near_city=Cambridge",
+        "list-bad-filter": "/events/?start=not-a-date",
         "meetup": f"/events/{later.pk}/",
+        "meetup-online": f"/events/{data['online'].pk}/",
+        "meetup-past": f"/events/{data['past'].pk}/",
+        "meetup-series": f"/events/{data['series'].pk}/",
         "groups": "/groups/",
         "group": f"/groups/{data['group'].slug}/",
         "map": "/map/",
+        "history": "/history/",
+        "submit": "/submit/",
+        "submit-thanks": "/submit/thanks/",
         "not-found": "/events/999999/",
     }
 
 
+def _axe(page) -> dict:
+    return page.evaluate(
+        "async () => { const r = await axe.run(document); return {passes: r.passes.length,"
+        " violations: r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.length, target: v.nodes[0].target.join(' ')}))}; }"
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
-def test_axe_finds_no_serious_violation(browser, live_server, settings, this_month, viewport):
+def test_axe_finds_no_serious_violation(
+    browser, live_server, settings, every_kind, viewport, scheme
+):
     settings.MAP_TILE_URL = ""
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, color_scheme=scheme)
     # axe comes in as an init script (through DevTools, before the page's own scripts): a
     # <script> tag would be refused by the site's CSP, which stays enforced for the page.
     context.add_init_script(path=str(AXE))
@@ -194,15 +368,21 @@ def test_axe_finds_no_serious_violation(browser, live_server, settings, this_mon
             refused.append(f"{page.url}: {message.text}")
 
     page.on("console", note_refusal)
-    problems = []
-    for name, url in _public_pages(this_month).items():
+    results = {}
+    for name, url in _public_pages(every_kind).items():
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        result = page.evaluate(
-            "async () => { const r = await axe.run(document); return {passes: r.passes.length,"
-            " violations: r.violations.map(v => ({id: v.id, impact: v.impact,"
-            " nodes: v.nodes.length, target: v.nodes[0].target.join(' ')}))}; }"
-        )
+        results[name] = _axe(page)
+    # The form sent back with its errors (the error text's contrast).
+    page.goto("/submit/")
+    page.locator("main form[method=post] [type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field-error").count() > 0
+    results["submit-errors"] = _axe(page)
+    context.close()
+
+    problems = []
+    for name, result in results.items():
         assert result["passes"] > 10, f"axe did not run on {name}"
         violations = result["violations"]
         print(name, [(v["id"], v["impact"]) for v in violations])  # the lesser ones, for -s
@@ -211,6 +391,5 @@ def test_axe_finds_no_serious_violation(browser, live_server, settings, this_mon
             for v in violations
             if v["impact"] in ("serious", "critical")
         ]
-    context.close()
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert refused == []
