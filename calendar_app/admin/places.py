@@ -71,7 +71,10 @@ class PlaceAdmin(SimpleHistoryAdmin):
     actions = ("geocode_again",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(meetup_total=Count("meetups"))
+        # a GROUP BY drops Meta.ordering: order again, so the autocomplete pages are stable
+        return (
+            super().get_queryset(request).annotate(meetup_total=Count("meetups")).order_by("text")
+        )
 
     @admin.display(description="meetups", ordering="meetup_total")
     def meetup_count(self, place: Place) -> int:
