@@ -92,7 +92,7 @@ def stack_postgres():
     """The stack's PostgreSQL control (deploy/stack.py), if this checkout's stack runs it."""
     sys.path.insert(0, str(ROOT / "deploy"))
     try:
-        import stack
+        import stack  # type: ignore[import-not-found]  # deploy/stack.py
     finally:
         sys.path.remove(str(ROOT / "deploy"))
     if not (stack.PG_DATA / "postmaster.pid").exists():
