@@ -1,7 +1,9 @@
 """Every benchmark, one table: `make bench` (or .venv/bin/python bench/run_all.py).
 
 Runs bench_ingest, bench_history (the older layouts), bench_geocoding, bench_pages,
-bench_feeds, bench_sources_fetch, bench_sync and bench_load, each in a child process of its
+bench_feeds, bench_sources_fetch, bench_sync, bench_hostile_sync, bench_growth (1x and 10x
+archives, first syncs of 150 and 600 calendars; BENCH_GROWTH_SCALES=1,10,30 and
+BENCH_GROWTH_SYNCS=150,1500 for the record) and bench_load, each in a child process of its
 own (each sets Django up on its own database), collects the rows their `main()` returns
 ({name, median_ms, p95_ms, queries, ...}), prints one table and rewrites bench/RESULTS.md
 with it and the machine it ran on. A benchmark that fails gets an error row
@@ -42,6 +44,7 @@ MODULES = [
     "bench_sources_fetch",
     "bench_sync",
     "bench_hostile_sync",
+    "bench_growth",
     "bench_load",
 ]
 COLUMNS = [

@@ -26,6 +26,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("calendar_app", "0022_drop_rendered_events")]
+    dependencies = [("calendar_app", "0026_sourceevent_uid")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

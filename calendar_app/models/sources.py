@@ -117,6 +117,9 @@ class SourceEvent(models.Model):
                 fields=["source", "uid", "recurrence_id"], name="sourceevent_unique_occurrence"
             ),
         ]
+        # A feed's events looked up by UID across every calendar (one event in two feeds)
+        # once per feed synced: without it each lookup read the whole table.
+        indexes = [models.Index(fields=["uid"], name="sourceevent_uid")]
 
     def __str__(self) -> str:
         occurrence = f" @ {self.recurrence_id}" if self.recurrence_id else ""

@@ -8,11 +8,16 @@ Cheap for the whole archive: a fixed number of queries (meetups, organisers, pla
 links, known pairs, one insert), and only pairs that share a blocking key are compared: an
 organiser on one day, a title word on one day, a place on one day or the next, an event
 page. A refresh for some meetups (a newsletter's, a calendar's) compares only pairs with
-one of them, so its cost follows what it brings, not the square of a crowded day.
+one of them, so its cost follows what it brings, not the square of a crowded day. A key
+shared by more than CROWDED meetups (a first sync of hundreds of calendars in one city: one
+place, one day) is searched by neighbourhood: each meetup is compared with the NEIGHBOURS
+on either side of it in title order, where titles spelt alike sort together; so even a
+first sync of everything costs what it brings.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,12 +36,17 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.rules import TitleLikeness, distinctive_words, title_likeness
+from calendar_app.rules import TitleLikeness, distinctive_words, fold_title, title_likeness
 
 ORGANISER_TITLE = 50  # one organiser, one day: their own words must not be plainly different
 RECREATED = 80.0  # one organiser, one day, never listed together: a re-created event
 # Titles block on the first letters of their words: "Melbourne" and "Melborne" meet.
 WORD_KEY = 4
+# A blocking key shared by more meetups than CROWDED, more than 2 * NEIGHBOURS of them
+# new, is searched by neighbourhood (title order, NEIGHBOURS on either side), not pair by
+# pair: its cost stays linear.
+CROWDED = 32
+NEIGHBOURS = 6
 
 
 @dataclass
@@ -124,7 +134,7 @@ def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
         key = (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
         if key not in found and (reason := pair_reason(a, b)):
             found[key] = reason
-    known = _settle_open(found, {candidate.pk for candidate in candidates}, among=ids)
+    known = _settle_open(found, {c.pk: c for c in candidates}, among=ids)
     new = [
         DuplicateCandidate(first_id=key[0], second_id=key[1], reason=reason, score=score)
         for key, (reason, score) in found.items()
@@ -136,12 +146,14 @@ def duplicates_refresh(*, meetup_ids: Iterable[int] | None = None) -> int:
 
 def _settle_open(
     found: dict[tuple[int, int], tuple[str, float]],
-    looked_at: set[int],
+    looked_at: dict[int, Candidate],
     *,
     among: set[int] | None,
 ) -> set[tuple[int, int]]:
-    """Open pairs compared now (both looked at; one of `among`, when given) follow `found`;
-    those with a meetup merged away go. Returns every pair known before (open or decided)."""
+    """Open pairs looked at now (both loaded; one of `among`, when given) follow what
+    `pair_reason` says of them now (one a crowded key's neighbourhood skipped is scored
+    here: an open pair is never dropped unscored); those with a meetup merged away go.
+    Returns every pair known before (open or decided)."""
     known = {
         (first, second): (pk, status, (reason, score))
         for pk, first, second, status, reason, score in DuplicateCandidate.objects.values_list(
@@ -150,10 +162,12 @@ def _settle_open(
     }
     stale, changed = [], []
     for key, (pk, status, was) in known.items():
-        if status != DuplicateStatus.OPEN or not set(key) <= looked_at:
+        if status != DuplicateStatus.OPEN or not (key[0] in looked_at and key[1] in looked_at):
             continue
         if among is not None and not set(key) & among:
             continue
+        if key not in found and (reason := pair_reason(looked_at[key[0]], looked_at[key[1]])):
+            found[key] = reason
         if key not in found:
             stale.append(pk)
         elif found[key] != was:
@@ -204,21 +218,60 @@ def candidate_pairs(
     Same day: an organiser or a title word (its first WORD_KEY letters), what
     `pair_reason`'s same-day rules need. A day apart: a place. Any day: an event page.
     With `among`, only pairs with one of those pks: the cost follows the new meetups, not the
-    square of the day they land on.
+    square of the day they land on. A key filed by more than CROWDED meetups and looked
+    up by more than 2 * NEIGHBOURS of them gives each the NEIGHBOURS on either side of it
+    in title order (`_title_order`): no key costs more than a fixed number of pairs per
+    meetup, and a few new meetups on a crowded day are still compared with all of it.
     """
     by_key: dict[tuple, list[Candidate]] = defaultdict(list)
     for c in candidates:
         for key in _filed_under(c):
             by_key[key].append(c)
+    looking = [(c, _looked_up(c)) for c in candidates if among is None or c.pk in among]
+    lookups: dict[tuple, int] = defaultdict(int)
+    for _, keys in looking:
+        for key in keys:
+            lookups[key] += 1
+    crowded = [
+        key
+        for key, block in by_key.items()
+        if len(block) > CROWDED and lookups[key] > 2 * NEIGHBOURS
+    ]
+    titles = {c.pk: _title_order(c) for c in candidates} if crowded else {}
+    orders: dict[tuple, list[tuple[str, str, int]]] = {}
+    for key in crowded:
+        by_key[key].sort(key=lambda c: titles[c.pk])
+        orders[key] = [titles[c.pk] for c in by_key[key]]
     seen: set[tuple[int, int]] = set()
-    for c in candidates:
-        if among is not None and c.pk not in among:
-            continue
-        for other in (o for key in _looked_up(c) for o in by_key.get(key, ())):
+    for c, keys in looking:
+        for other in (o for key in keys for o in _near(key, titles.get(c.pk), by_key, orders)):
             key = (c.pk, other.pk) if c.pk < other.pk else (other.pk, c.pk)
             if other.pk != c.pk and key not in seen:
                 seen.add(key)
                 yield c, other
+
+
+def _near(
+    key: tuple,
+    title: tuple[str, str, int] | None,
+    by_key: dict[tuple, list[Candidate]],
+    orders: dict[tuple, list[tuple[str, str, int]]],
+) -> list[Candidate]:
+    """The meetups filed under `key` that one with `title` (its `_title_order`) is
+    compared with: all of them, or in a crowded key the NEIGHBOURS on either side of it."""
+    block = by_key.get(key, [])
+    order = orders.get(key)
+    if order is None or title is None:
+        return block
+    at = bisect_left(order, title)
+    return block[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]
+
+
+def _title_order(c: Candidate) -> tuple[str, str, int]:
+    """Where a meetup sorts in a crowded key: titles with the same words of their own
+    (in any order), then the same words, side by side."""
+    own = " ".join(sorted(distinctive_words(c.title).split()))
+    return own, " ".join(sorted(fold_title(c.title).split())), c.pk
 
 
 def _filed_under(c: Candidate) -> set[tuple]:

@@ -228,6 +228,9 @@ class GroupResolver:
         self.regrouped: set[int] = set()  # groups whose pages or names moved
         self.own: dict[str, list[tuple[str, str]]] = {}  # cluster -> the listings naming it
         self.cluster_of: dict[int, str] = {}  # group id -> its cluster
+        # key -> the keys one listing (or a curator's pin) ties it to: who is whom is a
+        # function of each connected part alone, so new listings re-organise theirs only
+        self.ties: dict[str, set[str]] = {}
 
     def _load(self) -> dict[tuple[str, str], Listed]:
         if self.listings is None:
@@ -275,29 +278,30 @@ class GroupResolver:
             )
             listings.update(new)
         if new or self.organised is None:
-            self._organise()
+            self._organise(set(new))
 
-    def _organise(self) -> None:
-        """Bring the stored groups and aliases in line with `organisers(...)`."""
-        listings = self._load()
-        organised = self.organised = organisers(
-            {keys: (v.first, v.last) for keys, v in listings.items()}, self.pinned
-        )
-        at = organised.cluster
-        self.own = {}
-        for keys in sorted(listings):
+    def _organise(self, touched: set[tuple[str, str]] | None = None) -> None:
+        """Bring the stored groups and aliases in line with `organisers(...)`: of every
+        listing the first time, then of the parts connected to the `touched` listings
+        (each part's organisers depend on its own listings only, so a sync or an ingest
+        costs what its listings touch, not every organiser known, for each feed)."""
+        scope, part = self._scope(touched)
+        found = organisers({keys: (v.first, v.last) for keys, v in scope.items()}, self.pinned)
+        gone = self._settle(found, part)
+        at = found.cluster
+        for keys in sorted(scope):
             name_key, url_key = keys
-            cluster = at[url_key or name_key]
-            if not name_key or at[name_key] == cluster:  # a slipped name names nobody here
-                self.own.setdefault(cluster, []).append(keys)
+            cluster_key = at[url_key or name_key]
+            if not name_key or at[name_key] == cluster_key:  # a slipped name names nobody here
+                self.own.setdefault(cluster_key, []).append(keys)
         clusters: dict[str, list[str]] = {}
-        for key, cluster in sorted(organised.cluster.items()):
-            clusters.setdefault(cluster, []).append(key)
-        group_of = self._groups_of(clusters)
+        for key, cluster_key in sorted(at.items()):
+            clusters.setdefault(cluster_key, []).append(key)
+        group_of = self._groups_of(clusters, gone)
         moves: dict[int, list[str]] = {}
         new_keys: list[tuple[str, int]] = []
-        for cluster, members in clusters.items():
-            owner = group_of[cluster]
+        for cluster_key, members in clusters.items():
+            owner = group_of[cluster_key]
             for key in members:
                 have = self.ids.get(key)
                 if have is None:
@@ -314,11 +318,75 @@ class GroupResolver:
         if moves:
             self._move(moves)
 
-    def _groups_of(self, clusters: dict[str, list[str]]) -> dict[str, int]:
+    def _scope(
+        self, touched: set[tuple[str, str]] | None
+    ) -> tuple[dict[tuple[str, str], Listed], set[str] | None]:
+        """The listings to organise again, and the keys they hold (None: every one)."""
+        listings = self._load()
+        if self.organised is None or touched is None:
+            self.ties = {}
+            self._tie(listings)
+            return listings, None
+        self._tie(touched)
+        part = self._part({k for keys in touched for k in keys if k})
+        return {keys: v for keys, v in listings.items() if (keys[0] or keys[1]) in part}, part
+
+    def _settle(self, found: Organisers, part: set[str] | None) -> set[str] | None:
+        """`found` (the organisers of `part`; of every key when None) in `organised`; the
+        clusters they replace, whose listings are named again (None: all of them)."""
+        before = self.organised
+        if before is None or part is None:
+            self.organised, self.own = found, {}
+            return None
+        gone = {before.cluster[k] for k in part if k in before.cluster}
+        cluster = {k: c for k, c in before.cluster.items() if k not in part}
+        cluster.update(found.cluster)
+        mismatched = {m for m in before.mismatched if m[0] not in part}
+        self.organised = Organisers(cluster, frozenset(mismatched | found.mismatched))
+        for old in gone:
+            self.own.pop(old, None)
+        return gone
+
+    def _tie(self, listings: Iterable[tuple[str, str]]) -> None:
+        """Record what ties keys together: a listing's name and page; a curator's pins."""
+        ties = self.ties
+        if not ties:
+            by_group: dict[int, str] = {}
+            for key, group_id in sorted(self.pinned.items()):
+                first = by_group.setdefault(group_id, key)
+                ties.setdefault(key, set()).add(first)
+                ties.setdefault(first, set()).add(key)
+        for name_key, url_key in listings:
+            for key in (name_key, url_key):
+                if key:
+                    ties.setdefault(key, set())
+            if name_key and url_key:
+                ties[name_key].add(url_key)
+                ties[url_key].add(name_key)
+
+    def _part(self, keys: set[str]) -> set[str]:
+        """The keys connected to `keys`."""
+        part, todo = set(keys), list(keys)
+        while todo:
+            for other in self.ties.get(todo.pop(), ()):
+                if other not in part:
+                    part.add(other)
+                    todo.append(other)
+        return part
+
+    def _groups_of(
+        self, clusters: dict[str, list[str]], gone: set[str] | None = None
+    ) -> dict[str, int]:
         """Each cluster's group: the one a curator pinned its keys to, else the stored one
-        holding most of its keys (each group for one cluster), else a new one."""
+        holding most of its keys (each group for one cluster), else a new one. `gone`:
+        when only some clusters are organised again, their former names; the groups of
+        the others stay theirs."""
         group_of: dict[str, int] = {}
-        used: set[int] = set()
+        if gone is None:
+            self.cluster_of = {}
+        else:
+            self.cluster_of = {g: c for g, c in self.cluster_of.items() if c not in gone}
+        used: set[int] = set(self.cluster_of)
         claims: list[tuple[int, int, str]] = []
         for cluster, keys in clusters.items():
             pinned = sorted({self.pinned[k] for k in keys if k in self.pinned})
@@ -332,7 +400,7 @@ class GroupResolver:
                 group_of[cluster] = group_id
                 used.add(group_id)
         made = [c for c in clusters if c not in group_of]
-        self.cluster_of = {g: c for c, g in group_of.items()}
+        self.cluster_of.update((g, c) for c, g in group_of.items())
         if made:
             new_groups = [self._new_group(c) for c in made]
             insert_objects(new_groups, key="slug")
@@ -432,7 +500,7 @@ class GroupResolver:
                 ],
             )
         before = self.organised
-        self._organise()  # who is whom may turn on when pages were listed
+        self._organise(set(newer))  # who is whom may turn on when pages were listed
         after = self.organised
         if before is not None and after is not None and before.cluster == after.cluster:
             self._show({g for k in newer if (g := self.id_for_keys(k)) is not None})

@@ -415,8 +415,9 @@ def sources_sync(
     Fetching runs in threads and never touches the database; each answer is merged here as
     soon as it arrives (a stuck server holds one thread, not the sources after it), in its
     own transaction (a savepoint inside a caller's): one that fails is rolled back and
-    recorded on its source, and the next source goes on. Without `merge` the bodies are
-    only fetched and the health recorded.
+    recorded on its source, and the next source goes on (a `merge` with a `forget()`
+    method, which keeps what it read for the next source, is told). Without `merge` the
+    bodies are only fetched and the health recorded.
     """
     sources = list(sources)
     report = SyncReport(sources=len(sources))
@@ -458,6 +459,8 @@ def _apply_safely(
         report.absorb(mine)
     except Exception as exc:  # recorded on the source; the other sources go on
         logger.exception("syncing %s failed", source.url)
+        if (forget := getattr(merge, "forget", None)) is not None:
+            forget()  # a merge that keeps what it read for the next source: rolled back
         source.refresh_from_db()
         with transaction.atomic():
             _failed(source, timezone.now(), f"{type(exc).__name__}: {exc}", report)

@@ -79,9 +79,7 @@ def sync_sources(
     """Fetch `sources` and merge every feed that changed; one failing feed never stops
     the others and never removes anything."""
 
-    def merge(source: Source, body: bytes) -> MergeCounts:
-        return merge_feed(source=source, body=body, now=now or timezone.now())
-
+    merge = FeedMerger(now)
     report = sources_sync(
         sources=sources, merge=merge, workers=workers, timeout=timeout, progress=progress
     )
@@ -92,22 +90,55 @@ def sync_sources(
     return report
 
 
-def merge_feed(*, source: Source, body: bytes, now: datetime) -> MergeCounts:
-    """Read one fetched feed and merge its events; FeedError if it is no calendar."""
+class FeedMerger:
+    """Merges the feeds of one sync one after another with one organiser resolver: every
+    organiser's listings and aliases are read once per sync, not once per feed (which made
+    a first sync grow with the square of the calendars followed). Forgotten when a feed's
+    writes are rolled back (`sources_sync` calls `forget`): what it knew may be gone."""
+
+    def __init__(self, now: datetime | None) -> None:
+        self.now = now
+        self.groups = GroupResolver()
+
+    def __call__(self, source: Source, body: bytes) -> MergeCounts:
+        try:
+            return merge_feed(
+                source=source, body=body, now=self.now or timezone.now(), groups=self.groups
+            )
+        except BaseException:
+            self.forget()
+            raise
+
+    def forget(self) -> None:
+        self.groups = GroupResolver()
+
+
+def merge_feed(
+    *, source: Source, body: bytes, now: datetime, groups: GroupResolver | None = None
+) -> MergeCounts:
+    """Read one fetched feed and merge its events; FeedError if it is no calendar.
+    `groups`: an organiser resolver shared with the feeds merged before in this sync."""
     feed = read_calendar(body, now=now)
     if not feed.ok:
         raise FeedError(f"Not a calendar: {feed.error}")
-    return FeedMerge(source, feed, now).run()
+    return FeedMerge(source, feed, now, groups=groups).run()
 
 
 class FeedMerge:
     """One feed's events matched and written (see the module doc)."""
 
-    def __init__(self, source: Source, feed: CalendarFeed, now: datetime) -> None:
+    def __init__(
+        self,
+        source: Source,
+        feed: CalendarFeed,
+        now: datetime,
+        *,
+        groups: GroupResolver | None = None,
+    ) -> None:
         self.source, self.feed, self.now = source, feed, now
         self.issue: Issue = calendar_issue(source.pk, source.name)
         self.label = source.name or feed.name or source.url
-        self.places, self.groups = PlaceResolver(), GroupResolver()
+        self.places, self.groups = PlaceResolver(), groups or GroupResolver()
         self.counts = MergeCounts()
         self.flags: list[Flag] = []
         self.series_by_key: dict[str, Series] = {}
@@ -197,9 +228,9 @@ class FeedMerge:
         ids = candidate_ids(entries)
         uids = [event.uid[:1000] for event in self.events]
         ids |= set(
-            SourceEvent.objects.filter(uid__in=uids, meetup__isnull=False).values_list(
-                "meetup_id", flat=True
-            )
+            SourceEvent.objects.filter(uid__in=uids, meetup__isnull=False)
+            .order_by()
+            .values_list("meetup_id", flat=True)
         )
         known = Snapshot(self.places, self.groups).load(survivors(ids))
         now = {(s.issue.key, s.line): s for s in entries}

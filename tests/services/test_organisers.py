@@ -211,3 +211,41 @@ def test_a_curators_merge_and_split_win_over_later_imports():
     assert sorted(Group.objects.values_list("pk", flat=True)) == sorted([sea.pk, nash.pk])
     assert organisers_of("Rust Hack Night") == [["Music City Rust Developers"]] * 3
     assert organisers_of("Seattle Rust User Group Meetup") == [["Seattle Rust User Group"]] * 3
+
+
+@pytest.mark.django_db
+def test_listings_organised_part_by_part_are_organised_as_all_at_once():
+    """A resolver organises again only the part of the organisers a new listing touches
+    (a sync's feeds one after another): the organisers are those of all listings at once,
+    and so are the stored groups."""
+    from calendar_app.services.groups import GroupResolver
+    from calendar_app.twir.records import ParsedGroup
+
+    batches = [
+        [ParsedGroup("Seattle Rust User Group", "https://www.meetup.com/seattle-rust-user-group/")],
+        [
+            ParsedGroup(
+                "Music City Rust Developers", "https://www.meetup.com/music-city-rust-developers/"
+            )
+        ],
+        [ParsedGroup("Rust Berlin", "https://www.meetup.com/rust-berlin/")],
+        # Seattle's name slipped onto Nashville's page: a flag, never a merge
+        [
+            ParsedGroup(
+                "Seattle Rust User Group", "https://www.meetup.com/music-city-rust-developers/"
+            )
+        ],
+        # Rust Berlin moves to a page of its own: one organiser, two pages
+        [ParsedGroup("Rust Berlin", "https://berline.rs/")],
+        [ParsedGroup("Rust Berlin Meetup", "")],
+    ]
+    resolver = GroupResolver()
+    for batch in batches:
+        resolver.prepare(batch)
+    every = [g for batch in batches for g in batch]
+    at_once = organisers({listing_keys(g.name, g.url): (None, None) for g in every})
+    assert resolver.organised == at_once
+    fresh = GroupResolver()
+    fresh.prepare(every)
+    assert {k: resolver.ids[k] for k in fresh.ids} == fresh.ids
+    assert Group.objects.count() == len(set(at_once.cluster.values()))
