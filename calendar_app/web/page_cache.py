@@ -2,7 +2,7 @@
 
 A page is rendered once per data version, day, host and full path, then every gunicorn
 process answers it from Redis; a client holding its ETag gets a 304 for the price of two
-cache reads and no query. A write anywhere bumps the version (services.data_version), so a
+cache reads and no query. A write anywhere bumps the version (models.content), so a
 cached page is never older than the data it shows. The day is in the key because "upcoming"
 and the month grid's "today" change at midnight with no write.
 
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from calendar_app.services.data_version import data_version
+from calendar_app.models.content import data_version
 
 PAGE_TIMEOUT = 24 * 3600  # a version lives until the next write; this only frees memory
 # Browsers and proxies keep a page but ask again each time (a 304 costs two cache reads):
