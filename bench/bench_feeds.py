@@ -7,7 +7,7 @@ write every VEVENT with icalendar (nothing kept: what happens once, the first ti
 is in any feed); "VEVENTs kept" rows read the VEVENTs written before from the same data
 (in the `vevents` cache): a new worker or a restart, another filter over the same
 meetups, or the feed after a few meetups changed; the "repeat" row is the same feed again,
-served from the rendered feeds this process keeps by ETag (`calendar_app.web.feeds.rendered_feeds`).
+served from the shared cache under the data version (`calendar_app.web.page_cache`).
 Each row's detail gives the median CPU time (time.process_time) too: the machine may be shared.
 
     .venv/bin/python bench/bench_feeds.py
@@ -70,7 +70,7 @@ def main() -> list[dict]:
     from synthetic import make_synthetic_meetups
 
     from calendar_app.models import Meetup
-    from calendar_app.web.feeds import rendered_feeds
+    from calendar_app.models.content import data_version_bump
 
     setup_test_environment(debug=False)  # lets the test client's host in
     make_synthetic_meetups(MEETUPS, years=2, seed=0)
@@ -89,18 +89,19 @@ def main() -> list[dict]:
 
     def cold() -> None:
         caches["vevents"].clear()
-        rendered_feeds.clear()
+        data_version_bump()
 
-    warm, kept = None, rendered_feeds.clear
+    warm, kept = None, data_version_bump  # kept: a new data version, the VEVENTs still there
+    # The 304 rows first: a render under a new data version (the rows below) is newer.
     cases = [  # name, path, request headers, expected status, before each request
+        ("feed: 304 If-None-Match", everything, validators, 304, warm),
+        ("feed: 304 If-Modified-Since", everything, since, 304, warm),
         (f"feed: all {total} meetups, first render", everything, {}, 200, cold),
         (f"feed: all {total} meetups, VEVENTs kept", everything, {}, 200, kept),
         (f"feed: all {total} meetups, repeat", everything, {}, 200, warm),
         ("feed: default window, VEVENTs kept", FEED, {}, 200, kept),
         ("feed: region=europe, VEVENTs kept", f"{FEED}?region=europe", {}, 200, kept),
         ("feed: default window, first render", FEED, {}, 200, cold),
-        ("feed: 304 If-None-Match", everything, validators, 304, warm),
-        ("feed: 304 If-Modified-Since", everything, since, 304, warm),
         ("one meetup .ics, first render", f"/events/{meetup.pk}.ics", {}, 200, cold),
         ("api: first page (100)", "/api/events.json", {}, 200, warm),
         (f"feed: all {total}, one just edited", everything, {}, 200, edit_one),  # last: edits

@@ -78,7 +78,6 @@ def make_synthetic_meetups(
         Place,
         Sighting,
     )
-    from calendar_app.services.search_index import search_text_refresh
 
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -189,7 +188,6 @@ def make_synthetic_meetups(
         MeetupPlace.objects.bulk_create(joins_p, batch_size=5000)
         MeetupLink.objects.bulk_create(links, batch_size=5000)
         Sighting.objects.bulk_create(sightings, batch_size=5000)
-        search_text_refresh(everything=True)  # bulk_create leaves the search columns empty
     return len(meetups)
 
 

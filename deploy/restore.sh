@@ -21,6 +21,6 @@ pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
 echo "restored $dump"
 if [ -x .venv/bin/python ] && [ -f manage.py ]; then
   .venv/bin/python manage.py shell --verbosity 0 -c \
-    "from calendar_app.services.data_version import data_version_bump; data_version_bump()" \
+    "from calendar_app.models.content import data_version_bump; data_version_bump()" \
     || echo "restore.sh: pages cached before the restore stay until the next write" >&2
 fi

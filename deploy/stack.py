@@ -268,7 +268,7 @@ def prepare_django(env: dict[str, str]) -> None:
             f"make_synthetic_meetups(n={SYNTHETIC}, years={SYNTHETIC_YEARS}, "
             f"ahead_days={int(SYNTHETIC_AHEAD) if SYNTHETIC_AHEAD else None}); "
             # bulk writes outside the services: bump the pages' data version by hand
-            "from calendar_app.services.data_version import data_version_bump; "
+            "from calendar_app.models.content import data_version_bump; "
             "data_version_bump()"
         )
         run([*manage, "shell", "-c", code], env=env)

@@ -18,7 +18,6 @@ from calendar_app.models import (
     Place,
     Sighting,
 )
-from calendar_app.services.search_index import search_text_refresh
 from calendar_app.services.times import meetup_set_times
 
 _counter = itertools.count(1)
@@ -49,7 +48,6 @@ def make_place(
             geocoder="offline",
         ),
     )
-    search_text_refresh(place_ids=[place.pk])
     return place
 
 
@@ -60,7 +58,6 @@ def make_group(name: str = "Rust Berlin", url: str = "") -> Group:
         slug=Group.unique_slug(name),
     )
     GroupAlias.objects.create(group=group, key=f"name:{name.casefold()}")
-    search_text_refresh(group_ids=[group.pk])
     return group
 
 
@@ -91,7 +88,6 @@ def make_meetup(
         region=region,
         status=status,
     )
-    search_text_refresh(meetup_ids=[meetup.pk])
     for position, place in enumerate(places if places is not None else [make_place()]):
         MeetupPlace.objects.create(meetup=meetup, place=place, position=position)
     for position, group in enumerate(groups if groups is not None else [make_group_once()]):

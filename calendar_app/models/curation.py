@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from calendar_app.models.content import Content, ContentQuerySet
 from calendar_app.models.meetups import Meetup
 from calendar_app.models.newsletters import Newsletter, Sighting
 from calendar_app.models.places import Place
@@ -15,7 +16,7 @@ from calendar_app.rules import (
 )
 
 
-class FlagQuerySet(models.QuerySet):
+class FlagQuerySet(ContentQuerySet):
     def open(self) -> FlagQuerySet:
         return self.filter(resolved=False)
 
@@ -44,7 +45,7 @@ class FlagQuerySet(models.QuerySet):
         )
 
 
-class Flag(models.Model):
+class Flag(Content):
     """Something a curator should look at; unparsed lines live here with their raw text."""
 
     kind = models.CharField(max_length=40, choices=FlagKind.choices, db_index=True)
@@ -70,7 +71,7 @@ class Flag(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = FlagQuerySet.as_manager()
+    objects = FlagQuerySet.as_manager()  # type: ignore[misc]  # Content's, narrowed
 
     class Meta:
         ordering = ["resolved", "kind", "-created"]

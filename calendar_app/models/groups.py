@@ -7,10 +7,14 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from calendar_app.models.common import url_for
+from calendar_app.models.content import Content, Fold
+from calendar_app.search_text import search_text
 
 
-class Group(models.Model):
+class Group(Content):
     """An organiser; aliases (names and URLs) let later imports find it again."""
+
+    FOLD = Fold("search_name", ("name",), search_text)
 
     name = models.CharField(max_length=300)
     url = models.URLField(max_length=1000, blank=True)
@@ -50,7 +54,7 @@ class Group(models.Model):
         return slug
 
 
-class GroupAlias(models.Model):
+class GroupAlias(Content):
     """`url:<canonical url>` or `name:<folded name>`: unique, so a group is found again,
     never duplicated."""
 

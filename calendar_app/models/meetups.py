@@ -15,6 +15,7 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from calendar_app.models.common import Region, Status, url_for
+from calendar_app.models.content import Content, ContentQuerySet, Fold
 from calendar_app.models.groups import Group
 from calendar_app.models.places import Place
 from calendar_app.rules import (
@@ -24,9 +25,10 @@ from calendar_app.rules import (
     location_text,
     zone_or_none,
 )
+from calendar_app.search_text import search_text
 
 
-class MeetupQuerySet(models.QuerySet):
+class MeetupQuerySet(ContentQuerySet):
     def canonical(self) -> MeetupQuerySet:
         """Not merged away."""
         return self.filter(duplicate_of__isnull=True)
@@ -67,7 +69,7 @@ class MeetupQuerySet(models.QuerySet):
         )
 
 
-class Meetup(models.Model):
+class Meetup(Content):
     """One real-world event, however many times and ways the newsletters listed it."""
 
     # A curator edits these on the meetup itself; with its relations, ingest never
@@ -85,6 +87,7 @@ class Meetup(models.Model):
         "description",
     )
     LOCKABLE_FIELDS = (*OWN_FIELDS, "places", "groups", "links")
+    FOLD = Fold("search_title", ("title",), search_text)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=500, blank=True)
@@ -150,7 +153,7 @@ class Meetup(models.Model):
         excluded_fields=["updated", "source_date", "fallback_key", "search_title"]
     )
 
-    objects = MeetupQuerySet.as_manager()
+    objects = MeetupQuerySet.as_manager()  # type: ignore[misc]  # Content's, narrowed
     distance_km: float | None = None  # set by the near-me list: how far its nearest place is
     more_dates: int = 0  # set by a list that folds series: the other dates it stands for
 
@@ -297,7 +300,7 @@ def _local(moment: datetime, zone: ZoneInfo | None) -> datetime:
     return moment.astimezone(zone or ZoneInfo("UTC"))
 
 
-class MeetupGroup(models.Model):
+class MeetupGroup(Content):
     # db_index off: the unique (meetup, group) index starts with it and serves its lookups
     meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, db_index=False)
     group = models.ForeignKey(Group, on_delete=models.CASCADE)
@@ -313,7 +316,7 @@ class MeetupGroup(models.Model):
         return str(self.group)
 
 
-class MeetupPlace(models.Model):
+class MeetupPlace(Content):
     """A meetup at a place, with what is particular to that meetup: the venue and street
     address its calendar gave, the venue's coordinates (GEO), and whether the place was
     inferred (taken from the organiser's usual place because the listing named none)."""
@@ -353,7 +356,7 @@ class MeetupPlace(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
-class Series(models.Model):
+class Series(Content):
     """A recurring calendar event (one UID with an RRULE): its occurrences are meetups."""
 
     key = models.CharField(max_length=1000, unique=True, help_text="The calendar's UID.")
@@ -368,7 +371,7 @@ class Series(models.Model):
         return self.rule_text or self.key
 
 
-class MeetupLink(models.Model):
+class MeetupLink(Content):
     meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="links")
     url = models.URLField(max_length=1000)
     canonical_url = models.CharField(max_length=1000, db_index=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from calendar_app.models.content import Content
 from calendar_app.models.meetups import Meetup
 
 
-class Newsletter(models.Model):
+class Newsletter(Content):
     """One issue of This Week in Rust as ingested."""
 
     key = models.CharField(max_length=300, unique=True, help_text="Number, or date/source.")
@@ -31,7 +32,7 @@ class Newsletter(models.Model):
         return self.title or self.source
 
 
-class Sighting(models.Model):
+class Sighting(Content):
     """One entry in one newsletter, kept with its raw lines and what the parser read."""
 
     # db_index off: the unique (newsletter, line) index serves lookups by newsletter

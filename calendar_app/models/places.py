@@ -11,6 +11,8 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from calendar_app.geocoding.names import place_label
+from calendar_app.models.content import Content, Fold
+from calendar_app.search_text import place_search_text
 
 
 class PlaceStatus(models.TextChoices):
@@ -27,8 +29,10 @@ def normalise_country_code(value: str | None) -> str:
     return (value or "").strip().upper()
 
 
-class Place(models.Model):
+class Place(Content):
     """One distinct normalised location text, geocoded once."""
+
+    FOLD = Fold("search_text", ("city", "admin1", "country", "written", "text"), place_search_text)
 
     text = models.CharField(max_length=500, unique=True, help_text="Normalised location text.")
     written = models.CharField(max_length=500, blank=True, help_text="As first written.")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from calendar_app.models.content import Content, ContentQuerySet
 from calendar_app.models.groups import Group
 from calendar_app.models.meetups import Meetup
 
@@ -16,12 +17,12 @@ class SourceKind(models.TextChoices):
     ICS = "ics", "iCalendar feed"
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(ContentQuerySet):
     def enabled(self) -> SourceQuerySet:
         return self.filter(enabled=True)
 
 
-class Source(models.Model):
+class Source(Content):
     """A calendar the site follows, with the health of its last fetches.
 
     `url` is an http(s) URL, or a `file://` URL with an absolute path for a calendar
@@ -61,7 +62,7 @@ class Source(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = SourceQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()  # type: ignore[misc]  # Content's, narrowed
 
     class Meta:
         ordering = ["name", "url"]
@@ -90,7 +91,7 @@ class Source(models.Model):
         return self.enabled and (due is None or due <= (now or timezone.now()))
 
 
-class SourceEvent(models.Model):
+class SourceEvent(Content):
     """One event (one occurrence of a series) as one calendar gave it: the provenance of
     what a source says about a meetup, like a Sighting for a newsletter entry."""
 

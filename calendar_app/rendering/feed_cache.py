@@ -3,8 +3,9 @@
 rendering/ical.py writes iCalendar from values; here is what is around it: VEVENTs kept
 between renders in the `vevents` cache (Redis in production, shared by every worker),
 under a digest of everything they were written from, and the `render_failed` flags of
-meetups a feed had to leave out. HTTP caching (ETags, the rendered feeds a process keeps)
-stays in web/feeds.py. A GET writes no rows for this: the kept VEVENTs are cache entries.
+meetups a feed had to leave out. HTTP caching (the whole feed kept under the data
+version, ETags, 304s) is web/page_cache.py's. A GET writes no rows for this: the kept VEVENTs
+are cache entries.
 """
 
 from __future__ import annotations

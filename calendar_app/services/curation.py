@@ -49,7 +49,6 @@ from calendar_app.services.joins import merge_groups
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge import merge_meetups, unmerge_meetup
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.search_index import search_text_refresh
 from calendar_app.services.sources import SourceURLError, http_source_url, source_add
 from calendar_app.services.sources_sync import sync_sources
 from calendar_app.services.times import meetup_set_times
@@ -99,7 +98,6 @@ def meetup_save(
     parts += [f"unlocked {', '.join(unlocked)}"] if unlocked else []
     reason = "Added in the admin" if adding else "; ".join(parts).capitalize()
     history_save(meetup, user=user, reason=reason)
-    search_text_refresh(meetup_ids=[meetup.pk])
     return meetup
 
 
@@ -186,7 +184,6 @@ def group_save(*, group: Group, user: User, changed: Iterable[str] = ()) -> Grou
     changed = list(changed)
     reason = "Changed " + ", ".join(changed) if changed else "Added in the admin"
     history_save(group, user=user, reason=reason)
-    search_text_refresh(group_ids=[group.pk])
     return group
 
 
@@ -236,7 +233,6 @@ def place_correct(*, place: Place, user: User, changed: Iterable[str]) -> Place:
     if changed & set(PLACE_LOCATION_FIELDS) and place.status == PlaceStatus.PENDING:
         place.status = PlaceStatus.CORRECTED
     history_save(place, user=user, reason="Corrected " + ", ".join(sorted(changed)))
-    search_text_refresh(place_ids=[place.pk])
     if changed & {"country", "status"}:
         refresh_regions(place=place, user=user)
     return place
@@ -435,11 +431,6 @@ def _meetup_from(submission: Submission, user: User) -> Meetup:
     starts_at, ends_at = _submitted_times(submission, zone)
     if starts_at is not None:
         meetup_set_times(meetup=meetup, starts_at=starts_at, ends_at=ends_at, timezone=zone)
-    search_text_refresh(
-        meetup_ids=[meetup.pk],
-        place_ids=meetup.meetupplace_set.values_list("place_id", flat=True),
-        group_ids=meetup.meetupgroup_set.values_list("group_id", flat=True),
-    )
     return meetup
 
 

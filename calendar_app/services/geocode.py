@@ -31,7 +31,6 @@ from calendar_app.models import (
 from calendar_app.rules import FlagKind
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.history import history_save
-from calendar_app.services.search_index import search_text_refresh
 
 PLACE_FLAG_KINDS = (
     FlagKind.ADMIN1_MISMATCH,
@@ -95,7 +94,6 @@ def geocode_place(place: Place, *, geocoder: Geocoder | None = None) -> list[tup
         place.save(update_fields=_RESULT_FIELDS)
     else:
         place.save()
-    search_text_refresh(place_ids=[place.pk])
     return problems
 
 

@@ -30,7 +30,6 @@ from calendar_app.models import (
     SourceEvent,
 )
 from calendar_app.rules import group_alias_keys
-from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_baseline, history_rows, history_save
 from calendar_app.services.merge_rows import RowMoves
 from calendar_app.services.sql.bulk import update_values
@@ -99,7 +98,6 @@ def merge_groups(*, survivor: Group, others: list[Group], name_alias: bool = Tru
 
     `name_alias`: the others' names become the survivor's too (a curator's merge; not when
     ingest finds an emptied organiser's pages to be another's)."""
-    data_changed()  # rows move with QuerySet.update: no signals
     for other in others:
         if other.pk == survivor.pk:
             continue

@@ -19,13 +19,11 @@ from calendar_app.models import (
     Meetup,
     MeetupLink,
 )
-from calendar_app.services.data_version import data_changed
 from calendar_app.services.history import history_save
 from calendar_app.services.ingest.run import refresh_meetups
 from calendar_app.services.joins import RELATION_ROWS, adopt_times, give_back
 from calendar_app.services.locking import lock_changed_fields, unlock_fields
 from calendar_app.services.merge_rows import RowMoves
-from calendar_app.services.search_index import search_text_refresh
 
 # Relation -> the field a curator's merge locks on the survivor when rows of it moved.
 _RELATION_LOCKS = {"links": "links", "groups": "groups", "places": "places"}
@@ -54,7 +52,6 @@ def merge_meetups(
     (keys of MERGE_CHOICES) name the meetup whose value survives, field by field: its
     title, dates or attendance are copied; its places or links come first (the primary).
     """
-    data_changed()  # rows move with QuerySet.update: no signals
     if survivor.duplicate_of_id:
         raise ValueError(f"{survivor} is merged into another meetup; merge into that one.")
     others = [other for other in others if other.pk != survivor.pk]
@@ -75,7 +72,6 @@ def merge_meetups(
     survivor.note_changes(_changed_since(survivor, before, others))
     if others:
         _save(survivor, user, "Merged " + ", ".join(f"#{other.pk}" for other in others))
-        search_text_refresh(meetup_ids=[survivor.pk])  # it may have taken another's title
     return survivor
 
 
@@ -124,7 +120,6 @@ def _put_first(survivor: Meetup, source: Meetup, relation: str) -> list[list]:
 @transaction.atomic
 def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     """Undo a merge: the rows that moved go back, and the meetup is listed again."""
-    data_changed()  # rows move with QuerySet.update: no signals
     survivor = meetup.duplicate_of
     if survivor is None:
         raise ValueError(f"{meetup} is not merged into another meetup.")
@@ -139,7 +134,6 @@ def unmerge_meetup(*, meetup: Meetup, user: Any = None) -> None:
     # A curator said these are two events: ingest never joins them again by title.
     meetup.merge_record = {"apart": [survivor.pk]}
     _save(meetup, user, f"Unmerged from meetup #{survivor.pk}")
-    search_text_refresh(meetup_ids=[meetup.pk, survivor.pk])  # the survivor's title is back
     # Each shows what its own sightings say again (what was not locked).
     refresh_meetups([meetup.pk, survivor.pk])
 

@@ -1,21 +1,20 @@
-"""Keeps the folded search columns (Meetup.search_title, Group.search_name,
-Place.search_text) in step with what they fold. Call `search_text_refresh` after any write
-of a meetup's title, an organiser's name or a place's city, text, region or country: it
-recomputes the given rows and writes those whose folded text changed (no signals, no
-history: the columns are derived, never edited). Ingest folds the rows it writes as it
-writes them (`folded`, `fold_into`).
+"""The folded search columns (Meetup.search_title, Group.search_name, Place.search_text)
+for the writers that bypass the ORM: their one home is the model's `FOLD`
+(calendar_app.models.content), which `save()`, `bulk_create`, `bulk_update` and `update`
+apply by themselves. The plain SQL of ingest folds the rows it writes as it writes them
+(`folded`, `fold_into`); `search_text_refresh` recomputes rows written any other way (a
+database filled before a folding rule changed, bench data).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import models
 
 from calendar_app.models import Group, Meetup, Place
-from calendar_app.search_text import place_search_text, search_text
-from calendar_app.services.data_version import data_changed
+from calendar_app.models.content import Fold, refold
 
 BATCH = 2000
 T = TypeVar("T")
@@ -25,12 +24,10 @@ def batched(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     return (items[start : start + size] for start in range(0, len(items), size))
 
 
-# model -> (its folded column, the columns it is folded from, how)
-SOURCES: dict[type[models.Model], tuple[str, tuple[str, ...], Callable[..., str]]] = {
-    Meetup: ("search_title", ("title",), search_text),
-    Group: ("search_name", ("name",), search_text),
-    Place: ("search_text", ("city", "admin1", "country", "written", "text"), place_search_text),
-}
+def _spec(model: type[models.Model]) -> Fold:
+    spec: Fold | None = getattr(model, "FOLD", None)
+    assert spec is not None, f"{model.__name__} has no folded column"
+    return spec
 
 
 def search_text_refresh(
@@ -45,40 +42,21 @@ def search_text_refresh(
     wanted = {Meetup: meetup_ids, Group: group_ids, Place: place_ids}
     changed = 0
     for model, ids in wanted.items():
-        rows = model._default_manager.all()
+        rows = model._base_manager.all()
         if everything:
-            changed += _refresh(model, rows)
+            changed += refold(model, rows)
             continue
         for batch in batched(sorted({pk for pk in ids if pk is not None}), BATCH):
-            changed += _refresh(model, rows.filter(pk__in=batch))
-    if changed:
-        data_changed()  # written without signals: cached pages searched the old text
+            changed += refold(model, rows.filter(pk__in=batch))
     return changed
 
 
 def folded(model: type[models.Model], values: Mapping[str, Any]) -> str:
     """The folded column of a `model` row with these values (field name -> value)."""
-    _, sources, fold_row = SOURCES[model]
-    return fold_row(*(values[name] for name in sources))
+    spec = _spec(model)
+    return spec.fold(*(values[name] for name in spec.sources))
 
 
 def fold_into(obj: models.Model) -> None:
-    """Set an instance's folded column from what it folds, before it is written: ingest
-    writes its rows in bulk, folded as they go, with no refresh afterwards."""
-    column, sources, _ = SOURCES[type(obj)]
-    setattr(obj, column, folded(type(obj), {name: getattr(obj, name) for name in sources}))
-
-
-def _refresh(model: type[models.Model], rows: models.QuerySet) -> int:
-    column, sources, fold_row = SOURCES[model]
-    stale = [
-        (text, pk)
-        for pk, old, *values in rows.order_by().values_list("pk", column, *sources)
-        if (text := fold_row(*values)) != old
-    ]
-    if stale:  # one prepared UPDATE for all (no model instances: ingest writes thousands)
-        quote = connection.ops.quote_name
-        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", stale)
-    return len(stale)
+    """Set an instance's folded column from what it folds, before plain SQL writes it."""
+    _spec(type(obj)).into(obj)

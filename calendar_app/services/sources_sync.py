@@ -42,7 +42,6 @@ from calendar_app.models import (
     SourceEvent,
     Status,
 )
-from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
@@ -171,7 +170,6 @@ class FeedMerge:
         self.save_flags()
         self.counts.notes = self.limits()
         refresh_regrouped(self.groups)
-        data_changed()  # bulk writes send no signals: pages cached before are stale
         return self.counts
 
     # --- reading ----------------------------------------------------------------------

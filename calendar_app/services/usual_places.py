@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from calendar_app.models import Attendance, Meetup, MeetupGroup, MeetupPlace, Place
-from calendar_app.services.data_version import data_changed
 
 
 def usual_places_refresh() -> int:
@@ -68,7 +67,6 @@ def usual_places_refresh() -> int:
         if (meetup_id, place_id) not in existing
     ]
     if stale or new:
-        data_changed()  # bulk writes send no signals
         MeetupPlace.objects.filter(pk__in=stale).delete()
         MeetupPlace.objects.bulk_create(new)
     return len(stale) + len(new)

@@ -1,22 +1,19 @@
 """iCalendar feeds and the JSON API: thin views over the shared FilterSet.
 
-Calendar clients poll; most polls should end in a 304 decided by one aggregate query over
-the filtered meetups (plus three small MAX lookups), before anything is rendered.
+Calendar clients poll; the feeds, the one-meetup download and the API are kept in the
+shared cache under the data version (web/page_cache.py, wrapped in urls.py), so a poll is
+answered (a 304, or the kept body) with no query; a render after a write reads back the
+VEVENTs of the meetups that did not change (rendering/feed_cache.py).
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
-from collections import OrderedDict
-from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Max, QuerySet, Sum
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,29 +23,20 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from calendar_app.models import (
-    Flag,
-    Group,
     Meetup,
     MeetupQuerySet,
-    Newsletter,
-    Place,
-    SourceEvent,
     Status,
 )
 from calendar_app.queries.filters import MeetupFilter
 from calendar_app.queries.selectors import bounded_feed, filtered_meetups
 from calendar_app.rendering.export_json import json_items
 from calendar_app.rendering.feed_cache import render_calendar
-from calendar_app.rendering.ical import RENDER_VERSION
 from calendar_app.rendering.plain_text import printable, web_url
 from calendar_app.rules import FEED_PAST_WINDOW
-from calendar_app.web.page_cache import accepts_gzip
 from calendar_app.web.querystring import feed_url, filter_query
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -59,90 +47,14 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
 
-class RenderedFeeds:
-    """The last rendered feeds of this process, by ETag.
+def public(response: HttpResponse) -> HttpResponse:
+    """Feeds and the API: kept an hour by clients and proxies, readable from any site.
 
-    The ETag is computed from everything a feed shows before rendering, so a body stored
-    under it is exactly what a render would give now: calendar clients polling without
-    validators, or many subscribers of one filter, get it without a render.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bodies: OrderedDict[str, bytes] = OrderedDict()
-
-    def get(self, etag: str) -> bytes | None:
-        body = self.bodies.get(etag)
-        if body is not None:
-            self.bodies.move_to_end(etag)
-        return body
-
-    def clear(self) -> None:
-        self.bodies.clear()
-
-    def put(self, etag: str, body: bytes) -> None:
-        self.bodies[etag] = body
-        while sum(map(len, self.bodies.values())) > self.max_bytes and len(self.bodies) > 1:
-            self.bodies.popitem(last=False)
-
-
-rendered_feeds = RenderedFeeds(max_bytes=16 * 1024 * 1024)
-
-
-@dataclass(frozen=True)
-class Validators:
-    etag: str
-    last_modified: datetime | None
-
-    def apply(self, response: HttpResponse) -> HttpResponse:
-        response["ETag"] = self.etag
-        if self.last_modified is not None:
-            response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        response["Cache-Control"] = CACHE_CONTROL
-        response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
-        return response
-
-    def gzipped(self) -> Validators:
-        """The validators of the gzip representation: the same data, another ETag."""
-        return replace(self, etag=self.etag.removesuffix('"') + '-gzip"')
-
-
-def validators(kind: str, queryset: QuerySet, key: str, *, with_flags: bool = False) -> Validators:
-    """A strong ETag and Last-Modified for `queryset` without rendering it.
-
-    Count and sum of ids change when a meetup enters or leaves the result, max(updated) when
-    one is edited (Meetup.save stamps it). Places, organisers and newsletters are shown too
-    but do not stamp the meetup, so their newest change anywhere counts as well.
-    """
-    rows = queryset.order_by().values("id", "updated")  # DISTINCT over two columns, not all
-    summary = rows.aggregate(n=Count("id"), ids=Sum("id"), changed=Max("updated"))
-    stamps = [
-        summary["changed"],
-        Newsletter.objects.aggregate(m=Max("ingested_at"))["m"],
-        Place.history.aggregate(m=Max("history_date"))["m"],
-        Group.history.aggregate(m=Max("history_date"))["m"],
-    ]
-    if with_flags:
-        flags = Flag.objects.aggregate(c=Max("created"), r=Max("resolved_at"), n=Count("id"))
-        stamps += [flags["c"], flags["r"]]
-        key += f"|flags={flags['n']}"
-        # the JSON lists each meetup's sources: a calendar event seen for the first time
-        seen = SourceEvent.objects.aggregate(f=Max("first_seen"), n=Count("id"))
-        stamps.append(seen["f"])
-        key += f"|source_events={seen['n']}"
-    generation = "|".join([RENDER_VERSION, *(s.isoformat() if s else "-" for s in stamps[1:])])
-    parts = [generation, kind, key, str(summary["n"]), str(summary["ids"]), str(stamps[0])]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-    known = [stamp for stamp in stamps if stamp is not None]
-    return Validators(etag=f'"{digest}"', last_modified=max(known) if known else None)
-
-
-def not_modified(request: HttpRequest, checked: Validators) -> HttpResponse | None:
-    """304 (or 412) when the client's copy is current; Django compares both validators."""
-    # Whole seconds, as HTTP dates have: a float would never compare equal.
-    last_modified = int(checked.last_modified.timestamp()) if checked.last_modified else None
-    response = get_conditional_response(request, etag=checked.etag, last_modified=last_modified)
-    return checked.apply(response) if response is not None else None
+    ETag and Last-Modified come from the shared cache (web/page_cache.py), which keeps the
+    answer under the data version and answers revalidations with a 304."""
+    response["Cache-Control"] = CACHE_CONTROL
+    response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
+    return response
 
 
 def filter_errors(filterset: MeetupFilter) -> HttpResponse:
@@ -157,44 +69,26 @@ def site_root() -> str:
     return settings.SITE_URL
 
 
+def feed_key(request: HttpRequest) -> str:
+    """A feed is named by its normalised filter (unknown parameters and their order
+    ignored): every spelling of one filter is served the one kept answer."""
+    return feed_url(site_root(), request.GET)
+
+
 @require_safe
 def events_ics(request: HttpRequest) -> HttpResponse:
     """The subscription feed: no Content-Disposition, or Google refuses to subscribe."""
     filterset, queryset = filtered_meetups(request.GET, past_days=FEED_PAST_WINDOW.days)
     if filterset.errors:
         return filter_errors(filterset)
-    queryset = bounded_feed(queryset)
-    # The normalised filter (unknown parameters and their order ignored) names the feed in
-    # its SOURCE and ETag, so the rendered body kept under that ETag answers any spelling.
-    source = feed_url(site_root(), request.GET)
-    plain = validators("ics", queryset, source)
-    # Calendar clients accept gzip: the feed is compressed once per version and kept (a
-    # proxy compressing MBs again for every subscriber costs more than the render did). The
-    # two representations have their own ETags, so a revalidation never mixes them up.
-    packed = accepts_gzip(request)
-    checked = plain.gzipped() if packed else plain
-    if cached := not_modified(request, checked):
-        return cached
-    body = rendered_feeds.get(checked.etag)
-    if body is None:
-        body = rendered_feeds.get(plain.etag)
-        if body is None:
-            body = render_calendar(
-                queryset,
-                description=filterset.description,
-                source_url=source,
-                site_url=site_root(),
-                keep=True,
-            )
-            rendered_feeds.put(plain.etag, body)
-        if packed:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
-            rendered_feeds.put(checked.etag, body)
-    response = checked.apply(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
-    if packed:
-        response["Content-Encoding"] = "gzip"
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+    body = render_calendar(
+        bounded_feed(queryset),
+        description=filterset.description,
+        source_url=feed_key(request),  # its SOURCE
+        site_url=site_root(),
+        keep=True,
+    )
+    return public(HttpResponse(body, content_type=ICS_CONTENT_TYPE))
 
 
 @require_safe
@@ -205,13 +99,9 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponsePermanentRedirect(reverse("meetup_ics", args=[meetup.duplicate_of_id]))
     if meetup is None or meetup.status == Status.HIDDEN:
         raise Http404("No such meetup.")
-    queryset = Meetup.objects.filter(pk=pk)
     source = site_root() + reverse("meetup_ics", args=[pk])
-    checked = validators("meetup", queryset, source)
-    if cached := not_modified(request, checked):
-        return cached
     body = render_calendar(
-        queryset,
+        Meetup.objects.filter(pk=pk),
         description=meetup.title,
         source_url=source,
         site_url=site_root(),
@@ -219,7 +109,7 @@ def meetup_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="rust-meetup-{pk}.ics"'
-    return checked.apply(response)
+    return public(response)
 
 
 @require_safe
@@ -234,14 +124,6 @@ def events_json(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return JsonResponse({"errors": {"page": [{"message": "Not a number."}]}}, status=400)
     query = filter_query(request.GET)
-    checked = validators(
-        "json",
-        queryset,
-        f"{site_root()}?{query}&page={number}&size={size}",
-        with_flags=True,
-    )
-    if cached := not_modified(request, checked):
-        return cached
     paginator = Paginator(queryset, size)
     try:
         page = paginator.page(number)
@@ -258,7 +140,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
         "events": json_items(page.object_list),  # type: ignore[arg-type]  # a sliced QuerySet
     }
     body = json.dumps(payload, ensure_ascii=False)
-    return checked.apply(HttpResponse(body, content_type="application/json"))
+    return public(HttpResponse(body, content_type="application/json"))
 
 
 class NewMeetupsFeed(Feed):

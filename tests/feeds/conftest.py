@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.models import Meetup
-from calendar_app.web.feeds import rendered_feeds
 from tests.factories import make_group, make_meetup, make_newsletter, make_place, make_sighting
 
 TRICKY_TITLE = 'Rust, "Ferris"; C:\\path\nsecond line'
@@ -29,14 +28,6 @@ class Sample:
     @property
     def in_feed(self) -> list[Meetup]:
         return [self.berlin, self.conference, self.online, self.tricky, self.cancelled]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_render_cache():
-    """Rendered feeds are kept per process; start each test without them."""
-    rendered_feeds.clear()
-    yield
-    rendered_feeds.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps
 
 from calendar_app.models import Group, Meetup, Place
+from calendar_app.models.content import data_changed
 from calendar_app.services.curation import meetup_save, meetups_merge, place_correct
-from calendar_app.services.data_version import data_changed
 from calendar_app.services.ingest import ingest_newsletter, ingest_paths
 from calendar_app.services.search_index import search_text_refresh
 from tests.factories import make_meetup, make_place
@@ -98,10 +98,36 @@ def test_the_migration_fills_the_columns(client):
     Meetup.objects.update(search_title="")
     Group.objects.update(search_name="")
     Place.objects.update(search_text="")
-    data_changed()  # QuerySet.update sends no signals: the page cache must not answer
     assert found(client, "montreal") == set()
     import_module("calendar_app.migrations.0013_search_folded_columns").fill(apps, None)
-    data_changed()
+    data_changed()  # the migration's plain SQL sends no signal: the page cache must not answer
     assert found(client, "montreal") == {"Rust Montréal"}
     assert found(client, "cologne") == {"Rust Montréal"}
     assert search_text_refresh(everything=True) == 0
+
+
+def test_a_bare_bulk_create_or_update_is_found_by_its_folded_title(client):
+    """No writer has to remember the folded columns: bulk_create, bulk_update, update and
+    save fill them (models.content.Fold), whatever wrote the row."""
+    (created,) = Meetup.objects.bulk_create(
+        [Meetup(title="Rust Zürich Hack", start_date=date(2025, 5, 1), end_date=date(2025, 5, 1))]
+    )
+    assert found(client, "zurich") == {"Rust Zürich Hack"}
+    Meetup.objects.filter(pk=created.pk).update(title="Rust München Night")
+    assert found(client, "munich") == {"Rust München Night"}  # another language's name
+    assert found(client, "zurich") == set()
+    created.refresh_from_db()
+    created.title = "Rust Gdańsk"
+    Meetup.objects.bulk_update([created], ["title"])
+    assert found(client, "gdansk") == {"Rust Gdańsk"}
+    created.title = "Rust Kraków"
+    created.save(update_fields=["title"])
+    assert found(client, "krakow") == {"Rust Kraków"}
+
+
+def test_a_bare_update_of_a_place_or_an_organiser_is_found(client):
+    meetup = make_meetup("Evening", start=date(2025, 5, 1), places=[make_place("Köln, DE")])
+    Place.objects.filter(meetups=meetup).update(city="Düsseldorf", written="Düsseldorf, DE")
+    assert found(client, "dusseldorf") == {"Evening"}
+    Group.objects.filter(meetups=meetup).update(name="Ferris Fanclub")
+    assert found(client, "fanclub") == {"Evening"}

@@ -44,7 +44,6 @@ from calendar_app.models import (
     Status,
 )
 from calendar_app.search_text import load_tables
-from calendar_app.services.data_version import data_changed
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
@@ -443,7 +442,6 @@ class Listing:
 
 def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups: Lookups) -> None:
     """Read -> match -> write for parsed newsletters, one plan for all of them."""
-    data_changed()  # bulk writes send no signals: pages cached before are stale
     flags: list[Flag] = []
     readable: list[list[ParsedEntry]] = []
     for listing in listings:

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from calendar_app.models.content import data_changed
+
 # Values of these types reach the database unchanged through Django's conversion for these
 # fields; skipping it for them saves most of the per-value cost. Anything else is converted.
 _AS_IS: dict[str, tuple[type, ...]] = (
@@ -70,6 +72,7 @@ def _prepared(fields: Sequence[Any], rows: Sequence[Sequence]) -> list[list]:
 def _execute(sql: str, params: list[list]) -> None:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.executemany(sql, params)
+    data_changed()  # no signals here: the data version is bumped for these rows
 
 
 def insert_rows(
@@ -162,6 +165,7 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list], key:
                 [value for row in batch for value in row],
             )
             pks.update((key_field.to_python(stored), pk) for pk, stored in cursor.fetchall())
+    data_changed()  # no signals here: the data version is bumped for these rows
     return [pks[key_field.to_python(row[at])] for row in rows]
 
 
