@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import models
 
 from calendar_app.models import Group, Meetup, Place
 from calendar_app.search_text import place_search_text, search_text
@@ -76,9 +76,8 @@ def _refresh(model: type[models.Model], rows: models.QuerySet) -> int:
         for pk, old, *values in rows.order_by().values_list("pk", column, *sources)
         if (text := fold_row(*values)) != old
     ]
-    if stale:  # one prepared UPDATE for all (no model instances: ingest writes thousands)
-        quote = connection.ops.quote_name
-        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", stale)
+    if stale:
+        model._default_manager.bulk_update(
+            [model(pk=pk, **{column: text}) for text, pk in stale], [column]
+        )
     return len(stale)

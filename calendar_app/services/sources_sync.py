@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app import calendars
+from calendar_app.calendars import CalendarEvent, CalendarFeed
 from calendar_app.calendars.bounds import LIMIT_KINDS
 from calendar_app.calendars.places import place_text
 from calendar_app.geocoding import timezone_at
@@ -94,7 +95,7 @@ def sync_sources(
 
 def merge_feed(*, source: Source, body: bytes, now: datetime) -> MergeCounts:
     """Read one fetched feed and merge its events; FeedError if it is no calendar."""
-    feed = read_calendar(body, now=now)
+    feed = calendars.read_calendar(body, now=now)  # the reader loads on first use
     if not feed.ok:
         raise FeedError(f"Not a calendar: {feed.error}")
     return FeedMerge(source, feed, now).run()
