@@ -6,6 +6,8 @@ them with newsletter entries; nothing here touches the database or the network.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from calendar_app.calendars.identity import (
     event_keys,
     luma_slug,
@@ -14,6 +16,9 @@ from calendar_app.calendars.identity import (
     page_site,
 )
 from calendar_app.calendars.records import CalendarEvent, CalendarFeed, Problem
+
+if TYPE_CHECKING:
+    from calendar_app.calendars.read import HORIZON_AHEAD, HORIZON_PAST, read_calendar
 
 _READER = ("HORIZON_AHEAD", "HORIZON_PAST", "read_calendar")
 
@@ -27,6 +32,7 @@ def __getattr__(name: str) -> object:
 
         return getattr(read, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "HORIZON_AHEAD",

@@ -163,7 +163,7 @@ class RowMoves:
             ("groups", MeetupGroup, ["meetup", "position"]),
             ("places", MeetupPlace, ["meetup", "position"]),
         ):
-            moved = [
+            moved: list[Any] = [
                 model(pk=row.id, meetup_id=row.meetup, position=row.position, primary=row.primary)
                 if model is MeetupLink
                 else model(pk=row.id, meetup_id=row.meetup, position=row.position)

@@ -206,12 +206,14 @@ class Snapshot:
         places = _ordered(MeetupPlace, "place_id", keys, inferred=False)  # not listed
         groups = _ordered(MeetupGroup, "group_id", keys)
         links: dict[int, list[LinkValue]] = {}
-        for meetup_id, *link in (
+        for meetup_id, url, canonical, label, primary, specific in (
             MeetupLink.objects.filter(meetup_id__in=keys)
             .order_by("position", "id")
             .values_list("meetup_id", "url", "canonical_url", "label", "primary", "event_specific")
         ):
-            links.setdefault(meetup_id, []).append(LinkValue(*link))
+            links.setdefault(meetup_id, []).append(
+                LinkValue(url, canonical, label, primary, specific)
+            )
         rows = list(
             Meetup.objects.filter(pk__in=keys)
             .order_by("id")
