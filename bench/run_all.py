@@ -1,6 +1,7 @@
 """Every benchmark, one table: `make bench` (or .venv/bin/python bench/run_all.py).
 
-Runs bench_ingest, bench_history (the older layouts), bench_geocoding, bench_pages,
+Runs bench_targets (issue 21's product targets, before and after side by side),
+bench_ingest, bench_history (the older layouts), bench_geocoding, bench_pages,
 bench_feeds, bench_sources_fetch, bench_sync, bench_hostile_sync, bench_growth (1x and 10x
 archives, first syncs of 150 and 600 calendars; BENCH_GROWTH_SCALES=1,10,30 and
 BENCH_GROWTH_SYNCS=150,1500 for the record) and bench_load, each in a child process of its
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
 MODULES = [
+    "bench_targets",
     "bench_ingest",
     "bench_history",
     "bench_geocoding",
@@ -49,7 +51,9 @@ MODULES = [
 ]
 COLUMNS = [
     ("name", "benchmark"),
+    ("before_ms", "before ms"),
     ("median_ms", "median ms"),
+    ("ratio", "after/before"),
     ("p95_ms", "p95 ms"),
     ("p99_ms", "p99 ms"),
     ("req_s", "req/s"),

@@ -277,6 +277,7 @@ def synthetic_archive(
     first_issue=None,
     placeholders: float = 0.03,
     queries: float = 0.05,
+    first_number: int = 10_000,
 ) -> list[tuple[str, str]]:
     """`issues` weekly newsletters as (file name, Markdown text); deterministic per seed."""
     from datetime import date
@@ -317,7 +318,7 @@ def synthetic_archive(
     texts = []
     for i in range(issues):
         issued = start + timedelta(days=7 * i)
-        texts.append(_newsletter(10_000 + i, issued, planned, groups, rng))
+        texts.append(_newsletter(first_number + i, issued, planned, groups, rng))
     return texts
 
 

@@ -75,17 +75,6 @@ class MemoGeocoder:
                 self._memo[key] = result
         return copy_result(result)
 
-    def answers(self) -> dict[str, GeoResult]:
-        """What this process has resolved so far (normalised text -> result)."""
-        with self._lock:
-            return dict(self._memo)
-
-    def remember(self, answers: dict[str, GeoResult]) -> None:
-        """Take resolutions made elsewhere (another process with the same gazetteer)."""
-        with self._lock:
-            for key, result in answers.items():
-                self._memo.setdefault(key, result)
-
     def _resolve(self, text: str) -> GeoResult:
         raise NotImplementedError
 

@@ -12,8 +12,8 @@ fresh version too.
 It is reached from every way of writing a `Content` model: `save()` and `delete()` (the
 post_save/post_delete/m2m_changed signals connected in calendar_app.signals for every
 subclass), and the QuerySet's writes that send no signals (`update`, `bulk_create`,
-`bulk_update`, `delete`) through `ContentQuerySet`, every content model's manager. The
-plain SQL helpers of services/sql call it for the rows they write.
+`bulk_update`, `delete`) through `ContentQuerySet`, every content model's manager (the
+ingest writes through these too: there is no plain SQL writer left).
 
 **Folded search columns** (`Meetup.search_title`, `Group.search_name`, `Place.search_text`,
 see search_text.py): a model names its column, the columns it is folded from and how

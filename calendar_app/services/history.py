@@ -8,22 +8,15 @@ what the curator changed rather than a first record with nothing to compare it t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, models
-from django.utils import timezone
-
-from calendar_app.services.sql.bulk import insert_rows
+from django.db import models
 
 BASELINE_REASON = "Ingested state (before the first curator edit)"
 
 
-@cache
 def history_of(model: type[models.Model]) -> Any:
-    """`model.history`, made once: simple_history builds a manager class on every access
-    (~1 ms; ingest writes history rows for a few hundred batches)."""
+    """`model.history`: simple_history's manager of its historical rows."""
     return model.history  # type: ignore[attr-defined]
 
 
@@ -36,14 +29,7 @@ def history_baseline(
     """
     if not pks:
         return 0
-    manager = history_of(model)
-    historical = connection.ops.quote_name(manager.model._meta.db_table)
-    with connection.cursor() as cursor:  # a plain SELECT: ingest asks once per joining plan
-        cursor.execute(
-            f"SELECT DISTINCT id FROM {historical} WHERE id IN ({', '.join(['%s'] * len(pks))})",
-            pks,
-        )
-        with_history = {row[0] for row in cursor.fetchall()}
+    with_history = set(history_of(model).filter(id__in=pks).values_list("id", flat=True))
     missing = [pk for pk in pks if pk not in with_history]
     if not missing:
         return 0
@@ -62,25 +48,11 @@ def history_rows(
     update: bool = False,
     reason: str = "",
 ) -> None:
-    """The history rows `bulk_history_create` writes for these saved instances, as one
-    prepared INSERT: ingest writes some for most newsletters (new organisers and places,
-    joins), and the ORM's statement building was most of their cost."""
-    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return
-    historical = history_of(model).model
-    now = timezone.now()
-    rows = []
-    for obj in objs:
-        user = getattr(obj, "_history_user", None) or historical.get_default_history_user(obj)
-        row = {field.attname: getattr(obj, field.attname) for field in historical.tracked_fields}
-        row["history_date"] = getattr(obj, "_history_date", now)
-        row["history_user_id"] = getattr(user, "pk", None)
-        row["history_change_reason"] = getattr(obj, "_change_reason", "") or reason
-        row["history_type"] = "~" if update else "+"
-        if hasattr(historical, "history_relation"):
-            row["history_relation_id"] = obj.pk
-        rows.append(row)
-    insert_rows(historical, rows)
+    """History rows for these saved instances (written in bulk, so without the save signal
+    that writes them otherwise): simple_history's `bulk_history_create`. `update`: a "~"
+    row rather than a "+"; `reason`: the change reason of those that give none."""
+    if objs:
+        history_of(model).bulk_history_create(objs, update=update, default_change_reason=reason)
 
 
 def history_save(

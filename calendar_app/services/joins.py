@@ -32,7 +32,6 @@ from calendar_app.models import (
 from calendar_app.rules import group_alias_keys
 from calendar_app.services.history import history_baseline, history_rows, history_save
 from calendar_app.services.merge_rows import RowMoves
-from calendar_app.services.sql.bulk import update_values
 
 # Relation -> its rows, and the column the merge record names a row by.
 RELATION_ROWS: dict[str, tuple[Any, str]] = {  # (model class, column)
@@ -73,9 +72,7 @@ def join_meetups(*, joins: Sequence[tuple[int, int, str]]) -> None:
         other._change_reason = f"Joined with meetup #{survivor_id} by ingest ({reason})"  # type: ignore[attr-defined]
     moves.save()
     joined = [meetups[pk] for pk in others]
-    update_values(
-        Meetup, ["merge_record", "updated"], [[m.merge_record, m.updated, m.pk] for m in joined]
-    )
+    Meetup.objects.bulk_update(joined, ["merge_record", "updated"])
     history_rows(model=Meetup, objs=joined, update=True)
 
 

@@ -29,14 +29,11 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
-    Newsletter,
     Place,
     PlaceStatus,
     Sighting,
     SourceEvent,
 )
-from calendar_app.services.sql.bulk import update_values
-from calendar_app.services.sql.statements import marks, quoted, select, table
 
 _PLACE_FIELDS = ("pk", "status", "city", "admin1", "country")  # what its identity reads
 _RESOLVED = {PlaceStatus.RESOLVED, PlaceStatus.FUZZY, PlaceStatus.CORRECTED}
@@ -46,13 +43,11 @@ _FOLLOWING: dict[str, type[Model]] = {
     "source_events": SourceEvent,
     "flags": Flag,
 }
-# What a following row is recorded by: record key -> (SELECT of id, meetup id, key columns).
+# What a following row is recorded by: record key -> (id, meetup id, its key's fields).
 _STABLE = {
-    "sightings": "SELECT s.id, s.meetup_id, n.{key}, s.line FROM {sighting} s "
-    "JOIN {newsletter} n ON n.id = s.newsletter_id WHERE s.meetup_id {within}",
-    "source_events": "SELECT id, meetup_id, source_id, uid, recurrence_id FROM {source_event} "
-    "WHERE meetup_id {within}",
-    "flags": "SELECT id, meetup_id, id FROM {flag} WHERE meetup_id {within}",
+    "sightings": ("id", "meetup_id", "newsletter__key", "line"),
+    "source_events": ("id", "meetup_id", "source_id", "uid", "recurrence_id"),
+    "flags": ("id", "meetup_id", "id"),
 }
 
 
@@ -81,55 +76,39 @@ class RowMoves:
 
     def __init__(self, meetup_ids: Iterable[int]) -> None:
         ids = sorted(set(meetup_ids))
-        within = f"IN ({marks(ids)})"
-        names = {
-            "key": quoted("key"),
-            "sighting": table(Sighting),
-            "newsletter": table(Newsletter),
-            "source_event": table(SourceEvent),
-            "flag": table(Flag),
-            "within": within,
-        }
         self.following: dict[str, dict[int, int]] = {key: {} for key in _FOLLOWING}
         self.stable: dict[str, dict[int, object]] = {key: {} for key in _FOLLOWING}
-        for key, sql in _STABLE.items():
-            for pk, meetup, *stable in select(sql.format(**names), ids):
+        for key, columns in _STABLE.items():
+            rows = _FOLLOWING[key]._default_manager.filter(meetup_id__in=ids).order_by()
+            for pk, meetup, *stable in rows.values_list(*columns):
                 self.following[key][pk] = meetup
                 self.stable[key][pk] = stable[0] if len(stable) == 1 else stable
         self.moved: dict[str, set[int]] = {key: set() for key in _FOLLOWING}
         self.merged_into: dict[int, int] = dict(
-            select(
-                f"SELECT id, duplicate_of_id FROM {table(Meetup)} WHERE duplicate_of_id {within}",
-                ids,
-            )
+            Meetup.objects.filter(duplicate_of_id__in=ids).values_list("id", "duplicate_of_id")
         )
         self.redirected: set[int] = set()  # meetups whose `duplicate_of` changed
-        order = "ORDER BY position, id"
+        order = ("position", "id")
         self.rows: dict[str, list[_Row]] = {
             "links": [
-                _Row(pk, meetup, position, bool(primary), url, url)
-                for pk, meetup, position, primary, url in select(
-                    f"SELECT id, meetup_id, position, {quoted('primary')}, canonical_url "
-                    f"FROM {table(MeetupLink)} WHERE meetup_id {within} {order}",
-                    ids,
+                _Row(pk, meetup, position, primary, url, url)
+                for pk, meetup, position, primary, url in MeetupLink.objects.filter(
+                    meetup_id__in=ids
                 )
+                .order_by(*order)
+                .values_list("id", "meetup_id", "position", "primary", "canonical_url")
             ],
             "groups": [
                 _Row(pk, meetup, position, False, group, group)
-                for pk, meetup, position, group in select(
-                    "SELECT id, meetup_id, position, group_id "
-                    f"FROM {table(MeetupGroup)} WHERE meetup_id {within} {order}",
-                    ids,
-                )
+                for pk, meetup, position, group in MeetupGroup.objects.filter(meetup_id__in=ids)
+                .order_by(*order)
+                .values_list("id", "meetup_id", "position", "group_id")
             ],
             "places": [
                 _Row(pk, meetup, position, False, place_identity(place), place.pk)
-                for pk, meetup, position, *values in select(
-                    "SELECT r.id, r.meetup_id, r.position, p.id, p.status, p.city, p.admin1, "
-                    f"p.country FROM {table(MeetupPlace)} r JOIN {table(Place)} p "
-                    f"ON p.id = r.place_id WHERE r.meetup_id {within} ORDER BY r.position, r.id",
-                    ids,
-                )
+                for pk, meetup, position, *values in MeetupPlace.objects.filter(meetup_id__in=ids)
+                .order_by(*order)
+                .values_list("id", "meetup_id", "position", *(f"place__{f}" for f in _PLACE_FIELDS))
                 for place in [Place(**dict(zip(_PLACE_FIELDS, values, strict=True)))]
             ],
         }
@@ -177,18 +156,28 @@ class RowMoves:
         """Write where every moved row is now, and what each merged meetup is merged into."""
         for key, model in _FOLLOWING.items():
             owners = self.following[key]
-            update_values(model, ["meetup"], [[owners[pk], pk] for pk in sorted(self.moved[key])])
-        update_values(
-            Meetup, ["duplicate_of"], [[self.merged_into[pk], pk] for pk in sorted(self.redirected)]
-        )
+            _repoint(model, "meetup_id", {pk: owners[pk] for pk in self.moved[key]})
+        _repoint(Meetup, "duplicate_of_id", {pk: self.merged_into[pk] for pk in self.redirected})
         for key, model, names in (
             ("links", MeetupLink, ["meetup", "position", "primary"]),
             ("groups", MeetupGroup, ["meetup", "position"]),
             ("places", MeetupPlace, ["meetup", "position"]),
         ):
-            moved = [row for row in self.rows[key] if row.moved]
-            update_values(
-                model,
-                names,
-                [[row.meetup, row.position, row.primary][: len(names)] + [row.id] for row in moved],
-            )
+            moved: list[Any] = [
+                model(pk=row.id, meetup_id=row.meetup, position=row.position, primary=row.primary)
+                if model is MeetupLink
+                else model(pk=row.id, meetup_id=row.meetup, position=row.position)
+                for row in self.rows[key]
+                if row.moved
+            ]
+            if moved:
+                model._default_manager.bulk_update(moved, names)
+
+
+def _repoint(model: type[Model], column: str, targets: dict[int, int]) -> None:
+    """Set `column` of the rows `targets` names (id -> the id it points at now)."""
+    by_target: dict[int, list[int]] = {}
+    for pk, target in targets.items():
+        by_target.setdefault(target, []).append(pk)
+    for target, pks in by_target.items():
+        model._default_manager.filter(pk__in=pks).update(**{column: target})

@@ -12,7 +12,6 @@ from calendar_app.models import Flag, Place, PlaceStatus
 from calendar_app.services.geocode import fill_place, geocode_place
 from calendar_app.services.history import history_rows
 from calendar_app.services.search_index import fold_into
-from calendar_app.services.sql.statements import marks, quoted, select, table
 
 
 @lru_cache(maxsize=8192)  # the same place texts come back in every issue
@@ -76,14 +75,10 @@ class PlaceResolver:
     @staticmethod
     def _read(keys: Iterable[str]) -> dict[str, tuple[int, str, bool, str]]:
         texts = sorted(keys)
-        rows = select(
-            f"SELECT {quoted('text')}, id, status, locked, country FROM {table(Place)} "
-            f"WHERE {quoted('text')} IN ({marks(texts)})",
-            texts,
+        rows = Place.objects.filter(text__in=texts).values_list(
+            "text", "id", "status", "locked", "country"
         )
-        return {
-            text: (pk, status, bool(locked), country) for text, pk, status, locked, country in rows
-        }
+        return {text: (pk, status, locked, country) for text, pk, status, locked, country in rows}
 
     def flags(self) -> list[Flag]:
         """One flag per doubtful place, raised when it is first geocoded (not per entry).

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from calendar_app.calendars import CalendarEvent, CalendarFeed, read_calendar
+from calendar_app import calendars
+from calendar_app.calendars import CalendarEvent, CalendarFeed
 from calendar_app.calendars.bounds import LIMIT_KINDS
 from calendar_app.calendars.places import place_text
 from calendar_app.geocoding import timezone_at
@@ -117,7 +118,7 @@ def merge_feed(
 ) -> MergeCounts:
     """Read one fetched feed and merge its events; FeedError if it is no calendar.
     `groups`: an organiser resolver shared with the feeds merged before in this sync."""
-    feed = read_calendar(body, now=now)
+    feed = calendars.read_calendar(body, now=now)  # the reader loads on first use
     if not feed.ok:
         raise FeedError(f"Not a calendar: {feed.error}")
     return FeedMerge(source, feed, now, groups=groups).run()

@@ -412,80 +412,6 @@ def test_ingest_reads_a_url_and_reports_one_that_fails():
     assert len(report.errors) == 1 and "missing.md" in report.errors[0]
 
 
-def exported_meetups() -> list[dict]:
-    """The JSON export without database ids and uids (new on every fresh import)."""
-    out = io.StringIO()
-    call_command("export_events", "--format", "json", stdout=out)
-    return [
-        {k: v for k, v in item.items() if k not in {"id", "uid"}}
-        for item in json.loads(out.getvalue())
-    ]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_parsing_in_a_second_process_gives_the_same_calendar(monkeypatch):
-    """An archive import parses and geocodes in a worker; what it stores must not change."""
-    from calendar_app.services import geocode, parse_ahead
-
-    inline = run_ingest(SAMPLES)
-    export_inline = exported_meetups()
-    flags_inline = sorted(Flag.objects.values_list("kind", "line", "message"))
-    call_command("flush", "--no-input")
-
-    monkeypatch.setattr(parse_ahead, "MIN_FILES", 2)
-    monkeypatch.setattr(parse_ahead, "usable_cores", lambda: 2)
-    started = []
-    real_init = parse_ahead.ParseAhead.__init__
-
-    def spy(self, texts):
-        real_init(self, texts)
-        started.append(self.pool is not None)
-
-    monkeypatch.setattr(parse_ahead.ParseAhead, "__init__", spy)
-    geocode._geocoder.cache_clear()  # a geocoder that has resolved nothing yet
-    ahead = run_ingest(SAMPLES)
-    assert started == [True]
-    assert geocode.default_geocoder().lookups == 0  # the offline one
-    assert ahead == inline
-    assert exported_meetups() == export_inline
-    assert sorted(Flag.objects.values_list("kind", "line", "message")) == flags_inline
-
-
-def test_the_worker_is_forked_only_from_a_process_with_one_thread():
-    """A fork copies the locks other threads hold (an import in a threaded server)."""
-    import sys
-    import threading
-
-    from calendar_app.services.parse_ahead import start_method
-
-    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
-    done = threading.Event()
-    other = threading.Thread(target=done.wait)
-    other.start()
-    try:
-        assert start_method() == "spawn"
-    finally:
-        done.set()
-        other.join()
-
-
-def test_a_stopped_parsing_worker_falls_back_to_parsing_here(monkeypatch):
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
-
-    from calendar_app.services.parse_ahead import ParseAhead
-
-    text = SEEDS[0].read_text(encoding="utf-8")
-    ahead = ParseAhead([text])  # below the threshold: no worker
-    assert ahead.pool is None
-    broken: Future = Future()
-    broken.set_exception(BrokenProcessPool("worker killed"))
-    ahead.futures = {text: broken, "other": broken}
-    parsed = ahead.parse(text)
-    assert parsed.number == 532 and len(parsed.entries) == 40
-    assert ahead.futures == {}  # the other queued texts are parsed here too
-
-
 def test_a_meetup_with_no_place_takes_its_organisers_usual_place_marked_inferred(client):
     """2014-2017 lines name only the organiser; its usual place is shown, marked so."""
     group = "[Rust Cologne](https://www.meetup.com/rustcologne/)"
@@ -512,3 +438,27 @@ def test_a_meetup_with_no_place_takes_its_organisers_usual_place_marked_inferred
     assert [(p.text, p.inferred) for p in Meetup.objects.get(pk=meetup.pk).ordered_places()] == [
         ("bonn, de", False)
     ]
+
+
+def test_an_archive_import_reads_one_group_of_files_at_a_time(monkeypatch, tmp_path):
+    """A whole archive is never held in memory: a group's files are read, then written,
+    before the next group is read."""
+    from calendar_app.services.ingest import run as ingest_run
+
+    for copy in range(ingest_run.COMMIT_EVERY + 2):
+        (tmp_path / f"{copy:03d}.md").write_text(
+            SEEDS[0].read_text(encoding="utf-8").replace("532", str(532 + copy)), "utf-8"
+        )
+    events: list[str] = []
+    read, many = ingest_run.read_source, ingest_run.ingest_many
+    monkeypatch.setattr(ingest_run, "read_source", lambda s: events.append("read") or read(s))
+
+    def ingest_many(files, **kwargs):
+        events.append(f"write {len(files)}")
+        return many(files, **kwargs)
+
+    monkeypatch.setattr(ingest_run, "ingest_many", ingest_many)
+    report = ingest_paths([str(tmp_path)])
+    group = ingest_run.COMMIT_EVERY
+    assert events == [*["read"] * group, f"write {group}", "read", "read", "write 2"]
+    assert report.newsletters == group + 2 and not report.errors

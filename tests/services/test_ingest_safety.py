@@ -5,12 +5,6 @@ from __future__ import annotations
 
 import errno
 import io
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -105,64 +99,6 @@ def test_storage_failures_stop_with_one_clear_line(monkeypatch, failure):
     assert error.value.returncode == 1
     assert error.value.__suppress_context__  # no chained traceback
     assert not Newsletter.objects.exists()
-
-
-WORKER_PARENT = textwrap.dedent(
-    """
-    import os, sys, time
-    import django
-
-    if __name__ == "__main__":  # the spawned worker imports this file too
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twirevents.settings")
-        django.setup()
-        from calendar_app.services import parse_ahead
-
-        parse_ahead.MIN_FILES = 1
-        parse_ahead.usable_cores = lambda: 2
-        ahead = parse_ahead.ParseAhead([open(sys.argv[1], encoding="utf-8").read()])
-        ahead.futures.popitem()[1].result()  # the worker is up
-        ahead.pool.submit(time.sleep, 120)  # and busy, as on a large file
-        print(next(iter(ahead.pool._processes)), flush=True)
-        time.sleep(60)
-    """
-)
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_the_parsing_worker_exits_when_its_parent_is_killed(tmp_path):
-    script = tmp_path / "parent.py"
-    script.write_text(WORKER_PARENT)
-    parent = subprocess.Popen(
-        [sys.executable, str(script), str(SEED)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    worker = 0
-    try:
-        assert parent.stdout is not None
-        worker = int(parent.stdout.readline())
-        assert alive(worker)
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 10
-        while alive(worker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not alive(worker)
-    finally:
-        parent.kill()
-        parent.wait()
-        if worker and alive(worker):  # the test failed: leave no orphan behind
-            os.kill(worker, signal.SIGKILL)
 
 
 def test_ingest_paths_reports_a_refusal_and_goes_on(tmp_path):

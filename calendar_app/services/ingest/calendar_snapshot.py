@@ -10,10 +10,9 @@ from calendar_app.matching.calendar_entries import (
     stored_groups,
 )
 from calendar_app.matching.match import Issue, Sighted
-from calendar_app.models import Source, SourceEvent
+from calendar_app.models import SourceEvent
 from calendar_app.services.groups import GroupResolver
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.sql.statements import decoded, marks, select, table
 
 
 def calendar_sightings(
@@ -25,15 +24,10 @@ def calendar_sightings(
         return {}
     rows = [
         (meetup_id, source_id, name, values)
-        for meetup_id, source_id, name, stored in select(
-            'SELECT e.meetup_id, e.source_id, s.name, e."values" '
-            f"FROM {table(SourceEvent)} e JOIN {table(Source)} s ON s.id = e.source_id "
-            f"WHERE e.meetup_id IN ({marks(keys)})",
-            keys,
-        )
-        if isinstance(values := decoded(stored), dict)
-        and values.get("start_date")
-        and values.get("uid")
+        for meetup_id, source_id, name, values in SourceEvent.objects.filter(meetup_id__in=keys)
+        .order_by()
+        .values_list("meetup_id", "source_id", "source__name", "values")
+        if isinstance(values, dict) and values.get("start_date") and values.get("uid")
     ]
     if not rows:
         return {}

@@ -43,7 +43,6 @@ from calendar_app.models import (
     Sighting,
     Status,
 )
-from calendar_app.search_text import load_tables
 from calendar_app.services.duplicates import duplicates_refresh
 from calendar_app.services.flags import flags_raise
 from calendar_app.services.groups import GroupResolver
@@ -61,10 +60,7 @@ from calendar_app.services.ingest.snapshot import (
 from calendar_app.services.ingest.storage import StorageFailure, storage_failure
 from calendar_app.services.ingest.write import WITHDRAWN, PlanWriter, write_sightings
 from calendar_app.services.joins import split_join
-from calendar_app.services.parse_ahead import ParseAhead
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.sql.bulk import bulk_session, insert_returning
-from calendar_app.services.sql.statements import quoted, select, table
 from calendar_app.services.usual_places import usual_places_refresh
 from calendar_app.twir import parse_newsletter
 from calendar_app.twir.records import ParsedEntry, ParsedNewsletter, Problem
@@ -103,35 +99,29 @@ def ingest_paths(
     force: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every newsletter under `paths`; one bad path never stops the others."""
+    """Ingest every newsletter under `paths`; one bad path never stops the others.
+
+    Files are read, parsed and written a group at a time: an archive import holds one
+    group's texts in memory, never the archive's."""
     report = IngestReport()
     sources, report.errors = expand_paths(paths)
-    texts: list[str | OSError | ValueError] = []
-    for source in sources:
-        try:
-            texts.append(read_source(source))
-        except (OSError, ValueError) as exc:
-            texts.append(exc)
-    readable = [text for text in texts if isinstance(text, str)]
-    unchanged = set() if force else unchanged_texts(readable)
-    work = list(enumerate(zip(sources, texts, strict=True), 1))
     lookups = Lookups()
-    with ParseAhead([t for t in readable if t not in unchanged]) as ahead, bulk_session():
-        if ahead.working:
-            load_tables()  # what writing folds with, while the worker starts
-        for start in range(0, len(work), COMMIT_EVERY):
-            due: list[tuple[str, str]] = []
-            for index, (source, text) in work[start : start + COMMIT_EVERY]:
-                if progress:
-                    progress(index, len(sources), source)
-                if not isinstance(text, str):
-                    report.errors.append(f"{source}: cannot read: {text}")
-                elif text in unchanged:
-                    report.add(IngestReport(files=1, skipped_unchanged=1))
-                else:
-                    due.append((source, text))
-            with transaction.atomic():  # one commit for the group, a savepoint per attempt
-                report.add(ingest_many(due, force=force, parse=ahead.parse, lookups=lookups))
+    for start in range(0, len(sources), COMMIT_EVERY):
+        texts: list[tuple[str, str]] = []
+        for index, source in enumerate(sources[start : start + COMMIT_EVERY], start + 1):
+            if progress:
+                progress(index, len(sources), source)
+            try:
+                texts.append((source, read_source(source)))
+            except (OSError, ValueError) as exc:
+                report.errors.append(f"{source}: cannot read: {exc}")
+        unchanged = set() if force else unchanged_texts([text for _, text in texts])
+        due = [(source, text) for source, text in texts if text not in unchanged]
+        report.add(
+            IngestReport(files=len(texts) - len(due), skipped_unchanged=len(texts) - len(due))
+        )
+        with transaction.atomic():  # one commit for the group, a savepoint per attempt
+            report.add(ingest_many(due, force=force, parse=parse_newsletter, lookups=lookups))
     usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
@@ -286,7 +276,7 @@ def ingest_newsletter(
 ) -> IngestReport:
     """Ingest one newsletter's text; unchanged text (same content hash) is skipped.
 
-    `parse` may hand back a result parsed ahead in another process (ParseAhead);
+    `parse`: how the text is parsed (a caller that parsed it already hands that back);
     `checked`: the caller already found that this text is not ingested as it is.
     """
     report = IngestReport(files=1)
@@ -328,10 +318,7 @@ def ingest_newsletter(
 
 
 def stored_newsletter(key: str) -> Newsletter | None:
-    """The newsletter stored under `key`; a plain SELECT finds none first (every file of an
-    archive's first import)."""
-    if not select(f"SELECT id FROM {table(Newsletter)} WHERE {quoted('key')} = %s", [key]):
-        return None
+    """The newsletter stored under `key`, if any."""
     return Newsletter.objects.filter(key=key).first()
 
 
@@ -405,14 +392,9 @@ def save_newsletter(
 
 
 def new_newsletters(rows: list[dict[str, object]]) -> list[Newsletter]:
-    """Newsletters never stored, inserted in one statement (no signals: ingest says the data
-    changed itself)."""
-    newsletters = []
-    for pk, row in zip(insert_returning(Newsletter, rows, key="key"), rows, strict=True):
-        newsletter = Newsletter(pk=pk, **row)
-        newsletter._state.adding = False
-        newsletters.append(newsletter)
-    return newsletters
+    """Newsletters never stored, inserted in bulk (no signals: ingest says the data changed
+    itself)."""
+    return Newsletter.objects.bulk_create([Newsletter(**row) for row in rows])
 
 
 def unparsed_flag(newsletter: Newsletter, entry: ParsedEntry) -> Flag:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from calendar_app.matching.entries import issue_label, sighted, stored_entry
 from calendar_app.matching.match import (
@@ -27,7 +27,6 @@ from calendar_app.models import (
     MeetupGroup,
     MeetupLink,
     MeetupPlace,
-    Newsletter,
     Sighting,
     SourceEvent,
     Status,
@@ -36,7 +35,6 @@ from calendar_app.services.groups import GroupResolver
 from calendar_app.services.history import history_of
 from calendar_app.services.ingest.calendar_snapshot import calendar_sightings
 from calendar_app.services.places import PlaceResolver
-from calendar_app.services.sql.statements import day, decoded, marks, select, table
 from calendar_app.twir.records import ParsedEntry
 
 
@@ -51,36 +49,28 @@ def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
     reach = [shifted(days[0], -MAX_MOVE), shifted(days[-1], MAX_MOVE)]
     ids: set[int] = set()
     if links:
-        moved = (
-            f" OR (l.canonical_url IN ({marks(specific)}) AND l.event_specific = %s"
-            " AND m.start_date BETWEEN %s AND %s)"
-            if specific
-            else ""
+        near = Q(meetup__start_date__in=days)
+        if specific:
+            near |= Q(
+                canonical_url__in=specific,
+                event_specific=True,
+                meetup__start_date__range=reach,
+            )
+        ids.update(
+            MeetupLink.objects.filter(near, canonical_url__in=links).values_list(
+                "meetup_id", flat=True
+            )
         )
-        rows = select(
-            f"SELECT l.meetup_id FROM {table(MeetupLink)} l "
-            f"JOIN {table(Meetup)} m ON m.id = l.meetup_id "
-            f"WHERE l.canonical_url IN ({marks(links)}) "
-            f"AND (m.start_date IN ({marks(days)}){moved})",
-            [*links, *days, *((*specific, True, *reach) if specific else ())],
-        )
-        ids.update(row[0] for row in rows)
     fallbacks = sorted({e.fallback for e in entries if e.fallback})
     if fallbacks:
-        rows = select(
-            f"SELECT id FROM {table(Meetup)} WHERE fallback_key IN ({marks(fallbacks)})",
-            fallbacks,
-        )
-        ids.update(row[0] for row in rows)
+        ids.update(Meetup.objects.filter(fallback_key__in=fallbacks).values_list("id", flat=True))
     organisers = sorted({g for e in entries if e.title for g in e.organisers})
     if organisers:
-        rows = select(
-            f"SELECT g.meetup_id FROM {table(MeetupGroup)} g "
-            f"JOIN {table(Meetup)} m ON m.id = g.meetup_id "
-            f"WHERE g.group_id IN ({marks(organisers)}) AND m.start_date IN ({marks(days)})",
-            [*organisers, *days],
+        ids.update(
+            MeetupGroup.objects.filter(
+                group_id__in=organisers, meetup__start_date__in=days
+            ).values_list("meetup_id", flat=True)
         )
-        ids.update(row[0] for row in rows)
     return ids
 
 
@@ -102,9 +92,8 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
     merged_into: dict[int, int | None] = {}
     pending = set(ids)
     while pending:
-        rows = select(
-            f"SELECT id, duplicate_of_id FROM {table(Meetup)} WHERE id IN ({marks(pending)})",
-            sorted(pending),
+        rows = list(
+            Meetup.objects.filter(pk__in=sorted(pending)).values_list("id", "duplicate_of_id")
         )
         merged_into.update(rows)
         pending = {t for _, t in rows if t is not None and t not in merged_into}
@@ -127,11 +116,7 @@ class SightingValues:
 
     def remember(self, newsletter_id: int, number: int | None, entries: Sequence[Sighted]) -> None:
         """The entries just written as a newsletter's sightings, as a snapshot reads them."""
-        ids = dict(
-            select(
-                f"SELECT line, id FROM {table(Sighting)} WHERE newsletter_id = %s", [newsletter_id]
-            )
-        )
+        ids = dict(Sighting.objects.filter(newsletter_id=newsletter_id).values_list("line", "id"))
         for entry in entries:
             issue = entry.issue
             if issue.label == issue_label(number, issue.date, issue.key):
@@ -161,10 +146,10 @@ class Snapshot:
             return []
         self.seen.follow(self.groups)
         keys = sorted(ids)
-        rows = select(
-            f"SELECT id, meetup_id FROM {table(Sighting)} "
-            f"WHERE meetup_id IN ({marks(keys)}) ORDER BY id",
-            keys,
+        rows = list(
+            Sighting.objects.filter(meetup_id__in=keys)
+            .order_by("id")
+            .values_list("id", "meetup_id")
         )
         values = self.seen.values
         unread = [pk for pk, _ in rows if pk not in values]
@@ -184,15 +169,19 @@ class Snapshot:
 
     def _read(self, pks: list[int]) -> None:
         """Sightings not read before in this run, from their stored values."""
-        rows = [
-            (pk, line, section, decoded(values), key, day(stored_day), number)
-            for pk, line, section, values, key, stored_day, number in select(
-                "SELECT s.id, s.line, s.section, s.parsed, n.key, n.date, n.number "
-                f"FROM {table(Sighting)} s JOIN {table(Newsletter)} n ON n.id = s.newsletter_id "
-                f"WHERE s.id IN ({marks(pks)})",
-                pks,
+        rows = list(
+            Sighting.objects.filter(pk__in=pks)
+            .order_by()
+            .values_list(
+                "id",
+                "line",
+                "section",
+                "parsed",
+                "newsletter__key",
+                "newsletter__date",
+                "newsletter__number",
             )
-        ]
+        )
         parsed = [(row, readable(row)) for row in rows]
         self.places.prepare(p.text for _, e in parsed if e for p in e.places)
         self.groups.prepare([g for _, e in parsed if e for g in e.groups])
@@ -214,23 +203,33 @@ class Snapshot:
 
     def _meetups(self, ids: set[int], sightings: dict[int, list[Sighted]]) -> list[KnownMeetup]:
         keys = sorted(ids)
-        places = _ordered(MeetupPlace, "place_id", keys, "AND NOT inferred")  # not listed
+        places = _ordered(MeetupPlace, "place_id", keys, inferred=False)  # not listed
         groups = _ordered(MeetupGroup, "group_id", keys)
         links: dict[int, list[LinkValue]] = {}
-        for meetup_id, url, canonical, label, primary, specific in select(
-            'SELECT meetup_id, url, canonical_url, label, "primary", event_specific '
-            f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(keys)}) "
-            "ORDER BY position, id",
-            keys,
+        for meetup_id, url, canonical, label, primary, specific in (
+            MeetupLink.objects.filter(meetup_id__in=keys)
+            .order_by("position", "id")
+            .values_list("meetup_id", "url", "canonical_url", "label", "primary", "event_specific")
         ):
             links.setdefault(meetup_id, []).append(
-                LinkValue(url, canonical, label, bool(primary), bool(specific))
+                LinkValue(url, canonical, label, primary, specific)
             )
-        rows = select(
-            "SELECT id, title, start_date, end_date, attendance, region, sequence, "
-            f"locked_fields, source_date, merge_record, status FROM {table(Meetup)} "
-            f"WHERE id IN ({marks(keys)}) ORDER BY id",
-            keys,
+        rows = list(
+            Meetup.objects.filter(pk__in=keys)
+            .order_by("id")
+            .values_list(
+                "id",
+                "title",
+                "start_date",
+                "end_date",
+                "attendance",
+                "region",
+                "sequence",
+                "locked_fields",
+                "source_date",
+                "merge_record",
+                "status",
+            )
         )
         hidden = [row[0] for row in rows if row[10] == Status.HIDDEN and row[0] not in sightings]
         withdrawn = unheld(hidden) if hidden else set()
@@ -238,23 +237,23 @@ class Snapshot:
         for pk, title, start, end, attendance, region, sequence, locked, source, record, _ in rows:
             values = MeetupValues(
                 title=title,
-                start_date=day(start),  # type: ignore[arg-type]
-                end_date=day(end),  # type: ignore[arg-type]
+                start_date=start,
+                end_date=end,
                 attendance=attendance,
                 region=region,
                 places=tuple(places.get(pk, ())),
                 groups=tuple(groups.get(pk, ())),
                 links=tuple(links.get(pk, ())),
-                source_date=day(source),
+                source_date=source,
             )
             known.append(
                 KnownMeetup(
                     id=pk,
                     values=values,
                     sequence=sequence,
-                    locked=frozenset(decoded(locked) or ()),
+                    locked=frozenset(locked or ()),
                     sightings=tuple(sightings.get(pk, ())),
-                    apart=frozenset((decoded(record) or {}).get("apart", ())),
+                    apart=frozenset((record or {}).get("apart", ())),
                     withdrawn=pk in withdrawn,
                 )
             )
@@ -283,13 +282,13 @@ def readable(row: tuple) -> ParsedEntry | None:
 
 
 def _ordered(
-    model: type[Model], column: str, keys: list[int], where: str = ""
+    model: type[Model], column: str, keys: list[int], **where: object
 ) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for meetup_id, value in select(
-        f"SELECT meetup_id, {column} FROM {table(model)} WHERE meetup_id IN ({marks(keys)}) "
-        f"{where} ORDER BY position, id",
-        keys,
+    for meetup_id, value in (
+        model._default_manager.filter(meetup_id__in=keys, **where)
+        .order_by("position", "id")
+        .values_list("meetup_id", column)
     ):
         out.setdefault(meetup_id, []).append(value)
     return out

@@ -1,4 +1,4 @@
-"""The write side: a matching `Plan` applied with the bulk helpers, in a few queries.
+"""The write side: a matching `Plan` applied with the ORM's bulk writes, in a few queries.
 
 Order matters: new meetups (and their relations) first, then the sightings, then merges
 (which move rows to the survivor), then the survivors' changes, diffed against what the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import models
 from django.utils import timezone
@@ -39,13 +40,6 @@ from calendar_app.rules import section_region
 from calendar_app.services.history import history_rows
 from calendar_app.services.joins import join_meetups
 from calendar_app.services.search_index import fold_into, folded
-from calendar_app.services.sql.bulk import (
-    insert_returning,
-    insert_rows,
-    update_objects,
-    update_values,
-)
-from calendar_app.services.sql.statements import marks, quoted, select, table
 from calendar_app.twir.records import ParsedEntry
 
 CHANGED_FIELDS = ["title", "start_date", "end_date", "attendance", "region", "sequence"]
@@ -85,21 +79,21 @@ class PlanWriter:
 
     def create(self) -> int:
         now = timezone.now()
-        rows = [
-            {
-                "title": new.values.title,
-                "search_title": folded(Meetup, {"title": new.values.title}),
-                "start_date": new.values.start_date,
-                "end_date": new.values.end_date,
-                "attendance": new.values.attendance,
-                "region": new.values.region,
-                "source_date": new.values.source_date,
-                "fallback_key": new.fallback_key,
-                "updated": now,
-            }
+        meetups = [
+            Meetup(
+                title=new.values.title,
+                search_title=folded(Meetup, {"title": new.values.title}),
+                start_date=new.values.start_date,
+                end_date=new.values.end_date,
+                attendance=new.values.attendance,
+                region=new.values.region,
+                source_date=new.values.source_date,
+                fallback_key=new.fallback_key,
+                updated=now,
+            )
             for new in self.plan.new
         ]
-        ids = insert_returning(Meetup, rows, key="uid")
+        ids = [meetup.pk for meetup in Meetup.objects.bulk_create(meetups)]
         relations = Relations()
         for index, (new, pk) in enumerate(zip(self.plan.new, ids, strict=True)):
             self.ids[New(index)] = pk
@@ -131,7 +125,7 @@ class PlanWriter:
     def change(self) -> int:
         """Fields and relations of stored meetups; returns how many changed visibly."""
         changed: list[Meetup] = []
-        dated: list[Sequence] = []
+        dated: dict[date, list[int]] = {}
         relations = Relations()
         link_changes = [c for c in self.plan.changes if c.links is not None]
         joined = {  # created this plan, others joined to it: all their links in order now
@@ -145,7 +139,7 @@ class PlanWriter:
         for change in self.plan.changes:
             if not change.visible:
                 if change.source_date is not None:  # most changes: no instance needed
-                    dated.append([change.source_date, change.id])
+                    dated.setdefault(change.source_date, []).append(change.id)
                 continue
             meetup = self.meetup(change)
             if change.places is not None or change.groups is not None:
@@ -154,8 +148,12 @@ class PlanWriter:
                 relations.links(change.id, change.links, current=current.get(change.id, []))
             changed.append(meetup)
         relations.save()
-        update_objects(changed, [*CHANGED_FIELDS, "search_title", "source_date", "updated"])
-        update_values(Meetup, ["source_date"], dated)  # which issue speaks for it: unseen
+        if changed:
+            Meetup.objects.bulk_update(
+                changed, [*CHANGED_FIELDS, "search_title", "source_date", "updated"]
+            )
+        for source_date, ids in dated.items():  # which issue speaks for it: unseen
+            Meetup.objects.filter(pk__in=ids).update(source_date=source_date)
         return len(changed)
 
     def meetup(self, change: Change) -> Meetup:
@@ -191,10 +189,8 @@ class PlanWriter:
         existing: dict[int, dict[FlagValue, list[int]]] = {}
         kinds = [kind.value for kind in DERIVED_FLAG_KINDS]
         for pk, meetup_id, kind, message in (
-            select(
-                f"SELECT id, meetup_id, kind, message FROM {table(Flag)} "
-                f"WHERE meetup_id IN ({marks(stored)}) AND kind IN ({marks(kinds)})",
-                [*stored, *kinds],
+            Flag.objects.filter(meetup_id__in=stored, kind__in=kinds).values_list(
+                "id", "meetup_id", "kind", "message"
             )
             if stored
             else ()
@@ -223,14 +219,12 @@ def current_links(ids: list[int]) -> dict[int, list[LinkRow]]:
     """meetup id -> its link rows (id, canonical, primary, position, label, url), in order."""
     rows: dict[int, list[LinkRow]] = {}
     if ids:
-        for meetup_id, pk, canonical, primary, position, label, url in select(
-            f"SELECT meetup_id, id, canonical_url, {quoted('primary')}, position, label, url "
-            f"FROM {table(MeetupLink)} WHERE meetup_id IN ({marks(ids)}) ORDER BY position, id",
-            ids,
+        for meetup_id, *row in (
+            MeetupLink.objects.filter(meetup_id__in=ids)
+            .order_by("position", "id")
+            .values_list("meetup_id", "id", "canonical_url", "primary", "position", "label", "url")
         ):
-            rows.setdefault(meetup_id, []).append(
-                (pk, canonical, bool(primary), position, label, url)
-            )
+            rows.setdefault(meetup_id, []).append(tuple(row))  # type: ignore[arg-type]
     return rows
 
 
@@ -251,13 +245,16 @@ class Relations:
         *,
         replace: bool,
     ) -> None:
-        for model, column, ids in ((MeetupPlace, "place", places), (MeetupGroup, "group", groups)):
+        for model, column, ids in (
+            (MeetupPlace, "place_id", places),
+            (MeetupGroup, "group_id", groups),
+        ):
             if ids is None:
                 continue
             if replace:
                 self.replaced[model].add(meetup_id)
             self.rows[model] += [
-                {"meetup": meetup_id, column: pk, "position": i} for i, pk in enumerate(ids)
+                {"meetup_id": meetup_id, column: pk, "position": i} for i, pk in enumerate(ids)
             ]
 
     def links(
@@ -283,7 +280,7 @@ class Relations:
             if link.canonical not in rows:
                 self.new_links.append(
                     {
-                        "meetup": meetup_id,
+                        "meetup_id": meetup_id,
                         "url": link.url[:1000],
                         "canonical_url": link.canonical[:1000],
                         "label": link.label[:300],
@@ -313,13 +310,16 @@ class Relations:
             if meetup_ids:
                 model._default_manager.filter(meetup_id__in=meetup_ids).delete()
         for model, rows in self.rows.items():
-            insert_rows(model, rows)
+            model._default_manager.bulk_create([model(**row) for row in rows])
         # no primary link at all for a moment: a meetup has at most one
-        losing = [link for link in self.moved_links if not link.primary]
         fields = ["primary", "position", "label", "url"]
-        update_objects(losing, fields)
-        update_objects([link for link in self.moved_links if link.primary], fields)
-        insert_rows(MeetupLink, self.new_links, ignore_conflicts=True)
+        for primary in (False, True):
+            moved = [link for link in self.moved_links if bool(link.primary) == primary]
+            if moved:
+                MeetupLink.objects.bulk_update(moved, fields)
+        MeetupLink.objects.bulk_create(
+            [MeetupLink(**row) for row in self.new_links], ignore_conflicts=True
+        )
 
     def _keep_venues(self) -> None:
         """A newsletter names a town, never a venue: the venue, address and coordinates a
@@ -336,17 +336,17 @@ class Relations:
         if not kept:
             return
         none = dict.fromkeys(MeetupPlace.VENUE_FIELDS) | {"venue": "", "address": ""}
-        placed = {(row["meetup"], row["place"]) for row in self.rows[MeetupPlace]}
+        placed = {(row["meetup_id"], row["place_id"]) for row in self.rows[MeetupPlace]}
         # a venue whose place the newsletter names otherwise ("Prague" for "Smíchov")
         # goes to the meetup's new primary place
         moved: dict[int, dict] = {}
         for (meetup_id, place_id), venue in kept.items():
             if (meetup_id, place_id) not in placed:
                 moved.setdefault(meetup_id, venue)
-        for row in self.rows[MeetupPlace]:  # every row the same columns (insert_rows)
-            own = kept.get((row["meetup"], row["place"]))
+        for row in self.rows[MeetupPlace]:
+            own = kept.get((row["meetup_id"], row["place_id"]))
             if own is None and row["position"] == 0:
-                own = moved.get(row["meetup"])
+                own = moved.get(row["meetup_id"])
             row.update(own or none)
 
 
@@ -355,19 +355,18 @@ def write_sightings(
     pairs: list[tuple[ParsedEntry, int, str, dict]],
 ) -> list[Flag]:
     """Sightings (entry, meetup id, its place's region, parsed values), then their flags."""
-    insert_rows(
-        Sighting,
+    sightings = Sighting.objects.bulk_create(
         [
-            {
-                "newsletter": newsletter.pk,
-                "line": entry.line,
-                "section": entry.section[:100],
-                "raw": entry.raw,
-                "parsed": parsed,
-                "meetup": meetup_id,
-            }
+            Sighting(
+                newsletter=newsletter,
+                line=entry.line,
+                section=entry.section[:100],
+                raw=entry.raw,
+                parsed=parsed,
+                meetup_id=meetup_id,
+            )
             for entry, meetup_id, _, parsed in pairs
-        ],
+        ]
     )
     flags: list[Flag] = []
     for entry, meetup_id, region, _ in pairs:
@@ -394,7 +393,7 @@ def write_sightings(
                 )
             )
     if flags:  # each points at its line's sighting; most newsletters need none
-        ids = dict(newsletter.sightings.values_list("line", "id"))
+        ids = {sighting.line: sighting.pk for sighting in sightings}
         for flag in flags:
             flag.sighting_id = ids[flag.line or 0]
     return flags

@@ -1,1 +1,0 @@
-"""Plain SQL helpers for the writers' hot paths."""
