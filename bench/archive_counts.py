@@ -22,9 +22,7 @@ from django.core.management import call_command  # noqa: E402
 
 FOLDERS = [
     "tests/fixtures/samples",
-    "/work/shared/corpus",
-    "/work/shared/corpus-history",
-    "/work/shared/seeds",
+    "tests/fixtures/history",
 ]
 
 

@@ -259,7 +259,7 @@ def main() -> list[dict]:
     )
     before_export, after_export = exports["before"], exports["this tree"]
     if before_export is None or after_export is None:
-        same = "not measured (no /work/shared corpus here)"
+        same = "not measured (no corpus in tests/fixtures)"
     else:
         digest = hashlib.sha256(after_export).hexdigest()[:16]
         same = (

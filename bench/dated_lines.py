@@ -18,14 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path.cwd()))
 
 from calendar_app.twir import parse_newsletter
+from calendar_app.twir.records import ParsedEntry
 from calendar_app.twir.repair import repair_text
 
 FOLDERS = [
     "tests/fixtures/samples",
     "tests/fixtures/history",
-    "/work/shared/corpus",
-    "/work/shared/corpus-history",
-    "/work/shared/seeds",
 ]
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _EVENTS = re.compile(r"^(?:upcoming\s+(?:rust\s+)?(?:events|meetups)|(?:rust\s+)?meetups)\b", re.I)
@@ -82,7 +80,7 @@ def measure(paths: list[Path]) -> tuple[dict[str, Counter[str]], list[str]]:
         year = year_match[1] if year_match else "?"
         parsed = parse_newsletter(text)
         repaired = repair_text(text.replace("\r\n", "\n"))
-        by_line = {}
+        by_line: dict[int, ParsedEntry] = {}
         for entry in parsed.entries:
             span = entry.raw.count("\n") + 1
             for n in range(entry.line, entry.line + span + 3):
@@ -90,13 +88,13 @@ def measure(paths: list[Path]) -> tuple[dict[str, Counter[str]], list[str]]:
         for number, line in dated_lines(repaired):
             counts = per_year[year]
             counts["dated"] += 1
-            entry = by_line.get(number)
-            if entry is None or not entry.ok:
-                why = "no entry" if entry is None else entry.problems[0].message
+            found = by_line.get(number)
+            if found is None or not found.ok:
+                why = "no entry" if found is None else found.problems[0].message
                 notes.append(f"{year} NOT READ {path.name}:{number}: {line.strip()[:100]} ({why})")
                 continue
             counts["read"] += 1
-            kinds = sorted({problem.kind for problem in entry.problems})
+            kinds = sorted({problem.kind for problem in found.problems})
             if kinds:
                 notes.append(f"{year} FLAGGED {kinds} {path.name}:{number}: {line.strip()[:100]}")
             else:

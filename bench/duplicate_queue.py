@@ -19,16 +19,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench._django import ROOT, setup
+from _django import ROOT, setup
 
 NEWSLETTERS = [
     ROOT / "tests/fixtures/samples",
-    ROOT / "tests/fixtures/history",
-    Path("/work/shared/corpus"),
-    Path("/work/shared/corpus-history"),
-    Path("/work/shared/seeds"),
+    ROOT / "tests/fixtures/history",  # with samples: the shared corpus, its history, the seeds
 ]
 WEEK_NOW = datetime(2024, 1, 20, 12, tzinfo=UTC)
 CALENDARS = [

@@ -1,7 +1,8 @@
 """The JSON export of the shared corpus, byte for byte, from this tree and another.
 
-Ingests /work/shared/corpus, corpus-history and seeds (each a `manage.py ingest_twir` run,
-in that order) into an empty SQLite file, then `manage.py export_events --format json`.
+Ingests the shared corpus and seeds (tests/fixtures/samples), then corpus-history
+(tests/fixtures/history), each a `manage.py ingest_twir` run, into an empty SQLite file,
+then `manage.py export_events --format json`.
 `export(tree)` returns the bytes (each random UUID replaced by its order: a fresh
 ingest makes new ones); bench_targets compares the tree before the plain-Django
 change with this one in the same run (issue 21: the export must not change).
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from _django import OUT, ROOT
 
-SHARED = Path(os.environ.get("TWIR_SHARED", "/work/shared"))
-INPUTS = ("corpus", "corpus-history", "seeds")
+# the shared corpus (7 modern issues and 5 seeds) and corpus-history (12), as the tests keep them
+INPUTS = (ROOT / "tests/fixtures/samples", ROOT / "tests/fixtures/history")
 
 
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -34,7 +35,7 @@ def normalised(export: bytes) -> bytes:
 
 def export(tree: Path, label: str) -> bytes | None:
     """The export's bytes for `tree`; None when the shared corpus is not on this machine."""
-    if not all((SHARED / name).is_dir() for name in INPUTS):
+    if not all(folder.is_dir() for folder in INPUTS):
         return None
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"export-{label}.sqlite3"
@@ -58,8 +59,8 @@ def export(tree: Path, label: str) -> bytes | None:
         ).stdout
 
     manage("migrate", "--verbosity", "0")
-    for name in INPUTS:
-        manage("ingest_twir", str(SHARED / name))
+    for folder in INPUTS:
+        manage("ingest_twir", str(folder))
     return normalised(manage("export_events", "--format", "json"))
 
 
