@@ -129,6 +129,7 @@ def test_the_weekly_loop_walked_and_counted(page, weeks_of_use, server):
 
     def flags():
         walk.click("text=Review open flags")  # the default view: the coming window's flags
+        page.wait_for_selector("#result_list")  # the click only starts the navigation
         shown.append(page.locator("#result_list tbody tr").count())
         walk.click("#result_list button.flag-resolve:has-text('Resolve')")  # after a look
         page.wait_for_selector("text=Resolved:")
