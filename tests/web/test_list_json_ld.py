@@ -71,3 +71,24 @@ def test_positions_count_across_pages(client, berlin):
 def test_an_empty_list_has_no_item_list(client, sample):
     html = client.get("/events/?q=nothing-like-this").content.decode()
     assert "application/ld+json" not in html
+
+
+def test_list_entries_are_h_events_with_their_time_and_offset(client, sample, berlin):
+    make_meetup(
+        "Rust at half past five",
+        start=date(2025, 3, 14),
+        places=[berlin],
+        starts_at=datetime(2025, 3, 14, 17, 30, tzinfo=UTC),
+        ends_at=datetime(2025, 3, 14, 20, 0, tzinfo=UTC),
+        tz="Europe/Berlin",
+    )
+    html = client.get("/events/").content.decode()
+    title_at = html.index(">Rust at half past five</a>")
+    entry = html[html.rindex("h-event", 0, title_at) : title_at + 2000]
+    assert (
+        'value="2025-03-14T18:30:00+01:00"' in entry
+        or 'datetime="2025-03-14T18:30:00+01:00"' in entry
+    )
+    assert 'class="dt-end" value="2025-03-14T21:00:00+01:00"' in entry
+    # a meetup with no time keeps its date alone
+    assert re.search(r'class="dt-start" (?:value|datetime)="\d{4}-\d\d-\d\d"', html)
