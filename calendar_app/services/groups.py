@@ -203,6 +203,19 @@ class Listed:
     last: date | None = None
 
 
+def listing_row(keys: tuple[str, str], listed: Listed) -> GroupListing:
+    """The stored row of a listing, keyed by its (name, page) keys."""
+    return GroupListing(
+        key=listing_digest(*keys),
+        name_key=keys[0],
+        url_key=keys[1],
+        name=listed.name,
+        url=listed.url,
+        first_listed=listed.first,
+        last_listed=listed.last,
+    )
+
+
 class GroupResolver:
     """Resolves listed organisers to groups in a few queries, creating the new ones.
 
@@ -253,16 +266,7 @@ class GroupResolver:
                 new[keys] = Listed(group.name.strip()[:300], url[:1000])
         if new:
             GroupListing.objects.bulk_create(
-                [
-                    GroupListing(
-                        key=listing_digest(*keys),
-                        name_key=keys[0],
-                        url_key=keys[1],
-                        name=listed.name,
-                        url=listed.url,
-                    )
-                    for keys, listed in new.items()
-                ],
+                [listing_row(keys, listed) for keys, listed in new.items()],
                 ignore_conflicts=True,
             )
             listings.update(new)
@@ -477,18 +481,7 @@ class GroupResolver:
         if not newer:
             return
         listings.update(newer)
-        rows = [
-            GroupListing(
-                key=listing_digest(*keys),
-                name_key=keys[0],
-                url_key=keys[1],
-                name=v.name,
-                url=v.url,
-                first_listed=v.first,
-                last_listed=v.last,
-            )
-            for keys, v in newer.items()
-        ]
+        rows = [listing_row(keys, listed) for keys, listed in newer.items()]
         _rewrite(GroupListing, rows, ["key"], ["name", "url", "first_listed", "last_listed"])
         before = self.organised
         self._organise(set(newer))  # who is whom may turn on when pages were listed
