@@ -31,3 +31,18 @@ def setup(db_name: str, *, fresh: bool = True) -> Path:
     django.setup()
     call_command("migrate", verbosity=0)
     return db
+
+
+# The start of a benchmark's child process (`python -c CHILD + ...`, run from the project's
+# root with DATABASE_URL set): production-like settings, Django set up, the schema migrated.
+CHILD = """
+import json, os, resource, sys, time
+sys.path.insert(0, ".")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
+os.environ["DJANGO_SETTINGS_MODULE"] = "twirevents.settings"
+import django
+from django.core.management import call_command
+django.setup()
+call_command("migrate", verbosity=0)
+"""

@@ -21,7 +21,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from _django import OUT, ROOT
+from _django import CHILD, OUT, ROOT
 
 DAY = date(2031, 3, 12)
 CITIES = ["Berlin, DE", "Paris, FR", "Seattle, WA, US", "Tokyo, JP", "Sydney, NSW, AU"]
@@ -33,16 +33,9 @@ TOPICS = [
     "Lightning Talks",
 ]
 
-MEASURE = """
-import json, os, sys, time
-sys.path.insert(0, ".")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ["DJANGO_SETTINGS_MODULE"] = "twirevents.settings"
-import django
-from django.core.management import call_command
-django.setup()
-call_command("migrate", verbosity=0)
+MEASURE = (
+    CHILD
+    + """
 from django.utils import timezone
 from calendar_app.models import Meetup
 from calendar_app.services import duplicates
@@ -71,6 +64,7 @@ out["touched"] = len(touched)
 out["pairs_scored"] = scored
 print(json.dumps(out))
 """
+)
 
 
 def newsletter(number: int, issued: date, entries: list[tuple[str, str, str, str]]) -> str:

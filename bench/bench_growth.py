@@ -31,22 +31,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _django import OUT, ROOT
+from _django import CHILD, OUT, ROOT
 
 SCALES = [int(s) for s in os.environ.get("BENCH_GROWTH_SCALES", "1,10").split(",") if s]
 SYNCS = [int(s) for s in os.environ.get("BENCH_GROWTH_SYNCS", "150,600").split(",") if s]
 DATABASE = os.environ.get("BENCH_GROWTH_DATABASE_URL", "")
 
-MEASURE = """
-import json, os, resource, sys, time
-sys.path.insert(0, ".")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ["DJANGO_SETTINGS_MODULE"] = "twirevents.settings"
-import django
-from django.core.management import call_command
-django.setup()
-call_command("migrate", verbosity=0)
+MEASURE = (
+    CHILD
+    + """
 if os.environ["DATABASE_URL"].startswith("postgres"):
     call_command("flush", interactive=False, verbosity=0)
 from django.db import connection
@@ -89,6 +82,7 @@ for name, path in (
                      "status": response.status_code, "queries": count[0]}
 print(json.dumps(out))
 """
+)
 
 
 def _python() -> str:

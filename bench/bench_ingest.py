@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _django import OUT, ROOT
+from _django import CHILD, OUT, ROOT
 
 NAMES = ("ingest: parse only", "ingest: cold", "ingest: unchanged re-run")
 
@@ -39,16 +39,9 @@ print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_tim
     "entries": entries, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
-INGEST = """
-import json, os, resource, sys, time
-sys.path.insert(0, ".")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-os.environ["DJANGO_SETTINGS_MODULE"] = "twirevents.settings"
-import django
-from django.core.management import call_command
-django.setup()
-call_command("migrate", verbosity=0)
+INGEST = (
+    CHILD
+    + """
 from calendar_app.models import Meetup
 from calendar_app.services.ingest import ingest_paths
 out = {}
@@ -63,6 +56,7 @@ for name in ("cold", "rerun"):
 out["meetups"] = Meetup.objects.canonical().count()
 print(json.dumps(out))
 """
+)
 
 
 def write_archive(folder: Path) -> int:
