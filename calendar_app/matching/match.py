@@ -23,7 +23,7 @@ issue are a hybrid event); links are the union.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -337,17 +337,32 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
 SightingKey = tuple[str, int]  # (issue key, line): a listing, as a merge record names it
 
 
+def dates_around(
+    sightings: Sequence[Sighted], elsewhere: Iterable[Sighted], listed: Mapping[str, set[date]]
+) -> dict[str, set[date]]:
+    """The dates the Meetup events of `sightings` are listed on, in them, `elsewhere` and
+    the dates gathered before (`listed`)."""
+    dates = listed_dates([*sightings, *elsewhere])
+    for event_id in {i for s in sightings for i in meetup_event_ids(s)}:
+        dates.setdefault(event_id, set()).update(listed.get(event_id, ()))
+    return dates
+
+
 def stale_title_join(
     sightings: Sequence[Sighted],
     joined: frozenset[SightingKey],
     elsewhere: Iterable[Sighted] = (),
+    *,
+    listed: Mapping[str, set[date]] | None = None,
 ) -> frozenset[SightingKey]:
     """The listings that go back to a meetup joined by title into the one holding
     `sightings` (`joined`: the listings the join brought), when the two are no longer one
     event by the rules that joined them: no shared link on one date (or a move), and no
     two listings of one organiser, day and title that are not two numeric Meetup events.
     A listing read since goes with the part whose listings it is one event with by link.
-    `elsewhere`: other meetups' listings, for the dates a Meetup event is listed on.
+    `elsewhere`: other meetups' listings, for the dates a Meetup event is listed on;
+    `listed`: those dates already gathered (`listed_dates`), for a caller checking many
+    joins against one set of listings (gathering them for each join grows with its square).
     Empty when the join still holds (or one part has no listing left, or no title)."""
     theirs = [s for s in sightings if (s.issue.key, s.line) in joined]
     ours = [s for s in sightings if (s.issue.key, s.line) not in joined and not s.stand_in]
@@ -364,7 +379,7 @@ def stale_title_join(
             theirs.append(sighting)
     if not ours:
         return frozenset()
-    dates = listed_dates([*sightings, *elsewhere])
+    dates = dates_around(sightings, elsewhere, listed or {})
     for a in ours:
         for b in theirs:
             if same_event(a, b) or (same_by_title(a, b) and not two_meetup_events(a, b, dates)):

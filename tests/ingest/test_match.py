@@ -24,6 +24,7 @@ from calendar_app.matching.match import (
     New,
     Sighted,
     is_move,
+    listed_dates,
     match,
     meetup_values,
     refresh,
@@ -348,6 +349,9 @@ def test_a_title_join_of_two_meetup_events_is_stale_once_one_is_listed_elsewhere
     joined = frozenset({("531", 12)})
     assert stale_title_join([ours, theirs], joined) == frozenset()
     assert stale_title_join([ours, theirs], joined, [later]) == joined
+    # the same dates gathered once for many joins (an import's group) say the same
+    assert stale_title_join([ours, theirs], joined, listed=listed_dates([later])) == joined
+    assert stale_title_join([ours, theirs], joined, listed=listed_dates([ours])) == frozenset()
     # a listing read since that is one event with the joined one by link goes with it
     again = seen(JAN31, date(2024, 2, 14), line=9, links=(link(SECOND_EVENT),))
     moved = seen(JAN24, date(2024, 2, 14), line=12, links=(link(SECOND_EVENT),))

@@ -462,3 +462,39 @@ def test_an_archive_import_reads_one_group_of_files_at_a_time(monkeypatch, tmp_p
     group = ingest_run.COMMIT_EVERY
     assert events == [*["read"] * group, f"write {group}", "read", "read", "write 2"]
     assert report.newsletters == group + 2 and not report.errors
+
+
+def test_an_archive_import_keeps_two_groups_listings_not_the_archives(monkeypatch, tmp_path):
+    """What an import keeps of the stored listings (to match without reading them again)
+    is what the group and the one before it used: its memory does not grow with the
+    archive."""
+    from calendar_app.services.ingest import run as ingest_run
+
+    group = "[Rust Cologne](https://www.meetup.com/rustcologne/)"
+
+    def line(week: int, n: int) -> str:
+        return (
+            f"* 2015-03-{1 + week * 4 + n:02} | Köln, DE | {group}\n"
+            f"    * [**Week {week} meetup {n}**](https://rust.cologne/{week}/{n})\n"
+        )
+
+    for week in range(6):  # three events of its own, and the first of the week before again
+        entries = "".join(line(week, n) for n in range(3)) + (line(week - 1, 0) if week else "")
+        (tmp_path / f"{week:02d}.md").write_text(
+            newsletter_text(70 + week, f"2015-02-{week + 1:02}", "2015-03-28", entries), "utf-8"
+        )
+    monkeypatch.setattr(ingest_run, "COMMIT_EVERY", 1)
+    kept: list[int] = []
+    many = ingest_run.ingest_many
+
+    def ingest_many(files, *, lookups, **kwargs):
+        report = many(files, lookups=lookups, **kwargs)
+        kept.append(len(lookups.sightings.values) + len(lookups.sightings.older))
+        return report
+
+    monkeypatch.setattr(ingest_run, "ingest_many", ingest_many)
+    report = ingest_paths([str(tmp_path)])
+    assert not report.errors and Sighting.objects.count() == 23
+    assert Meetup.objects.count() == 18  # the lines listed again found their meetups
+    # this group's listings and the one's before, flat, never the archive's (3, 7, 11, ...)
+    assert kept == [3, 7, 9, 9, 9, 9]

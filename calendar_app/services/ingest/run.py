@@ -29,6 +29,7 @@ from calendar_app.matching.match import (
     KnownMeetup,
     Plan,
     Sighted,
+    listed_dates,
     match,
     refresh,
     stale_title_join,
@@ -122,6 +123,7 @@ def ingest_paths(
         )
         with transaction.atomic():  # one commit for the group, a savepoint per attempt
             report.add(ingest_many(due, force=force, parse=parse_newsletter, lookups=lookups))
+        lookups.sightings.next_group()
     usual_places_refresh()
     report.meetups_total = Meetup.objects.canonical().count()
     return report
@@ -479,7 +481,9 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     writer.apply_rest(written)
     # the meetups read now and those sharing their links: a listing on a date of its own
     # may show a stored title join to be two events
-    split_stale_joins({writer.id_of(ref) for ref in plan.assigned} | {m.id for m in known})
+    split_stale_joins(
+        {writer.id_of(ref) for ref in plan.assigned} | {m.id for m in known}, lookups=lookups
+    )
     flags += written.flags
     resolved = set().union(*(listing.resolved for listing in listings))
     for flag in flags:
@@ -490,10 +494,11 @@ def ingest_parsed(listings: Sequence[Listing], report: IngestReport, *, lookups:
     refresh_regrouped(groups)
 
 
-def split_stale_joins(ids: Iterable[int]) -> set[int]:
+def split_stale_joins(ids: Iterable[int], *, lookups: Lookups | None = None) -> set[int]:
     """Joins ingest made by title into these meetups that their listings, as they are now,
     no longer make (`stale_title_join`): split, each meetup's values again from its own
-    listings. The ids of the meetups split apart (none when no title join is there)."""
+    listings. The ids of the meetups split apart (none when no title join is there).
+    `lookups`: a run's, whose stored listings are read already."""
     held = survivors(ids)
     joined = sorted(
         Meetup.objects.filter(duplicate_of_id__in=held, merge_record__reason="title"),
@@ -501,16 +506,17 @@ def split_stale_joins(ids: Iterable[int]) -> set[int]:
     )
     if not joined:
         return set()
-    known = Snapshot(PlaceResolver(), GroupResolver()).load(held)
+    lookups = lookups or Lookups()
+    known = Snapshot(lookups.places, lookups.groups, lookups.sightings).load(held)
     listings = {m.id: list(m.sightings) for m in known}
+    listed = listed_dates(s for of in listings.values() for s in of)  # once, for every join
     split: set[int] = set()
     for other in joined:
         holder = listings.get(other.duplicate_of_id or 0, [])
         keys = frozenset(
             (str(k), int(n)) for k, n in (other.merge_record or {}).get("sightings", [])
         )
-        elsewhere = [s for pk, of in listings.items() if pk != other.duplicate_of_id for s in of]
-        going = stale_title_join(holder, keys, elsewhere)
+        going = stale_title_join(holder, keys, listed=listed)
         if going:
             split.update({other.pk, other.duplicate_of_id or 0})
             split_join(meetup=other, keys=sorted(going))

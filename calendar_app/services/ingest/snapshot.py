@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from django.db.models import Model, Q
+from django.db.models import Model
 
 from calendar_app.matching.entries import issue_label, sighted, stored_entry
 from calendar_app.matching.match import (
@@ -48,28 +48,39 @@ def candidate_ids(entries: Sequence[Sighted]) -> set[int]:
     specific = [url for url, is_specific in links.items() if is_specific]
     reach = [shifted(days[0], -MAX_MOVE), shifted(days[-1], MAX_MOVE)]
     ids: set[int] = set()
+    # Each query is led by one index and the rest is kept in Python: SQLite planned these
+    # with every IN list at once as one probe per value per meetup of the days, which grew
+    # to 38 s a group at 30 times the archive. Rows: the meetups of the group's days, and
+    # the few holding one of its event pages.
     if links:
-        near = Q(meetup__start_date__in=days)
-        if specific:
-            near |= Q(
-                canonical_url__in=specific,
-                event_specific=True,
-                meetup__start_date__range=reach,
-            )
         ids.update(
-            MeetupLink.objects.filter(near, canonical_url__in=links).values_list(
-                "meetup_id", flat=True
+            meetup
+            for meetup, url in MeetupLink.objects.filter(meetup__start_date__in=days)
+            .order_by()
+            .values_list("meetup_id", "canonical_url")
+            if url in links
+        )
+    if specific:
+        ids.update(
+            meetup
+            for meetup, day in MeetupLink.objects.filter(
+                canonical_url__in=specific, event_specific=True
             )
+            .order_by()
+            .values_list("meetup_id", "meetup__start_date")
+            if reach[0] <= day <= reach[1]
         )
     fallbacks = sorted({e.fallback for e in entries if e.fallback})
     if fallbacks:
         ids.update(Meetup.objects.filter(fallback_key__in=fallbacks).values_list("id", flat=True))
-    organisers = sorted({g for e in entries if e.title for g in e.organisers})
+    organisers = {g for e in entries if e.title for g in e.organisers}
     if organisers:
         ids.update(
-            MeetupGroup.objects.filter(
-                group_id__in=organisers, meetup__start_date__in=days
-            ).values_list("meetup_id", flat=True)
+            meetup
+            for meetup, group in MeetupGroup.objects.filter(meetup__start_date__in=days)
+            .order_by()
+            .values_list("meetup_id", "group_id")
+            if group in organisers
         )
     return ids
 
@@ -101,18 +112,37 @@ def survivor_of(ids: Iterable[int]) -> dict[int, int]:
 
 
 class SightingValues:
-    """Stored sightings as matching sees them, by sighting id, kept for a run.
+    """Stored sightings as matching sees them, by sighting id, kept while they are in use.
 
     A sighting row does not change (a newsletter read again replaces its rows with new
-    ones), so its values are read, decoded and resolved once per run instead of for every
+    ones), so its values are read, decoded and resolved once instead of for every
     newsletter naming its meetup; those just written are `remember`ed as they were matched.
-    What they name does change when two organisers are found to be one: then they are
-    read again. Thrown away with a failed file.
+    Kept for two groups of an import (`next_group`): a meetup is listed by the issues of a
+    few weeks, so what the group before used is what this one needs, and an archive import
+    holds two groups' listings, not the archive's. What they name does change when two
+    organisers are found to be one: then they are read again. Thrown away with a failed file.
     """
 
     def __init__(self) -> None:
-        self.values: dict[int, Sighted | None] = {}
+        self.values: dict[int, Sighted | None] = {}  # read or written in this group
+        self.older: dict[int, Sighted | None] = {}  # in the group before
         self.merges = 0  # GroupResolver.merges when these were read
+
+    def next_group(self) -> None:
+        """Forget what neither this group nor the one before it used."""
+        self.older, self.values = self.values, {}
+
+    def unread(self, pks: Iterable[int]) -> list[int]:
+        """Of `pks`, those not kept (those kept in the group before are kept again)."""
+        missing = []
+        for pk in pks:
+            if pk in self.values:
+                continue
+            if pk in self.older:
+                self.values[pk] = self.older.pop(pk)
+            else:
+                missing.append(pk)
+        return missing
 
     def remember(self, newsletter_id: int, number: int | None, entries: Sequence[Sighted]) -> None:
         """The entries just written as a newsletter's sightings, as a snapshot reads them."""
@@ -125,6 +155,7 @@ class SightingValues:
     def follow(self, groups: GroupResolver) -> None:
         if groups.merges != self.merges:
             self.values.clear()
+            self.older.clear()
             self.merges = groups.merges
 
 
@@ -151,10 +182,10 @@ class Snapshot:
             .order_by("id")
             .values_list("id", "meetup_id")
         )
-        values = self.seen.values
-        unread = [pk for pk, _ in rows if pk not in values]
+        unread = self.seen.unread(pk for pk, _ in rows)
         if unread:
             self._read(unread)
+        values = self.seen.values
         if self.groups.merges != self.seen.merges:  # merged while reading: all of them again
             self.seen.follow(self.groups)
             self._read([pk for pk, _ in rows])
