@@ -13,15 +13,18 @@ OUT = ROOT / "bench" / "out"
 def setup(db_name: str, *, fresh: bool = True) -> Path:
     """Point DATABASE_URL at bench/out/<db_name>, set Django up and migrate.
 
-    DEBUG is off as in production: with it on, Django keeps and quotes every query it runs.
+    `BENCH_DATABASE_URL` (a PostgreSQL database of its own, say) is used instead when set,
+    and flushed when `fresh`. DEBUG is off as in production: with it on, Django keeps and
+    quotes every query it runs.
     """
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / db_name
-    if fresh:  # the database and its WAL files
+    other = os.environ.get("BENCH_DATABASE_URL", "")
+    if fresh and not other:  # the database and its WAL files
         for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
             path.unlink(missing_ok=True)
     sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DATABASE_URL"] = other or f"sqlite:///{db}"
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twirevents.settings")
@@ -30,6 +33,8 @@ def setup(db_name: str, *, fresh: bool = True) -> Path:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    if fresh and other:
+        call_command("flush", interactive=False, verbosity=0)
     return db
 
 

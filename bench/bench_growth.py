@@ -19,7 +19,7 @@ whether the sync is linear in what it brings.
     BENCH_GROWTH_SCALES=1,10,30 BENCH_GROWTH_SYNCS=150,1500 \\
         .venv/bin/python bench/run_all.py --only growth --no-write
 On SQLite (bench/out/), or on PostgreSQL when BENCH_GROWTH_DATABASE_URL names a database
-(it is flushed before each scale).
+(it is flushed before each scale and each sync).
 """
 
 from __future__ import annotations
@@ -48,13 +48,13 @@ from django.test.utils import setup_test_environment
 from calendar_app.models import Group, Meetup
 from calendar_app.services.ingest import ingest_paths
 out = {}
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 report = ingest_paths([sys.argv[1]])
 out["import_s"] = time.perf_counter() - started
+out["import_cpu_s"] = time.process_time() - cpu
 out["entries"] = report.entries
 out["errors"] = len(report.errors)
 out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-out["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 out["meetups"] = Meetup.objects.canonical().count()
 out["organisers"] = Group.objects.count()
 setup_test_environment()
@@ -129,6 +129,7 @@ def measure_sync(calendars: int) -> dict:
     result = subprocess.run(
         [_python(), str(ROOT / "bench" / "bench_sync.py"), "--first", str(calendars)],
         cwd=ROOT,
+        env={**os.environ, "BENCH_DATABASE_URL": DATABASE},
         capture_output=True,
         text=True,
     )
@@ -148,8 +149,8 @@ def main() -> list[dict]:
             {
                 "name": f"growth {scale}x: import whole archive",
                 "median_ms": round(m["import_s"] * 1000, 1),
-                "detail": f"{size}; {m['entries']:,} entries, {m['errors']} errors; max RSS "
-                f"{m['rss_mb']:.0f} MB (parsing worker {m['worker_rss_mb']:.0f} MB)",
+                "detail": f"{size}; {m['entries']:,} entries, {m['errors']} errors; "
+                f"CPU {m['import_cpu_s']:.0f} s; max RSS {m['rss_mb']:.0f} MB",
             }
         )
         for key, label in (
