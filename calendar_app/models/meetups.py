@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
@@ -53,8 +54,29 @@ class MeetupQuerySet(ContentQuerySet):
         day = "-start_date" if newest_first else "start_date"
         return self.order_by(day, models.F("starts_at").asc(nulls_first=True), "title", "id")
 
+    def with_open_flags(self, flagged: bool = True) -> MeetupQuerySet:
+        """Those with an open flag (`flagged`), or those with none."""
+        from calendar_app.models.curation import Flag  # curation's models point here
+
+        exists = models.Exists(Flag.objects.filter(meetup=models.OuterRef("pk"), resolved=False))
+        return self.filter(exists if flagged else ~exists)
+
     def with_open_flag_count(self) -> MeetupQuerySet:
-        return self.annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
+        """`open_flags` of each meetup, as a subquery: a page of a long list counts the
+        flags of its own rows (PostgreSQL postpones it past the sort and limit), where a
+        COUNT over a join grouped every meetup of the list first."""
+        from calendar_app.models.curation import Flag  # curation's models point here
+
+        count = (
+            Flag.objects.filter(meetup=models.OuterRef("pk"), resolved=False)
+            .order_by()
+            .values("meetup")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            open_flags=Coalesce(models.Subquery(count, output_field=models.IntegerField()), 0)
+        )
 
     def for_display(self) -> MeetupQuerySet:
         """Everything a list or feed shows, in a fixed number of queries."""

@@ -23,6 +23,7 @@ def change_url(meetup: Meetup) -> str:
 def test_changelist_columns_filters_and_search(curator_client):
     flagged = make_meetup("Rust Hack and Learn", groups=[make_group("Rust Berlin")])
     Flag.objects.create(kind="geocode_fuzzy", meetup=flagged, message="check")
+    Flag.objects.create(kind="geocode_fuzzy", meetup=flagged, message="done", resolved=True)
     make_meetup(
         "Quiet Meetup", region="asia", places=[make_place("Tokyo, JP", city="Tokyo", country="JP")]
     )
@@ -36,6 +37,11 @@ def test_changelist_columns_filters_and_search(curator_client):
 
     flagged_only = curator_client.get(CHANGELIST, {"flagged": "yes"})
     assert list(flagged_only.context["cl"].result_list) == [flagged]
+    assert [m.open_flags for m in flagged_only.context["cl"].result_list] == [1]  # open only
+    unflagged = curator_client.get(CHANGELIST, {"flagged": "no"}).context["cl"].result_list
+    assert [m.title for m in unflagged] == ["Quiet Meetup"]
+    by_flags = curator_client.get(CHANGELIST, {"o": "-6"}).context["cl"].result_list
+    assert by_flags[0] == flagged  # sorted by the open flags column
     assert curator_client.get(CHANGELIST, {"region": "asia"}).context["cl"].result_count == 1
     found = curator_client.get(CHANGELIST, {"q": "tokyo"}).context["cl"].result_list
     assert [m.title for m in found] == ["Quiet Meetup"]
