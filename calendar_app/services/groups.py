@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Model
-
 from calendar_app.models import Group, GroupAlias, GroupListing
 from calendar_app.rules import listing_digest, listing_keys
 from calendar_app.services.history import history_rows
 from calendar_app.services.joins import merge_groups
+from calendar_app.services.rewrite import rewrite
 from calendar_app.services.search_index import fold_into
 from calendar_app.twir import is_safe_url
 from calendar_app.twir.records import ParsedGroup
@@ -459,7 +458,7 @@ class GroupResolver:
                 group.name, group.url, group.source_date = name, url, issued
                 fold_into(group)
                 changed.append(group)
-        _rewrite(Group, changed, ["id"], ["name", "url", "source_date", "search_name"])
+        rewrite(Group, changed, fields=["name", "url", "source_date", "search_name"])
 
     def follow_newest(self, listed: Iterable[tuple[ParsedGroup, date | None]]) -> None:
         """Keep the newest issue date of each listing, and show each organiser as its newest
@@ -482,7 +481,12 @@ class GroupResolver:
             return
         listings.update(newer)
         rows = [listing_row(keys, listed) for keys, listed in newer.items()]
-        _rewrite(GroupListing, rows, ["key"], ["name", "url", "first_listed", "last_listed"])
+        rewrite(
+            GroupListing,
+            rows,
+            unique=["key"],
+            fields=["name", "url", "first_listed", "last_listed"],
+        )
         before = self.organised
         self._organise(set(newer))  # who is whom may turn on when pages were listed
         after = self.organised
@@ -506,15 +510,3 @@ class GroupResolver:
         if self.organised is None:
             return False
         return listing_keys(group.name, group.url) in self.organised.mismatched
-
-
-def _rewrite(
-    model: type[Model], rows: Sequence[Model], unique: list[str], fields: list[str]
-) -> None:
-    """Store `fields` of stored rows (known by `unique`) as one INSERT .. ON CONFLICT UPDATE:
-    `bulk_update`'s CASE per field and row made this most of an archive import's time
-    (hundreds of organisers' listings dated again per group of newsletters)."""
-    if rows:
-        model._default_manager.bulk_create(
-            rows, update_conflicts=True, unique_fields=unique, update_fields=fields
-        )

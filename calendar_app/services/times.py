@@ -15,6 +15,7 @@ def meetup_set_times(
     starts_at: datetime | None,
     ends_at: datetime | None = None,
     timezone: str = "",
+    save: bool = True,
 ) -> Meetup:
     """Give `meetup` its start and end instants, its zone and the local dates they fall on.
 
@@ -22,6 +23,7 @@ def meetup_set_times(
     is used (Luma feeds give UTC times only). start_date/end_date become the dates in that
     zone, so pages, filters and the newsletter export keep working on local dates. With
     `starts_at` None the meetup goes back to dates only. Fields a curator locked are kept.
+    `save`: False for a caller that writes many meetups at once (a calendar sync).
     """
     if starts_at is not None and starts_at.tzinfo is None:
         raise ValidationError("starts_at must be an aware datetime.")
@@ -37,7 +39,8 @@ def meetup_set_times(
             _set_local_dates(meetup)
     after = _when(meetup)
     meetup.note_changes([name for name in _WHEN if before[name] != after[name]])
-    meetup.save()
+    if save:
+        meetup.save()
     return meetup
 
 

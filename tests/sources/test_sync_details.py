@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from calendar_app.models import Meetup, MeetupPlace, Series
+from calendar_app.models import Meetup, MeetupPlace, Series, Source
 from calendar_app.services.ingest import ingest_newsletter
 from tests.sources.test_sync import (
     PRAGUE_ENTRY,
@@ -114,3 +114,17 @@ def test_api_items_of_a_meetup_a_luma_and_a_google_event(synced, client):
     assert "2026-12-30T19:00:00-05:00" in occurrences
     assert all(item["groups"] for item in items)  # never empty for a calendar event
     assert "127.0.0.1" not in client.get("/api/events.json", {"include_past": "1"}).content.decode()
+
+
+def test_a_synced_meetup_has_one_history_row_per_sync_that_changed_it(synced, server):
+    """Times, status and details a calendar sets are written together: one history row
+    for the sync that made the meetup's calendar values, none for a sync that changed
+    nothing."""
+    prague = meetup("Rust Prague: Async v Praze, díl 3")
+    rows = list(prague.history.order_by("history_id").values_list("history_type", flat=True))
+    assert rows[-1] == "~" and rows.count("~") == 1  # times, zone and details: one row
+    assert prague.starts_at is not None and prague.timezone == "Europe/Prague"
+    Source.objects.update(etag="", last_modified="")  # fetched and merged again: no 304
+    report = sync(Source.objects.all())
+    assert report.not_modified == 0 and report.fetched == len(SHAPES)
+    assert meetup(prague.title).history.count() == len(rows)  # nothing changed: no row
