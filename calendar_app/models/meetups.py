@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -27,6 +27,13 @@ from calendar_app.rules import (
     zone_or_none,
 )
 from calendar_app.search_text import search_text
+
+
+def open_flags_of(meetup_model: type[models.Model]) -> models.QuerySet:
+    """The open flags, through the meetup's `flags` relation (curation's models point here,
+    so they are not imported)."""
+    flag = cast(type[models.Model], meetup_model._meta.get_field("flags").related_model)
+    return flag._default_manager.filter(resolved=False)
 
 
 class MeetupQuerySet(ContentQuerySet):
@@ -56,19 +63,16 @@ class MeetupQuerySet(ContentQuerySet):
 
     def with_open_flags(self, flagged: bool = True) -> MeetupQuerySet:
         """Those with an open flag (`flagged`), or those with none."""
-        from calendar_app.models.curation import Flag  # curation's models point here
-
-        exists = models.Exists(Flag.objects.filter(meetup=models.OuterRef("pk"), resolved=False))
+        exists = models.Exists(open_flags_of(self.model).filter(meetup=models.OuterRef("pk")))
         return self.filter(exists if flagged else ~exists)
 
     def with_open_flag_count(self) -> MeetupQuerySet:
         """`open_flags` of each meetup, as a subquery: a page of a long list counts the
         flags of its own rows (PostgreSQL postpones it past the sort and limit), where a
         COUNT over a join grouped every meetup of the list first."""
-        from calendar_app.models.curation import Flag  # curation's models point here
-
         count = (
-            Flag.objects.filter(meetup=models.OuterRef("pk"), resolved=False)
+            open_flags_of(self.model)
+            .filter(meetup=models.OuterRef("pk"))
             .order_by()
             .values("meetup")
             .annotate(n=Count("pk"))
