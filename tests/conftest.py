@@ -58,3 +58,13 @@ def _no_network_geocoder(request):
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("explore", max_examples=2000, deadline=None)
 hypothesis_settings.load_profile("repeatable")
+
+
+@pytest.fixture
+def server():
+    """A fresh loopback calendar-feed server per test (its request log starts empty)."""
+    from tests.sources import feed_server
+
+    running = feed_server.start()
+    yield running
+    feed_server.shut(running)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from calendar_app.models import Source, SourceEvent
 from tests.admin.conftest import action_data
 from tests.factories import make_meetup
-from tests.sources import feed_server
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +79,6 @@ def test_enable_and_disable(curator_client, sources):
     curator_client.post(CHANGELIST, action_data("disable", [sources["healthy"]]))
     sources["healthy"].refresh_from_db()
     assert not sources["healthy"].enabled
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 def test_sync_now_records_each_sources_answer(curator_client, sources, server):

@@ -18,17 +18,9 @@ from calendar_app.models import DuplicateCandidate, Flag, Meetup, Source, Submis
 from calendar_app.rendering.export_twir import draft_twir, next_issue_window
 from tests.admin.conftest import action_data, change_form_data
 from tests.factories import make_group, make_meetup, make_place
-from tests.sources import feed_server
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 def test_the_next_issue_window_starts_on_the_coming_wednesday():

@@ -14,7 +14,6 @@ from calendar_app.rendering.export_twir import next_issue_window
 from calendar_app.services.ingest import ingest_paths
 from calendar_app.services.sources_sync import sync_sources
 from tests.browser.test_admin_weekly_loop import log_in
-from tests.sources import feed_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,13 +56,6 @@ def calendar(day) -> bytes:
         "UID:event_400000003@meetup.com\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 def test_a_curator_corrects_a_calendar_meetups_place_and_the_draft_writes_it(

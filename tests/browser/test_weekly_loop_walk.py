@@ -30,7 +30,6 @@ from calendar_app.services.sources import source_add, source_url
 from calendar_app.services.sources_sync import sync_sources
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_admin_flow import PASSWORD, make_curator
-from tests.sources import feed_server
 from tests.twir.helpers import ALL_SAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,13 +82,6 @@ class Walk:
                 "seconds": round(time.perf_counter() - began, 2),
             }
         )
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from calendar_app.rendering.export_twir import draft_twir
 from calendar_app.services.ingest import ingest_paths
 from calendar_app.services.sources_sync import sync_sources
 from calendar_app.twir import canonical_url, parse_newsletter
-from tests.sources import feed_server
 from tests.twir.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +48,6 @@ def issues_before(day: date) -> list[str]:
         for path in sorted(SAMPLES.iterdir())
         if (parsed := parse_newsletter(path.read_text(encoding="utf-8"))).date and parsed.date < day
     ]
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 @pytest.fixture

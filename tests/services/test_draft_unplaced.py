@@ -10,7 +10,6 @@ import pytest
 from calendar_app.models import Attendance, Meetup, Source
 from calendar_app.rendering.export_twir import draft_twir
 from calendar_app.services.sources_sync import sync_sources
-from tests.sources import feed_server
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +29,6 @@ def calendar(location: str) -> bytes:
         "UID:event_400000003@meetup.com\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 def test_an_unplaced_in_person_meetup_is_written_as_its_calendar_gives_it(server):

@@ -16,7 +16,6 @@ from calendar_app.rendering.export_json import json_items
 from calendar_app.services.curation import meetup_unmerge, meetups_merge
 from calendar_app.services.ingest import ingest_newsletter
 from calendar_app.services.sources_sync import sync_sources
-from tests.sources import feed_server
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -40,13 +39,6 @@ def newsletter(extra: str = "") -> str:
         f"    * [**{LISTED_TITLE}**]({LISTED_PAGE})\n"
         f"{extra}\n## Jobs\n\nNone.\n"
     )
-
-
-@pytest.fixture
-def server():
-    running = feed_server.start()
-    yield running
-    feed_server.shut(running)
 
 
 def read_again() -> None:
