@@ -337,22 +337,9 @@ def same_by_title(a: Sighted, b: Sighted) -> bool:
 SightingKey = tuple[str, int]  # (issue key, line): a listing, as a merge record names it
 
 
-def dates_around(
-    sightings: Sequence[Sighted], elsewhere: Iterable[Sighted], listed: Mapping[str, set[date]]
-) -> dict[str, set[date]]:
-    """The dates the Meetup events of `sightings` are listed on, in them, `elsewhere` and
-    the dates gathered before (`listed`)."""
-    dates = listed_dates([*sightings, *elsewhere])
-    for event_id in {i for s in sightings for i in meetup_event_ids(s)}:
-        dates.setdefault(event_id, set()).update(listed.get(event_id, ()))
-    return dates
-
-
 def stale_title_join(
     sightings: Sequence[Sighted],
     joined: frozenset[SightingKey],
-    elsewhere: Iterable[Sighted] = (),
-    *,
     listed: Mapping[str, set[date]] | None = None,
 ) -> frozenset[SightingKey]:
     """The listings that go back to a meetup joined by title into the one holding
@@ -360,9 +347,8 @@ def stale_title_join(
     event by the rules that joined them: no shared link on one date (or a move), and no
     two listings of one organiser, day and title that are not two numeric Meetup events.
     A listing read since goes with the part whose listings it is one event with by link.
-    `elsewhere`: other meetups' listings, for the dates a Meetup event is listed on;
-    `listed`: those dates already gathered (`listed_dates`), for a caller checking many
-    joins against one set of listings (gathering them for each join grows with its square).
+    `listed`: the dates Meetup events are listed on elsewhere (`listed_dates` of other
+    meetups' listings, gathered once by a caller checking many joins).
     Empty when the join still holds (or one part has no listing left, or no title)."""
     theirs = [s for s in sightings if (s.issue.key, s.line) in joined]
     ours = [s for s in sightings if (s.issue.key, s.line) not in joined and not s.stand_in]
@@ -379,7 +365,9 @@ def stale_title_join(
             theirs.append(sighting)
     if not ours:
         return frozenset()
-    dates = dates_around(sightings, elsewhere, listed or {})
+    dates = listed_dates(sightings)  # and elsewhere: only the ids these listings link
+    for event_id in list(dates):
+        dates[event_id] |= (listed or {}).get(event_id, set())
     for a in ours:
         for b in theirs:
             if same_event(a, b) or (same_by_title(a, b) and not two_meetup_events(a, b, dates)):

@@ -516,7 +516,7 @@ def split_stale_joins(ids: Iterable[int], *, lookups: Lookups | None = None) -> 
         keys = frozenset(
             (str(k), int(n)) for k, n in (other.merge_record or {}).get("sightings", [])
         )
-        going = stale_title_join(holder, keys, listed=listed)
+        going = stale_title_join(holder, keys, listed)
         if going:
             split.update({other.pk, other.duplicate_of_id or 0})
             split_join(meetup=other, keys=sorted(going))
